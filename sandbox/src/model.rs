@@ -1,0 +1,537 @@
+//! The site's data: one in-memory store for Confluence and Jira, shared by the Cloud and Data
+//! Center faces. Rendering to Atlassian's JSON shapes lives in the route modules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub account_id: String,
+    pub display_name: String,
+    pub email: String,
+    pub active: bool,
+    /// IANA zone; JQL and CQL dates are read in it.
+    pub time_zone: String,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+}
+
+/// Who may see a space or a project.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Visibility {
+    /// Anonymous users too.
+    Public,
+    /// Any signed-in user.
+    Licensed,
+    /// Members of this group only.
+    Group(String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Space {
+    pub id: u64,
+    pub key: String,
+    pub name: String,
+    /// "global" or "personal".
+    pub kind: String,
+    /// "current" or "archived".
+    pub status: String,
+    pub description: String,
+    pub homepage_id: Option<u64>,
+    pub author_id: String,
+    pub created_at: DateTime<Utc>,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub enum ContentKind {
+    Page,
+    BlogPost,
+    FooterComment,
+    InlineComment,
+}
+
+impl ContentKind {
+    /// The `type` Confluence v1 and CQL use.
+    pub fn cql_type(self) -> &'static str {
+        match self {
+            ContentKind::Page => "page",
+            ContentKind::BlogPost => "blogpost",
+            ContentKind::FooterComment | ContentKind::InlineComment => "comment",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContentVersion {
+    pub number: u32,
+    pub author_id: String,
+    pub created_at: DateTime<Utc>,
+    pub message: String,
+    pub minor_edit: bool,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Label {
+    pub id: u64,
+    pub name: String,
+    /// "global", "my" or "team".
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContentProperty {
+    pub id: u64,
+    pub key: String,
+    pub value: serde_json::Value,
+    pub version: u32,
+}
+
+/// A page, blog post or comment. Comments point at the content they belong to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Content {
+    pub id: u64,
+    pub kind: ContentKind,
+    pub title: String,
+    pub space_id: u64,
+    pub parent_id: Option<u64>,
+    /// For comments: the page or blog post commented on.
+    pub container_id: Option<u64>,
+    /// "current", "draft", "archived" or "trashed".
+    pub status: String,
+    pub author_id: String,
+    pub owner_id: String,
+    pub created_at: DateTime<Utc>,
+    /// Storage-format XHTML of the current version.
+    pub body: String,
+    /// Older versions, oldest first; the current one is last.
+    pub versions: Vec<ContentVersion>,
+    pub labels: Vec<Label>,
+    pub properties: Vec<ContentProperty>,
+    /// Position among siblings (page tree order).
+    pub position: i64,
+    /// Inline comments: the text they are anchored to.
+    pub inline_selection: Option<String>,
+    /// "open" or "resolved" for comments.
+    pub resolution_status: Option<String>,
+}
+
+impl Content {
+    pub fn version_number(&self) -> u32 {
+        self.versions.last().map(|v| v.number).unwrap_or(1)
+    }
+    pub fn last_modified(&self) -> DateTime<Utc> {
+        self.versions.last().map(|v| v.created_at).unwrap_or(self.created_at)
+    }
+    pub fn last_modifier(&self) -> &str {
+        self.versions.last().map(|v| v.author_id.as_str()).unwrap_or(&self.author_id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: u64,
+    pub title: String,
+    pub media_type: String,
+    pub comment: String,
+    pub container_id: u64,
+    pub author_id: String,
+    pub created_at: DateTime<Utc>,
+    pub version: u32,
+    pub file_id: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Task {
+    pub id: u64,
+    pub local_id: String,
+    pub content_id: u64,
+    pub space_id: u64,
+    pub status: String,
+    pub body: String,
+    pub creator_id: String,
+    pub assignee_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+// ------------------------------------------------------------------ Jira
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    pub id: u64,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub lead_account_id: String,
+    /// "software", "business" or "service_desk".
+    pub type_key: String,
+    pub visibility: Visibility,
+    pub components: Vec<Component>,
+    pub versions: Vec<ProjectVersion>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Component {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub lead_account_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectVersion {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub released: bool,
+    pub archived: bool,
+    pub release_date: Option<NaiveDate>,
+    pub start_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusCategory {
+    pub id: u64,
+    pub key: String,
+    pub name: String,
+    pub color: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Status {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub category_id: u64,
+}
+
+/// Issue types, priorities and resolutions share this shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NamedItem {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum CustomFieldKind {
+    Number,
+    Date,
+    DateTime,
+    Text,
+    Select,
+    MultiSelect,
+    MultiUser,
+    Sprint,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomField {
+    pub number: u64,
+    pub name: String,
+    pub kind: CustomFieldKind,
+    pub description: String,
+    /// Allowed values for select fields: (option id, value).
+    pub options: Vec<(u64, String)>,
+}
+
+impl CustomField {
+    pub fn field_id(&self) -> String {
+        format!("customfield_{}", self.number)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum CustomValue {
+    Number(f64),
+    Date(NaiveDate),
+    DateTime(DateTime<Utc>),
+    Text(String),
+    Option(u64),
+    Options(Vec<u64>),
+    Users(Vec<String>),
+    Sprints(Vec<u64>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: u64,
+    pub author_id: String,
+    pub body: String,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub update_author_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Worklog {
+    pub id: u64,
+    pub author_id: String,
+    pub comment: String,
+    pub started: DateTime<Utc>,
+    pub time_spent_seconds: i64,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeItem {
+    pub field: String,
+    pub field_type: String,
+    pub field_id: String,
+    pub from: Option<String>,
+    pub from_string: Option<String>,
+    pub to: Option<String>,
+    pub to_string: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeGroup {
+    pub id: u64,
+    pub author_id: String,
+    pub created: DateTime<Utc>,
+    pub items: Vec<ChangeItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssueLinkType {
+    pub id: u64,
+    pub name: String,
+    pub inward: String,
+    pub outward: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssueLink {
+    pub id: u64,
+    pub type_id: u64,
+    pub inward_issue_id: u64,
+    pub outward_issue_id: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Issue {
+    pub id: u64,
+    pub key: String,
+    pub project_id: u64,
+    pub summary: String,
+    /// Plain text; served as ADF on Cloud and as wiki text on Data Center.
+    pub description: Option<String>,
+    pub environment: Option<String>,
+    pub issue_type_id: u64,
+    pub status_id: u64,
+    pub priority_id: Option<u64>,
+    pub resolution_id: Option<u64>,
+    pub assignee_id: Option<String>,
+    pub reporter_id: Option<String>,
+    pub creator_id: String,
+    pub labels: Vec<String>,
+    pub component_ids: Vec<u64>,
+    pub fix_version_ids: Vec<u64>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub resolution_date: Option<DateTime<Utc>>,
+    pub due_date: Option<NaiveDate>,
+    pub parent_id: Option<u64>,
+    pub custom: BTreeMap<u64, CustomValue>,
+    pub comments: Vec<Comment>,
+    pub worklogs: Vec<Worklog>,
+    pub changelog: Vec<ChangeGroup>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Board {
+    pub id: u64,
+    pub name: String,
+    /// "scrum" or "kanban".
+    pub kind: String,
+    pub project_id: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sprint {
+    pub id: u64,
+    pub board_id: u64,
+    pub name: String,
+    /// "future", "active" or "closed".
+    pub state: String,
+    pub goal: String,
+    pub start_date: Option<DateTime<Utc>>,
+    pub end_date: Option<DateTime<Utc>>,
+    pub complete_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Filter {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub jql: String,
+    pub owner_id: String,
+    pub favourite: bool,
+}
+
+/// Everything on the site. Collections are kept in id order, so scans and cursors are stable.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Site {
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub spaces: Vec<Space>,
+    pub contents: Vec<Content>,
+    pub attachments: Vec<Attachment>,
+    pub tasks: Vec<Task>,
+    pub projects: Vec<Project>,
+    pub status_categories: Vec<StatusCategory>,
+    pub statuses: Vec<Status>,
+    pub issue_types: Vec<NamedItem>,
+    pub priorities: Vec<NamedItem>,
+    pub resolutions: Vec<NamedItem>,
+    pub custom_fields: Vec<CustomField>,
+    pub link_types: Vec<IssueLinkType>,
+    pub issues: Vec<Issue>,
+    pub links: Vec<IssueLink>,
+    pub boards: Vec<Board>,
+    pub sprints: Vec<Sprint>,
+    pub filters: Vec<Filter>,
+    /// Next id per id space ("content", "issue", "comment", ...).
+    pub next_ids: BTreeMap<String, u64>,
+    /// Bumped on every write, so cached search results are dropped.
+    pub generation: u64,
+    #[serde(skip)]
+    pub index: SiteIndex,
+}
+
+/// Lookups rebuilt after loading or writing; never persisted.
+#[derive(Debug, Clone, Default)]
+pub struct SiteIndex {
+    pub user_by_id: HashMap<String, usize>,
+    pub user_by_email: HashMap<String, usize>,
+    pub content_by_id: HashMap<u64, usize>,
+    pub issue_by_id: HashMap<u64, usize>,
+    pub issue_by_key: HashMap<String, usize>,
+    pub project_by_id: HashMap<u64, usize>,
+    pub space_by_id: HashMap<u64, usize>,
+}
+
+impl Site {
+    pub fn reindex(&mut self) {
+        let mut ix = SiteIndex::default();
+        for (i, u) in self.users.iter().enumerate() {
+            ix.user_by_id.insert(u.account_id.clone(), i);
+            ix.user_by_email.insert(u.email.to_lowercase(), i);
+        }
+        for (i, c) in self.contents.iter().enumerate() {
+            ix.content_by_id.insert(c.id, i);
+        }
+        for (i, issue) in self.issues.iter().enumerate() {
+            ix.issue_by_id.insert(issue.id, i);
+            ix.issue_by_key.insert(issue.key.clone(), i);
+        }
+        for (i, p) in self.projects.iter().enumerate() {
+            ix.project_by_id.insert(p.id, i);
+        }
+        for (i, s) in self.spaces.iter().enumerate() {
+            ix.space_by_id.insert(s.id, i);
+        }
+        self.index = ix;
+    }
+
+    /// Marks a write: caches keyed on the generation are invalidated.
+    pub fn touch(&mut self) {
+        self.generation += 1;
+    }
+
+    pub fn next_id(&mut self, space: &str, start: u64) -> u64 {
+        let slot = self.next_ids.entry(space.to_string()).or_insert(start);
+        let id = *slot;
+        *slot += 1;
+        id
+    }
+
+    pub fn user(&self, account_id: &str) -> Option<&User> {
+        self.index.user_by_id.get(account_id).map(|&i| &self.users[i])
+    }
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        self.index.user_by_email.get(&email.to_lowercase()).map(|&i| &self.users[i])
+    }
+    pub fn content(&self, id: u64) -> Option<&Content> {
+        self.index.content_by_id.get(&id).map(|&i| &self.contents[i])
+    }
+    pub fn content_mut(&mut self, id: u64) -> Option<&mut Content> {
+        let i = *self.index.content_by_id.get(&id)?;
+        Some(&mut self.contents[i])
+    }
+    pub fn space(&self, id: u64) -> Option<&Space> {
+        self.index.space_by_id.get(&id).map(|&i| &self.spaces[i])
+    }
+    pub fn space_by_key(&self, key: &str) -> Option<&Space> {
+        self.spaces.iter().find(|s| s.key == key)
+    }
+    pub fn issue(&self, id_or_key: &str) -> Option<&Issue> {
+        let i = match id_or_key.parse::<u64>() {
+            Ok(id) => self.index.issue_by_id.get(&id),
+            Err(_) => self.index.issue_by_key.get(&id_or_key.to_uppercase()),
+        }?;
+        Some(&self.issues[*i])
+    }
+    pub fn issue_index(&self, id_or_key: &str) -> Option<usize> {
+        match id_or_key.parse::<u64>() {
+            Ok(id) => self.index.issue_by_id.get(&id).copied(),
+            Err(_) => self.index.issue_by_key.get(&id_or_key.to_uppercase()).copied(),
+        }
+    }
+    pub fn issue_by_id(&self, id: u64) -> Option<&Issue> {
+        self.index.issue_by_id.get(&id).map(|&i| &self.issues[i])
+    }
+    pub fn project(&self, id: u64) -> Option<&Project> {
+        self.index.project_by_id.get(&id).map(|&i| &self.projects[i])
+    }
+    pub fn project_by_key_or_id(&self, key_or_id: &str) -> Option<&Project> {
+        match key_or_id.parse::<u64>() {
+            Ok(id) => self.project(id),
+            Err(_) => self.projects.iter().find(|p| p.key.eq_ignore_ascii_case(key_or_id)),
+        }
+    }
+    pub fn status(&self, id: u64) -> Option<&Status> {
+        self.statuses.iter().find(|s| s.id == id)
+    }
+    pub fn status_category(&self, id: u64) -> Option<&StatusCategory> {
+        self.status_categories.iter().find(|s| s.id == id)
+    }
+    pub fn issue_type(&self, id: u64) -> Option<&NamedItem> {
+        self.issue_types.iter().find(|s| s.id == id)
+    }
+    pub fn priority(&self, id: u64) -> Option<&NamedItem> {
+        self.priorities.iter().find(|s| s.id == id)
+    }
+    pub fn resolution(&self, id: u64) -> Option<&NamedItem> {
+        self.resolutions.iter().find(|s| s.id == id)
+    }
+    pub fn custom_field(&self, number: u64) -> Option<&CustomField> {
+        self.custom_fields.iter().find(|f| f.number == number)
+    }
+    pub fn sprint(&self, id: u64) -> Option<&Sprint> {
+        self.sprints.iter().find(|s| s.id == id)
+    }
+    pub fn sprint_field_number(&self) -> Option<u64> {
+        self.custom_fields.iter().find(|f| f.kind == CustomFieldKind::Sprint).map(|f| f.number)
+    }
+    /// The sprints an issue is in (through the Sprint custom field).
+    pub fn issue_sprints(&self, issue: &Issue) -> Vec<&Sprint> {
+        match self.sprint_field_number().and_then(|n| issue.custom.get(&n)) {
+            Some(CustomValue::Sprints(ids)) => ids.iter().filter_map(|id| self.sprint(*id)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}

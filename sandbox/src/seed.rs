@@ -1,0 +1,637 @@
+//! Deterministic generation of a plausible site: the same seed and sizes always give the same data,
+//! so tests can compare what the driver returns with what the sandbox holds.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::Config;
+use crate::model::*;
+
+/// The sandbox's data starts on this instant; all generated timestamps follow it.
+pub fn epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap()
+}
+
+const WORDS: &[&str] = &[
+    "login", "catalog", "search", "report", "export", "import", "dashboard", "billing", "invoice",
+    "timeout", "cache", "database", "migration", "upgrade", "release", "deploy", "pipeline",
+    "permission", "audit", "backup", "restore", "sync", "webhook", "token", "session", "email",
+    "notification", "latency", "memory", "crash", "layout", "mobile", "browser", "checkout",
+    "payment", "refund", "analytics", "index", "query", "schema", "upload", "download", "preview",
+    "onboarding", "settings", "profile", "avatar", "calendar", "reminder", "filter", "sorting",
+];
+const VERBS: &[&str] = &[
+    "Fix", "Improve", "Add", "Remove", "Investigate", "Document", "Refactor", "Speed up", "Test",
+    "Review", "Design", "Support",
+];
+const LABELS: &[&str] = &[
+    "backend", "frontend", "ux", "performance", "security", "tech-debt", "customer", "regression",
+    "docs", "infra",
+];
+const PAGE_TOPICS: &[&str] = &[
+    "Architecture", "Runbook", "Meeting notes", "Retrospective", "Onboarding guide", "Release plan",
+    "Design review", "Incident report", "How-to", "Roadmap", "Requirements", "Decision log",
+];
+
+struct Person(&'static str, &'static str, &'static str);
+
+const PEOPLE: &[Person] = &[
+    Person("Alice Example", "alice@example.com", "Europe/Berlin"),
+    Person("Site Admin", "admin@example.com", "UTC"),
+    Person("Bob Builder", "bob@example.com", "America/New_York"),
+    Person("Carol Chen", "carol@example.com", "Asia/Shanghai"),
+    Person("Dan Dubois", "dan@example.com", "Europe/Paris"),
+    Person("Erin Ólafsdóttir", "erin@example.com", "Atlantic/Reykjavik"),
+    Person("Frank Müller", "frank@example.com", "Europe/Zurich"),
+    Person("Grace Hopper", "grace@example.com", "America/Los_Angeles"),
+    Person("Hiro Tanaka", "hiro@example.com", "Asia/Tokyo"),
+    Person("Ines O'Neil", "ines@example.com", "Pacific/Auckland"),
+    Person("Security Officer", "sec@example.com", "UTC"),
+];
+
+/// Cloud account ids look like `712020:` + a UUID; derived from the seed so they are stable.
+fn account_id(rng: &mut ChaCha8Rng) -> String {
+    let b: [u8; 16] = rng.random();
+    let u = uuid::Builder::from_random_bytes(b).into_uuid();
+    format!("712020:{u}")
+}
+
+fn sentence(rng: &mut ChaCha8Rng, words: usize) -> String {
+    let mut out = Vec::with_capacity(words);
+    for _ in 0..words {
+        out.push(*WORDS.choose(rng).unwrap());
+    }
+    let mut s = out.join(" ");
+    if let Some(first) = s.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    s.push('.');
+    s
+}
+
+fn instant(rng: &mut ChaCha8Rng, days: i64) -> DateTime<Utc> {
+    epoch() + Duration::seconds(rng.random_range(0..days.max(1) * 86_400))
+}
+
+pub fn generate(cfg: &Config) -> Site {
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let mut site = Site::default();
+
+    // Users and groups. The start-up line's user and admin are the first two people.
+    site.groups = ["site-admins", "confluence-users", "jira-software-users", "security-team", "developers"]
+        .iter()
+        .map(|name| Group { id: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(), name: name.to_string() })
+        .collect();
+    for (i, p) in PEOPLE.iter().enumerate() {
+        let email = match i {
+            0 => cfg.user.clone(),
+            1 => cfg.admin_user.clone(),
+            _ => p.1.to_string(),
+        };
+        let mut groups = vec!["confluence-users".to_string(), "jira-software-users".to_string()];
+        if i == 1 {
+            groups.push("site-admins".into());
+            groups.push("security-team".into());
+        }
+        if p.1.starts_with("sec@") {
+            groups.push("security-team".into());
+        }
+        if i % 2 == 0 {
+            groups.push("developers".into());
+        }
+        site.users.push(User {
+            account_id: account_id(&mut rng),
+            display_name: p.0.to_string(),
+            email,
+            active: true,
+            time_zone: p.2.to_string(),
+            groups,
+        });
+    }
+    let user_ids: Vec<String> = site.users.iter().map(|u| u.account_id.clone()).collect();
+    let pick_user = |rng: &mut ChaCha8Rng| user_ids.choose(rng).unwrap().clone();
+
+    generate_confluence(cfg, &mut rng, &mut site, &user_ids);
+    generate_jira(cfg, &mut rng, &mut site, &pick_user);
+    site.reindex();
+    site
+}
+
+fn space_visibility(i: usize, n: usize) -> Visibility {
+    // The first space is public (anonymous access), the last of several is the security team's.
+    if i == 0 {
+        Visibility::Public
+    } else if n > 2 && i == n - 1 {
+        Visibility::Group("security-team".into())
+    } else {
+        Visibility::Licensed
+    }
+}
+
+fn generate_confluence(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) {
+    let space_names = [("ENG", "Engineering"), ("PROD", "Product"), ("SUP", "Support"), ("OPS", "Operations"), ("MKT", "Marketing"), ("FIN", "Finance"), ("PPL", "People")];
+    let n_spaces = cfg.spaces.max(1);
+    let mut next_content = 65_537u64;
+    let mut next_label = 1_000u64;
+    let mut next_space = 98_305u64;
+    for i in 0..n_spaces {
+        let vis = space_visibility(i, n_spaces);
+        let (key, name) = if matches!(vis, Visibility::Group(_)) {
+            ("SEC".to_string(), "Security Team".to_string())
+        } else if i < space_names.len() {
+            (space_names[i].0.to_string(), space_names[i].1.to_string())
+        } else {
+            (format!("SP{i}"), format!("Space {i}"))
+        };
+        let author = users.choose(rng).unwrap().clone();
+        site.spaces.push(Space {
+            id: next_space,
+            key,
+            name: name.clone(),
+            kind: "global".into(),
+            status: "current".into(),
+            description: format!("The {name} team's space."),
+            homepage_id: None,
+            author_id: author,
+            created_at: epoch() + Duration::days(i as i64),
+            visibility: vis,
+        });
+        next_space += 1;
+    }
+    // A personal space, as every real site has.
+    site.spaces.push(Space {
+        id: next_space,
+        key: "~alice".into(),
+        name: site.users[0].display_name.clone(),
+        kind: "personal".into(),
+        status: "current".into(),
+        description: String::new(),
+        homepage_id: None,
+        author_id: site.users[0].account_id.clone(),
+        created_at: epoch(),
+        visibility: Visibility::Licensed,
+    });
+
+    let issue_keys_hint = ["ENG", "OPS", "WEB", "APP", "SEC"];
+    let mut pages_by_space: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let space_ids: Vec<u64> = site.spaces.iter().map(|s| s.id).collect();
+    let mut make_content = |site: &mut Site, rng: &mut ChaCha8Rng, kind: ContentKind, space_id: u64, parent: Option<u64>, container: Option<u64>, title: String, created: DateTime<Utc>| -> u64 {
+        let id = next_content;
+        next_content += 1;
+        let author = users.choose(rng).unwrap().clone();
+        let mention = format!("{}-{}", issue_keys_hint[rng.random_range(0..3)], rng.random_range(1..40));
+        let body = match kind {
+            ContentKind::Page | ContentKind::BlogPost => format!(
+                "<h1>{}</h1><p>{}</p><p>{} See <a href=\"/browse/{m}\">{m}</a>.</p><ul><li>{}</li><li>{}</li></ul>",
+                html_escape::encode_text(&title),
+                html_escape::encode_text(&sentence(rng, 12)),
+                html_escape::encode_text(&sentence(rng, 8)),
+                html_escape::encode_text(&sentence(rng, 4)),
+                html_escape::encode_text(&sentence(rng, 5)),
+                m = mention
+            ),
+            _ => format!("<p>{}</p>", html_escape::encode_text(&sentence(rng, 9))),
+        };
+        let n_versions = if matches!(kind, ContentKind::Page) { rng.random_range(1..=4) } else { 1 };
+        let mut versions = Vec::new();
+        let mut t = created;
+        for v in 1..=n_versions {
+            versions.push(ContentVersion {
+                number: v,
+                author_id: if v == 1 { author.clone() } else { users.choose(rng).unwrap().clone() },
+                created_at: t,
+                message: if v == 1 { String::new() } else { format!("Edit {v}") },
+                minor_edit: v > 1 && rng.random_bool(0.3),
+                title: title.clone(),
+                body: if v == n_versions { body.clone() } else { format!("<p>Draft {v} of {}</p>", html_escape::encode_text(&title)) },
+            });
+            t += Duration::seconds(rng.random_range(3_600..20 * 86_400));
+        }
+        let mut labels = Vec::new();
+        if !matches!(kind, ContentKind::FooterComment | ContentKind::InlineComment) {
+            let mut pool: Vec<&str> = LABELS.to_vec();
+            pool.shuffle(rng);
+            for name in pool.into_iter().take(rng.random_range(0..3)) {
+                labels.push(Label { id: next_label, name: name.to_string(), prefix: "global".into() });
+                next_label += 1;
+            }
+        }
+        let mut properties = Vec::new();
+        if matches!(kind, ContentKind::Page) && rng.random_bool(0.3) {
+            properties.push(ContentProperty {
+                id: 300_000 + id,
+                key: "review-state".into(),
+                value: {
+                    let state = ["draft", "in-review", "approved"][rng.random_range(0..3)];
+                    serde_json::json!({"state": state, "reviewers": rng.random_range(0..4)})
+                },
+                version: 1,
+            });
+        }
+        let is_comment = matches!(kind, ContentKind::FooterComment | ContentKind::InlineComment);
+        site.contents.push(Content {
+            id,
+            kind,
+            title,
+            space_id,
+            parent_id: parent,
+            container_id: container,
+            status: "current".into(),
+            author_id: author.clone(),
+            owner_id: author,
+            created_at: created,
+            body,
+            versions,
+            labels,
+            properties,
+            position: id as i64,
+            inline_selection: if kind == ContentKind::InlineComment { Some(WORDS.choose(rng).unwrap().to_string()) } else { None },
+            resolution_status: if is_comment { Some(if rng.random_bool(0.2) { "resolved" } else { "open" }.into()) } else { None },
+        });
+        id
+    };
+
+    // Home pages first, then the tree: each new page hangs under the home page or an earlier page.
+    for (si, &sid) in space_ids.iter().enumerate() {
+        let name = site.spaces[si].name.clone();
+        let created = site.spaces[si].created_at;
+        let home = make_content(site, rng, ContentKind::Page, sid, None, None, format!("{name} Home"), created);
+        site.spaces[si].homepage_id = Some(home);
+        pages_by_space.entry(sid).or_default().push(home);
+    }
+    let n_pages = cfg.pages.saturating_sub(space_ids.len());
+    for i in 0..n_pages {
+        let sid = space_ids[i % space_ids.len()];
+        let siblings = pages_by_space.get(&sid).cloned().unwrap_or_default();
+        let parent = *siblings.choose(rng).unwrap();
+        let title = format!("{} {}: {} ({})", PAGE_TOPICS.choose(rng).unwrap(), i + 1, WORDS.choose(rng).unwrap(), sid % 1000);
+        let created = instant(rng, 300);
+        let id = make_content(site, rng, ContentKind::Page, sid, Some(parent), None, title, created);
+        pages_by_space.entry(sid).or_default().push(id);
+    }
+    for i in 0..cfg.blogposts {
+        let sid = space_ids[i % space_ids.len()];
+        let title = format!("Weekly update {}: {}", i + 1, WORDS.choose(rng).unwrap());
+        let created = instant(rng, 300);
+        make_content(site, rng, ContentKind::BlogPost, sid, None, None, title, created);
+    }
+    // Comments on about half the pages and posts, footer and inline.
+    let containers: Vec<(u64, u64, DateTime<Utc>, String)> = site
+        .contents
+        .iter()
+        .filter(|c| matches!(c.kind, ContentKind::Page | ContentKind::BlogPost))
+        .map(|c| (c.id, c.space_id, c.created_at, c.title.clone()))
+        .collect();
+    for (cid, sid, created, title) in &containers {
+        if rng.random_bool(0.5) {
+            for _ in 0..rng.random_range(1..=3) {
+                let kind = if rng.random_bool(0.25) { ContentKind::InlineComment } else { ContentKind::FooterComment };
+                let at = *created + Duration::seconds(rng.random_range(60..30 * 86_400));
+                make_content(site, rng, kind, *sid, None, Some(*cid), format!("Re: {title}"), at);
+            }
+        }
+    }
+    // Attachments on some pages; small real bytes so downloads can be compared.
+    let mut next_att = 500_000u64;
+    for (cid, _sid, created, _title) in containers.iter().filter(|_| true) {
+        if rng.random_bool(0.2) {
+            let (name, media, data) = if rng.random_bool(0.5) {
+                ("notes.txt".to_string(), "text/plain".to_string(), sentence(rng, 30).into_bytes())
+            } else {
+                let mut d = vec![0u8; rng.random_range(64..2048)];
+                rng.fill(&mut d[..]);
+                ("diagram.png".to_string(), "image/png".to_string(), d)
+            };
+            site.attachments.push(Attachment {
+                id: next_att,
+                title: name,
+                media_type: media,
+                comment: "Uploaded by the sandbox".into(),
+                container_id: *cid,
+                author_id: users.choose(rng).unwrap().clone(),
+                created_at: *created + Duration::hours(2),
+                version: 1,
+                file_id: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(),
+                data,
+            });
+            next_att += 1;
+        }
+    }
+    // Tasks (from task lists) on a fifth of the pages.
+    let mut next_task = 1u64;
+    for (cid, sid, created, _t) in &containers {
+        if rng.random_bool(0.2) {
+            for _ in 0..rng.random_range(1..=3) {
+                let done = rng.random_bool(0.4);
+                site.tasks.push(Task {
+                    id: next_task,
+                    local_id: format!("{next_task}"),
+                    content_id: *cid,
+                    space_id: *sid,
+                    status: if done { "complete" } else { "incomplete" }.into(),
+                    body: format!("<span>{}</span>", sentence(rng, 5)),
+                    creator_id: users.choose(rng).unwrap().clone(),
+                    assignee_id: if rng.random_bool(0.6) { Some(users.choose(rng).unwrap().clone()) } else { None },
+                    created_at: *created,
+                    due_at: if rng.random_bool(0.5) { Some(*created + Duration::days(rng.random_range(1..30))) } else { None },
+                });
+                next_task += 1;
+            }
+        }
+    }
+    site.next_ids.insert("content".into(), next_content);
+    site.next_ids.insert("label".into(), next_label);
+    site.next_ids.insert("attachment".into(), next_att);
+    site.next_ids.insert("task".into(), next_task);
+    site.next_ids.insert("space".into(), next_space + 1);
+}
+
+fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user: &dyn Fn(&mut ChaCha8Rng) -> String) {
+    site.status_categories = vec![
+        StatusCategory { id: 2, key: "new".into(), name: "To Do".into(), color: "blue-gray".into() },
+        StatusCategory { id: 4, key: "indeterminate".into(), name: "In Progress".into(), color: "yellow".into() },
+        StatusCategory { id: 3, key: "done".into(), name: "Done".into(), color: "green".into() },
+    ];
+    site.statuses = vec![
+        Status { id: 10000, name: "To Do".into(), description: "Work that has not been started.".into(), category_id: 2 },
+        Status { id: 3, name: "In Progress".into(), description: "This issue is being actively worked on.".into(), category_id: 4 },
+        Status { id: 10001, name: "In Review".into(), description: "Waiting for review.".into(), category_id: 4 },
+        Status { id: 10002, name: "Done".into(), description: "Work is finished.".into(), category_id: 3 },
+    ];
+    site.issue_types = vec![
+        NamedItem { id: 10000, name: "Epic".into(), description: "A big user story that needs to be broken down.".into() },
+        NamedItem { id: 10001, name: "Task".into(), description: "A small, distinct piece of work.".into() },
+        NamedItem { id: 10002, name: "Bug".into(), description: "A problem or error.".into() },
+        NamedItem { id: 10003, name: "Story".into(), description: "Functionality or a feature expressed as a user goal.".into() },
+    ];
+    site.priorities = ["Highest", "High", "Medium", "Low", "Lowest"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| NamedItem { id: i as u64 + 1, name: n.to_string(), description: format!("{n} priority.") })
+        .collect();
+    site.resolutions = vec![
+        NamedItem { id: 10000, name: "Done".into(), description: "Work has been completed on this issue.".into() },
+        NamedItem { id: 10001, name: "Won't Do".into(), description: "This issue won't be actioned.".into() },
+        NamedItem { id: 10002, name: "Duplicate".into(), description: "The problem is a duplicate of an existing issue.".into() },
+    ];
+    site.custom_fields = vec![
+        CustomField { number: 10016, name: "Story Points".into(), kind: CustomFieldKind::Number, description: "Estimate in story points".into(), options: vec![] },
+        CustomField { number: 10015, name: "Start date".into(), kind: CustomFieldKind::Date, description: "When work starts".into(), options: vec![] },
+        CustomField { number: 10020, name: "Sprint".into(), kind: CustomFieldKind::Sprint, description: "Jira Software sprint field".into(), options: vec![] },
+        CustomField {
+            number: 10040,
+            name: "Severity".into(),
+            kind: CustomFieldKind::Select,
+            description: "Impact on customers".into(),
+            options: vec![(10100, "S1 - Critical".into()), (10101, "S2 - Major".into()), (10102, "S3 - Minor".into())],
+        },
+        CustomField { number: 10050, name: "Reviewers".into(), kind: CustomFieldKind::MultiUser, description: "Who reviews the work".into(), options: vec![] },
+        CustomField { number: 10060, name: "Release Notes".into(), kind: CustomFieldKind::Text, description: "Text for the release notes".into(), options: vec![] },
+        CustomField { number: 10070, name: "Deployed At".into(), kind: CustomFieldKind::DateTime, description: "When the fix reached production".into(), options: vec![] },
+        CustomField {
+            number: 10080,
+            name: "Platforms".into(),
+            kind: CustomFieldKind::MultiSelect,
+            description: "Affected platforms".into(),
+            options: vec![(10200, "Web".into()), (10201, "iOS".into()), (10202, "Android".into()), (10203, "Desktop".into())],
+        },
+    ];
+    site.link_types = vec![
+        IssueLinkType { id: 10000, name: "Blocks".into(), inward: "is blocked by".into(), outward: "blocks".into() },
+        IssueLinkType { id: 10001, name: "Cloners".into(), inward: "is cloned by".into(), outward: "clones".into() },
+        IssueLinkType { id: 10002, name: "Duplicate".into(), inward: "is duplicated by".into(), outward: "duplicates".into() },
+        IssueLinkType { id: 10003, name: "Relates".into(), inward: "relates to".into(), outward: "relates to".into() },
+    ];
+
+    let keys = ["ENG", "OPS", "WEB", "APP", "SEC", "DATA", "HR", "FIN"];
+    let names = ["Engineering", "Operations", "Website", "Mobile App", "Security", "Data Platform", "People Ops", "Finance"];
+    let n_projects = cfg.projects.max(1);
+    let mut next_comp = 10_000u64;
+    let mut next_ver = 10_000u64;
+    for i in 0..n_projects {
+        let (key, name) = if i < keys.len() { (keys[i].to_string(), names[i].to_string()) } else { (format!("P{i}"), format!("Project {i}")) };
+        let visibility = if i == 0 {
+            Visibility::Public
+        } else if n_projects > 2 && i == n_projects - 1 {
+            Visibility::Group("security-team".into())
+        } else {
+            Visibility::Licensed
+        };
+        let components = ["API", "UI", "Storage"]
+            .iter()
+            .map(|c| {
+                next_comp += 1;
+                Component { id: next_comp, name: c.to_string(), description: format!("{c} of {name}"), lead_account_id: Some(pick_user(rng)) }
+            })
+            .collect();
+        let versions = (1..=3)
+            .map(|v| {
+                next_ver += 1;
+                let released = v < 3;
+                ProjectVersion {
+                    id: next_ver,
+                    name: format!("{v}.0"),
+                    description: format!("Release {v}.0 of {name}"),
+                    released,
+                    archived: false,
+                    release_date: Some(epoch().date_naive() + Duration::days(90 * v)),
+                    start_date: Some(epoch().date_naive() + Duration::days(90 * (v - 1))),
+                }
+            })
+            .collect();
+        site.projects.push(Project {
+            id: 10_000 + i as u64,
+            key,
+            name,
+            description: format!("Issues of the {} team", names[i % names.len()]),
+            lead_account_id: pick_user(rng),
+            type_key: "software".into(),
+            visibility,
+            components,
+            versions,
+        });
+    }
+    // A scrum board with three sprints (closed, active, future) per project, and a kanban board for the first.
+    let mut next_sprint = 1u64;
+    for (i, p) in site.projects.iter().enumerate() {
+        let board_id = i as u64 + 1;
+        site.boards.push(Board { id: board_id, name: format!("{} board", p.key), kind: "scrum".into(), project_id: p.id });
+        for (s, state) in ["closed", "active", "future"].iter().enumerate() {
+            let start = epoch() + Duration::days(300 + 14 * s as i64);
+            site.sprints.push(Sprint {
+                id: next_sprint,
+                board_id,
+                name: format!("{} Sprint {}", p.key, s + 1),
+                state: state.to_string(),
+                goal: format!("Ship {}", WORDS[(next_sprint as usize * 7) % WORDS.len()]),
+                start_date: if *state != "future" { Some(start) } else { None },
+                end_date: if *state != "future" { Some(start + Duration::days(14)) } else { None },
+                complete_date: if *state == "closed" { Some(start + Duration::days(14)) } else { None },
+            });
+            next_sprint += 1;
+        }
+    }
+    let kanban_id = site.boards.len() as u64 + 1;
+    site.boards.push(Board { id: kanban_id, name: format!("{} kanban", site.projects[0].key), kind: "kanban".into(), project_id: site.projects[0].id });
+
+    // Issues, spread over projects; keys count up per project.
+    let mut per_project = vec![0u64; n_projects];
+    let mut next_comment = 10_000u64;
+    let mut next_worklog = 10_000u64;
+    let mut next_change = 10_000u64;
+    for n in 0..cfg.issues {
+        let pi = n % n_projects;
+        per_project[pi] += 1;
+        let project = &site.projects[pi];
+        let id = 10_000 + n as u64;
+        let key = format!("{}-{}", project.key, per_project[pi]);
+        let created = instant(rng, 365);
+        let status = site.statuses.choose(rng).unwrap().clone();
+        let done = status.category_id == 3;
+        let updated = created + Duration::seconds(rng.random_range(0..60 * 86_400));
+        let resolution_date = if done { Some(updated) } else { None };
+        let issue_type_id = [10001, 10001, 10002, 10002, 10003, 10000][rng.random_range(0..6)];
+        let reporter = pick_user(rng);
+        let n_labels = rng.random_range(0..3);
+        let mut labels: Vec<String> = LABELS.choose_multiple(rng, n_labels).map(|s| s.to_string()).collect();
+        labels.sort();
+        let mut custom = BTreeMap::new();
+        if rng.random_bool(0.7) {
+            custom.insert(10016, CustomValue::Number([1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 0.5][rng.random_range(0..7)]));
+        }
+        if rng.random_bool(0.5) {
+            custom.insert(10015, CustomValue::Date(created.date_naive() + Duration::days(rng.random_range(0..20))));
+        }
+        let project_sprints: Vec<u64> = site.sprints.iter().filter(|s| s.board_id == pi as u64 + 1).map(|s| s.id).collect();
+        if rng.random_bool(0.6) && !project_sprints.is_empty() {
+            custom.insert(10020, CustomValue::Sprints(vec![*project_sprints.choose(rng).unwrap()]));
+        }
+        if issue_type_id == 10002 || rng.random_bool(0.2) {
+            custom.insert(10040, CustomValue::Option(10100 + rng.random_range(0..3)));
+        }
+        if rng.random_bool(0.4) {
+            let mut r = vec![pick_user(rng)];
+            if rng.random_bool(0.5) {
+                let other = pick_user(rng);
+                if other != r[0] {
+                    r.push(other);
+                }
+            }
+            custom.insert(10050, CustomValue::Users(r));
+        }
+        if done && rng.random_bool(0.5) {
+            custom.insert(10060, CustomValue::Text(sentence(rng, 6)));
+            custom.insert(10070, CustomValue::DateTime(updated));
+        }
+        if rng.random_bool(0.3) {
+            let mut opts: Vec<u64> = (10200..10204).filter(|_| rng.random_bool(0.5)).collect();
+            if opts.is_empty() {
+                opts.push(10200);
+            }
+            custom.insert(10080, CustomValue::Options(opts));
+        }
+        let mut comments = Vec::new();
+        for c in 0..rng.random_range(0..4) {
+            let at = created + Duration::seconds(rng.random_range(60..20 * 86_400) * (c + 1));
+            let author = pick_user(rng);
+            comments.push(Comment { id: next_comment, author_id: author.clone(), body: sentence(rng, 10), created: at, updated: at, update_author_id: author });
+            next_comment += 1;
+        }
+        let mut worklogs = Vec::new();
+        for _ in 0..rng.random_range(0..3) {
+            let at = created + Duration::seconds(rng.random_range(3_600..10 * 86_400));
+            worklogs.push(Worklog {
+                id: next_worklog,
+                author_id: pick_user(rng),
+                comment: sentence(rng, 5),
+                started: at,
+                time_spent_seconds: 900 * rng.random_range(1..17),
+                created: at,
+                updated: at,
+            });
+            next_worklog += 1;
+        }
+        let mut changelog = Vec::new();
+        if status.id != 10000 {
+            changelog.push(ChangeGroup {
+                id: next_change,
+                author_id: pick_user(rng),
+                created: updated,
+                items: vec![ChangeItem {
+                    field: "status".into(),
+                    field_type: "jira".into(),
+                    field_id: "status".into(),
+                    from: Some("10000".into()),
+                    from_string: Some("To Do".into()),
+                    to: Some(status.id.to_string()),
+                    to_string: Some(status.name.clone()),
+                }],
+            });
+            next_change += 1;
+        }
+        let components: Vec<u64> = site.projects[pi].components.iter().map(|c| c.id).filter(|_| rng.random_bool(0.3)).collect();
+        let fix_versions: Vec<u64> = if done { vec![site.projects[pi].versions[rng.random_range(0..2)].id] } else { vec![] };
+        site.issues.push(Issue {
+            id,
+            key,
+            project_id: site.projects[pi].id,
+            summary: format!("{} {} {}", VERBS.choose(rng).unwrap(), WORDS.choose(rng).unwrap(), WORDS.choose(rng).unwrap()),
+            description: if rng.random_bool(0.85) { Some(format!("{}\n\n{}", sentence(rng, 14), sentence(rng, 9))) } else { None },
+            environment: None,
+            issue_type_id,
+            status_id: status.id,
+            priority_id: Some(rng.random_range(1..=5)),
+            resolution_id: if done { Some(10000 + rng.random_range(0..3)) } else { None },
+            assignee_id: if rng.random_bool(0.8) { Some(pick_user(rng)) } else { None },
+            reporter_id: Some(reporter.clone()),
+            creator_id: reporter,
+            labels,
+            component_ids: components,
+            fix_version_ids: fix_versions,
+            created,
+            updated,
+            resolution_date,
+            due_date: if rng.random_bool(0.4) { Some(created.date_naive() + Duration::days(rng.random_range(1..60))) } else { None },
+            parent_id: None,
+            custom,
+            comments,
+            worklogs,
+            changelog,
+        });
+    }
+    // Links between nearby issues.
+    let mut next_link = 10_000u64;
+    for i in 1..site.issues.len() {
+        if rng.random_bool(0.1) {
+            let j = rng.random_range(0..i);
+            site.links.push(IssueLink {
+                id: next_link,
+                type_id: site.link_types.choose(rng).unwrap().id,
+                inward_issue_id: site.issues[j].id,
+                outward_issue_id: site.issues[i].id,
+            });
+            next_link += 1;
+        }
+    }
+    let alice = site.users[0].account_id.clone();
+    site.filters = vec![
+        Filter { id: 10000, name: "My open issues".into(), description: "Assigned to me and not done".into(), jql: "assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC".into(), owner_id: alice.clone(), favourite: true },
+        Filter { id: 10001, name: "Recent bugs".into(), description: "Bugs created in the last two weeks".into(), jql: "issuetype = Bug AND created >= -14d".into(), owner_id: alice, favourite: false },
+    ];
+    let _ = NaiveDate::from_ymd_opt(2024, 1, 1);
+    site.next_ids.insert("issue".into(), 10_000 + cfg.issues as u64);
+    site.next_ids.insert("comment".into(), next_comment);
+    site.next_ids.insert("worklog".into(), next_worklog);
+    site.next_ids.insert("changegroup".into(), next_change);
+    site.next_ids.insert("issuelink".into(), next_link);
+    site.next_ids.insert("component".into(), next_comp + 1);
+    site.next_ids.insert("version".into(), next_ver + 1);
+    site.next_ids.insert("filter".into(), 10002);
+    for (i, p) in site.projects.iter().enumerate() {
+        site.next_ids.insert(format!("issuekey:{}", p.key), per_project[i] + 1);
+    }
+}

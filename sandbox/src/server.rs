@@ -1,0 +1,73 @@
+//! Binding, the router and the start-up line.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+use serde_json::json;
+
+use crate::state::Sandbox;
+
+/// The full application: API routes behind auth and the fault/latency/stats middleware,
+/// the gateway behind OAuth, and the control API bare.
+pub fn app(sb: Arc<Sandbox>) -> Router {
+    let site_api = crate::routes::site_api(&sb).layer(from_fn_with_state(sb.clone(), crate::auth::site_auth));
+    let gateway = crate::routes::gateway_api(&sb).layer(from_fn_with_state(sb.clone(), crate::auth::gateway_auth));
+    let api = site_api
+        .merge(gateway)
+        .merge(crate::routes::oauth_routes(&sb))
+        .layer(from_fn_with_state(sb.clone(), crate::faults::api_middleware));
+    api.merge(crate::routes::control::routes()).with_state(sb)
+}
+
+/// The one JSON line tests, benchmarks and the demo read to find the sandbox and its credentials.
+pub fn startup_line(sb: &Sandbox, addr: SocketAddr) -> String {
+    let scheme = if sb.config.tls_cert.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{addr}");
+    let c = &sb.config;
+    json!({
+        "url": url,
+        "flavor": c.flavor,
+        "cloud_id": c.cloud_id,
+        "user": c.user,
+        "api_token": c.api_token,
+        "pat": c.pat,
+        "admin_user": c.admin_user,
+        "admin_api_token": c.admin_api_token,
+        "oauth_client_id": c.oauth_client_id,
+        "oauth_client_secret": c.oauth_client_secret,
+        "authorize_url": format!("{url}/authorize"),
+        "token_url": format!("{url}/oauth/token"),
+        "api_gateway_url": url,
+    })
+    .to_string()
+}
+
+/// Binds, prints the start-up line, and serves until the process is stopped.
+pub async fn run(sb: Arc<Sandbox>) -> Result<(), String> {
+    let listen = sb.config.listen;
+    if !listen.ip().is_loopback() {
+        return Err(format!("refusing to listen on {listen}: the sandbox binds loopback addresses only"));
+    }
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = app(sb.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let line = startup_line(&sb, addr);
+    match (&sb.config.tls_cert, &sb.config.tls_key) {
+        (Some(cert), Some(key)) => {
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| format!("cannot load TLS certificate/key: {e}"))?;
+            let server = axum_server::from_tcp_rustls(listener, tls).map_err(|e| e.to_string())?;
+            println!("{line}");
+            server.serve(app).await.map_err(|e| e.to_string())
+        }
+        _ => {
+            let server = axum_server::from_tcp(listener).map_err(|e| e.to_string())?;
+            println!("{line}");
+            server.serve(app).await.map_err(|e| e.to_string())
+        }
+    }
+}
