@@ -1,0 +1,101 @@
+//! Starts the real `atlassian-sandbox` binary on a free loopback port, reads its start-up line,
+//! and stops it when dropped. Shared by the sandbox's integration tests.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StartupInfo {
+    pub url: String,
+    pub cloud_id: String,
+    pub user: String,
+    pub api_token: String,
+    pub pat: String,
+    pub admin_user: String,
+    pub admin_api_token: String,
+    pub oauth_client_id: String,
+    pub oauth_client_secret: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub api_gateway_url: String,
+}
+
+pub struct SandboxProc {
+    pub info: StartupInfo,
+    child: Child,
+    pub http: reqwest::blocking::Client,
+}
+
+impl SandboxProc {
+    /// Starts a sandbox with these extra flags (`--listen 127.0.0.1:0` is always given).
+    pub fn start(args: &[&str]) -> SandboxProc {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_atlassian-sandbox"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start atlassian-sandbox");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read start-up line");
+        let info: StartupInfo = serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad start-up line {line:?}: {e}"));
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        SandboxProc { info, child, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.info.url, path)
+    }
+
+    /// GET with the default user's Basic credentials (email + API token).
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.http.get(self.url(path)).basic_auth(&self.info.user, Some(&self.info.api_token)).send().expect("GET")
+    }
+
+    /// GET as JSON, asserting the status.
+    pub fn get_json(&self, path: &str, status: u16) -> Value {
+        let resp = self.get(path);
+        let got = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        assert_eq!(got, status, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {text}"))
+    }
+
+    pub fn send_json(&self, method: &str, path: &str, body: &Value) -> (u16, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let resp = self.http.request(m, self.url(path)).basic_auth(&self.info.user, Some(&self.info.api_token)).json(body).send().expect("send");
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub fn stats(&self) -> Value {
+        self.http.get(self.url("/__sandbox/stats")).send().unwrap().json().unwrap()
+    }
+
+    pub fn reset_stats(&self) {
+        self.http.post(self.url("/__sandbox/reset-stats")).send().unwrap();
+    }
+
+    pub fn advance_clock(&self, seconds: i64) {
+        let r = self.http.post(self.url("/__sandbox/clock")).json(&serde_json::json!({"advance_seconds": seconds})).send().unwrap();
+        assert!(r.status().is_success());
+    }
+}
+
+impl Drop for SandboxProc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
