@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod errors;
 pub mod faults;
+pub mod jql;
 pub mod model;
 pub mod routes;
 pub mod seed;

@@ -407,16 +407,23 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
         IssueLinkType { id: 10003, name: "Relates".into(), inward: "relates to".into(), outward: "relates to".into() },
     ];
 
-    let keys = ["ENG", "OPS", "WEB", "APP", "SEC", "DATA", "HR", "FIN"];
-    let names = ["Engineering", "Operations", "Website", "Mobile App", "Security", "Data Platform", "People Ops", "Finance"];
+    let keys = ["ENG", "OPS", "WEB", "APP", "DATA", "HR", "FIN", "MKT"];
+    let names = ["Engineering", "Operations", "Website", "Mobile App", "Data Platform", "People Ops", "Finance", "Marketing"];
     let n_projects = cfg.projects.max(1);
     let mut next_comp = 10_000u64;
     let mut next_ver = 10_000u64;
     for i in 0..n_projects {
-        let (key, name) = if i < keys.len() { (keys[i].to_string(), names[i].to_string()) } else { (format!("P{i}"), format!("Project {i}")) };
+        let restricted = n_projects > 2 && i == n_projects - 1;
+        let (key, name) = if restricted {
+            ("SEC".to_string(), "Security".to_string())
+        } else if i < keys.len() {
+            (keys[i].to_string(), names[i].to_string())
+        } else {
+            (format!("P{i}"), format!("Project {i}"))
+        };
         let visibility = if i == 0 {
             Visibility::Public
-        } else if n_projects > 2 && i == n_projects - 1 {
+        } else if restricted {
             Visibility::Group("security-team".into())
         } else {
             Visibility::Licensed
@@ -447,7 +454,7 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
             id: 10_000 + i as u64,
             key,
             name,
-            description: format!("Issues of the {} team", names[i % names.len()]),
+            description: format!("Issues of the {name} team"),
             lead_account_id: pick_user(rng),
             type_key: "software".into(),
             visibility,

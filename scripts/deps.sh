@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system packages the project needs when they are missing (Debian). Idempotent:
+# does nothing when everything is there, so the demo and the tests can call it every time.
+set -euo pipefail
+
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+for pkg in unixodbc unixodbc-dev odbcinst curl ca-certificates python3 python3-pip; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v cargo >/dev/null || { echo "cargo is missing: install Rust first (https://rustup.rs)" >&2; exit 1; }
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing system packages: ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
