@@ -453,8 +453,8 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
         site.projects.push(Project {
             id: 10_000 + i as u64,
             key,
-            name,
             description: format!("Issues of the {name} team"),
+            name,
             lead_account_id: pick_user(rng),
             type_key: "software".into(),
             visibility,
