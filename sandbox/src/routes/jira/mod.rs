@@ -3,9 +3,9 @@
 //! the path, so one set of handlers serves both; v3 speaks ADF, v2 plain (wiki) text.
 
 mod issues;
-mod meta;
+pub(crate) mod meta;
 pub mod render;
-mod search;
+pub(crate) mod search;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -100,7 +100,8 @@ impl FromRequestParts<Arc<Sandbox>> for Jira {
     async fn from_request_parts(parts: &mut Parts, state: &Arc<Sandbox>) -> Result<Self, Self::Rejection> {
         let who = parts.extensions.get::<Principal>().cloned().unwrap_or_else(Principal::anonymous);
         let path = parts.uri.path();
-        let v = if path.contains("/rest/api/2/") { 2 } else { 3 };
+        // The agile API speaks the v2 representation (plain-text rich fields), as Jira Software does.
+        let v = if path.contains("/rest/api/2/") || path.contains("/rest/agile/") { 2 } else { 3 };
         let prefix = path.find("/rest/").map(|i| &path[..i]).unwrap_or("");
         let base = format!("{}{}", state.base_url(&parts.headers), prefix);
         Ok(Jira { sb: state.clone(), who, base, v, query: Params::parse(parts.uri.query().unwrap_or("")) })

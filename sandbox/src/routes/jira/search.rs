@@ -173,7 +173,7 @@ fn custom_defs(site: &Site) -> Vec<CustomFieldDef> {
 }
 
 /// Runs a JQL search for the caller: the visible matching issues, in order (cached per query).
-fn run_query(j: &Jira, jql_text: &str, require_bounded: bool) -> Result<std::sync::Arc<Vec<usize>>, ApiError> {
+pub(crate) fn run_query(j: &Jira, jql_text: &str, require_bounded: bool) -> Result<std::sync::Arc<Vec<usize>>, ApiError> {
     let query = jql::parse(jql_text).map_err(|e| ApiError::jira_messages(StatusCode::BAD_REQUEST, e.messages))?;
     let site = j.sb.site.read();
     let defs = custom_defs(&site);
