@@ -18,7 +18,13 @@ pub fn app(sb: Arc<Sandbox>) -> Router {
         .merge(gateway)
         .merge(crate::routes::oauth_routes(&sb))
         .layer(from_fn_with_state(sb.clone(), crate::faults::api_middleware));
-    api.merge(crate::routes::control::routes()).with_state(sb)
+    api.merge(crate::routes::control::routes()).fallback(unknown_route).with_state(sb)
+}
+
+/// Paths no product serves: a 404 in the error shape of the API family the path belongs to.
+async fn unknown_route(uri: axum::http::Uri) -> crate::errors::ApiError {
+    let family = crate::errors::Family::of_path(uri.path());
+    crate::errors::ApiError::new(family, axum::http::StatusCode::NOT_FOUND, format!("No resource found for {}", uri.path()))
 }
 
 /// The one JSON line tests, benchmarks and the demo read to find the sandbox and its credentials.
