@@ -1,4 +1,33 @@
-//! SQL → Atlassian REST. The catalog, pushdown and DataFusion providers arrive with the SQL issue.
+//! SQL → Atlassian REST. Apache DataFusion is the SQL engine; each Confluence/Jira table is a
+//! table provider that pushes filters into JQL/CQL, projections into `fields`, limits into page
+//! sizes, and streams pages as Arrow batches.
+
+mod adf;
+pub mod catalog;
+mod error;
+pub mod pushdown;
+pub mod rest;
+pub mod scan;
+mod identifiers;
+mod session;
+
+pub use catalog::{Catalog, Product};
+pub use error::{MapperError, SqlState};
 
 /// Version of the mapper, reported by the driver's `SQLGetInfo(SQL_DRIVER_VER)`.
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub use rest::{Flavor, SiteConfig};
+pub use session::{ConnectOptions, MapperSession, QueryResult};
+
+/// One cell as display text (tests, the installer's table output): `NULL` for nulls.
+pub fn display_cell(array: &dyn datafusion::arrow::array::Array, row: usize) -> String {
+    use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+    if array.is_null(row) {
+        return "NULL".to_string();
+    }
+    match ArrayFormatter::try_new(array, &FormatOptions::default()) {
+        Ok(f) => f.value(row).to_string(),
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,32 @@
+//! `Confluence.Pages`: from `/wiki/api/v2/pages` (Cloud; CQL search when filters need it) or
+//! `/rest/api/content?type=page` (Data Center). The body is fetched only when selected.
+
+use crate::catalog::{at, context, query, ColumnDef, ForeignKey, Product, Pushdown, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "Pages",
+        remarks: "Confluence pages, current versions.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Page id").pushed(query("id")),
+            c("Title", Varchar(255), false, at("/title"), "Title").pushed(query("title")),
+            c("SpaceId", BigInt, false, at("/spaceId"), "Id of the page's space"),
+            c("SpaceKey", Varchar(255), true, context("SpaceKey"), "Key of the page's space").pushed(query("space")),
+            c("ParentId", BigInt, true, at("/parentId"), "Id of the parent page").pushed(query("parent")),
+            c("Status", Varchar(32), false, at("/status"), "current, draft, archived or trashed"),
+            c("AuthorId", Varchar(128), true, at("/authorId"), "Account id of the creator").pushed(query("creator")),
+            c("CreatedAt", Timestamp, false, at("/createdAt"), "Created (UTC)").pushed(query("created")),
+            c("VersionNumber", Integer, false, at("/version/number"), "Current version number"),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body"),
+            c("CQL", Varchar(4000), true, context("cql"), "Pseudo-column: WHERE CQL = '...' passes a raw CQL query through").pushed(Pushdown::Raw),
+        ],
+        key: &["Id"],
+        foreign_keys: &[
+            ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") },
+            ForeignKey { column: "ParentId", references: (Product::Confluence, "Pages", "Id") },
+        ],
+        source: "/wiki/api/v2/pages",
+    }
+}

@@ -1,0 +1,25 @@
+//! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center).
+
+use crate::catalog::{at, param, ColumnDef, Product, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "Spaces",
+        remarks: "Confluence spaces the connection can see.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Space id").pushed(param("ids")),
+            c("Key", Varchar(255), false, at("/key"), "Space key").pushed(param("keys")),
+            c("Name", Varchar(255), false, at("/name"), "Space name"),
+            c("Type", Varchar(32), false, at("/type"), "global or personal").pushed(param("type")),
+            c("Status", Varchar(32), false, at("/status"), "current or archived").pushed(param("status")),
+            c("HomepageId", BigInt, true, at("/homepageId"), "Id of the space's home page"),
+            c("AuthorId", Varchar(128), true, at("/authorId"), "Account id of the creator"),
+            c("CreatedAt", Timestamp, true, at("/createdAt"), "Created (UTC)"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[],
+        source: "/wiki/api/v2/spaces",
+    }
+}

@@ -1,0 +1,26 @@
+//! `Jira.Comments`: the comments of each issue, from `/rest/api/3/issue/{key}/comment`.
+
+use crate::catalog::{adf_text, at, context, json_text, ColumnDef, ForeignKey, Product, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Jira,
+        name: "Comments",
+        remarks: "Comments on Jira issues.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Comment id"),
+            c("IssueKey", Varchar(255), false, context("IssueKey"), "Key of the commented issue"),
+            c("IssueId", BigInt, false, context("IssueId"), "Id of the commented issue"),
+            c("Body", LongVarchar, true, adf_text("/body"), "Body as plain text"),
+            c("BodyAdf", LongVarchar, true, json_text("/body"), "Body as Atlassian Document Format JSON"),
+            c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Author account id"),
+            c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Author display name"),
+            c("Created", Timestamp, false, at("/created"), "Created (UTC)"),
+            c("Updated", Timestamp, true, at("/updated"), "Last updated (UTC)"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
+        source: "/rest/api/3/issue/{issueKey}/comment",
+    }
+}

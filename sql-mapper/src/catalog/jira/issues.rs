@@ -1,0 +1,75 @@
+//! `Jira.Issues`: one row per issue, from `/rest/api/3/search/jql` (Cloud) or `/rest/api/2/search`
+//! (Data Center). Every system field is a column; custom fields are added per connection from
+//! `/rest/api/3/field`, each as its own typed column named after the field.
+
+use crate::catalog::{adf_text, at, context, join, json_text, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, SqlType, TableDef, Text};
+
+use SqlType::*;
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Jira,
+        name: "Issues",
+        remarks: "Jira issues with every system field and one column per custom field.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Issue id").pushed(query("id")),
+            c("Key", Varchar(255), false, at("/key"), "Issue key, e.g. ENG-12").pushed(query("key")),
+            c("ProjectId", BigInt, false, at("/fields/project/id"), "Project id").field("project"),
+            c("ProjectKey", Varchar(255), false, at("/fields/project/key"), "Project key").field("project").pushed(query("project")),
+            c("ProjectName", Varchar(255), false, at("/fields/project/name"), "Project name").field("project"),
+            c("Summary", Varchar(255), false, at("/fields/summary"), "Summary").field("summary"),
+            c("Description", LongVarchar, true, adf_text("/fields/description"), "Description as plain text").field("description"),
+            c("DescriptionAdf", LongVarchar, true, json_text("/fields/description"), "Description as Atlassian Document Format JSON").field("description"),
+            c("Status", Varchar(255), false, at("/fields/status/name"), "Status name").field("status").pushed(query("status")),
+            c("StatusId", BigInt, false, at("/fields/status/id"), "Status id").field("status"),
+            c("StatusCategory", Varchar(255), false, at("/fields/status/statusCategory/name"), "Status category: To Do, In Progress, Done").field("status").pushed(query("statusCategory")),
+            c("IssueType", Varchar(255), false, at("/fields/issuetype/name"), "Issue type name").field("issuetype").pushed(query("issuetype")),
+            c("Priority", Varchar(255), true, at("/fields/priority/name"), "Priority name").field("priority").pushed(query("priority")),
+            c("Resolution", Varchar(255), true, at("/fields/resolution/name"), "Resolution name").field("resolution").pushed(query("resolution")),
+            c("AssigneeAccountId", Varchar(128), true, at("/fields/assignee/accountId"), "Assignee account id").field("assignee").pushed(query("assignee")),
+            c("AssigneeDisplayName", Varchar(255), true, at("/fields/assignee/displayName"), "Assignee display name").field("assignee"),
+            c("ReporterAccountId", Varchar(128), true, at("/fields/reporter/accountId"), "Reporter account id").field("reporter").pushed(query("reporter")),
+            c("ReporterDisplayName", Varchar(255), true, at("/fields/reporter/displayName"), "Reporter display name").field("reporter"),
+            c("CreatorAccountId", Varchar(128), true, at("/fields/creator/accountId"), "Creator account id").field("creator").pushed(query("creator")),
+            c("Labels", Varchar(4000), true, join("/fields/labels", ""), "Labels, comma separated").field("labels"),
+            c("Components", Varchar(4000), true, join("/fields/components", "/name"), "Component names, comma separated").field("components"),
+            c("FixVersions", Varchar(4000), true, join("/fields/fixVersions", "/name"), "Fix version names, comma separated").field("fixVersions"),
+            c("Created", Timestamp, false, at("/fields/created"), "Created (UTC)").field("created").pushed(query("created")),
+            c("Updated", Timestamp, false, at("/fields/updated"), "Last updated (UTC)").field("updated").pushed(query("updated")),
+            c("ResolutionDate", Timestamp, true, at("/fields/resolutiondate"), "Resolved (UTC)").field("resolutiondate").pushed(query("resolutiondate")),
+            c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")),
+            c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent"),
+            c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
+            c("JQL", Varchar(4000), true, context("jql"), "Pseudo-column: WHERE JQL = '...' passes a raw JQL query through").pushed(Pushdown::Raw),
+        ],
+        key: &["Id"],
+        foreign_keys: &[ForeignKey { column: "ProjectId", references: (Product::Jira, "Projects", "Id") }],
+        source: "/rest/api/3/search/jql",
+    }
+}
+
+/// The column of a custom field from `/rest/api/3/field`: named after the field, typed from its
+/// schema (`type`, `items`, `customId`).
+pub fn custom_field_column(id: &str, name: &str, schema_type: &str, items: Option<&str>, custom_id: Option<u64>) -> ColumnDef {
+    let at = Text::Owned(format!("/fields/{id}"));
+    let clause = Pushdown::Query(Text::Owned(match custom_id {
+        Some(n) => format!("cf[{n}]"),
+        None => id.to_string(),
+    }));
+    let remarks = format!("Custom field {id}");
+    let joined = |each: &'static str| Extract::Join(at.clone(), Text::Borrowed(each));
+    let col = match (schema_type, items) {
+        ("number", _) => ColumnDef::new(name, Double, true, Extract::At(at.clone()), &remarks).pushed(clause),
+        ("date", _) => ColumnDef::new(name, Date, true, Extract::At(at.clone()), &remarks).pushed(clause),
+        ("datetime", _) => ColumnDef::new(name, Timestamp, true, Extract::At(at.clone()), &remarks).pushed(clause),
+        ("string", _) => ColumnDef::new(name, Varchar(4000), true, Extract::At(at.clone()), &remarks),
+        ("option", _) => ColumnDef::new(name, Varchar(255), true, Extract::At(Text::Owned(format!("{at}/value"))), &remarks).pushed(clause),
+        ("array", Some("option")) => ColumnDef::new(name, Varchar(4000), true, joined("/value"), &remarks),
+        ("array", Some("user")) => ColumnDef::new(name, Varchar(4000), true, joined("/accountId"), &remarks),
+        ("array", Some("json")) => ColumnDef::new(name, Varchar(4000), true, joined("/name"), &remarks),
+        ("array", Some("string")) => ColumnDef::new(name, Varchar(4000), true, joined(""), &remarks),
+        _ => ColumnDef::new(name, LongVarchar, true, Extract::JsonText(at.clone()), &remarks),
+    };
+    col.field(id)
+}

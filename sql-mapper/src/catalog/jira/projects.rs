@@ -1,0 +1,24 @@
+//! `Jira.Projects`: from `/rest/api/3/project/search` (Cloud) or `/rest/api/2/project` (Data Center).
+
+use crate::catalog::{at, json_text, param, ColumnDef, Product, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Jira,
+        name: "Projects",
+        remarks: "Jira projects the connection can browse.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Project id").pushed(param("id")),
+            c("Key", Varchar(255), false, at("/key"), "Project key").pushed(param("keys")),
+            c("Name", Varchar(255), false, at("/name"), "Project name"),
+            c("ProjectTypeKey", Varchar(64), true, at("/projectTypeKey"), "software, business or service_desk"),
+            c("IsPrivate", Bit, true, at("/isPrivate"), "Whether the project is private"),
+            c("Style", Varchar(32), true, at("/style"), "classic (company-managed) or next-gen (team-managed)"),
+            c("AvatarUrls", LongVarchar, true, json_text("/avatarUrls"), "Avatar URLs as JSON"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[],
+        source: "/rest/api/3/project/search",
+    }
+}

@@ -1,0 +1,289 @@
+//! The table catalog: every table the driver offers, one file per table, each declaring its
+//! columns (SQL type, nullability, remarks), its key, where its rows come from, and which columns
+//! push down how. `SQLTables`/`SQLColumns` and the README's table list are generated from here.
+
+pub mod confluence;
+pub mod jira;
+
+use std::fmt;
+
+/// The two schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Product {
+    Confluence,
+    Jira,
+}
+
+impl Product {
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            Product::Confluence => "Confluence",
+            Product::Jira => "Jira",
+        }
+    }
+}
+
+/// A column's SQL type as ODBC reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlType {
+    /// Text up to this many characters.
+    Varchar(u32),
+    /// Long text (bodies, descriptions).
+    LongVarchar,
+    BigInt,
+    Integer,
+    Double,
+    Bit,
+    Date,
+    /// UTC timestamps with millisecond precision.
+    Timestamp,
+}
+
+impl fmt::Display for SqlType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlType::Varchar(n) => write!(f, "VARCHAR({n})"),
+            SqlType::LongVarchar => f.write_str("LONGVARCHAR"),
+            SqlType::BigInt => f.write_str("BIGINT"),
+            SqlType::Integer => f.write_str("INTEGER"),
+            SqlType::Double => f.write_str("DOUBLE"),
+            SqlType::Bit => f.write_str("BIT"),
+            SqlType::Date => f.write_str("DATE"),
+            SqlType::Timestamp => f.write_str("TIMESTAMP"),
+        }
+    }
+}
+
+/// Text in a declaration: static in the table files, owned for columns made at run time
+/// (Jira custom fields).
+pub type Text = std::borrow::Cow<'static, str>;
+
+/// How a filter on a column reaches the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushdown {
+    /// Never pushed: DataFusion filters the rows.
+    None,
+    /// Pushed into the query language under this field name (JQL or CQL clause name).
+    Query(Text),
+    /// Pushed as a REST query parameter with this name (equality / IN only).
+    Param(Text),
+    /// A pseudo-column whose value is a whole query in the table's language (JQL, CQL),
+    /// ANDed with the rest: `WHERE JQL = 'sprint in openSprints()'`.
+    Raw,
+}
+
+/// Where a column's value sits in one JSON item of the REST response (JSON pointers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extract {
+    /// The value at this pointer, converted to the column's SQL type.
+    At(Text),
+    /// An Atlassian Document Format document at this pointer, as plain text.
+    AdfText(Text),
+    /// The JSON at this pointer, as text (raw ADF, storage JSON, option objects).
+    JsonText(Text),
+    /// An array at the first pointer; from each element the value at the second; joined with ",".
+    Join(Text, Text),
+    /// A value the scan knows from context (the parent row it fetched this list for).
+    Context(Text),
+}
+
+/// Short constructors for the table files.
+pub fn at(p: &'static str) -> Extract {
+    Extract::At(Text::Borrowed(p))
+}
+pub fn adf_text(p: &'static str) -> Extract {
+    Extract::AdfText(Text::Borrowed(p))
+}
+pub fn json_text(p: &'static str) -> Extract {
+    Extract::JsonText(Text::Borrowed(p))
+}
+pub fn join(p: &'static str, each: &'static str) -> Extract {
+    Extract::Join(Text::Borrowed(p), Text::Borrowed(each))
+}
+pub fn context(k: &'static str) -> Extract {
+    Extract::Context(Text::Borrowed(k))
+}
+pub fn query(clause: &'static str) -> Pushdown {
+    Pushdown::Query(Text::Borrowed(clause))
+}
+pub fn param(name: &'static str) -> Pushdown {
+    Pushdown::Param(Text::Borrowed(name))
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnDef {
+    pub name: String,
+    pub sql_type: SqlType,
+    pub nullable: bool,
+    pub remarks: String,
+    pub pushdown: Pushdown,
+    pub extract: Extract,
+    /// The API field that must be requested for this column (Jira `fields=`, Confluence `expand=`/`body-format`).
+    pub api_field: Option<String>,
+}
+
+impl ColumnDef {
+    pub fn new(name: &str, sql_type: SqlType, nullable: bool, extract: Extract, remarks: &str) -> ColumnDef {
+        ColumnDef { name: name.to_string(), sql_type, nullable, remarks: remarks.to_string(), pushdown: Pushdown::None, extract, api_field: None }
+    }
+    pub fn pushed(mut self, p: Pushdown) -> ColumnDef {
+        self.pushdown = p;
+        self
+    }
+    pub fn field(mut self, f: &str) -> ColumnDef {
+        self.api_field = Some(f.to_string());
+        self
+    }
+}
+
+/// A foreign key from this table's column to another table's key column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub column: &'static str,
+    pub references: (Product, &'static str, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub product: Product,
+    pub name: &'static str,
+    pub remarks: &'static str,
+    pub columns: Vec<ColumnDef>,
+    pub key: &'static [&'static str],
+    pub foreign_keys: &'static [ForeignKey],
+    /// The REST resource rows come from (documentation and `EXPLAIN`).
+    pub source: &'static str,
+}
+
+impl TableDef {
+    pub fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.product.schema_name(), self.name)
+    }
+}
+
+/// Every table, in schema and name order.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    tables: Vec<TableDef>,
+}
+
+impl Catalog {
+    /// The static catalog. Jira custom fields are added per connection by [`Catalog::with_jira_custom_fields`].
+    pub fn standard() -> Catalog {
+        let mut tables = confluence::tables();
+        tables.extend(jira::tables());
+        tables.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
+        Catalog { tables }
+    }
+
+    /// Adds columns made at run time (Jira custom fields). A name already taken, ignoring case,
+    /// gets the field's id appended so every column stays reachable.
+    pub fn extend_table(&mut self, product: Product, name: &str, columns: Vec<ColumnDef>) {
+        let Some(t) = self.tables.iter_mut().find(|t| t.product == product && t.name == name) else { return };
+        for mut c in columns {
+            if t.columns.iter().any(|x| x.name.eq_ignore_ascii_case(&c.name)) {
+                let id = c.api_field.clone().unwrap_or_default();
+                c.name = format!("{} ({id})", c.name);
+            }
+            t.columns.push(c);
+        }
+    }
+
+    pub fn tables(&self) -> &[TableDef] {
+        &self.tables
+    }
+
+    pub fn table(&self, product: Product, name: &str) -> Option<&TableDef> {
+        self.tables.iter().find(|t| t.product == product && t.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Resolves `[schema.]name` case-insensitively; an unqualified name must be unique.
+    pub fn resolve(&self, schema: Option<&str>, name: &str) -> Result<&TableDef, crate::MapperError> {
+        let matches: Vec<&TableDef> = self
+            .tables
+            .iter()
+            .filter(|t| t.name.eq_ignore_ascii_case(name))
+            .filter(|t| schema.is_none_or(|s| t.product.schema_name().eq_ignore_ascii_case(s)))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one),
+            [] => {
+                let shown = match schema {
+                    Some(s) => format!("{s}.{name}"),
+                    None => name.to_string(),
+                };
+                let hint = self.closest(name).map(|t| format!(" Did you mean {}?", t.qualified_name())).unwrap_or_default();
+                Err(crate::MapperError::new(crate::SqlState::TableNotFound, format!("Table '{shown}' does not exist.{hint}")))
+            }
+            many => Err(crate::MapperError::new(
+                crate::SqlState::SyntaxOrAccess,
+                format!(
+                    "Table name '{name}' is ambiguous: qualify it as {}.",
+                    many.iter().map(|t| t.qualified_name()).collect::<Vec<_>>().join(" or ")
+                ),
+            )),
+        }
+    }
+
+    /// The table whose name is nearest to `name` (edit distance), for "did you mean" hints.
+    pub fn closest(&self, name: &str) -> Option<&TableDef> {
+        let lower = name.to_lowercase();
+        self.tables
+            .iter()
+            .map(|t| (edit_distance(&lower, &t.name.to_lowercase()), t))
+            .filter(|(d, t)| *d <= (t.name.len() / 2).max(2))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, t)| t)
+    }
+}
+
+/// Levenshtein distance: small inputs only (identifiers).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_case_insensitively_and_suggests() {
+        let c = Catalog::standard();
+        assert_eq!(c.resolve(Some("jira"), "issues").unwrap().name, "Issues");
+        assert_eq!(c.resolve(None, "PAGES").unwrap().product, Product::Confluence);
+        let err = c.resolve(None, "Comments").unwrap_err();
+        assert!(err.message.contains("ambiguous"), "{}", err.message);
+        let err = c.resolve(Some("Jira"), "Isues").unwrap_err();
+        assert_eq!(err.state, crate::SqlState::TableNotFound);
+        assert!(err.message.contains("Did you mean Jira.Issues?"), "{}", err.message);
+    }
+
+    #[test]
+    fn every_table_has_a_key_of_its_own_columns() {
+        for t in Catalog::standard().tables() {
+            assert!(!t.key.is_empty(), "{} has a key", t.qualified_name());
+            for k in t.key {
+                assert!(t.column(k).is_some(), "{}: key column {k} exists", t.qualified_name());
+            }
+            for fk in t.foreign_keys {
+                assert!(t.column(fk.column).is_some());
+            }
+            let mut names: Vec<String> = t.columns.iter().map(|c| c.name.to_lowercase()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), t.columns.len(), "{}: column names unique ignoring case", t.qualified_name());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Errors of the mapper, each carrying the SQLSTATE the driver reports and a message a person
+//! can act on (Atlassian's own message where it has one).
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlState {
+    /// 08001: cannot connect.
+    CannotConnect,
+    /// 08S01: the link failed during the statement.
+    LinkFailure,
+    /// 28000: credentials refused.
+    InvalidAuthorization,
+    /// 42000: syntax error or access violation.
+    SyntaxOrAccess,
+    /// 42S02: unknown table.
+    TableNotFound,
+    /// 42S22: unknown column.
+    ColumnNotFound,
+    /// HY000: an error Atlassian reported.
+    General,
+    /// HYT00: timeout.
+    Timeout,
+    /// HY008: cancelled.
+    Cancelled,
+    /// HYC00: not supported by this site.
+    NotSupported,
+    /// 22018: a value of the wrong type.
+    InvalidCharacterValue,
+}
+
+impl SqlState {
+    pub fn code(self) -> &'static str {
+        match self {
+            SqlState::CannotConnect => "08001",
+            SqlState::LinkFailure => "08S01",
+            SqlState::InvalidAuthorization => "28000",
+            SqlState::SyntaxOrAccess => "42000",
+            SqlState::TableNotFound => "42S02",
+            SqlState::ColumnNotFound => "42S22",
+            SqlState::General => "HY000",
+            SqlState::Timeout => "HYT00",
+            SqlState::Cancelled => "HY008",
+            SqlState::NotSupported => "HYC00",
+            SqlState::InvalidCharacterValue => "22018",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapperError {
+    pub state: SqlState,
+    pub message: String,
+}
+
+impl MapperError {
+    pub fn new(state: SqlState, message: impl Into<String>) -> MapperError {
+        MapperError { state, message: message.into() }
+    }
+}
+
+impl fmt::Display for MapperError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.state.code(), self.message)
+    }
+}
+
+impl std::error::Error for MapperError {}

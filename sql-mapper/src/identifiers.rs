@@ -1,0 +1,106 @@
+//! Case-insensitive identifiers, as users of other SQL drivers expect: `select projectkey from
+//! jira.issues` reaches `Jira.Issues.ProjectKey`, while result columns keep the catalog's spelling.
+//! DataFusion's own normalisation (lower-casing unquoted names) is off; instead every unquoted
+//! name that matches a catalog table or column, ignoring case, is replaced by its catalog
+//! spelling before planning. Quoted identifiers are left exactly as written.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{visit_expressions_mut, visit_relations_mut, Expr, Ident, ObjectName, ObjectNamePart, Statement};
+
+use crate::catalog::Catalog;
+use crate::MapperError;
+
+pub struct IdentifierResolver<'a> {
+    catalog: &'a Catalog,
+    columns: HashMap<String, String>,
+}
+
+impl<'a> IdentifierResolver<'a> {
+    pub fn new(catalog: &'a Catalog) -> IdentifierResolver<'a> {
+        let mut columns = HashMap::new();
+        for t in catalog.tables() {
+            for c in &t.columns {
+                columns.entry(c.name.to_lowercase()).or_insert_with(|| c.name.clone());
+            }
+        }
+        IdentifierResolver { catalog, columns }
+    }
+
+    fn canonical_column(&self, ident: &mut Ident) {
+        if ident.quote_style.is_none() {
+            if let Some(name) = self.columns.get(&ident.value.to_lowercase()) {
+                ident.value = name.clone();
+            }
+        }
+    }
+
+    /// Rewrites table references to `"Schema"."Table"` and column names to their catalog
+    /// spelling. Unknown tables are reported with the closest existing name.
+    pub fn resolve(&self, stmt: &mut Statement, ctes: &[String]) -> Result<(), MapperError> {
+        let mut error = None;
+        let _ = visit_relations_mut(stmt, |name: &mut ObjectName| {
+            let parts: Vec<Ident> = name.0.iter().filter_map(|p| match p {
+                ObjectNamePart::Identifier(i) => Some(i.clone()),
+                _ => None,
+            }).collect();
+            let (schema, table) = match parts.as_slice() {
+                [t] => (None, t),
+                [s, t] => (Some(s), t),
+                [_c, s, t] => (Some(s), t),
+                _ => return ControlFlow::Continue(()),
+            };
+            if schema.is_none() && ctes.iter().any(|c| c.eq_ignore_ascii_case(&table.value)) {
+                return ControlFlow::Continue(());
+            }
+            let exact = |i: &Ident| i.quote_style.is_some();
+            match self.catalog.resolve(schema.map(|s| s.value.as_str()), &table.value) {
+                Ok(def) => {
+                    // A quoted name must match exactly, as SQL says.
+                    if (exact(table) && table.value != def.name) || schema.is_some_and(|s| exact(s) && s.value != def.product.schema_name()) {
+                        error.get_or_insert(MapperError::new(crate::SqlState::TableNotFound, format!("Table \"{}\" does not exist (quoted names are case-sensitive); did you mean {}?", table.value, def.qualified_name())));
+                        return ControlFlow::Break(());
+                    }
+                    *name = ObjectName(vec![
+                        ObjectNamePart::Identifier(Ident::with_quote('"', def.product.schema_name())),
+                        ObjectNamePart::Identifier(Ident::with_quote('"', def.name)),
+                    ]);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    error.get_or_insert(e);
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        let _ = visit_expressions_mut(stmt, |e: &mut Expr| {
+            match e {
+                Expr::Identifier(i) => self.canonical_column(i),
+                Expr::CompoundIdentifier(parts) => {
+                    let n = parts.len();
+                    if let Some(last) = parts.last_mut() {
+                        self.canonical_column(last);
+                    }
+                    // `jira.issues.key`: schema and table parts too.
+                    if n == 3 {
+                        if let Ok(def) = self.catalog.resolve(Some(&parts[0].value), &parts[1].value) {
+                            parts[0] = Ident::with_quote('"', def.product.schema_name());
+                            parts[1] = Ident::with_quote('"', def.name);
+                        }
+                    } else if n == 2 && parts[0].quote_style.is_none() {
+                        if let Ok(def) = self.catalog.resolve(None, &parts[0].value) {
+                            parts[0] = Ident::new(def.name);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        Ok(())
+    }
+}

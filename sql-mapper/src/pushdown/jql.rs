@@ -1,0 +1,345 @@
+//! `JqlBuilder`: DataFusion filter expressions → JQL.
+//!
+//! Care points, each a reason a filter is `Inexact` rather than `Exact`:
+//! - JQL `=` on names (status, project, priority, ...) is case-insensitive; SQL's is not.
+//! - JQL dates have minute precision and are read in the user's time zone: a timestamp bound is
+//!   widened by a day on the safe side, and DataFusion applies the exact bound.
+//! - JQL `~` is a word search, never `LIKE`: `LIKE` is not pushed at all.
+//! - `NOT` is pushed only around an `Exact` filter (the negation of a superset is not a superset).
+//! Literals are always quoted and escaped, so no value can change the query's structure.
+
+use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
+use datafusion::scalar::ScalarValue;
+
+use super::{Fidelity, Pushed};
+use crate::catalog::{Pushdown, TableDef};
+
+/// A JQL string literal: double-quoted, with `"` and `\` escaped and control characters as
+/// JQL escapes, so the value stays one literal whatever it contains.
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for ch in value.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// What kind of JQL field a column maps to: decides operators and literal forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    /// Numeric ids: exact comparisons.
+    Number,
+    /// Issue keys: exact within a project for `=`, but `ENG-1` and `eng-1` are the same key.
+    Key,
+    /// Names compared case-insensitively by Jira.
+    Name,
+    /// Account ids: exact.
+    Account,
+    Timestamp,
+    Date,
+}
+
+pub struct JqlBuilder<'a> {
+    table: &'a TableDef,
+}
+
+impl<'a> JqlBuilder<'a> {
+    pub fn new(table: &'a TableDef) -> JqlBuilder<'a> {
+        JqlBuilder { table }
+    }
+
+    fn clause(&self, column: &str) -> Option<(String, FieldKind, bool)> {
+        let col = self.table.column(column)?;
+        let kind = match col.sql_type {
+            crate::catalog::SqlType::BigInt | crate::catalog::SqlType::Integer | crate::catalog::SqlType::Double => FieldKind::Number,
+            crate::catalog::SqlType::Timestamp => FieldKind::Timestamp,
+            crate::catalog::SqlType::Date => FieldKind::Date,
+            _ if col.name == "Key" => FieldKind::Key,
+            _ if col.name.ends_with("AccountId") => FieldKind::Account,
+            _ => FieldKind::Name,
+        };
+        match &col.pushdown {
+            Pushdown::Query(c) => Some((c.to_string(), kind, false)),
+            Pushdown::Raw => Some((String::new(), kind, true)),
+            _ => None,
+        }
+    }
+
+    /// Translates one filter, or `None` when it cannot be pushed.
+    pub fn translate(&self, e: &Expr) -> Option<Pushed> {
+        match e {
+            Expr::BinaryExpr(BinaryExpr { left, op: Operator::And, right }) => {
+                // Either side alone is still a superset of the conjunction.
+                match (self.translate(left), self.translate(right)) {
+                    (Some(l), Some(r)) => Some(Pushed { text: format!("({}) AND ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity) }),
+                    (Some(one), None) | (None, Some(one)) => Some(Pushed::inexact(one.text)),
+                    (None, None) => None,
+                }
+            }
+            Expr::BinaryExpr(BinaryExpr { left, op: Operator::Or, right }) => {
+                let (l, r) = (self.translate(left)?, self.translate(right)?);
+                Some(Pushed { text: format!("({}) OR ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity) })
+            }
+            Expr::Not(inner) => {
+                let p = self.translate(inner)?;
+                (p.fidelity == Fidelity::Exact).then(|| Pushed::exact(format!("NOT ({})", p.text)))
+            }
+            Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
+                let (col, lit, op) = match (column_name(left), literal(right)) {
+                    (Some(c), Some(l)) => (c, l, *op),
+                    _ => (column_name(right)?, literal(left)?, swap(*op)?),
+                };
+                self.comparison(&col, op, &lit)
+            }
+            Expr::InList(list) => {
+                let col = column_name(&list.expr)?;
+                let (clause, kind, raw) = self.clause(&col)?;
+                if raw || list.list.is_empty() {
+                    return None;
+                }
+                let mut values = Vec::new();
+                for item in &list.list {
+                    values.push(self.value(kind, &literal(item)?)?);
+                }
+                let op = if list.negated { "NOT IN" } else { "IN" };
+                // NOT IN over a case-insensitive match excludes more than SQL would: not pushed.
+                if list.negated && kind_is_fuzzy(kind) {
+                    return None;
+                }
+                // JQL's NOT IN also drops issues where the field is empty; SQL's NOT IN drops NULLs too.
+                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind) })
+            }
+            Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
+                let col = column_name(inner)?;
+                let (clause, _kind, raw) = self.clause(&col)?;
+                if raw {
+                    return None;
+                }
+                let is = if matches!(e, Expr::IsNull(_)) { "IS EMPTY" } else { "IS NOT EMPTY" };
+                Some(Pushed::exact(format!("{clause} {is}")))
+            }
+            Expr::Between(Between { expr, negated: false, low, high }) => {
+                let col = column_name(expr)?;
+                let lo = self.comparison(&col, Operator::GtEq, &literal(low)?)?;
+                let hi = self.comparison(&col, Operator::LtEq, &literal(high)?)?;
+                Some(Pushed { text: format!("({}) AND ({})", lo.text, hi.text), fidelity: lo.fidelity.max(hi.fidelity) })
+            }
+            _ => None,
+        }
+    }
+
+    fn comparison(&self, col: &str, op: Operator, lit: &ScalarValue) -> Option<Pushed> {
+        let (clause, kind, raw) = self.clause(col)?;
+        if raw {
+            // WHERE JQL = '...': the text is JQL, ANDed in as written.
+            return match (op, scalar_text(lit)) {
+                (Operator::Eq, Some(text)) if !text.trim().is_empty() => Some(Pushed::exact(text)),
+                _ => None,
+            };
+        }
+        let jql_op = match op {
+            Operator::Eq => "=",
+            Operator::NotEq => "!=",
+            Operator::Lt => "<",
+            Operator::LtEq => "<=",
+            Operator::Gt => ">",
+            Operator::GtEq => ">=",
+            _ => return None,
+        };
+        match kind {
+            FieldKind::Timestamp | FieldKind::Date => {
+                // Widen by a day on the safe side of the bound; DataFusion applies the exact bound.
+                let day = widened_day(lit, op)?;
+                let (jop, value) = match op {
+                    Operator::Gt | Operator::GtEq => (">=", day),
+                    Operator::Lt | Operator::LtEq => ("<", day),
+                    Operator::Eq => {
+                        let hi = widened_day(lit, Operator::Lt)?;
+                        let lo = widened_day(lit, Operator::Gt)?;
+                        return Some(Pushed::inexact(format!("{clause} >= {} AND {clause} < {}", quote(&lo), quote(&hi))));
+                    }
+                    _ => return None,
+                };
+                Some(Pushed::inexact(format!("{clause} {jop} {}", quote(&value))))
+            }
+            _ => {
+                // Ordering comparisons on names and keys follow Jira's collation, not SQL's.
+                if !matches!(op, Operator::Eq | Operator::NotEq) && kind != FieldKind::Number {
+                    return None;
+                }
+                // != on a case-insensitive field would drop rows SQL keeps ('Done' != 'done').
+                if op == Operator::NotEq && kind_is_fuzzy(kind) {
+                    return None;
+                }
+                let value = self.value(kind, lit)?;
+                // Jira's != also drops issues where the field is empty; so does SQL's <>.
+                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind) })
+            }
+        }
+    }
+
+    fn value(&self, kind: FieldKind, lit: &ScalarValue) -> Option<String> {
+        match kind {
+            FieldKind::Number => scalar_number(lit),
+            _ => scalar_text(lit).map(|s| quote(&s)),
+        }
+    }
+}
+
+fn kind_is_fuzzy(kind: FieldKind) -> bool {
+    matches!(kind, FieldKind::Name | FieldKind::Key)
+}
+
+fn fidelity_of(kind: FieldKind) -> Fidelity {
+    if kind_is_fuzzy(kind) {
+        Fidelity::Inexact
+    } else {
+        Fidelity::Exact
+    }
+}
+
+fn swap(op: Operator) -> Option<Operator> {
+    Some(match op {
+        Operator::Eq => Operator::Eq,
+        Operator::NotEq => Operator::NotEq,
+        Operator::Lt => Operator::Gt,
+        Operator::LtEq => Operator::GtEq,
+        Operator::Gt => Operator::Lt,
+        Operator::GtEq => Operator::LtEq,
+        _ => return None,
+    })
+}
+
+fn column_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Column(c) => Some(c.name.clone()),
+        Expr::Cast(c) => column_name(&c.expr),
+        Expr::TryCast(c) => column_name(&c.expr),
+        _ => None,
+    }
+}
+
+fn literal(e: &Expr) -> Option<ScalarValue> {
+    match e {
+        Expr::Literal(v, _) if !v.is_null() => Some(v.clone()),
+        Expr::Cast(c) => literal(&c.expr),
+        _ => None,
+    }
+}
+
+fn scalar_text(v: &ScalarValue) -> Option<String> {
+    match v {
+        ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn scalar_number(v: &ScalarValue) -> Option<String> {
+    match v {
+        ScalarValue::Int8(Some(x)) => Some(x.to_string()),
+        ScalarValue::Int16(Some(x)) => Some(x.to_string()),
+        ScalarValue::Int32(Some(x)) => Some(x.to_string()),
+        ScalarValue::Int64(Some(x)) => Some(x.to_string()),
+        ScalarValue::UInt8(Some(x)) => Some(x.to_string()),
+        ScalarValue::UInt16(Some(x)) => Some(x.to_string()),
+        ScalarValue::UInt32(Some(x)) => Some(x.to_string()),
+        ScalarValue::UInt64(Some(x)) => Some(x.to_string()),
+        ScalarValue::Float64(Some(x)) if x.is_finite() => Some(x.to_string()),
+        ScalarValue::Float32(Some(x)) if x.is_finite() => Some(x.to_string()),
+        // A numeric string compared with a number column: Jira would read it as a number.
+        ScalarValue::Utf8(Some(s)) if s.parse::<i64>().is_ok() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The calendar day (`yyyy-MM-dd`) one day outside a timestamp or date bound, so that whatever
+/// the user's time zone, the JQL range contains every row the SQL bound keeps.
+fn widened_day(v: &ScalarValue, op: Operator) -> Option<String> {
+    let millis = match v {
+        ScalarValue::TimestampSecond(Some(s), _) => s.checked_mul(1000)?,
+        ScalarValue::TimestampMillisecond(Some(ms), _) => *ms,
+        ScalarValue::TimestampMicrosecond(Some(us), _) => us / 1000,
+        ScalarValue::TimestampNanosecond(Some(ns), _) => ns / 1_000_000,
+        ScalarValue::Date32(Some(d)) => (*d as i64) * 86_400_000,
+        ScalarValue::Date64(Some(ms)) => *ms,
+        ScalarValue::Utf8(Some(s)) => {
+            let d = chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?;
+            d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis()
+        }
+        _ => return None,
+    };
+    let t = chrono::DateTime::from_timestamp_millis(millis)?;
+    let day = match op {
+        Operator::Gt | Operator::GtEq => t.date_naive().pred_opt()?,
+        _ => t.date_naive().succ_opt()?.succ_opt()?,
+    };
+    Some(day.format("%Y-%m-%d").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::prelude::{col, lit};
+
+    fn issues() -> TableDef {
+        crate::catalog::Catalog::standard().table(crate::catalog::Product::Jira, "Issues").unwrap().clone()
+    }
+
+    #[test]
+    fn quoting_keeps_any_value_one_literal() {
+        assert_eq!(quote("plain"), "\"plain\"");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        assert_eq!(quote("back\\slash"), "\"back\\\\slash\"");
+        assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
+        assert_eq!(quote("x\" OR project = SEC OR key = \"y"), "\"x\\\" OR project = SEC OR key = \\\"y\"");
+        assert_eq!(quote("ünïcödé ✓"), "\"ünïcödé ✓\"");
+    }
+
+    #[test]
+    fn translates_with_the_right_fidelity() {
+        let t = issues();
+        let b = JqlBuilder::new(&t);
+        let p = b.translate(&col("Key").eq(lit("ENG-1"))).unwrap();
+        assert_eq!(p, Pushed::inexact("key = \"ENG-1\""));
+        let p = b.translate(&col("Id").eq(lit(10001i64))).unwrap();
+        assert_eq!(p, Pushed::exact("id = 10001"));
+        let p = b.translate(&col("ProjectKey").eq(lit("ENG")).and(col("Status").eq(lit("Done")))).unwrap();
+        assert_eq!(p.text, "(project = \"ENG\") AND (status = \"Done\")");
+        assert_eq!(p.fidelity, Fidelity::Inexact);
+        assert!(b.translate(&col("Status").not_eq(lit("Done"))).is_none(), "!= on a case-insensitive name is not pushed");
+        assert!(b.translate(&col("Summary").like(lit("%log%"))).is_none(), "LIKE is never pushed as ~");
+        assert_eq!(b.translate(&col("AssigneeAccountId").is_null()).unwrap(), Pushed::exact("assignee IS EMPTY"));
+        let p = b.translate(&col("Id").in_list(vec![lit(1i64), lit(2i64)], false)).unwrap();
+        assert_eq!(p, Pushed::exact("id IN (1, 2)"));
+        let p = b.translate(&Expr::Not(Box::new(col("Id").eq(lit(5i64))))).unwrap();
+        assert_eq!(p, Pushed::exact("NOT (id = 5)"));
+        assert!(b.translate(&Expr::Not(Box::new(col("Status").eq(lit("Done"))))).is_none());
+        let p = b.translate(&col("JQL").eq(lit("sprint in openSprints()"))).unwrap();
+        assert_eq!(p, Pushed::exact("sprint in openSprints()"));
+        // One side unpushable: the other still narrows, as a superset.
+        let p = b.translate(&col("Id").eq(lit(5i64)).and(col("Summary").like(lit("x%")))).unwrap();
+        assert_eq!(p, Pushed::inexact("id = 5"));
+        assert!(b.translate(&col("Id").eq(lit(5i64)).or(col("Summary").like(lit("x%")))).is_none());
+    }
+
+    #[test]
+    fn timestamps_widen_by_a_day() {
+        let t = issues();
+        let b = JqlBuilder::new(&t);
+        let ts = ScalarValue::TimestampMillisecond(Some(1_706_745_600_000), None); // 2024-02-01T00:00Z
+        let p = b.translate(&col("Created").gt_eq(Expr::Literal(ts.clone(), None))).unwrap();
+        assert_eq!(p, Pushed::inexact("created >= \"2024-01-31\""));
+        let p = b.translate(&col("Created").lt(Expr::Literal(ts, None))).unwrap();
+        assert_eq!(p, Pushed::inexact("created < \"2024-02-03\""));
+    }
+}

@@ -1,0 +1,6 @@
+//! The HTTP side: one client per connection, auth from `atlassian-oauth`, Atlassian's error
+//! bodies turned into diagnostics.
+
+mod client;
+
+pub use client::{AtlassianClient, Flavor, SiteConfig};

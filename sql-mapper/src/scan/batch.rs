@@ -1,0 +1,193 @@
+//! JSON items of a REST page → an Arrow `RecordBatch`, column by column as the catalog declares.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use serde_json::Value;
+
+use crate::catalog::{ColumnDef, Extract, SqlType, TableDef};
+use crate::{MapperError, SqlState};
+
+pub fn arrow_type(t: SqlType) -> DataType {
+    match t {
+        SqlType::Varchar(_) | SqlType::LongVarchar => DataType::Utf8,
+        SqlType::BigInt => DataType::Int64,
+        SqlType::Integer => DataType::Int32,
+        SqlType::Double => DataType::Float64,
+        SqlType::Bit => DataType::Boolean,
+        SqlType::Date => DataType::Date32,
+        SqlType::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+    }
+}
+
+pub fn schema_of(table: &TableDef) -> SchemaRef {
+    Arc::new(Schema::new(table.columns.iter().map(|c| Field::new(c.name.as_str(), arrow_type(c.sql_type), true)).collect::<Vec<_>>()))
+}
+
+/// Builds batches of the full table schema, filling only the projected columns (the others are
+/// nulls, never requested from the server).
+pub struct BatchBuilder {
+    schema: SchemaRef,
+    columns: Vec<ColumnDef>,
+    wanted: Vec<bool>,
+    builders: Vec<Box<dyn ArrayBuilder>>,
+    rows: usize,
+}
+
+fn builder_for(t: SqlType) -> Box<dyn ArrayBuilder> {
+    match t {
+        SqlType::Varchar(_) | SqlType::LongVarchar => Box::new(StringBuilder::new()),
+        SqlType::BigInt => Box::new(Int64Builder::new()),
+        SqlType::Integer => Box::new(Int32Builder::new()),
+        SqlType::Double => Box::new(Float64Builder::new()),
+        SqlType::Bit => Box::new(BooleanBuilder::new()),
+        SqlType::Date => Box::new(Date32Builder::new()),
+        SqlType::Timestamp => Box::new(TimestampMillisecondBuilder::new().with_timezone("UTC")),
+    }
+}
+
+impl BatchBuilder {
+    pub fn new(table: &TableDef, schema: SchemaRef, projection: Option<&[usize]>) -> BatchBuilder {
+        let wanted = (0..table.columns.len()).map(|i| projection.is_none_or(|p| p.contains(&i))).collect();
+        BatchBuilder { builders: table.columns.iter().map(|c| builder_for(c.sql_type)).collect(), schema, columns: table.columns.clone(), wanted, rows: 0 }
+    }
+
+    pub fn push(&mut self, item: &Value, context: &HashMap<String, Value>) -> Result<(), MapperError> {
+        for (i, col) in self.columns.iter().enumerate() {
+            let value = if self.wanted[i] { extract(col, item, context) } else { Value::Null };
+            append(self.builders[i].as_mut(), col, &value)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(&mut self) -> Result<RecordBatch, MapperError> {
+        let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(|b| b.finish()).collect();
+        self.rows = 0;
+        RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| MapperError::new(SqlState::General, format!("cannot build a result batch: {e}")))
+    }
+}
+
+fn pointer<'a>(item: &'a Value, p: &str) -> Option<&'a Value> {
+    if p.is_empty() {
+        Some(item)
+    } else {
+        item.pointer(p)
+    }
+}
+
+fn extract(col: &ColumnDef, item: &Value, context: &HashMap<String, Value>) -> Value {
+    match &col.extract {
+        Extract::At(p) => pointer(item, p).cloned().unwrap_or(Value::Null),
+        Extract::AdfText(p) => match pointer(item, p) {
+            None | Some(Value::Null) => Value::Null,
+            Some(Value::String(s)) => Value::String(s.clone()),
+            Some(doc) => Value::String(crate::adf::plain_text(doc)),
+        },
+        Extract::JsonText(p) => match pointer(item, p) {
+            None | Some(Value::Null) => Value::Null,
+            Some(v) => Value::String(v.to_string()),
+        },
+        Extract::Join(p, each) => match pointer(item, p).and_then(Value::as_array) {
+            None => Value::Null,
+            Some(arr) if arr.is_empty() => Value::Null,
+            Some(arr) => {
+                let parts: Vec<String> = arr.iter().filter_map(|x| pointer(x, each)).map(scalar_text).collect();
+                Value::String(parts.join(","))
+            }
+        },
+        Extract::Context(k) => context.get(k.as_ref()).cloned().unwrap_or(Value::Null),
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn type_error(col: &ColumnDef, v: &Value) -> MapperError {
+    MapperError::new(SqlState::General, format!("the site returned {v} for column {} ({}), which does not fit its type", col.name, col.sql_type))
+}
+
+/// Atlassian timestamps: `2024-01-31T10:00:00.000+0000` (Jira) or RFC 3339 (Confluence).
+pub fn parse_timestamp_millis(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), MapperError> {
+    let any = b.as_any_mut();
+    match col.sql_type {
+        SqlType::Varchar(_) | SqlType::LongVarchar => {
+            let b = any.downcast_mut::<StringBuilder>().expect("string builder");
+            match v {
+                Value::Null => b.append_null(),
+                other => b.append_value(scalar_text(other)),
+            }
+        }
+        SqlType::BigInt => {
+            let b = any.downcast_mut::<Int64Builder>().expect("int64 builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::Number(n) => b.append_value(n.as_i64().ok_or_else(|| type_error(col, v))?),
+                Value::String(s) => b.append_value(s.parse().map_err(|_| type_error(col, v))?),
+                _ => return Err(type_error(col, v)),
+            }
+        }
+        SqlType::Integer => {
+            let b = any.downcast_mut::<Int32Builder>().expect("int32 builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::Number(n) => b.append_value(n.as_i64().and_then(|x| i32::try_from(x).ok()).ok_or_else(|| type_error(col, v))?),
+                Value::String(s) => b.append_value(s.parse().map_err(|_| type_error(col, v))?),
+                _ => return Err(type_error(col, v)),
+            }
+        }
+        SqlType::Double => {
+            let b = any.downcast_mut::<Float64Builder>().expect("float64 builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::Number(n) => b.append_value(n.as_f64().ok_or_else(|| type_error(col, v))?),
+                Value::String(s) => b.append_value(s.parse().map_err(|_| type_error(col, v))?),
+                _ => return Err(type_error(col, v)),
+            }
+        }
+        SqlType::Bit => {
+            let b = any.downcast_mut::<BooleanBuilder>().expect("boolean builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::Bool(x) => b.append_value(*x),
+                _ => return Err(type_error(col, v)),
+            }
+        }
+        SqlType::Date => {
+            let b = any.downcast_mut::<Date32Builder>().expect("date builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::String(s) => {
+                    let d = chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| type_error(col, v))?;
+                    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+                    b.append_value((d - epoch).num_days() as i32)
+                }
+                _ => return Err(type_error(col, v)),
+            }
+        }
+        SqlType::Timestamp => {
+            let b = any.downcast_mut::<TimestampMillisecondBuilder>().expect("timestamp builder");
+            match v {
+                Value::Null => b.append_null(),
+                Value::String(s) => b.append_value(parse_timestamp_millis(s).ok_or_else(|| type_error(col, v))?),
+                Value::Number(n) => b.append_value(n.as_i64().ok_or_else(|| type_error(col, v))?),
+                _ => return Err(type_error(col, v)),
+            }
+        }
+    }
+    Ok(())
+}

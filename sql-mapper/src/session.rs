@@ -1,0 +1,148 @@
+//! A mapper session: one per ODBC connection. Holds the DataFusion context with both schemas
+//! registered, the catalog (with this site's Jira custom fields), and the REST client.
+
+use std::sync::Arc;
+
+use atlassian_oauth::Authenticator;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::catalog::{MemorySchemaProvider, SchemaProvider};
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::sql::parser::{DFParser, Statement as DfStatement};
+use datafusion::sql::sqlparser::ast::{Query, SetExpr, Statement};
+use datafusion::sql::sqlparser::dialect::GenericDialect;
+use serde_json::Value;
+
+use crate::catalog::{jira::custom_field_column, Catalog, Product};
+use crate::identifiers::IdentifierResolver;
+use crate::rest::{AtlassianClient, Flavor, SiteConfig};
+use crate::scan::AtlassianTable;
+use crate::{MapperError, SqlState};
+
+pub struct ConnectOptions {
+    pub site: SiteConfig,
+    /// `Pushdown=false` sends no filters to the server (for comparison and troubleshooting).
+    pub pushdown: bool,
+}
+
+pub struct MapperSession {
+    ctx: SessionContext,
+    catalog: Catalog,
+    client: Arc<AtlassianClient>,
+}
+
+/// A statement's result: rows as a stream of Arrow batches.
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub stream: SendableRecordBatchStream,
+}
+
+fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
+    // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(m) = s.downcast_ref::<MapperError>() {
+            return m.clone();
+        }
+        source = s.source();
+    }
+    let text = e.to_string();
+    let state = if text.contains("Schema error: No field named") {
+        SqlState::ColumnNotFound
+    } else if text.contains("SQL error") || text.contains("ParserError") || text.contains("Error during planning") {
+        SqlState::SyntaxOrAccess
+    } else {
+        SqlState::General
+    };
+    MapperError::new(state, text)
+}
+
+impl MapperSession {
+    pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
+        let anonymous = auth.scheme() == atlassian_oauth::AuthScheme::Anonymous;
+        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?);
+        let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
+        // Prove the credentials once, so a bad token fails the connect, not the first query.
+        if !anonymous {
+            client.get_json(Product::Jira, &format!("/rest/api/{api}/myself")).await.map_err(|e| match e.state {
+                SqlState::General => MapperError::new(SqlState::CannotConnect, e.message),
+                _ => e,
+            })?;
+        }
+        let mut catalog = Catalog::standard();
+        let fields = client.get_json(Product::Jira, &format!("/rest/api/{api}/field")).await?;
+        add_custom_fields(&mut catalog, &fields);
+
+        let mut config = SessionConfig::new().with_default_catalog_and_schema("atlassian", "Jira").with_information_schema(false);
+        config.options_mut().sql_parser.enable_ident_normalization = false;
+        let ctx = SessionContext::new_with_config(config);
+        let cat = ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
+        for product in [Product::Jira, Product::Confluence] {
+            let schema = Arc::new(MemorySchemaProvider::new());
+            for def in catalog.tables().iter().filter(|t| t.product == product) {
+                let table = Arc::new(AtlassianTable::new(def.clone(), client.clone(), opts.pushdown));
+                schema.register_table(def.name.to_string(), table).map_err(df_error)?;
+            }
+            cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
+        }
+        Ok(MapperSession { ctx, catalog, client })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn client(&self) -> &Arc<AtlassianClient> {
+        &self.client
+    }
+
+    /// Plans and starts a query; rows arrive as the stream is polled.
+    pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
+        let mut statements = DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).map_err(|e| MapperError::new(SqlState::SyntaxOrAccess, format!("Syntax error: {e}")))?;
+        if statements.len() != 1 {
+            return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("Expected one statement, found {}", statements.len())));
+        }
+        let mut statement = statements.pop_front().expect("one statement");
+        if let DfStatement::Statement(inner) = &mut statement {
+            let ctes = cte_names(inner);
+            IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
+        }
+        let state = self.ctx.state();
+        let plan = state.statement_to_plan(statement).await.map_err(df_error)?;
+        let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let stream = frame.execute_stream().await.map_err(df_error)?;
+        Ok(QueryResult { schema, stream })
+    }
+}
+
+fn cte_names(stmt: &Statement) -> Vec<String> {
+    fn of_query(q: &Query, out: &mut Vec<String>) {
+        if let Some(with) = &q.with {
+            out.extend(with.cte_tables.iter().map(|c| c.alias.name.value.clone()));
+        }
+        if let SetExpr::Query(inner) = q.body.as_ref() {
+            of_query(inner, out);
+        }
+    }
+    let mut out = Vec::new();
+    if let Statement::Query(q) = stmt {
+        of_query(q, &mut out);
+    }
+    out
+}
+
+/// Adds one typed column per Jira custom field to `Jira.Issues`, named after the field (a name
+/// that collides with a system column, or another custom field, gets the field id appended).
+fn add_custom_fields(catalog: &mut Catalog, fields: &Value) {
+    let Some(list) = fields.as_array() else { return };
+    let mut extra = Vec::new();
+    for f in list.iter().filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true)) {
+        let (Some(id), Some(name), Some(schema)) = (f.get("id").and_then(Value::as_str), f.get("name").and_then(Value::as_str), f.get("schema")) else { continue };
+        let ty = schema.get("type").and_then(Value::as_str).unwrap_or("any");
+        let items = schema.get("items").and_then(Value::as_str);
+        let custom_id = schema.get("customId").and_then(Value::as_u64);
+        extra.push(custom_field_column(id, name, ty, items, custom_id));
+    }
+    catalog.extend_table(Product::Jira, "Issues", extra);
+}
