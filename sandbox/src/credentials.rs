@@ -2,6 +2,7 @@
 //! Center), OAuth 2.0 clients, grants, authorization codes, access and refresh tokens.
 //! Secrets are stored as SHA-256 digests, as a real site would; only creation returns them.
 
+use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -85,6 +86,13 @@ pub struct AccessToken {
     pub issued: DateTime<Utc>,
     pub expires: DateTime<Utc>,
     pub scopes: Vec<String>,
+    /// The refresh token issued together with it (its "companion"): once that one is exchanged,
+    /// this access token stops working after the reuse interval, as Atlassian revokes companions.
+    #[serde(default)]
+    pub refresh_digest: Option<String>,
+    /// Set when the companion refresh token was exchanged: the token dies at this moment.
+    #[serde(default)]
+    pub revoked_after: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +116,126 @@ pub struct Credentials {
     pub access_tokens: Vec<AccessToken>,
     pub refresh_tokens: Vec<RefreshToken>,
     pub next_pat_id: u64,
+    /// Browser sessions of the sign-in page (cookie `cloud.session.token`); not persisted.
+    #[serde(skip)]
+    pub sessions: Vec<Session>,
+    /// Consent screens shown and not yet answered, by one-time request id; not persisted.
+    #[serde(skip)]
+    pub pending: Vec<PendingAuthorization>,
+}
+
+/// A signed-in browser. The cookie value is a secret; only its digest is kept.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub digest: String,
+    pub account_id: String,
+    pub created: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+    /// The XSRF token forms of this session carry (Atlassian calls it `atl_token`).
+    pub atl_token: String,
+}
+
+/// An authorization request waiting for the user's Approve or Deny.
+#[derive(Debug, Clone)]
+pub struct PendingAuthorization {
+    /// Digest of the one-time request id the consent form carries.
+    pub digest: String,
+    /// Who may answer it: `s:<session digest>` or `b:<account id>` (Basic auth).
+    pub bound_to: Vec<String>,
+    pub account_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    /// "code" or "token".
+    pub response_type: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// How long an authorization code may be exchanged (RFC 6749 recommends at most 10 minutes).
+pub const CODE_TTL_SECONDS: i64 = 300;
+/// Rotating refresh tokens expire after 90 days without use...
+pub const REFRESH_INACTIVITY_DAYS: i64 = 90;
+/// ...and a grant's refresh tokens after 365 days whatever happens (then the user consents again).
+pub const GRANT_ABSOLUTE_DAYS: i64 = 365;
+/// Browser sessions of the sign-in page.
+pub const SESSION_DAYS: i64 = 30;
+/// Lifetimes and intervals from flags are capped at ten years (date arithmetic cannot overflow).
+pub const MAX_LIFETIME_SECONDS: i64 = 10 * 366 * 86_400;
+/// At most this many sessions (and unanswered consent screens) are kept; the oldest go first.
+pub const MAX_SESSIONS: usize = 10_000;
+/// A consent screen must be answered within this time.
+pub const PENDING_TTL_SECONDS: i64 = 1800;
+
+/// What a successful authorization-code or refresh exchange returns.
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: i64,
+    pub scopes: Vec<String>,
+    pub grant_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeError {
+    /// Unknown, already used, issued to another client, for another redirect_uri, or its grant is revoked.
+    Invalid,
+    /// Known but past its lifetime.
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshError {
+    /// Never issued by this server.
+    Unknown,
+    /// Expired, revoked, or issued to another client.
+    Invalid,
+    /// A rotated token presented after the reuse interval: the whole grant has just been revoked.
+    Reused,
+}
+
+/// The status of an API token as the Token Manager shows it.
+pub fn api_token_status(t: &ApiToken, now: DateTime<Utc>) -> &'static str {
+    if t.revoked {
+        "REVOKED"
+    } else if t.expires <= now {
+        "EXPIRED"
+    } else {
+        "ACTIVE"
+    }
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// An access token shaped like Atlassian's (a JWT: header.claims.signature). The signature is
+/// random: the sandbox recognises its tokens by digest, and clients must treat them as opaque.
+fn new_access_token(grant: &Grant, issued: DateTime<Utc>, expires: DateTime<Utc>) -> String {
+    let header = serde_json::json!({"kid": "auth.atlassian.io/sandbox", "typ": "JWT", "alg": "RS256"});
+    let claims = serde_json::json!({
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iss": "https://auth.atlassian.com",
+        "sub": grant.account_id,
+        "aud": "api.atlassian.com",
+        "client_id": grant.client_id,
+        "scope": grant.scopes.join(" "),
+        "iat": issued.timestamp(),
+        "exp": expires.timestamp(),
+    });
+    let mut sig = Vec::with_capacity(32);
+    sig.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    sig.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    format!("{}.{}.{}", b64url(header.to_string().as_bytes()), b64url(claims.to_string().as_bytes()), b64url(&sig))
+}
+
+/// A Data Center personal access token: base64 of "<12-digit id>:<random>", as the real ones look.
+fn new_raw_pat() -> String {
+    let n = uuid::Uuid::new_v4().as_u128();
+    let id = format!("{:012}", n % 1_000_000_000_000);
+    let secret = b64url(uuid::Uuid::new_v4().as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
 }
 
 impl Credentials {
@@ -172,8 +300,366 @@ impl Credentials {
     /// The live grant an OAuth access token belongs to: (account id, scopes).
     pub fn check_access_token(&self, secret: &str, now: DateTime<Utc>) -> Option<(String, Vec<String>, String)> {
         let d = digest(secret);
-        let t = self.access_tokens.iter().find(|t| t.digest == d && t.expires > now)?;
+        let t = self.access_tokens.iter().find(|t| t.digest == d && t.expires > now && t.revoked_after.is_none_or(|r| r > now))?;
         let g = self.grants.iter().find(|g| g.id == t.grant_id && g.revoked.is_none())?;
         Some((g.account_id.clone(), t.scopes.clone(), g.id.clone()))
+    }
+
+    // ------------------------------------------------------------------ OAuth 2.0 clients and grants
+
+    pub fn client(&self, client_id: &str) -> Option<&OAuthClient> {
+        self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    /// Whether this client id and secret belong together.
+    pub fn client_authenticates(&self, client_id: &str, secret: &str) -> bool {
+        let d = digest(secret);
+        self.client(client_id).is_some_and(|c| c.secret_digest == d)
+    }
+
+    pub fn grant(&self, id: &str) -> Option<&Grant> {
+        self.grants.iter().find(|g| g.id == id)
+    }
+
+    /// Records the user's consent and returns the grant's id.
+    pub fn create_grant(&mut self, client_id: &str, account_id: &str, scopes: &[String], now: DateTime<Utc>) -> String {
+        self.prune(now);
+        let id = uuid::Uuid::new_v4().to_string();
+        self.grants.push(Grant {
+            id: id.clone(),
+            client_id: client_id.to_string(),
+            account_id: account_id.to_string(),
+            scopes: scopes.to_vec(),
+            created: now,
+            revoked: None,
+            revoked_reason: None,
+        });
+        id
+    }
+
+    /// A one-time authorization code for a grant, bound to the redirect_uri it is sent to.
+    pub fn issue_code(&mut self, grant_id: &str, redirect_uri: &str, now: DateTime<Utc>) -> String {
+        let code = new_secret("");
+        self.codes.push(AuthorizationCode {
+            digest: digest(&code),
+            grant_id: grant_id.to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            expires: now + Duration::seconds(CODE_TTL_SECONDS),
+            used: false,
+        });
+        code
+    }
+
+    /// Exchanges a code (once) for its grant's id.
+    pub fn redeem_code(&mut self, client_id: &str, code: &str, redirect_uri: &str, now: DateTime<Utc>) -> Result<String, CodeError> {
+        let d = digest(code);
+        let i = self.codes.iter().position(|c| c.digest == d).ok_or(CodeError::Invalid)?;
+        let (grant_id, used, expires, bound_uri) = {
+            let c = &self.codes[i];
+            (c.grant_id.clone(), c.used, c.expires, c.redirect_uri.clone())
+        };
+        let grant_ok = self.grant(&grant_id).is_some_and(|g| g.client_id == client_id && g.revoked.is_none());
+        if used || !grant_ok {
+            return Err(CodeError::Invalid);
+        }
+        if expires <= now {
+            return Err(CodeError::Expired);
+        }
+        if bound_uri != redirect_uri {
+            return Err(CodeError::Invalid);
+        }
+        self.codes[i].used = true;
+        Ok(grant_id)
+    }
+
+    /// New tokens for a live grant: an access token, and a refresh token when the grant has
+    /// `offline_access` (and `with_refresh`; the implicit flow never gets one).
+    pub fn issue_tokens(&mut self, grant_id: &str, now: DateTime<Utc>, expires_in: i64, with_refresh: bool) -> Option<IssuedTokens> {
+        self.prune(now);
+        let grant = self.grant(grant_id).filter(|g| g.revoked.is_none())?.clone();
+        let expires_in = expires_in.clamp(1, MAX_LIFETIME_SECONDS);
+        let access = new_access_token(&grant, now, now + Duration::seconds(expires_in));
+        let refresh = (with_refresh && grant.scopes.iter().any(|s| s == "offline_access")).then(|| new_secret(""));
+        if let Some(r) = &refresh {
+            let absolute = grant.created + Duration::days(GRANT_ABSOLUTE_DAYS);
+            self.refresh_tokens.push(RefreshToken {
+                digest: digest(r),
+                grant_id: grant.id.clone(),
+                issued: now,
+                rotated: None,
+                expires: (now + Duration::days(REFRESH_INACTIVITY_DAYS)).min(absolute),
+            });
+        }
+        self.access_tokens.push(AccessToken {
+            digest: digest(&access),
+            grant_id: grant.id.clone(),
+            issued: now,
+            expires: now + Duration::seconds(expires_in),
+            scopes: grant.scopes.clone(),
+            refresh_digest: refresh.as_deref().map(digest),
+            revoked_after: None,
+        });
+        Some(IssuedTokens { access_token: access, refresh_token: refresh, expires_in, scopes: grant.scopes, grant_id: grant.id })
+    }
+
+    /// The refresh-token grant with rotation: the presented token is exchanged for a new pair and
+    /// may be presented again only within `reuse_interval` seconds of its first exchange; a later
+    /// reuse revokes the whole grant.
+    pub fn refresh(&mut self, client_id: &str, token: &str, now: DateTime<Utc>, expires_in: i64, reuse_interval: i64) -> Result<IssuedTokens, RefreshError> {
+        let d = digest(token);
+        let i = self.refresh_tokens.iter().position(|t| t.digest == d).ok_or(RefreshError::Unknown)?;
+        let (grant_id, rotated, expires) = {
+            let t = &self.refresh_tokens[i];
+            (t.grant_id.clone(), t.rotated, t.expires)
+        };
+        let grant_ok = self.grant(&grant_id).is_some_and(|g| g.client_id == client_id && g.revoked.is_none());
+        if !grant_ok || expires <= now {
+            return Err(RefreshError::Invalid);
+        }
+        let leeway = Duration::seconds(reuse_interval.clamp(0, MAX_LIFETIME_SECONDS));
+        match rotated {
+            Some(first) if now > first + leeway => {
+                self.revoke_grant(&grant_id, "refresh_token_reuse", now);
+                return Err(RefreshError::Reused);
+            }
+            Some(_) => {}
+            None => {
+                self.refresh_tokens[i].rotated = Some(now);
+                // The companion access token dies when the leeway ends.
+                for a in self.access_tokens.iter_mut().filter(|a| a.refresh_digest.as_deref() == Some(d.as_str())) {
+                    a.revoked_after = Some(now + leeway);
+                }
+            }
+        }
+        self.issue_tokens(&grant_id, now, expires_in, true).ok_or(RefreshError::Invalid)
+    }
+
+    /// Revokes a grant: all its codes, access and refresh tokens stop working at once.
+    pub fn revoke_grant(&mut self, grant_id: &str, reason: &str, now: DateTime<Utc>) -> bool {
+        match self.grants.iter_mut().find(|g| g.id == grant_id && g.revoked.is_none()) {
+            Some(g) => {
+                g.revoked = Some(now);
+                g.revoked_reason = Some(reason.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// When a live grant's access ends (the latest expiry of its usable tokens); `None` when the
+    /// grant is revoked or nothing issued for it works any more.
+    pub fn grant_expires(&self, grant: &Grant, now: DateTime<Utc>, reuse_interval: i64) -> Option<DateTime<Utc>> {
+        if grant.revoked.is_some() {
+            return None;
+        }
+        let access = self
+            .access_tokens
+            .iter()
+            .filter(|t| t.grant_id == grant.id && t.expires > now && t.revoked_after.is_none_or(|r| r > now))
+            .map(|t| t.expires);
+        let refresh = self
+            .refresh_tokens
+            .iter()
+            .filter(|t| t.grant_id == grant.id && t.expires > now && t.rotated.is_none_or(|r| r + Duration::seconds(reuse_interval.clamp(0, MAX_LIFETIME_SECONDS)) >= now))
+            .map(|t| t.expires);
+        access.chain(refresh).max()
+    }
+
+    /// The grants a user made that still give access, oldest first.
+    pub fn live_grants(&self, account_id: &str, now: DateTime<Utc>, reuse_interval: i64) -> Vec<(&Grant, DateTime<Utc>)> {
+        self.grants
+            .iter()
+            .filter(|g| g.account_id == account_id)
+            .filter_map(|g| self.grant_expires(g, now, reuse_interval).map(|e| (g, e)))
+            .collect()
+    }
+
+    /// Drops what can never be used again (expired codes, tokens and sessions).
+    pub fn prune(&mut self, now: DateTime<Utc>) {
+        let day = Duration::days(1);
+        self.codes.retain(|c| c.expires + day > now);
+        self.access_tokens.retain(|t| t.expires + day > now);
+        self.refresh_tokens.retain(|t| t.expires > now);
+        self.sessions.retain(|s| s.expires > now);
+        self.pending.retain(|p| p.expires > now);
+    }
+
+    // ------------------------------------------------------------------ browser sessions
+
+    /// Signs a user in: returns the cookie value (a secret) of the new session.
+    pub fn create_session(&mut self, account_id: &str, now: DateTime<Utc>) -> String {
+        self.prune(now);
+        if self.sessions.len() >= MAX_SESSIONS {
+            self.sessions.remove(0);
+        }
+        let secret = new_secret("");
+        self.sessions.push(Session {
+            digest: digest(&secret),
+            account_id: account_id.to_string(),
+            created: now,
+            expires: now + Duration::days(SESSION_DAYS),
+            atl_token: new_secret(""),
+        });
+        secret
+    }
+
+    pub fn session(&self, cookie_value: &str, now: DateTime<Utc>) -> Option<&Session> {
+        let d = digest(cookie_value);
+        self.sessions.iter().find(|s| s.digest == d && s.expires > now)
+    }
+
+    pub fn end_session(&mut self, cookie_value: &str) {
+        let d = digest(cookie_value);
+        self.sessions.retain(|s| s.digest != d);
+    }
+
+    /// Whether an `atl_token` was issued to one of this account's live sessions.
+    pub fn atl_token_valid(&self, account_id: &str, atl_token: &str, now: DateTime<Utc>) -> bool {
+        !atl_token.is_empty() && self.sessions.iter().any(|s| s.account_id == account_id && s.expires > now && s.atl_token == atl_token)
+    }
+
+    /// Stores a consent screen's request and returns its one-time id.
+    pub fn add_pending(&mut self, mut p: PendingAuthorization, now: DateTime<Utc>) -> String {
+        self.prune(now);
+        if self.pending.len() >= MAX_SESSIONS {
+            self.pending.remove(0);
+        }
+        let id = new_secret("");
+        p.digest = digest(&id);
+        p.expires = now + Duration::seconds(PENDING_TTL_SECONDS);
+        self.pending.push(p);
+        id
+    }
+
+    /// Takes (once) the request a consent form answers, if the caller is the one it was shown to.
+    pub fn take_pending(&mut self, request_id: &str, caller_keys: &[String], now: DateTime<Utc>) -> Option<PendingAuthorization> {
+        let d = digest(request_id);
+        let i = self.pending.iter().position(|p| p.digest == d && p.expires > now && p.bound_to.iter().any(|k| caller_keys.contains(k)))?;
+        Some(self.pending.remove(i))
+    }
+
+    // ------------------------------------------------------------------ API tokens and PATs
+
+    /// A new API token; the secret is returned once and only its digest is kept.
+    pub fn create_api_token(&mut self, owner_id: &str, label: &str, expires: DateTime<Utc>, created_by: &str, now: DateTime<Utc>) -> (ApiToken, String) {
+        let secret = new_secret("ATATT3xFfGF0");
+        let t = ApiToken {
+            id: uuid::Uuid::new_v4().to_string(),
+            owner_id: owner_id.to_string(),
+            label: label.to_string(),
+            digest: digest(&secret),
+            created: now,
+            last_used: None,
+            expires,
+            created_by: created_by.to_string(),
+            revoked: false,
+        };
+        self.api_tokens.push(t.clone());
+        (t, secret)
+    }
+
+    /// Revokes an API token; Basic auth with it fails from now on.
+    pub fn revoke_api_token(&mut self, id: &str) -> bool {
+        match self.api_tokens.iter_mut().find(|t| t.id == id) {
+            Some(t) => {
+                t.revoked = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A new Data Center personal access token; the raw token is returned once.
+    pub fn create_pat(&mut self, owner_id: &str, name: &str, expiring_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> (PersonalAccessToken, String) {
+        let raw = new_raw_pat();
+        let id = self.next_pat_id.max(1);
+        self.next_pat_id = id + 1;
+        let t = PersonalAccessToken {
+            id,
+            name: name.to_string(),
+            owner_id: owner_id.to_string(),
+            digest: digest(&raw),
+            created: now,
+            expiring_at,
+            last_accessed: None,
+        };
+        self.pats.push(t.clone());
+        (t, raw)
+    }
+
+    /// Deletes one of the owner's personal access tokens; it stops authenticating at once.
+    pub fn delete_pat(&mut self, owner_id: &str, id: u64) -> bool {
+        let before = self.pats.len();
+        self.pats.retain(|t| !(t.id == id && t.owner_id == owner_id));
+        self.pats.len() != before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> (Credentials, String) {
+        let mut c = Credentials { next_pat_id: 1, ..Default::default() };
+        c.clients.push(OAuthClient {
+            client_id: "cid".into(),
+            secret_digest: digest("secret"),
+            name: "App".into(),
+            description: "An app".into(),
+            callbacks: vec![],
+        });
+        let now = Utc::now();
+        let g = c.create_grant("cid", "acc", &["read:jira-work".to_string(), "offline_access".to_string()], now);
+        (c, g)
+    }
+
+    #[test]
+    fn codes_are_single_use_and_bound_to_client_and_redirect() {
+        let (mut c, g) = creds();
+        let now = Utc::now();
+        let code = c.issue_code(&g, "http://localhost:1/cb", now);
+        assert_eq!(c.redeem_code("cid", &code, "http://localhost:2/cb", now), Err(CodeError::Invalid));
+        assert_eq!(c.redeem_code("other", &code, "http://localhost:1/cb", now), Err(CodeError::Invalid));
+        assert_eq!(c.redeem_code("cid", &code, "http://localhost:1/cb", now), Ok(g.clone()));
+        assert_eq!(c.redeem_code("cid", &code, "http://localhost:1/cb", now), Err(CodeError::Invalid));
+        let late = c.issue_code(&g, "http://localhost:1/cb", now);
+        assert_eq!(c.redeem_code("cid", &late, "http://localhost:1/cb", now + Duration::seconds(CODE_TTL_SECONDS + 1)), Err(CodeError::Expired));
+    }
+
+    #[test]
+    fn rotation_leeway_then_reuse_revokes_the_grant() {
+        let (mut c, g) = creds();
+        let now = Utc::now();
+        let first = c.issue_tokens(&g, now, 3600, true).unwrap();
+        let r0 = first.refresh_token.clone().unwrap();
+        let second = c.refresh("cid", &r0, now, 3600, 10).unwrap();
+        assert_ne!(second.refresh_token, first.refresh_token);
+        // The companion access token of r0 survives the leeway only.
+        assert!(c.check_access_token(&first.access_token, now + Duration::seconds(5)).is_some());
+        assert!(c.check_access_token(&first.access_token, now + Duration::seconds(11)).is_none());
+        let again = c.refresh("cid", &r0, now + Duration::seconds(5), 3600, 10).unwrap();
+        assert!(c.check_access_token(&again.access_token, now + Duration::seconds(6)).is_some());
+        assert_eq!(c.refresh("cid", &r0, now + Duration::seconds(11), 3600, 10).err(), Some(RefreshError::Reused));
+        assert!(c.check_access_token(&second.access_token, now + Duration::seconds(12)).is_none());
+        assert_eq!(c.refresh("cid", second.refresh_token.as_deref().unwrap(), now + Duration::seconds(12), 3600, 10).err(), Some(RefreshError::Invalid));
+        assert_eq!(c.refresh("cid", "never-issued", now, 3600, 10).err(), Some(RefreshError::Unknown));
+    }
+
+    #[test]
+    fn no_refresh_token_without_offline_access() {
+        let (mut c, _) = creds();
+        let now = Utc::now();
+        let g = c.create_grant("cid", "acc", &["read:jira-work".to_string()], now);
+        assert!(c.issue_tokens(&g, now, 3600, true).unwrap().refresh_token.is_none());
+    }
+
+    #[test]
+    fn raw_pats_look_like_data_center_ones() {
+        let raw = new_raw_pat();
+        let decoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(&raw).unwrap()).unwrap();
+        let (id, secret) = decoded.split_once(':').unwrap();
+        assert_eq!(id.len(), 12);
+        assert!(id.chars().all(|c| c.is_ascii_digit()));
+        assert!(!secret.is_empty());
     }
 }
