@@ -84,7 +84,7 @@ pub fn generate(cfg: &Config) -> Site {
     // Users and groups. The start-up line's user and admin are the first two people.
     site.groups = ["site-admins", "confluence-users", "jira-software-users", "security-team", "developers"]
         .iter()
-        .map(|name| Group { id: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(), name: name.to_string() })
+        .map(|name| Group { id: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(), name: (*name).to_string() })
         .collect();
     for (i, p) in PEOPLE.iter().enumerate() {
         let email = match i {

@@ -601,7 +601,7 @@ pub async fn user_get(j: Jira) -> ApiResult {
     j.require_user()?;
     let site = j.sb.site.read();
     let id = j.query.get("accountId").ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, "The accountId query parameter needs to be provided."))?;
-    let u = site.user(id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Specified user does not exist or you do not have required permissions")))?;
+    let u = site.user(id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, "Specified user does not exist or you do not have required permissions"))?;
     let api = j.api();
     let mut o = j.view(&site, &api).user_id(&u.account_id);
     o["groups"] = json!({"size": u.groups.len(), "items": u.groups.iter().map(|g| json!({"name": g})).collect::<Vec<_>>()});
