@@ -618,12 +618,11 @@ pub async fn groups_bulk(j: Jira) -> ApiResult {
         let site = j.sb.site.read();
         let names = j.query.all("groupName");
         let ids = j.query.all("groupId");
-        let api = j.api();
         site.groups
             .iter()
             .filter(|g| names.is_empty() || names.contains(&g.name))
             .filter(|g| ids.is_empty() || ids.contains(&g.id))
-            .map(|g| json!({"name": g.name, "groupId": g.id, "self": format!("{api}/group?groupId={}", g.id)}))
+            .map(|g| json!({"name": g.name, "groupId": g.id}))
             .collect()
     };
     page_bean(&j, "/group/bulk", all, 50, 1000)
@@ -682,7 +681,7 @@ fn filter_json(j: &Jira, site: &Site, f: &Filter) -> Value {
         "favourite": f.favourite,
         "favouritedCount": if f.favourite { 1 } else { 0 },
         "sharePermissions": [],
-        "isWritable": j.who.account() == Some(f.owner_id.as_str()),
+        "editPermissions": [],
     })
 }
 
