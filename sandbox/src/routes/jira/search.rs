@@ -128,7 +128,7 @@ impl JqlIssue for IssueFacts<'_> {
 }
 
 /// The names JQL validates values against.
-struct SiteCatalog<'a>(&'a Site);
+struct SiteCatalog<'a>(&'a Site, &'a crate::auth::Principal);
 
 impl JqlCatalog for SiteCatalog<'_> {
     fn project_exists(&self, v: &str) -> bool {
@@ -148,6 +148,9 @@ impl JqlCatalog for SiteCatalog<'_> {
     }
     fn user_exists(&self, v: &str) -> bool {
         self.0.user(v).is_some() || self.0.user_by_email(v).is_some()
+    }
+    fn issue_exists(&self, key: &str) -> bool {
+        self.0.issue(key).is_some_and(|i| self.0.project(i.project_id).is_some_and(|p| self.1.can_see(self.0, &p.visibility)))
     }
 }
 
@@ -177,7 +180,7 @@ pub(crate) fn run_query(j: &Jira, jql_text: &str, require_bounded: bool) -> Resu
     let query = jql::parse(jql_text).map_err(|e| ApiError::jira_messages(StatusCode::BAD_REQUEST, e.messages))?;
     let site = j.sb.site.read();
     let defs = custom_defs(&site);
-    let catalog = SiteCatalog(&site);
+    let catalog = SiteCatalog(&site, &j.who);
     let ctx = JqlContext { now: j.sb.clock.now(), time_zone: j.sb.user_tz(j.who.account()), current_user: j.who.account(), custom_fields: &defs, known: &catalog };
     query.validate(&ctx).map_err(|e| ApiError::jira_messages(StatusCode::BAD_REQUEST, e.messages))?;
     if require_bounded && !query.is_bounded() {
