@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod cql;
 pub mod credentials;
 pub mod errors;
 pub mod faults;
