@@ -2,6 +2,8 @@
 //! and stops it when dropped. Shared by the sandbox's integration tests.
 #![allow(dead_code)]
 
+pub mod openapi;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -147,7 +147,18 @@ pub async fn project_components_page(j: Jira, Path(key): Path<String>) -> ApiRes
         let p = j.find_project(&site, &key)?;
         let api = j.api();
         let view = j.view(&site, &api);
-        p.components.iter().map(|c| view.component(p, c)).collect()
+        p.components
+            .iter()
+            .map(|c| {
+                // The paged list speaks `ComponentWithIssueCount`: no lead account id, an issue count.
+                let mut o = view.component(p, c);
+                if let Some(m) = o.as_object_mut() {
+                    m.remove("leadAccountId");
+                    m.insert("issueCount".into(), json!(site.issues.iter().filter(|i| i.component_ids.contains(&c.id)).count()));
+                }
+                o
+            })
+            .collect()
     };
     page_bean(&j, &format!("/project/{key}/component"), values, 50, 100)
 }
@@ -486,8 +497,19 @@ pub async fn fields_search(j: Jira) -> ApiResult {
             .into_iter()
             .filter(|f| q.as_ref().is_none_or(|q| f["name"].as_str().unwrap_or("").to_lowercase().contains(q)))
             .filter(|f| ty.is_empty() || ty.iter().any(|t| (t == "custom") == f["custom"].as_bool().unwrap_or(false)))
-            .map(|mut f| {
-                f.as_object_mut().map(|o| o.remove("clauseNames"));
+            .map(|f| {
+                // `/field/search` speaks `Field`, not `FieldDetails`.
+                json!({
+                    "id": f["id"], "key": f["key"], "name": f["name"], "schema": f["schema"],
+                    "description": if f["custom"] == true { json!(format!("Custom field {}", f["name"].as_str().unwrap_or(""))) } else { json!("") },
+                    "isLocked": f["custom"] != true,
+                    "searcherKey": if f["custom"] == true { json!("com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher") } else { Value::Null },
+                })
+            })
+            .map(|mut f: Value| {
+                if f["searcherKey"].is_null() {
+                    f.as_object_mut().map(|o| o.remove("searcherKey"));
+                }
                 f
             })
             .collect()
@@ -608,10 +630,6 @@ pub async fn user_get(j: Jira) -> ApiResult {
     Ok(Json(o))
 }
 
-fn group_json(api: &str, g: &Group) -> Value {
-    json!({"name": g.name, "groupId": g.id, "self": format!("{api}/group?groupId={}", g.id)})
-}
-
 pub async fn groups_bulk(j: Jira) -> ApiResult {
     j.require_user()?;
     let all = {
@@ -632,16 +650,12 @@ pub async fn groups_picker(j: Jira) -> ApiResult {
     j.require_user()?;
     let site = j.sb.site.read();
     let q = j.query.get("query").unwrap_or("").to_lowercase();
-    let api = j.api();
     let groups: Vec<Value> = site
         .groups
         .iter()
         .filter(|g| g.name.to_lowercase().contains(&q))
         .map(|g| {
-            let mut o = group_json(&api, g);
-            o["html"] = json!(html_escape::encode_text(&g.name));
-            o["labels"] = json!([]);
-            o
+            json!({"name": g.name, "groupId": g.id, "html": html_escape::encode_text(&g.name), "labels": []})
         })
         .collect();
     Ok(Json(json!({"header": format!("Showing {} of {} matching groups", groups.len(), groups.len()), "total": groups.len(), "groups": groups})))

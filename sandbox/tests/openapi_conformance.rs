@@ -1,0 +1,122 @@
+//! Every covered response of the sandbox validates against Atlassian's OpenAPI description of
+//! its operation, strictly (unknown fields fail).
+
+mod support;
+
+use serde_json::{json, Value};
+use support::openapi::Spec;
+use support::SandboxProc;
+
+/// GETs each path and validates the body; returns the failures.
+fn check_all(sb: &SandboxProc, spec: &Spec, paths: &[&str]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for p in paths {
+        let resp = sb.get(p);
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        let path = p.split('?').next().unwrap();
+        if let Err(errs) = spec.validate("get", path, status, &body) {
+            failures.push(format!("GET {p} ({status}):\n    {}", errs.into_iter().take(8).collect::<Vec<_>>().join("\n    ")));
+        }
+    }
+    failures
+}
+
+#[test]
+fn jira_platform_responses_validate() {
+    let sb = SandboxProc::start(&[]);
+    // The description's `ResolutionJsonBean` says `default` where its own example and the
+    // service say `isDefault`.
+    let spec = Spec::load("jira-platform-v3.openapi.json", &["ResolutionJsonBean"]);
+    let mut failures = check_all(
+        &sb,
+        &spec,
+        &[
+            "/rest/api/3/search/jql?jql=project%3DENG&fields=*all&maxResults=5",
+            "/rest/api/3/search/jql?jql=project%3DENG&maxResults=5",
+            "/rest/api/3/search/jql?jql=nosuchfield%3D1",
+            "/rest/api/3/issue/ENG-2",
+            "/rest/api/3/issue/ENG-2?expand=changelog,names",
+            "/rest/api/3/issue/ENG-9999",
+            "/rest/api/3/project/search",
+            "/rest/api/3/project/ENG",
+            "/rest/api/3/project",
+            "/rest/api/3/project/ENG/components",
+            "/rest/api/3/project/ENG/component",
+            "/rest/api/3/project/ENG/versions",
+            "/rest/api/3/project/ENG/version",
+            "/rest/api/3/field",
+            "/rest/api/3/field/search",
+            "/rest/api/3/issuetype",
+            "/rest/api/3/status",
+            "/rest/api/3/statuscategory",
+            "/rest/api/3/priority",
+            "/rest/api/3/priority/search",
+            "/rest/api/3/resolution",
+            "/rest/api/3/resolution/search",
+            "/rest/api/3/issueLinkType",
+            "/rest/api/3/issue/ENG-2/comment",
+            "/rest/api/3/issue/ENG-2/worklog",
+            "/rest/api/3/issue/ENG-2/changelog",
+            "/rest/api/3/issue/ENG-2/transitions",
+            "/rest/api/3/users/search",
+            "/rest/api/3/user/search?query=a",
+            "/rest/api/3/myself",
+            "/rest/api/3/group/bulk",
+            "/rest/api/3/group/member?groupname=developers",
+            "/rest/api/3/groups/picker?query=dev",
+            "/rest/api/3/filter/search",
+            "/rest/api/3/filter/my",
+            "/rest/api/3/filter/favourite",
+            "/rest/api/3/filter/10000",
+            "/rest/api/3/serverInfo",
+        ],
+    );
+    // Writes and their answers.
+    let (s, created) = sb.send_json("POST", "/rest/api/3/issue", &json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": "OpenAPI check"}}));
+    if let Err(e) = spec.validate("post", "/rest/api/3/issue", s, &created) {
+        failures.push(format!("POST /rest/api/3/issue: {e:?}"));
+    }
+    let key = created["key"].as_str().unwrap_or("ENG-1").to_string();
+    let body = json!({"body": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "x"}]}]}});
+    let (s, c) = sb.send_json("POST", &format!("/rest/api/3/issue/{key}/comment"), &body);
+    if let Err(e) = spec.validate("post", &format!("/rest/api/3/issue/{key}/comment"), s, &c) {
+        failures.push(format!("POST comment: {e:?}"));
+    }
+    let (s, w) = sb.send_json("POST", &format!("/rest/api/3/issue/{key}/worklog"), &json!({"timeSpentSeconds": 600}));
+    if let Err(e) = spec.validate("post", &format!("/rest/api/3/issue/{key}/worklog"), s, &w) {
+        failures.push(format!("POST worklog: {e:?}"));
+    }
+    let (s, v) = sb.send_json("POST", "/rest/api/3/search/jql", &json!({"jql": "project = ENG", "maxResults": 2, "fields": ["summary", "status"]}));
+    if let Err(e) = spec.validate("post", "/rest/api/3/search/jql", s, &v) {
+        failures.push(format!("POST search/jql: {e:?}"));
+    }
+    let (s, v) = sb.send_json("POST", "/rest/api/3/search/approximate-count", &json!({"jql": "project = ENG"}));
+    if let Err(e) = spec.validate("post", "/rest/api/3/search/approximate-count", s, &v) {
+        failures.push(format!("POST approximate-count: {e:?}"));
+    }
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn jira_agile_responses_validate() {
+    let sb = SandboxProc::start(&[]);
+    let spec = Spec::load("jira-software-agile.openapi.json", &[]);
+    let failures = check_all(&sb, &spec, &["/rest/agile/1.0/board", "/rest/agile/1.0/board/1"]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn strict_mode_catches_misspellings() {
+    let spec = Spec::load("jira-platform-v3.openapi.json", &[]);
+    let good = json!({"issues": [{"id": "10001", "key": "ENG-1", "self": "http://x/rest/api/3/issue/10001", "fields": {"summary": "s"}}], "isLast": true});
+    assert!(spec.validate("get", "/rest/api/3/search/jql", 200, &good).is_ok());
+    let misspelled = json!({"issues": [], "isLastt": true});
+    let errs = spec.validate("get", "/rest/api/3/search/jql", 200, &misspelled).unwrap_err();
+    assert!(errs.iter().any(|e| e.contains("isLastt")), "{errs:?}");
+    let wrong_type = json!({"issues": [{"id": 10001}], "isLast": true});
+    assert!(spec.validate("get", "/rest/api/3/search/jql", 200, &wrong_type).is_err());
+    // Literal segments beat parameters.
+    assert_eq!(spec.template("get", "/rest/api/3/issue/createmeta").as_deref(), Some("/rest/api/3/issue/createmeta"));
+    assert_eq!(spec.template("get", "/rest/api/3/issue/ENG-1").as_deref(), Some("/rest/api/3/issue/{issueIdOrKey}"));
+}
