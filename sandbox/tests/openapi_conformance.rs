@@ -120,3 +120,78 @@ fn strict_mode_catches_misspellings() {
     assert_eq!(spec.template("get", "/rest/api/3/issue/createmeta").as_deref(), Some("/rest/api/3/issue/createmeta"));
     assert_eq!(spec.template("get", "/rest/api/3/issue/ENG-1").as_deref(), Some("/rest/api/3/issue/{issueIdOrKey}"));
 }
+
+#[test]
+fn confluence_v2_responses_validate() {
+    let sb = SandboxProc::start(&[]);
+    let spec = Spec::load("confluence-v2.openapi.json", &[]);
+    // The description's paths are relative to `/wiki/api/v2`.
+    let pages = sb.get_json("/wiki/api/v2/pages?limit=5", 200);
+    let page_id = pages["results"][1]["id"].as_str().unwrap().to_string();
+    let space_id = pages["results"][1]["spaceId"].as_str().unwrap().to_string();
+    let blog = sb.get_json("/wiki/api/v2/blogposts?limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
+    let att = sb.get_json("/wiki/api/v2/attachments?limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
+    let fc = sb.get_json("/wiki/api/v2/footer-comments?limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
+    let paths = [
+        "/spaces".to_string(),
+        format!("/spaces/{space_id}"),
+        format!("/spaces/{space_id}/pages"),
+        "/pages?limit=5&body-format=storage".to_string(),
+        format!("/pages/{page_id}?body-format=storage"),
+        format!("/pages/{page_id}/children"),
+        format!("/pages/{page_id}/versions"),
+        format!("/pages/{page_id}/labels"),
+        format!("/pages/{page_id}/footer-comments"),
+        format!("/pages/{page_id}/inline-comments"),
+        format!("/pages/{page_id}/attachments"),
+        "/blogposts".to_string(),
+        format!("/blogposts/{blog}"),
+        "/footer-comments?body-format=storage".to_string(),
+        format!("/footer-comments/{fc}"),
+        "/inline-comments".to_string(),
+        "/attachments".to_string(),
+        format!("/attachments/{att}"),
+        "/labels".to_string(),
+        "/tasks".to_string(),
+        "/pages/999999".to_string(),
+    ];
+    let mut failures = Vec::new();
+    for p in &paths {
+        let resp = sb.get(&format!("/wiki/api/v2{p}"));
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        if let Err(errs) = spec.validate("get", p.split('?').next().unwrap(), status, &body) {
+            failures.push(format!("GET {p} ({status}):\n    {}", errs.into_iter().take(6).collect::<Vec<_>>().join("\n    ")));
+        }
+    }
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn confluence_v1_responses_validate() {
+    let sb = SandboxProc::start(&[]);
+    let spec = Spec::load("confluence-v1.openapi.json", &[]);
+    let page = sb.get_json("/wiki/api/v2/pages?limit=2", 200)["results"][1]["id"].as_str().unwrap().to_string();
+    let paths = [
+        "/wiki/rest/api/content?type=page&limit=3&expand=space,version,history,ancestors".to_string(),
+        format!("/wiki/rest/api/content/{page}?expand=body.storage,version,space"),
+        "/wiki/rest/api/content/search?cql=type%3Dpage&limit=3".to_string(),
+        "/wiki/rest/api/search?cql=type%3Dpage&limit=3".to_string(),
+        "/wiki/rest/api/space".to_string(),
+        "/wiki/rest/api/space/ENG".to_string(),
+        format!("/wiki/rest/api/content/{page}/label"),
+        format!("/wiki/rest/api/content/{page}/child/attachment"),
+        "/wiki/rest/api/group".to_string(),
+    ];
+    let mut failures = Vec::new();
+    for p in &paths {
+        let resp = sb.get(p);
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        let path = p.split('?').next().unwrap();
+        if let Err(errs) = spec.validate("get", path, status, &body) {
+            failures.push(format!("GET {p} ({status}):\n    {}", errs.into_iter().take(6).collect::<Vec<_>>().join("\n    ")));
+        }
+    }
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}

@@ -2,8 +2,7 @@
 //! module decides which the flavor serves and where (site URL, gateway).
 
 pub mod agile;
-pub mod confluence_v1;
-pub mod confluence_v2;
+pub mod confluence;
 pub mod control;
 pub mod jira;
 pub mod oauth;
@@ -23,8 +22,8 @@ fn jira_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
 
 fn confluence_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
     match sb.config.flavor {
-        Flavor::Cloud => confluence_v2::routes().merge(confluence_v1::routes("/wiki/rest/api")),
-        Flavor::Datacenter => confluence_v1::routes("/rest/api"),
+        Flavor::Cloud => confluence::v2_routes().merge(confluence::v1_routes("/wiki/rest/api")),
+        Flavor::Datacenter => confluence::v1_routes("/rest/api"),
     }
 }
 

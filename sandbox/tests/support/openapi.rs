@@ -55,7 +55,57 @@ impl Spec {
             .map(|(t, _)| t.clone())
     }
 
+    /// The object schemas an `allOf` combines, merged into one (so strictness applies to the
+    /// whole, not to each part); `None` when a part is not a plain object schema.
+    fn merge_all_of(&self, parts: &[Value], depth: usize) -> Option<Map<String, Value>> {
+        if depth > 8 {
+            return None;
+        }
+        let mut props = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        for part in parts {
+            let resolved = match part.get("$ref").and_then(Value::as_str) {
+                Some(r) => self.doc.pointer(r.trim_start_matches('#'))?.clone(),
+                None => part.clone(),
+            };
+            let m = resolved.as_object()?;
+            if let Some(inner) = m.get("allOf").and_then(Value::as_array) {
+                let merged = self.merge_all_of(inner, depth + 1)?;
+                props.extend(merged.get("properties").and_then(Value::as_object).cloned().unwrap_or_default());
+                required.extend(merged.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+                continue;
+            }
+            if m.contains_key("anyOf") || m.contains_key("oneOf") || m.get("additionalProperties").is_some() {
+                return None;
+            }
+            for (k, schema) in m.get("properties").and_then(Value::as_object).cloned().unwrap_or_default() {
+                // A property both parts describe (`_links`) takes the union of their fields.
+                let combined = match props.get(&k) {
+                    Some(prev) => self.merge_all_of(&[prev.clone(), schema.clone()], depth + 1).map(Value::Object).unwrap_or(schema),
+                    None => schema,
+                };
+                props.insert(k, combined);
+            }
+            required.extend(m.get("required").and_then(Value::as_array).cloned().unwrap_or_default());
+        }
+        let mut out = Map::new();
+        out.insert("type".into(), json!("object"));
+        out.insert("properties".into(), Value::Object(props));
+        if !required.is_empty() {
+            out.insert("required".into(), Value::Array(required));
+        }
+        Some(out)
+    }
+
     fn convert(&self, v: &Value) -> Value {
+        if let Some(parts) = v.get("allOf").and_then(Value::as_array) {
+            if let Some(merged) = self.merge_all_of(parts, 0) {
+                let mut rest = v.as_object().cloned().unwrap_or_default();
+                rest.remove("allOf");
+                rest.extend(merged);
+                return self.convert(&Value::Object(rest));
+            }
+        }
         match v {
             Value::Object(m) => {
                 let mut out = Map::new();
@@ -128,6 +178,8 @@ impl Spec {
         let schema = match resp.pointer("/content/application~1json/schema") {
             Some(s) => s,
             None if status >= 400 && self.doc.pointer("/components/schemas/ErrorCollection").is_some() => &fallback,
+            // An error the description gives no body for: nothing to hold it to.
+            None if status >= 400 => return Ok(template),
             None => return Err(vec![format!("{method} {template} {status}: no JSON schema in the description")]),
         };
         let v = self.validator(&format!("{method} {template} {status}"), schema);

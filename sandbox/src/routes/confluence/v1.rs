@@ -1,0 +1,424 @@
+//! Confluence REST API v1: `/wiki/rest/api` (Cloud) or `/rest/api` (Data Center): content,
+//! CQL search, spaces, labels, attachments (upload and download), groups and users.
+
+use std::sync::Arc;
+
+use axum::extract::{Multipart, Path};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::cursor::v1_page;
+use super::render::*;
+use super::search;
+use super::Conf;
+use crate::errors::ApiError;
+use crate::model::*;
+use crate::state::Sandbox;
+
+pub fn routes(prefix: &str) -> Router<Arc<Sandbox>> {
+    let p = |s: &str| format!("{prefix}{s}");
+    let mut r = Router::new()
+        .route(&p("/content"), get(contents))
+        .route(&p("/content/search"), get(content_search))
+        .route(&p("/content/{id}"), get(content))
+        .route(&p("/content/{id}/child/page"), get(child_pages))
+        .route(&p("/content/{id}/child/comment"), get(child_comments))
+        .route(&p("/content/{id}/child/attachment"), get(child_attachments).post(attachment_upload))
+        .route(&p("/content/{id}/child/attachment/{att}/download"), get(attachment_download))
+        .route(&p("/content/{id}/label"), get(content_labels).post(label_add))
+        .route(&p("/content/{id}/label/{name}"), delete(label_remove))
+        .route(&p("/search"), get(site_search))
+        .route(&p("/space"), get(spaces))
+        .route(&p("/space/{key}"), get(space))
+        .route(&p("/group"), get(groups))
+        .route(&p("/group/{name}/member"), get(group_members))
+        .route(&p("/group/member"), get(group_members_by_query))
+        .route(&p("/user"), get(user));
+    // Cloud serves attachment bytes at the v2 `downloadLink`.
+    if prefix.starts_with("/wiki") {
+        r = r.route("/wiki/download/attachments/{id}/{name}", get(download_by_name));
+    }
+    r
+}
+
+fn expand(c: &Conf) -> Vec<String> {
+    c.query.all("expand")
+}
+
+async fn contents(c: Conf) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let ty = c.query.get("type").unwrap_or("page").to_string();
+        let kind = match ty.as_str() {
+            "page" => ContentKind::Page,
+            "blogpost" => ContentKind::BlogPost,
+            other => return Err(c.error(StatusCode::BAD_REQUEST, format!("Type {other} is not supported in this context"))),
+        };
+        let space_key = c.query.get("spaceKey").map(str::to_string);
+        let title = c.query.get("title").map(str::to_string);
+        let status = c.query.get("status").unwrap_or("current").to_string();
+        let ex = expand(&c);
+        let wiki = c.wiki();
+        site.contents
+            .iter()
+            .filter(|x| x.kind == kind && x.status == status && c.content_visible(&site, x))
+            .filter(|x| space_key.as_ref().is_none_or(|k| site.space(x.space_id).is_some_and(|s| s.key == *k)))
+            .filter(|x| title.as_ref().is_none_or(|t| *t == x.title))
+            .map(|x| content_v1(&site, &wiki, x, &ex))
+            .collect()
+    };
+    v1_page(&c, items, 25, 200)
+}
+
+async fn content(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id = c.id(&id)?;
+    let site = c.sb.site.read();
+    let x = site
+        .content(id)
+        .filter(|x| c.content_visible(&site, x))
+        .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))?;
+    Ok(Json(content_v1(&site, &c.wiki(), x, &expand(&c))))
+}
+
+fn cql_of(c: &Conf) -> Result<String, ApiError> {
+    c.query.get("cql").map(str::to_string).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "CQL query parameter is required"))
+}
+
+/// CQL errors carry Confluence's own 400 body.
+fn cql_error(c: &Conf, e: ApiError) -> Response {
+    if e.status == StatusCode::BAD_REQUEST {
+        let body = crate::cql::error_body(&crate::cql::CqlError { message: e.messages.join(" ") });
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    }
+    let _ = c;
+    e.into_response()
+}
+
+async fn content_search(c: Conf) -> Response {
+    let run = || -> Result<Json<Value>, ApiError> {
+        let cql = cql_of(&c)?;
+        let items = {
+            let site = c.sb.site.read();
+            let hits = search::run(&c, &site, &cql)?;
+            let ex = expand(&c);
+            let wiki = c.wiki();
+            hits.into_iter().map(|i| content_v1(&site, &wiki, &site.contents[i], &ex)).collect()
+        };
+        v1_page(&c, items, 25, 200)
+    };
+    match run() {
+        Ok(j) => j.into_response(),
+        Err(e) => cql_error(&c, e),
+    }
+}
+
+async fn site_search(c: Conf) -> Response {
+    let run = || -> Result<Json<Value>, ApiError> {
+        let cql = cql_of(&c)?;
+        let (items, total) = {
+            let site = c.sb.site.read();
+            let hits = search::run(&c, &site, &cql)?;
+            let ex = expand(&c);
+            let wiki = c.wiki();
+            let items: Vec<Value> = hits
+                .iter()
+                .map(|&i| {
+                    let x = &site.contents[i];
+                    let space = site.space(x.space_id);
+                    let text = storage_text(&x.body);
+                    let excerpt: String = text.chars().take(200).collect();
+                    json!({
+                        "content": content_v1(&site, &wiki, x, &ex),
+                        "title": x.title,
+                        "excerpt": excerpt,
+                        "url": format!("/spaces/{}/pages/{}", space.map(|s| s.key.as_str()).unwrap_or(""), x.id),
+                        "resultGlobalContainer": {"title": space.map(|s| s.name.clone()), "displayUrl": format!("/spaces/{}", space.map(|s| s.key.as_str()).unwrap_or(""))},
+                        "breadcrumbs": [],
+                        "entityType": "content",
+                        "iconCssClass": format!("aui-icon content-type-{}", x.kind.cql_type()),
+                        "lastModified": ts(x.last_modified()),
+                        "friendlyLastModified": x.last_modified().format("%b %d, %Y").to_string(),
+                        "score": 0.0,
+                    })
+                })
+                .collect();
+            let n = items.len();
+            (items, n)
+        };
+        let Json(mut page) = v1_page(&c, items, 25, 200)?;
+        page["totalSize"] = json!(total);
+        page["cqlQuery"] = json!(cql);
+        page["searchDuration"] = json!(1);
+        Ok(Json(page))
+    };
+    match run() {
+        Ok(j) => j.into_response(),
+        Err(e) => cql_error(&c, e),
+    }
+}
+
+fn container<'a>(c: &Conf, site: &'a Site, raw: &str) -> Result<&'a Content, ApiError> {
+    let id = c.id(raw)?;
+    site.content(id)
+        .filter(|x| c.content_visible(site, x))
+        .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))
+}
+
+async fn child_pages(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let parent = container(&c, &site, &id)?.id;
+        let ex = expand(&c);
+        let wiki = c.wiki();
+        site.contents.iter().filter(|x| x.kind == ContentKind::Page && x.parent_id == Some(parent) && x.status == "current").map(|x| content_v1(&site, &wiki, x, &ex)).collect()
+    };
+    v1_page(&c, items, 25, 200)
+}
+
+async fn child_comments(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let parent = container(&c, &site, &id)?.id;
+        let ex = expand(&c);
+        let wiki = c.wiki();
+        site.contents
+            .iter()
+            .filter(|x| matches!(x.kind, ContentKind::FooterComment | ContentKind::InlineComment) && x.container_id == Some(parent) && x.status == "current")
+            .map(|x| {
+                let mut o = content_v1(&site, &wiki, x, &ex);
+                o["extensions"] = json!({"location": if x.kind == ContentKind::InlineComment { "inline" } else { "footer" }});
+                o
+            })
+            .collect()
+    };
+    v1_page(&c, items, 25, 200)
+}
+
+fn attachment_v1(wiki: &str, a: &Attachment) -> Value {
+    json!({
+        "id": format!("att{}", a.id),
+        "type": "attachment",
+        "status": "current",
+        "title": a.title,
+        "metadata": {"mediaType": a.media_type, "comment": a.comment},
+        "extensions": {"mediaType": a.media_type, "fileSize": a.data.len(), "comment": a.comment, "fileId": a.file_id},
+        "version": {"number": a.version, "when": ts(a.created_at), "by": {"type": "known", "accountId": a.author_id}},
+        "_links": {"download": format!("/rest/api/content/{}/child/attachment/att{}/download", a.container_id, a.id), "self": format!("{wiki}/rest/api/content/att{}", a.id)},
+    })
+}
+
+async fn child_attachments(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let parent = container(&c, &site, &id)?.id;
+        let file = c.query.get("filename").map(str::to_string);
+        let wiki = c.wiki();
+        site.attachments.iter().filter(|a| a.container_id == parent && file.as_ref().is_none_or(|f| *f == a.title)).map(|a| attachment_v1(&wiki, a)).collect()
+    };
+    v1_page(&c, items, 50, 200)
+}
+
+fn bytes_response(a: &Attachment) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", a.title.replace('"', ""));
+    ([(header::CONTENT_TYPE, a.media_type.clone()), (header::CONTENT_DISPOSITION, disposition)], a.data.clone()).into_response()
+}
+
+async fn attachment_download(c: Conf, Path((id, att)): Path<(String, String)>) -> Result<Response, ApiError> {
+    let site = c.sb.site.read();
+    let parent = container(&c, &site, &id)?.id;
+    let n: u64 = att.strip_prefix("att").unwrap_or(&att).parse().map_err(|_| c.not_found())?;
+    let a = site.attachments.iter().find(|a| a.id == n && a.container_id == parent).ok_or_else(|| c.not_found())?;
+    Ok(bytes_response(a))
+}
+
+async fn download_by_name(c: Conf, Path((id, name)): Path<(String, String)>) -> Result<Response, ApiError> {
+    let site = c.sb.site.read();
+    let parent = container(&c, &site, &id)?.id;
+    let a = site.attachments.iter().rev().find(|a| a.container_id == parent && a.title == name).ok_or_else(|| c.not_found())?;
+    Ok(bytes_response(a))
+}
+
+/// Multipart upload, as Confluence takes it: `file` parts, optional `comment`, and the
+/// `X-Atlassian-Token: no-check` header its XSRF protection demands.
+async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, mut form: Multipart) -> Result<Json<Value>, ApiError> {
+    let me = c.require_user()?.to_string();
+    if headers.get("x-atlassian-token").and_then(|v| v.to_str().ok()) != Some("no-check") {
+        return Err(c.error(StatusCode::FORBIDDEN, "XSRF check failed"));
+    }
+    let mut files: Vec<(String, String, Vec<u8>)> = Vec::new();
+    let mut comment = String::new();
+    while let Some(field) = form.next_field().await.map_err(|e| c.error(StatusCode::BAD_REQUEST, format!("Invalid multipart body: {e}")))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let filename = field.file_name().unwrap_or("file").to_string();
+            let media = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let data = field.bytes().await.map_err(|e| c.error(StatusCode::BAD_REQUEST, format!("Invalid multipart body: {e}")))?;
+            files.push((filename, media, data.to_vec()));
+        } else if name == "comment" {
+            comment = field.text().await.unwrap_or_default();
+        }
+    }
+    if files.is_empty() {
+        return Err(c.error(StatusCode::BAD_REQUEST, "No file was attached: send it as a multipart part named 'file'"));
+    }
+    let mut site = c.sb.site.write();
+    let parent = container(&c, &site, &id)?.id;
+    let now = c.sb.clock.now();
+    let wiki = c.wiki();
+    let mut out = Vec::new();
+    for (title, media, data) in files {
+        if site.attachments.iter().any(|a| a.container_id == parent && a.title == title) {
+            return Err(c.error(StatusCode::BAD_REQUEST, format!("Cannot add a new attachment with same file name as an existing attachment: {title}")));
+        }
+        let aid = site.next_id("attachment", 500_000);
+        let a = Attachment { id: aid, title, media_type: media, comment: comment.clone(), container_id: parent, author_id: me.clone(), created_at: now, version: 1, file_id: uuid::Uuid::new_v4().to_string(), data };
+        out.push(attachment_v1(&wiki, &a));
+        site.attachments.push(a);
+    }
+    site.touch();
+    drop(site);
+    c.sb.persist();
+    let n = out.len();
+    Ok(Json(json!({"results": out, "start": 0, "limit": n, "size": n, "_links": {"base": wiki}})))
+}
+
+async fn content_labels(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let x = container(&c, &site, &id)?;
+        let prefix = c.query.get("prefix").map(str::to_string);
+        x.labels.iter().filter(|l| prefix.as_ref().is_none_or(|p| *p == l.prefix)).map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect()
+    };
+    v1_page(&c, items, 200, 200)
+}
+
+/// Adds labels: a JSON array of `{prefix, name}` (or one object), as Confluence accepts.
+async fn label_add(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
+    c.require_user()?;
+    let v: Value = serde_json::from_str(&body).map_err(|_| c.error(StatusCode::BAD_REQUEST, "Invalid request body"))?;
+    let list = match v {
+        Value::Array(a) => a,
+        o @ Value::Object(_) => vec![o],
+        _ => return Err(c.error(StatusCode::BAD_REQUEST, "Expected a label or a list of labels")),
+    };
+    let mut wanted = Vec::new();
+    for l in &list {
+        let name = l.get("name").and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Label name is required"))?;
+        if name.chars().any(|ch| ch.is_whitespace() || "!#&()*,.:;<>?@[]^".contains(ch)) {
+            return Err(c.error(StatusCode::BAD_REQUEST, format!("Label '{name}' contains an invalid character")));
+        }
+        let prefix = l.get("prefix").and_then(Value::as_str).unwrap_or("global");
+        if !["global", "my", "team"].contains(&prefix) {
+            return Err(c.error(StatusCode::BAD_REQUEST, format!("Invalid label prefix: {prefix}")));
+        }
+        wanted.push((prefix.to_string(), name.to_lowercase()));
+    }
+    let mut site = c.sb.site.write();
+    let cid = container(&c, &site, &id)?.id;
+    for (prefix, name) in wanted {
+        let exists = site.content(cid).is_some_and(|x| x.labels.iter().any(|l| l.name == name && l.prefix == prefix));
+        if !exists {
+            let lid = site.next_id("label", 1000);
+            site.content_mut(cid).expect("found").labels.push(Label { id: lid, name, prefix });
+        }
+    }
+    site.touch();
+    let labels: Vec<Value> = site.content(cid).map(|x| x.labels.iter().map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect()).unwrap_or_default();
+    drop(site);
+    c.sb.persist();
+    let n = labels.len();
+    Ok(Json(json!({"results": labels, "start": 0, "limit": 200, "size": n, "_links": {}})))
+}
+
+async fn label_remove(c: Conf, Path((id, name)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+    c.require_user()?;
+    let mut site = c.sb.site.write();
+    let cid = container(&c, &site, &id)?.id;
+    let m = site.content_mut(cid).expect("found");
+    let before = m.labels.len();
+    m.labels.retain(|l| !l.name.eq_ignore_ascii_case(&name));
+    if m.labels.len() == before {
+        return Err(c.error(StatusCode::NOT_FOUND, format!("Label '{name}' is not on content {cid}")));
+    }
+    site.touch();
+    drop(site);
+    c.sb.persist();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn spaces(c: Conf) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let keys = c.query.all("spaceKey");
+        let ty = c.query.get("type").map(str::to_string);
+        let status = c.query.get("status").map(str::to_string);
+        let ex = expand(&c);
+        site.spaces
+            .iter()
+            .filter(|s| c.space_visible(&site, s))
+            .filter(|s| keys.is_empty() || keys.contains(&s.key))
+            .filter(|s| ty.as_ref().is_none_or(|t| *t == s.kind))
+            .filter(|s| status.as_ref().is_none_or(|t| *t == s.status))
+            .map(|s| space_v1(s, &ex, &site))
+            .collect()
+    };
+    v1_page(&c, items, 25, 500)
+}
+
+async fn space(c: Conf, Path(key): Path<String>) -> Result<Json<Value>, ApiError> {
+    let site = c.sb.site.read();
+    let s = site
+        .space_by_key(&key)
+        .filter(|s| c.space_visible(&site, s))
+        .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
+    Ok(Json(space_v1(s, &expand(&c), &site)))
+}
+
+async fn groups(c: Conf) -> Result<Json<Value>, ApiError> {
+    c.require_user()?;
+    let items = {
+        let site = c.sb.site.read();
+        site.groups.iter().map(|g| json!({"type": "group", "name": g.name, "id": g.id})).collect()
+    };
+    v1_page(&c, items, 200, 1000)
+}
+
+fn members(c: &Conf, name: &str) -> Result<Json<Value>, ApiError> {
+    c.require_user()?;
+    let items = {
+        let site = c.sb.site.read();
+        if !site.groups.iter().any(|g| g.name == name) {
+            return Err(c.error(StatusCode::NOT_FOUND, format!("No group found with name : {name}")));
+        }
+        site.users
+            .iter()
+            .filter(|u| u.groups.iter().any(|g| g == name))
+            .map(|u| json!({"type": "known", "accountId": u.account_id, "accountType": "atlassian", "displayName": u.display_name, "publicName": u.display_name}))
+            .collect()
+    };
+    v1_page(c, items, 200, 1000)
+}
+
+async fn group_members(c: Conf, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
+    members(&c, &name)
+}
+
+async fn group_members_by_query(c: Conf) -> Result<Json<Value>, ApiError> {
+    let name = c.query.get("name").ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "name is required"))?.to_string();
+    members(&c, &name)
+}
+
+async fn user(c: Conf) -> Result<Json<Value>, ApiError> {
+    c.require_user()?;
+    let site = c.sb.site.read();
+    let id = c.query.get("accountId").ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "accountId is required"))?;
+    let u = site.user(id).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No user found with accountId : {id}")))?;
+    let mut o = json!({"type": "known", "accountId": u.account_id, "accountType": "atlassian", "displayName": u.display_name, "publicName": u.display_name, "timeZone": u.time_zone});
+    if c.who.account() == Some(u.account_id.as_str()) || c.who.is_admin(&site) {
+        o["email"] = json!(u.email);
+    }
+    Ok(Json(o))
+}
