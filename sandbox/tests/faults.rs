@@ -115,3 +115,16 @@ fn startup_line_and_loopback_only() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
 }
+
+#[test]
+fn slow_responses_are_delayed_past_the_configured_time() {
+    let sb = SandboxProc::start(&["--faults", "slow=1", "--slow-ms", "700"]);
+    let t = std::time::Instant::now();
+    assert_eq!(sb.get("/rest/api/3/serverInfo").status().as_u16(), 200);
+    assert!(t.elapsed().as_millis() >= 700);
+    assert_eq!(sb.stats()["faults"]["slow"], 1);
+    // A client with a shorter timeout sees a timeout, not an answer.
+    let quick = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_millis(200)).build().unwrap();
+    let err = quick.get(sb.url("/rest/api/3/serverInfo")).send().unwrap_err();
+    assert!(err.is_timeout());
+}
