@@ -263,8 +263,14 @@ mod tests {
         let c = Catalog::standard();
         assert_eq!(c.resolve(Some("jira"), "issues").unwrap().name, "Issues");
         assert_eq!(c.resolve(None, "PAGES").unwrap().product, Product::Confluence);
-        let err = c.resolve(None, "Comments").unwrap_err();
+        // Two schemas with a table of the same name: the unqualified name is ambiguous.
+        let mut twin = c.table(Product::Jira, "Comments").unwrap().clone();
+        twin.product = Product::Confluence;
+        let mut both = c.clone();
+        both.tables.push(twin);
+        let err = both.resolve(None, "Comments").unwrap_err();
         assert!(err.message.contains("ambiguous"), "{}", err.message);
+        assert_eq!(both.resolve(Some("confluence"), "comments").unwrap().product, Product::Confluence);
         let err = c.resolve(Some("Jira"), "Isues").unwrap_err();
         assert_eq!(err.state, crate::SqlState::TableNotFound);
         assert!(err.message.contains("Did you mean Jira.Issues?"), "{}", err.message);
