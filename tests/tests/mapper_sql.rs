@@ -121,8 +121,14 @@ fn pushdown_on_and_off_agree() {
             "select key from jira.issues where id in (10001, 10002, 10003) order by key",
             "select key from jira.issues where created >= timestamp '2024-06-01T00:00:00Z' and projectkey = 'OPS' order by key",
             "select key from jira.issues where status = 'done' order by key",
+            // Jira refuses a query naming an issue that does not exist or is not visible; SQL
+            // answers with the rows that do.
+            "select key from jira.issues where key = 'ENG-99999'",
+            "select key from jira.issues where key in ('ENG-1', 'SEC-1', 'OPS-2') order by key",
         ] {
             assert_eq!(rows(&on, sql).await, rows(&off, sql).await, "{sql}");
         }
+        assert!(rows(&on, "select key from jira.issues where key = 'ENG-99999'").await.is_empty());
+        assert_eq!(rows(&on, "select key from jira.issues where key in ('ENG-1', 'SEC-1', 'OPS-2') order by key").await, vec![vec!["ENG-1".to_string()], vec!["OPS-2".to_string()]]);
     });
 }

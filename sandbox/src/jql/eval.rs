@@ -1,712 +1,559 @@
-//! Validation and evaluation of parsed JQL against issues.
+//! Matching issues against a where-clause, and ORDER BY.
+//!
+//! Semantics kept from Jira:
+//! * `NOT` is pushed down to the terminal clauses by negating their operators (De Morgan), so
+//!   `NOT assignee = x` behaves as `assignee != x`;
+//! * `!=`, `NOT IN`, `WAS NOT` never match an empty field (`assignee != x` skips unassigned
+//!   issues); on multi-value fields (labels, components, versions, sprints) `=` means "contains"
+//!   and `!=` "has values, none of them this one"; `!~` does match an empty text field;
+//! * datetime fields compare at minute precision, in the user's time zone for literals; date
+//!   fields (due date, date custom fields) compare by day;
+//! * names (project, status, type, priority, resolution, component, version, labels, sprint,
+//!   options) compare case-insensitively; a number literal is an id;
+//! * WAS / WAS IN / WAS NOT look at the current value only (the sandbox keeps no history, so
+//!   history predicates are not applied) and CHANGED never matches.
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::parser::{Clause, FieldRef, Op, Operand};
-use super::{CustomKind, CustomValue, JqlContext, JqlError, JqlIssue, Named, Query, UserRef};
+use super::ast::{Clause, Literal, Operand, Operator, Query, SortDirection, Terminal};
+use super::dates::{self, parse_date_literal, utc_to_local_date};
+use super::fields::{resolve, Field};
+use super::text::{parse_text_query, Doc};
+use super::validate::{is_valid_issue_key, STATUS_CATEGORIES};
+use super::{CustomKind, CustomValue, JqlContext, JqlIssue, Named, SprintRef, UserRef};
 
-/// A resolved field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Project,
-    Key,
-    Id,
-    Summary,
-    Description,
-    Environment,
-    Text,
-    Comment,
-    Status,
-    StatusCategory,
-    Assignee,
-    Reporter,
-    Creator,
-    Priority,
-    IssueType,
-    Labels,
-    Component,
-    FixVersion,
-    Created,
-    Updated,
-    ResolutionDate,
-    DueDate,
-    Resolution,
-    Sprint,
-    Parent,
-    Custom(usize),
+pub(crate) fn matches(clause: &Clause, issue: &dyn JqlIssue, ctx: &JqlContext) -> bool {
+    eval(clause, issue, ctx, false)
 }
 
-/// What a field holds, which decides its operators and how values compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Name,
-    User,
-    KeyLike,
-    Number,
-    Instant,
-    Day,
-}
-
-fn resolve(f: &FieldRef, ctx: &JqlContext) -> Result<Field, JqlError> {
-    let unknown = |name: &str| JqlError { messages: vec![format!("Field '{name}' does not exist or you do not have permission to view it.")] };
-    match f {
-        FieldRef::Custom(n) => ctx.custom_fields.iter().position(|c| c.number == *n).map(Field::Custom).ok_or_else(|| unknown(&format!("cf[{n}]"))),
-        FieldRef::Named(name) => {
-            let field = match name.to_ascii_lowercase().as_str() {
-                "project" => Field::Project,
-                "key" | "issue" | "issuekey" => Field::Key,
-                "id" => Field::Id,
-                "summary" => Field::Summary,
-                "description" => Field::Description,
-                "environment" => Field::Environment,
-                "text" => Field::Text,
-                "comment" => Field::Comment,
-                "status" => Field::Status,
-                "statuscategory" => Field::StatusCategory,
-                "assignee" => Field::Assignee,
-                "reporter" => Field::Reporter,
-                "creator" => Field::Creator,
-                "priority" => Field::Priority,
-                "issuetype" | "type" => Field::IssueType,
-                "labels" | "label" => Field::Labels,
-                "component" => Field::Component,
-                "fixversion" => Field::FixVersion,
-                "created" | "createddate" => Field::Created,
-                "updated" | "updateddate" => Field::Updated,
-                "resolutiondate" | "resolved" => Field::ResolutionDate,
-                "duedate" | "due" => Field::DueDate,
-                "resolution" => Field::Resolution,
-                "sprint" => Field::Sprint,
-                "parent" => Field::Parent,
-                _ => match ctx.custom_fields.iter().position(|c| c.name.eq_ignore_ascii_case(name) || c.id.eq_ignore_ascii_case(name)) {
-                    Some(i) => Field::Custom(i),
-                    None => return Err(unknown(name)),
-                },
-            };
-            Ok(field)
-        }
-    }
-}
-
-fn kind(field: Field, ctx: &JqlContext) -> Kind {
-    match field {
-        Field::Summary | Field::Description | Field::Environment | Field::Text | Field::Comment => Kind::Text,
-        Field::Project | Field::Status | Field::StatusCategory | Field::Priority | Field::IssueType | Field::Labels | Field::Component | Field::FixVersion | Field::Resolution | Field::Sprint => Kind::Name,
-        Field::Assignee | Field::Reporter | Field::Creator => Kind::User,
-        Field::Key | Field::Parent => Kind::KeyLike,
-        Field::Id => Kind::Number,
-        Field::Created | Field::Updated | Field::ResolutionDate => Kind::Instant,
-        Field::DueDate => Kind::Day,
-        Field::Custom(i) => match ctx.custom_fields[i].kind {
-            CustomKind::Number => Kind::Number,
-            CustomKind::Date => Kind::Day,
-            CustomKind::DateTime => Kind::Instant,
-            CustomKind::Text => Kind::Text,
-            CustomKind::Select | CustomKind::MultiSelect | CustomKind::Labels => Kind::Name,
-            CustomKind::MultiUser => Kind::User,
-        },
-    }
-}
-
-fn allowed(kind: Kind, op: Op) -> bool {
-    use Op::*;
-    match kind {
-        Kind::Text => matches!(op, Like | NotLike | Is | IsNot),
-        Kind::Name | Kind::User => matches!(op, Eq | NotEq | In | NotIn | Is | IsNot),
-        Kind::KeyLike | Kind::Number | Kind::Instant | Kind::Day => !matches!(op, Like | NotLike),
-    }
-}
-
-fn field_label(f: &FieldRef, field: Field, ctx: &JqlContext) -> String {
-    match field {
-        Field::Custom(i) => ctx.custom_fields[i].name.clone(),
-        _ => f.display(),
-    }
-}
-
-/// Flattens an operand into its values (lists) for validation.
-fn values(o: &Operand) -> Vec<&Operand> {
-    match o {
-        Operand::List(items) => items.iter().collect(),
-        other => vec![other],
-    }
-}
-
-impl Query {
-    pub fn validate(&self, ctx: &JqlContext) -> Result<(), JqlError> {
-        let mut messages = Vec::new();
-        if let Some(c) = &self.clause {
-            validate_clause(c, ctx, &mut messages);
-        }
-        for o in &self.order {
-            if let Err(e) = resolve(&o.field, ctx) {
-                messages.extend(e.messages);
+fn eval(clause: &Clause, issue: &dyn JqlIssue, ctx: &JqlContext, negated: bool) -> bool {
+    match clause {
+        Clause::And(parts) if negated => parts.iter().any(|p| eval(p, issue, ctx, true)),
+        Clause::And(parts) => parts.iter().all(|p| eval(p, issue, ctx, false)),
+        Clause::Or(parts) if negated => parts.iter().all(|p| eval(p, issue, ctx, true)),
+        Clause::Or(parts) => parts.iter().any(|p| eval(p, issue, ctx, false)),
+        Clause::Not(inner) => eval(inner, issue, ctx, !negated),
+        Clause::Terminal(t) => {
+            if t.op == Operator::Changed {
+                // No history in the sandbox: nothing ever changed.
+                return negated;
             }
-        }
-        if messages.is_empty() {
-            Ok(())
-        } else {
-            Err(JqlError { messages })
-        }
-    }
-
-    pub fn matches(&self, issue: &dyn JqlIssue, ctx: &JqlContext) -> bool {
-        self.clause.as_ref().is_none_or(|c| eval_clause(c, issue, ctx))
-    }
-
-    pub fn compare(&self, a: &dyn JqlIssue, b: &dyn JqlIssue, ctx: &JqlContext) -> Ordering {
-        let default = [super::OrderBy { field: FieldRef::Named("created".into()), descending: true }];
-        let order: &[super::OrderBy] = if self.order.is_empty() { &default } else { &self.order };
-        for o in order {
-            let Ok(field) = resolve(&o.field, ctx) else { continue };
-            let (ka, kb) = (sort_key(field, a, ctx), sort_key(field, b, ctx));
-            // Empty values last ascending, first descending.
-            let ord = match (&ka, &kb) {
-                (None, None) => Ordering::Equal,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(_), None) => Ordering::Less,
-                (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
-            };
-            let ord = if o.descending { ord.reverse() } else { ord };
-            if ord != Ordering::Equal {
-                return ord;
-            }
-        }
-        b.id().cmp(&a.id())
-    }
-}
-
-fn validate_clause(c: &Clause, ctx: &JqlContext, out: &mut Vec<String>) {
-    match c {
-        Clause::And(a, b) | Clause::Or(a, b) => {
-            validate_clause(a, ctx, out);
-            validate_clause(b, ctx, out);
-        }
-        Clause::Not(a) => validate_clause(a, ctx, out),
-        Clause::Term { field, op, operand, .. } => {
-            let f = match resolve(field, ctx) {
-                Ok(f) => f,
-                Err(e) => {
-                    out.extend(e.messages);
-                    return;
-                }
-            };
-            let label = field_label(field, f, ctx);
-            let k = kind(f, ctx);
-            if !allowed(k, *op) {
-                out.push(format!("The operator '{}' is not supported by the '{label}' field.", op.text()));
-                return;
-            }
-            for v in values(operand) {
-                match v {
-                    Operand::Function { name, args } => {
-                        if let Err(m) = check_function(name, args, k, *op, &label) {
-                            out.push(m);
-                        }
-                    }
-                    Operand::Value { text, .. } => {
-                        if let Err(m) = check_value(f, k, text, ctx, &label) {
-                            out.push(m);
-                        }
-                    }
-                    Operand::Empty | Operand::List(_) => {}
-                }
-            }
+            let op = if negated { t.op.negated() } else { t.op };
+            terminal(t, op, issue, ctx)
         }
     }
 }
 
-fn check_function(name: &str, args: &[String], k: Kind, op: Op, label: &str) -> Result<(), String> {
-    let lname = name.to_ascii_lowercase();
-    let date_fn = ["now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear", "endofyear"];
-    let list_fn = ["opensprints", "closedsprints", "futuresprints"];
-    if date_fn.contains(&lname.as_str()) {
-        if !matches!(k, Kind::Instant | Kind::Day) {
-            return Err(format!("A value provided by the function '{name}' is invalid for the field '{label}'."));
-        }
-        if let Some(a) = args.first() {
-            parse_increment(a, 'd').ok_or_else(|| format!("Unable to parse the argument '{a}' of the function '{name}'."))?;
-        }
-        return Ok(());
-    }
-    if lname == "currentuser" {
-        return if k == Kind::User { Ok(()) } else { Err(format!("A value provided by the function '{name}' is invalid for the field '{label}'.")) };
-    }
-    if list_fn.contains(&lname.as_str()) {
-        return if label.eq_ignore_ascii_case("sprint") && matches!(op, Op::In | Op::NotIn) {
-            Ok(())
-        } else {
-            Err(format!("The function '{name}' is not valid for the field '{label}' and the operator '{}'.", op.text()))
-        };
-    }
-    Err(format!("Unable to find JQL function '{name}({})'.", args.join(", ")))
-}
-
-fn check_value(f: Field, k: Kind, text: &str, ctx: &JqlContext, label: &str) -> Result<(), String> {
-    let missing = || format!("The value '{text}' does not exist for the field '{label}'.");
-    match f {
-        Field::Project if !ctx.known.project_exists(text) => Err(missing()),
-        Field::Status if !ctx.known.status_exists(text) => Err(missing()),
-        Field::IssueType if !ctx.known.issue_type_exists(text) => Err(missing()),
-        Field::Priority if !ctx.known.priority_exists(text) => Err(missing()),
-        Field::Resolution if !ctx.known.resolution_exists(text) && !text.eq_ignore_ascii_case("unresolved") => Err(missing()),
-        Field::StatusCategory if !["new", "indeterminate", "done", "to do", "in progress", "2", "3", "4", "1", "undefined", "no category"].contains(&text.to_lowercase().as_str()) => Err(missing()),
-        Field::Key | Field::Parent => {
-            if split_key(text).is_none() && text.parse::<u64>().is_err() {
-                return Err(format!("The issue key '{text}' for field '{label}' is invalid."));
-            }
-            if split_key(text).is_some() && !ctx.known.issue_exists(text) {
-                return Err(format!("An issue with key '{text}' does not exist for field '{label}'."));
-            }
-            Ok(())
-        }
-        _ => match k {
-            Kind::User if !ctx.known.user_exists(text) => Err(missing()),
-            Kind::Number if text.parse::<f64>().is_err() => Err(format!("The value '{text}' is not a valid number for the field '{label}'.")),
-            Kind::Instant | Kind::Day if parse_date_literal(text, ctx).is_none() => Err(format!(
-                "Date value '{text}' for field '{label}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'."
-            )),
-            _ => Ok(()),
-        },
-    }
-}
-
-/// `ABC-123` → ("ABC", 123).
-fn split_key(k: &str) -> Option<(String, u64)> {
-    let (p, n) = k.rsplit_once('-')?;
-    if p.is_empty() || !p.chars().next()?.is_ascii_alphabetic() {
-        return None;
-    }
-    Some((p.to_uppercase(), n.parse().ok()?))
-}
-
-/// A date literal as an instant in the searcher's zone, and whether it carried a time.
-fn parse_date_literal(text: &str, ctx: &JqlContext) -> Option<(DateTime<Utc>, bool)> {
-    let t = text.trim();
-    for fmt in ["%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"] {
-        if let Ok(ndt) = NaiveDateTime::parse_from_str(t, fmt) {
-            return Some((local(ndt, ctx)?, true));
-        }
-    }
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
-            return Some((local(d.and_hms_opt(0, 0, 0)?, ctx)?, false));
-        }
-    }
-    // Relative: `-1d`, `4w 2d`, `-15m` (w/d/h/m; the sign applies to the whole period).
-    let (sign, rest) = match t.strip_prefix('-') {
-        Some(r) => (-1, r),
-        None => (1, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let mut total = Duration::zero();
-    let mut any = false;
-    for part in rest.split_whitespace() {
-        let unit = part.chars().last()?;
-        let n: i64 = part[..part.len() - 1].parse().ok()?;
-        total += match unit {
-            'w' => Duration::weeks(n),
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
-            _ => return None,
-        };
-        any = true;
-    }
-    any.then(|| (ctx.now + total * sign, true))
-}
-
-fn local(ndt: NaiveDateTime, ctx: &JqlContext) -> Option<DateTime<Utc>> {
-    ctx.time_zone.from_local_datetime(&ndt).earliest().map(|d| d.with_timezone(&Utc))
-}
-
-/// `-1`, `+2d`, `1M`: a signed count of units (default unit per function).
-fn parse_increment(a: &str, default_unit: char) -> Option<(i64, char)> {
-    let a = a.trim();
-    let (num, unit) = match a.chars().last() {
-        Some(c) if c.is_ascii_alphabetic() => (&a[..a.len() - 1], c),
-        _ => (a, default_unit),
-    };
-    let n: i64 = num.trim_start_matches('+').parse().ok()?;
-    "yMwdhm".contains(unit).then_some((n, unit))
-}
-
-fn shift(t: DateTime<chrono_tz::Tz>, n: i64, unit: char) -> Option<DateTime<chrono_tz::Tz>> {
-    Some(match unit {
-        'y' => t.with_year(t.year() + n as i32)?,
-        'M' => {
-            let months = t.year() as i64 * 12 + t.month0() as i64 + n;
-            let (y, m) = (months.div_euclid(12) as i32, months.rem_euclid(12) as u32 + 1);
-            let day = t.day().min(days_in_month(y, m));
-            t.timezone().from_local_datetime(&NaiveDate::from_ymd_opt(y, m, day)?.and_time(t.time())).earliest()?
-        }
-        'w' => t + Duration::weeks(n),
-        'd' => t + Duration::days(n),
-        'h' => t + Duration::hours(n),
-        _ => t + Duration::minutes(n),
-    })
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
-    next.and_then(|d| d.pred_opt()).map(|d| d.day()).unwrap_or(28)
-}
-
-/// The instant a date function names, in the searcher's zone.
-fn date_function(name: &str, args: &[String], ctx: &JqlContext) -> Option<DateTime<Utc>> {
-    let lname = name.to_ascii_lowercase();
-    let now = ctx.now.with_timezone(&ctx.time_zone);
-    let tz = ctx.time_zone;
-    let midnight = |d: NaiveDate| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest();
-    let default_unit = match lname.as_str() {
-        "startofweek" | "endofweek" => 'w',
-        "startofmonth" | "endofmonth" => 'M',
-        "startofyear" | "endofyear" => 'y',
-        "now" => 'm',
-        _ => 'd',
-    };
-    let (n, unit) = match args.first() {
-        Some(a) => parse_increment(a, default_unit)?,
-        None => (0, default_unit),
-    };
-    // An increment in the function's own period moves the period ("endOfMonth(-1)" is the end
-    // of last month); any other unit shifts the result.
-    let period_unit = default_unit;
-    let (today, after) = if unit == period_unit && lname != "now" {
-        (shift(midnight(now.date_naive())?, n, unit)?.date_naive(), (0, unit))
-    } else {
-        (now.date_naive(), (n, unit))
-    };
-    let base = match lname.as_str() {
-        "now" => now,
-        "startofday" => midnight(today)?,
-        "endofday" => midnight(today.succ_opt()?)? - Duration::milliseconds(1),
-        "startofweek" | "endofweek" => {
-            let start = today - Duration::days(today.weekday().num_days_from_sunday() as i64);
-            if lname == "startofweek" {
-                midnight(start)?
-            } else {
-                midnight(start + Duration::days(7))? - Duration::milliseconds(1)
-            }
-        }
-        "startofmonth" | "endofmonth" => {
-            let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)?;
-            if lname == "startofmonth" {
-                midnight(first)?
-            } else {
-                midnight(first + Duration::days(days_in_month(today.year(), today.month()) as i64))? - Duration::milliseconds(1)
-            }
-        }
-        "startofyear" | "endofyear" => {
-            let first = NaiveDate::from_ymd_opt(today.year(), 1, 1)?;
-            if lname == "startofyear" {
-                midnight(first)?
-            } else {
-                midnight(NaiveDate::from_ymd_opt(today.year() + 1, 1, 1)?)? - Duration::milliseconds(1)
-            }
-        }
-        _ => return None,
-    };
-    Some(shift(base, after.0, after.1)?.with_timezone(&Utc))
-}
-
-/// Words of a text, lower-cased and lightly stemmed, as Jira's index sees them.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| stem(&w.to_lowercase())).collect()
-}
-
-fn stem(w: &str) -> String {
-    let n = w.chars().count();
-    if n > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..w.len() - 3]);
-    }
-    if n > 5 && w.ends_with("ing") {
-        return w[..w.len() - 3].to_string();
-    }
-    if n > 4 && w.ends_with("ed") {
-        return w[..w.len() - 2].to_string();
-    }
-    if n > 4 && ["ches", "shes", "xes", "zes", "sses"].iter().any(|s| w.ends_with(s)) {
-        return w[..w.len() - 2].to_string();
-    }
-    if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        return w[..w.len() - 1].to_string();
-    }
-    w.to_string()
-}
-
-fn wildcard(pattern: &str, word: &str) -> bool {
-    let (p, w): (Vec<char>, Vec<char>) = (pattern.chars().collect(), word.chars().collect());
-    fn go(p: &[char], w: &[char]) -> bool {
-        match p.split_first() {
-            None => w.is_empty(),
-            Some(('*', rest)) => (0..=w.len()).any(|i| go(rest, &w[i..])),
-            Some(('?', rest)) => !w.is_empty() && go(rest, &w[1..]),
-            Some((c, rest)) => w.first() == Some(c) && go(rest, &w[1..]),
-        }
-    }
-    go(&p, &w)
-}
-
-/// Jira's `~`: every term present (wildcards at word level), or an exact phrase when the value
-/// is itself quoted.
-fn text_matches(haystacks: &[&str], query: &str) -> bool {
-    let q = query.trim();
-    if q.len() >= 2 && q.starts_with('"') && q.ends_with('"') {
-        let phrase = words(&q[1..q.len() - 1]);
-        return !phrase.is_empty() && haystacks.iter().any(|h| words(h).windows(phrase.len()).any(|w| w == phrase.as_slice()));
-    }
-    let raw: Vec<String> = q.split(|c: char| !(c.is_alphanumeric() || c == '*' || c == '?')).filter(|t| !t.is_empty()).map(str::to_lowercase).collect();
-    if raw.is_empty() {
-        return false;
-    }
-    let hay_words: Vec<Vec<String>> = haystacks.iter().map(|h| words(h)).collect();
-    let hay_raw: Vec<Vec<String>> = haystacks.iter().map(|h| h.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()).collect();
-    raw.iter().all(|term| {
-        if term.contains('*') || term.contains('?') {
-            hay_raw.iter().flatten().any(|w| wildcard(term, w))
-        } else {
-            let s = stem(term);
-            hay_words.iter().flatten().any(|w| *w == s)
-        }
-    })
-}
-
-/// One value of a field as the evaluator compares it.
-enum Val<'a> {
-    Name(Named<'a>),
-    Label(&'a str),
-    User(UserRef<'a>),
-    Key(String),
-    Num(f64),
-    Instant(DateTime<Utc>),
-    Day(NaiveDate),
-    Sprint(super::SprintRef<'a>),
-}
-
-fn field_values<'a>(f: Field, issue: &'a dyn JqlIssue, ctx: &JqlContext) -> Vec<Val<'a>> {
-    match f {
-        Field::Project => vec![Val::Name(issue.project())],
-        Field::Key => vec![Val::Key(issue.key().to_string())],
-        Field::Id => vec![Val::Num(issue.id() as f64)],
-        Field::Status => vec![Val::Name(issue.status())],
-        Field::StatusCategory => vec![Val::Name(issue.status_category())],
-        Field::IssueType => vec![Val::Name(issue.issue_type())],
-        Field::Priority => issue.priority().map(Val::Name).into_iter().collect(),
-        Field::Resolution => issue.resolution().map(Val::Name).into_iter().collect(),
-        Field::Assignee => issue.assignee().map(Val::User).into_iter().collect(),
-        Field::Reporter => issue.reporter().map(Val::User).into_iter().collect(),
-        Field::Creator => issue.creator().map(Val::User).into_iter().collect(),
-        Field::Labels => issue.labels().into_iter().map(Val::Label).collect(),
-        Field::Component => issue.components().into_iter().map(Val::Name).collect(),
-        Field::FixVersion => issue.fix_versions().into_iter().map(Val::Name).collect(),
-        Field::Created => vec![Val::Instant(issue.created())],
-        Field::Updated => vec![Val::Instant(issue.updated())],
-        Field::ResolutionDate => issue.resolution_date().map(Val::Instant).into_iter().collect(),
-        Field::DueDate => issue.due_date().map(Val::Day).into_iter().collect(),
-        Field::Sprint => issue.sprints().into_iter().map(Val::Sprint).collect(),
-        Field::Parent => issue.parent_key().map(|k| Val::Key(k.to_string())).into_iter().collect(),
-        Field::Summary | Field::Description | Field::Environment | Field::Text | Field::Comment => vec![],
-        Field::Custom(i) => match issue.custom(&ctx.custom_fields[i].id) {
-            CustomValue::None => vec![],
-            CustomValue::Number(n) => vec![Val::Num(n)],
-            CustomValue::Date(d) => vec![Val::Day(d)],
-            CustomValue::DateTime(t) => vec![Val::Instant(t)],
-            CustomValue::Text(_) => vec![],
-            CustomValue::Option(o) => vec![Val::Label(o)],
-            CustomValue::Options(os) => os.into_iter().map(Val::Label).collect(),
-            CustomValue::Users(us) => us.into_iter().map(Val::User).collect(),
-        },
-    }
-}
-
-fn texts<'a>(f: Field, issue: &'a dyn JqlIssue, ctx: &JqlContext) -> Vec<&'a str> {
-    let nonempty = |s: &'a str| if s.is_empty() { vec![] } else { vec![s] };
-    match f {
-        Field::Summary => nonempty(issue.summary()),
-        Field::Description => nonempty(issue.description()),
-        Field::Environment => nonempty(issue.environment()),
-        Field::Comment => issue.comment_texts(),
-        Field::Text => {
-            let mut v = vec![issue.summary(), issue.description(), issue.environment()];
-            v.extend(issue.comment_texts());
-            v.retain(|s| !s.is_empty());
-            v
-        }
-        Field::Custom(i) => match issue.custom(&ctx.custom_fields[i].id) {
-            CustomValue::Text(t) if !t.is_empty() => vec![t],
-            _ => vec![],
-        },
-        _ => vec![],
-    }
-}
-
-/// A comparable form of one operand value for a field kind.
-enum Want {
-    Text(String),
-    User(String),
-    Num(f64),
-    Instant(DateTime<Utc>),
-    Day(NaiveDate),
-    SprintState(&'static str),
+/// One operand value, after functions are evaluated.
+#[derive(Debug, Clone)]
+enum Item<'q> {
     Empty,
+    Lit(&'q Literal),
+    UserId(String),
+    SprintState(&'static str),
+    Instant(DateTime<Utc>),
+    /// A function that yields nothing (e.g. `currentUser()` when anonymous).
     Nothing,
 }
 
-fn want(k: Kind, o: &Operand, ctx: &JqlContext) -> Vec<Want> {
-    match o {
-        Operand::Empty => vec![Want::Empty],
-        Operand::List(items) => items.iter().flat_map(|i| want(k, i, ctx)).collect(),
-        Operand::Function { name, args } => {
-            let l = name.to_ascii_lowercase();
-            match l.as_str() {
-                "currentuser" => vec![ctx.current_user.map(|u| Want::User(u.to_string())).unwrap_or(Want::Nothing)],
-                "opensprints" => vec![Want::SprintState("active")],
-                "closedsprints" => vec![Want::SprintState("closed")],
-                "futuresprints" => vec![Want::SprintState("future")],
-                _ => match date_function(name, args, ctx) {
-                    Some(t) if k == Kind::Day => vec![Want::Day(t.with_timezone(&ctx.time_zone).date_naive())],
-                    Some(t) => vec![Want::Instant(t)],
-                    None => vec![Want::Nothing],
-                },
+fn items<'q>(operand: &'q Operand, ctx: &JqlContext, out: &mut Vec<Item<'q>>) {
+    match operand {
+        Operand::Empty => out.push(Item::Empty),
+        Operand::Value(l) => out.push(Item::Lit(l)),
+        Operand::List(list) => list.iter().for_each(|o| items(o, ctx, out)),
+        Operand::Function { name, args, .. } => {
+            let lower = name.to_lowercase();
+            match lower.as_str() {
+                "currentuser" => out.push(match ctx.current_user {
+                    Some(u) => Item::UserId(u.to_string()),
+                    None => Item::Nothing,
+                }),
+                "membersof" => {
+                    let members = args.first().and_then(|g| ctx.known.group_members(g)).unwrap_or_default();
+                    if members.is_empty() {
+                        out.push(Item::Nothing);
+                    }
+                    out.extend(members.into_iter().map(Item::UserId));
+                }
+                "opensprints" => out.push(Item::SprintState("active")),
+                "closedsprints" => out.push(Item::SprintState("closed")),
+                "futuresprints" => out.push(Item::SprintState("future")),
+                _ => out.push(match dates::eval_date_function(&lower, args, ctx) {
+                    Some(t) => Item::Instant(t),
+                    None => Item::Nothing,
+                }),
             }
         }
-        Operand::Value { text, .. } => match k {
-            Kind::Number => vec![text.parse().map(Want::Num).unwrap_or(Want::Nothing)],
-            Kind::Instant => vec![parse_date_literal(text, ctx).map(|(t, _)| Want::Instant(t)).unwrap_or(Want::Nothing)],
-            Kind::Day => vec![parse_date_literal(text, ctx).map(|(t, _)| Want::Day(t.with_timezone(&ctx.time_zone).date_naive())).unwrap_or(Want::Nothing)],
-            Kind::User => vec![Want::User(text.clone())],
-            _ => vec![Want::Text(text.clone())],
+    }
+}
+
+/// A value of a field on an issue, for equality.
+#[derive(Debug, Clone)]
+enum Val<'a> {
+    Named(Named<'a>),
+    Category(Named<'a>),
+    User(UserRef<'a>),
+    Name(&'a str),
+    Sprint(SprintRef<'a>),
+    Key(&'a str, u64),
+    Parent(&'a str),
+    Scalar(f64),
+}
+
+fn eq_ic(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+fn named_matches(n: &Named, lit: &Literal) -> bool {
+    match lit {
+        Literal::Str(s) => eq_ic(n.name, s) || eq_ic(n.key, s) || s.parse::<u64>().is_ok_and(|id| id == n.id),
+        Literal::Num { value, text } => *value >= 0 && *value as u64 == n.id || eq_ic(n.name, text),
+    }
+}
+
+/// The minute (datetime fields) or the day (date fields) an item stands for.
+fn item_scalar(kind: Scalar, item: &Item, ctx: &JqlContext) -> Option<f64> {
+    match kind {
+        Scalar::Minute => {
+            let t = match item {
+                Item::Lit(Literal::Str(s)) => parse_date_literal(s)?.instant(ctx)?,
+                Item::Lit(Literal::Num { value, .. }) => dates::from_millis(*value)?,
+                Item::Instant(t) => *t,
+                _ => return None,
+            };
+            Some(minute(t))
+        }
+        Scalar::Day => {
+            let d = match item {
+                Item::Lit(Literal::Str(s)) => parse_date_literal(s)?.date(ctx)?,
+                Item::Lit(Literal::Num { value, .. }) => utc_to_local_date(dates::from_millis(*value)?, ctx),
+                Item::Instant(t) => utc_to_local_date(*t, ctx),
+                _ => return None,
+            };
+            Some(day(d))
+        }
+        Scalar::Number => match item {
+            Item::Lit(l) => l.text().trim().parse::<f64>().ok(),
+            _ => None,
         },
     }
 }
 
-fn equals(v: &Val, w: &Want) -> bool {
-    match (v, w) {
-        (Val::Name(n), Want::Text(t)) => n.name.eq_ignore_ascii_case(t) || n.key.eq_ignore_ascii_case(t) || n.id.to_string() == *t,
-        (Val::Label(l), Want::Text(t)) => l.eq_ignore_ascii_case(t),
-        (Val::User(u), Want::User(t)) => u.account_id == t || u.email.is_some_and(|e| e.eq_ignore_ascii_case(t)),
-        (Val::Key(k), Want::Text(t)) => k.eq_ignore_ascii_case(t),
-        (Val::Num(n), Want::Num(m)) => n == m,
-        (Val::Num(n), Want::Text(t)) => t.parse::<f64>().is_ok_and(|m| m == *n),
-        (Val::Instant(t), Want::Instant(w)) => t.timestamp() / 60 == w.timestamp() / 60,
-        (Val::Day(d), Want::Day(e)) => d == e,
-        (Val::Sprint(s), Want::Text(t)) => s.name.eq_ignore_ascii_case(t) || s.id.to_string() == *t,
-        (Val::Sprint(s), Want::SprintState(st)) => s.state == *st,
+fn minute(t: DateTime<Utc>) -> f64 {
+    t.timestamp().div_euclid(60) as f64
+}
+
+fn day(d: NaiveDate) -> f64 {
+    d.num_days_from_ce() as f64
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scalar {
+    Minute,
+    Day,
+    Number,
+}
+
+fn val_matches(v: &Val, item: &Item, scalar: Option<Scalar>, ctx: &JqlContext) -> bool {
+    match (v, item) {
+        (_, Item::Empty) | (_, Item::Nothing) => false,
+        (Val::Scalar(x), it) => scalar.and_then(|k| item_scalar(k, it, ctx)).is_some_and(|y| *x == y),
+        (Val::Named(n), Item::Lit(l)) => named_matches(n, l),
+        (Val::Category(n), Item::Lit(l)) => {
+            let t = l.text();
+            eq_ic(n.key, t) || eq_ic(n.name, t) || t.parse::<u64>().is_ok_and(|id| id == n.id)
+        }
+        (Val::User(u), Item::Lit(l)) => u.account_id == l.text() || u.email.is_some_and(|e| eq_ic(e, l.text())),
+        (Val::User(u), Item::UserId(id)) => u.account_id == id,
+        (Val::Name(s), Item::Lit(l)) => eq_ic(s, l.text()),
+        (Val::Sprint(s), Item::Lit(l)) => match l {
+            Literal::Str(t) => eq_ic(s.name, t) || t.parse::<u64>().is_ok_and(|id| id == s.id),
+            Literal::Num { value, text } => *value >= 0 && *value as u64 == s.id || eq_ic(s.name, text),
+        },
+        (Val::Sprint(s), Item::SprintState(st)) => s.state.eq_ignore_ascii_case(st),
+        (Val::Key(k, id), Item::Lit(l)) => match l {
+            Literal::Str(t) => eq_ic(k, t),
+            Literal::Num { value, .. } => *value >= 0 && *value as u64 == *id,
+        },
+        (Val::Parent(p), Item::Lit(l)) => match l {
+            Literal::Str(t) => eq_ic(p, t),
+            Literal::Num { value, .. } => u64::try_from(*value)
+                .ok()
+                .and_then(|id| ctx.known.issue_key_for_id(id))
+                .is_some_and(|k| eq_ic(&k, p)),
+        },
         _ => false,
     }
 }
 
-fn order(v: &Val, w: &Want) -> Option<Ordering> {
-    match (v, w) {
-        (Val::Num(n), Want::Num(m)) => n.partial_cmp(m),
-        (Val::Instant(t), Want::Instant(w)) => Some(t.cmp(w)),
-        (Val::Day(d), Want::Day(e)) => Some(d.cmp(e)),
-        (Val::Key(k), Want::Text(t)) => {
-            let (a, b) = (split_key(k)?, split_key(t)?);
-            (a.0 == b.0).then(|| a.1.cmp(&b.1))
+fn terminal(t: &Terminal, op: Operator, issue: &dyn JqlIssue, ctx: &JqlContext) -> bool {
+    let field = match resolve(&t.field, ctx) {
+        Some(f) => f,
+        None => return false,
+    };
+    let operand = match &t.operand {
+        Some(o) => o,
+        None => return false,
+    };
+    let mut its = Vec::new();
+    items(operand, ctx, &mut its);
+    if field == Field::Resolution {
+        // `resolution = Unresolved` is `resolution is EMPTY`.
+        for it in its.iter_mut() {
+            if matches!(it, Item::Lit(Literal::Str(s)) if s.eq_ignore_ascii_case("unresolved")) {
+                *it = Item::Empty;
+            }
         }
-        _ => None,
     }
-}
 
-fn eval_clause(c: &Clause, issue: &dyn JqlIssue, ctx: &JqlContext) -> bool {
-    match c {
-        Clause::And(a, b) => eval_clause(a, issue, ctx) && eval_clause(b, issue, ctx),
-        Clause::Or(a, b) => eval_clause(a, issue, ctx) || eval_clause(b, issue, ctx),
-        Clause::Not(a) => !eval_clause(a, issue, ctx),
-        Clause::Term { field, op, operand, .. } => {
-            let Ok(f) = resolve(field, ctx) else { return false };
-            let k = kind(f, ctx);
-            if k == Kind::Text {
-                let hay = texts(f, issue, ctx);
-                return match (op, operand) {
-                    (Op::Is, _) => hay.is_empty(),
-                    (Op::IsNot, _) => !hay.is_empty(),
-                    (Op::Like, Operand::Value { text, .. }) => text_matches(&hay, text),
-                    (Op::NotLike, Operand::Value { text, .. }) => !text_matches(&hay, text),
+    // Text search fields.
+    if let Some(docs) = text_docs(&field, issue) {
+        let empty = docs.iter().all(|texts| texts.iter().all(|s| s.trim().is_empty()));
+        return match op {
+            Operator::Is => empty,
+            Operator::IsNot => !empty,
+            Operator::Like | Operator::NotLike => {
+                let found = match its.first() {
+                    Some(Item::Empty) => empty,
+                    Some(Item::Lit(l)) => match parse_text_query(l.text()) {
+                        Ok(q) => docs.iter().any(|texts| q.matches(&Doc::new(texts.iter().copied()))),
+                        Err(_) => false,
+                    },
                     _ => false,
                 };
-            }
-            let vals = field_values(f, issue, ctx);
-            let wants = want(k, operand, ctx);
-            let empty_wanted = wants.iter().any(|w| matches!(w, Want::Empty));
-            let any_eq = || vals.iter().any(|v| wants.iter().any(|w| equals(v, w)));
-            match op {
-                Op::Is => vals.is_empty(),
-                Op::IsNot => !vals.is_empty(),
-                Op::Eq | Op::In => (empty_wanted && vals.is_empty()) || any_eq(),
-                // `!=` and NOT IN never match an empty field, unless EMPTY is listed as excluded.
-                Op::NotEq | Op::NotIn => {
-                    if vals.is_empty() {
-                        false
-                    } else {
-                        !any_eq()
-                    }
+                if op == Operator::Like {
+                    found
+                } else {
+                    !found
                 }
-                Op::Lt | Op::LtEq | Op::Gt | Op::GtEq => vals.iter().any(|v| {
-                    // A date without a time is that midnight in the searcher's zone, as Jira reads it.
-                    wants.iter().any(|w| {
-                        match order(v, w) {
-                            Some(o) => match op {
-                                Op::Lt => o == Ordering::Less,
-                                Op::LtEq => o != Ordering::Greater,
-                                Op::Gt => o == Ordering::Greater,
-                                _ => o != Ordering::Less,
-                            },
-                            None => false,
-                        }
-                    })
-                }),
-                Op::Like | Op::NotLike => false,
             }
+            _ => false,
+        };
+    }
+
+    let (vals, scalar) = values(&field, issue, ctx);
+    let empty = vals.is_empty();
+    match op {
+        Operator::Is => empty,
+        Operator::IsNot => !empty,
+        Operator::Equals | Operator::In | Operator::Was | Operator::WasIn => its.iter().any(|it| match it {
+            Item::Empty => empty,
+            _ => vals.iter().any(|v| val_matches(v, it, scalar, ctx)),
+        }),
+        Operator::NotEquals | Operator::NotIn | Operator::WasNot | Operator::WasNotIn => {
+            !empty && !its.iter().any(|it| vals.iter().any(|v| val_matches(v, it, scalar, ctx)))
         }
+        Operator::LessThan | Operator::LessThanEquals | Operator::GreaterThan | Operator::GreaterThanEquals => {
+            let item = match its.first() {
+                Some(i) => i,
+                None => return false,
+            };
+            relational(&field, op, item, &vals, scalar, issue, ctx)
+        }
+        Operator::Like | Operator::NotLike | Operator::Changed => false,
     }
 }
 
-#[derive(PartialEq, PartialOrd)]
-enum SortKey {
-    Num(f64),
-    Text(String),
-    Key(String, u64),
+fn cmp_op(op: Operator, a: f64, b: f64) -> bool {
+    match op {
+        Operator::LessThan => a < b,
+        Operator::LessThanEquals => a <= b,
+        Operator::GreaterThan => a > b,
+        Operator::GreaterThanEquals => a >= b,
+        _ => false,
+    }
 }
 
-fn sort_key(f: Field, issue: &dyn JqlIssue, ctx: &JqlContext) -> Option<SortKey> {
-    Some(match f {
-        Field::Key => {
-            let (p, n) = split_key(issue.key())?;
-            SortKey::Key(p, n)
+fn relational(
+    field: &Field,
+    op: Operator,
+    item: &Item,
+    vals: &[Val],
+    scalar: Option<Scalar>,
+    issue: &dyn JqlIssue,
+    ctx: &JqlContext,
+) -> bool {
+    if let Some(kind) = scalar {
+        let target = match item_scalar(kind, item, ctx) {
+            Some(x) => x,
+            None => return false,
+        };
+        return vals.iter().any(|v| matches!(v, Val::Scalar(x) if cmp_op(op, *x, target)));
+    }
+    match field {
+        Field::IssueKey => {
+            let lit = match item {
+                Item::Lit(l) => l,
+                _ => return false,
+            };
+            let target_key = match lit {
+                Literal::Str(s) => Some(s.clone()),
+                Literal::Num { value, .. } => u64::try_from(*value).ok().and_then(|id| ctx.known.issue_key_for_id(id)),
+            };
+            match target_key {
+                Some(k) => match (split_key(&k), split_key(issue.key())) {
+                    (Some((tp, tn)), Some((ip, inum))) => eq_ic(&tp, &ip) && cmp_op(op, inum as f64, tn as f64),
+                    _ => false,
+                },
+                None => match lit {
+                    Literal::Num { value, .. } => cmp_op(op, issue.id() as f64, *value as f64),
+                    _ => false,
+                },
+            }
         }
-        Field::Id => SortKey::Num(issue.id() as f64),
-        Field::Priority => SortKey::Num(issue.priority_rank()? as f64),
-        Field::Summary => SortKey::Text(issue.summary().to_lowercase()),
-        Field::Description => SortKey::Text(issue.description().to_lowercase()),
-        Field::Project => SortKey::Text(issue.project().name.to_lowercase()),
-        Field::Status => SortKey::Text(issue.status().name.to_lowercase()),
-        Field::StatusCategory => SortKey::Num(issue.status_category().id as f64),
-        Field::IssueType => SortKey::Text(issue.issue_type().name.to_lowercase()),
-        Field::Resolution => SortKey::Text(issue.resolution()?.name.to_lowercase()),
-        Field::Assignee => SortKey::Text(issue.assignee()?.display_name.to_lowercase()),
-        Field::Reporter => SortKey::Text(issue.reporter()?.display_name.to_lowercase()),
-        Field::Creator => SortKey::Text(issue.creator()?.display_name.to_lowercase()),
-        Field::Created => SortKey::Num(issue.created().timestamp_millis() as f64),
-        Field::Updated => SortKey::Num(issue.updated().timestamp_millis() as f64),
-        Field::ResolutionDate => SortKey::Num(issue.resolution_date()?.timestamp_millis() as f64),
-        Field::DueDate => SortKey::Num(issue.due_date()?.num_days_from_ce() as f64),
-        Field::Parent => {
-            let (p, n) = split_key(issue.parent_key()?)?;
-            SortKey::Key(p, n)
+        Field::Priority | Field::Resolution | Field::Status | Field::FixVersion => {
+            let lit = match item {
+                Item::Lit(l) => l,
+                _ => return false,
+            };
+            let target = match literal_rank(field, lit, ctx) {
+                Some(r) => r,
+                None => return false,
+            };
+            vals.iter().any(|v| match v {
+                Val::Named(n) => {
+                    let r = named_rank(field, n, ctx);
+                    if *field == Field::Priority {
+                        // A higher priority has a lower sequence: `priority > Medium` is High(er).
+                        cmp_op(op, -(r as f64), -(target as f64))
+                    } else {
+                        cmp_op(op, r as f64, target as f64)
+                    }
+                }
+                _ => false,
+            })
         }
-        Field::Custom(_) => match field_values(f, issue, ctx).into_iter().next()? {
-            Val::Num(n) => SortKey::Num(n),
-            Val::Day(d) => SortKey::Num(d.num_days_from_ce() as f64),
-            Val::Instant(t) => SortKey::Num(t.timestamp_millis() as f64),
-            Val::Label(l) => SortKey::Text(l.to_lowercase()),
-            Val::User(u) => SortKey::Text(u.display_name.to_lowercase()),
-            _ => return None,
+        _ => false,
+    }
+}
+
+fn split_key(key: &str) -> Option<(String, u64)> {
+    if !is_valid_issue_key(key) {
+        return None;
+    }
+    let (p, n) = key.rsplit_once('-')?;
+    Some((p.to_uppercase(), n.parse().ok()?))
+}
+
+/// Jira's default priority scheme, by name.
+fn default_priority_rank(name: &str) -> Option<i64> {
+    Some(match name.to_lowercase().as_str() {
+        "highest" | "blocker" => 1,
+        "high" | "critical" => 2,
+        "medium" | "major" => 3,
+        "low" | "minor" => 4,
+        "lowest" | "trivial" => 5,
+        _ => return None,
+    })
+}
+
+fn named_rank(field: &Field, n: &Named, ctx: &JqlContext) -> i64 {
+    let f = field.sequence_name();
+    ctx.known
+        .sequence(f, &n.id.to_string())
+        .or_else(|| ctx.known.sequence(f, n.name))
+        .or_else(|| if *field == Field::Priority { default_priority_rank(n.name) } else { None })
+        .unwrap_or(n.id as i64)
+}
+
+fn literal_rank(field: &Field, lit: &Literal, ctx: &JqlContext) -> Option<i64> {
+    let f = field.sequence_name();
+    let text = lit.text();
+    ctx.known
+        .sequence(f, text)
+        .or_else(|| if *field == Field::Priority { default_priority_rank(text) } else { None })
+        .or_else(|| text.parse::<i64>().ok())
+}
+
+/// The texts searched by `~` for a text field, grouped per searched field (`text` searches
+/// summary, description, environment and comments, each on its own).
+fn text_docs<'a>(field: &Field, issue: &'a dyn JqlIssue) -> Option<Vec<Vec<&'a str>>> {
+    Some(match field {
+        Field::Summary => vec![vec![issue.summary()]],
+        Field::Description => vec![vec![issue.description()]],
+        Field::Environment => vec![vec![issue.environment()]],
+        Field::Comment => vec![issue.comment_texts()],
+        Field::Text => vec![
+            vec![issue.summary()],
+            vec![issue.description()],
+            vec![issue.environment()],
+            issue.comment_texts(),
+        ],
+        Field::Custom(def) if def.kind == CustomKind::Text => match issue.custom(&def.id) {
+            CustomValue::Text(s) => vec![vec![s]],
+            _ => vec![vec![]],
         },
         _ => return None,
     })
+}
+
+fn values<'a>(field: &Field, issue: &'a dyn JqlIssue, _ctx: &JqlContext) -> (Vec<Val<'a>>, Option<Scalar>) {
+    let minute_of = |t: Option<DateTime<Utc>>| t.map(|t| Val::Scalar(minute(t))).into_iter().collect::<Vec<_>>();
+    match field {
+        Field::Project => (vec![Val::Named(issue.project())], None),
+        Field::IssueKey => (vec![Val::Key(issue.key(), issue.id())], None),
+        Field::Status => (vec![Val::Named(issue.status())], None),
+        Field::StatusCategory => (vec![Val::Category(issue.status_category())], None),
+        Field::IssueType => (vec![Val::Named(issue.issue_type())], None),
+        Field::Priority => (issue.priority().map(Val::Named).into_iter().collect(), None),
+        Field::Resolution => (issue.resolution().map(Val::Named).into_iter().collect(), None),
+        Field::Assignee => (issue.assignee().map(Val::User).into_iter().collect(), None),
+        Field::Reporter => (issue.reporter().map(Val::User).into_iter().collect(), None),
+        Field::Creator => (issue.creator().map(Val::User).into_iter().collect(), None),
+        Field::Labels => (issue.labels().into_iter().map(Val::Name).collect(), None),
+        Field::Component => (issue.components().into_iter().map(Val::Named).collect(), None),
+        Field::FixVersion => (issue.fix_versions().into_iter().map(Val::Named).collect(), None),
+        Field::Sprint => (issue.sprints().into_iter().map(Val::Sprint).collect(), None),
+        Field::Parent => (issue.parent_key().map(Val::Parent).into_iter().collect(), None),
+        Field::Created => (minute_of(Some(issue.created())), Some(Scalar::Minute)),
+        Field::Updated => (minute_of(Some(issue.updated())), Some(Scalar::Minute)),
+        Field::Resolved => (minute_of(issue.resolution_date()), Some(Scalar::Minute)),
+        Field::Due => (issue.due_date().map(|d| Val::Scalar(day(d))).into_iter().collect(), Some(Scalar::Day)),
+        Field::Custom(def) => {
+            let v = issue.custom(&def.id);
+            match def.kind {
+                CustomKind::Number => match v {
+                    CustomValue::Number(x) => (vec![Val::Scalar(x)], Some(Scalar::Number)),
+                    _ => (vec![], Some(Scalar::Number)),
+                },
+                CustomKind::Date => match v {
+                    CustomValue::Date(d) => (vec![Val::Scalar(day(d))], Some(Scalar::Day)),
+                    CustomValue::DateTime(t) => (vec![Val::Scalar(day(t.date_naive()))], Some(Scalar::Day)),
+                    _ => (vec![], Some(Scalar::Day)),
+                },
+                CustomKind::DateTime => match v {
+                    CustomValue::DateTime(t) => (vec![Val::Scalar(minute(t))], Some(Scalar::Minute)),
+                    _ => (vec![], Some(Scalar::Minute)),
+                },
+                _ => (custom_vals(v), None),
+            }
+        }
+        Field::Summary | Field::Description | Field::Environment | Field::Comment | Field::Text => (vec![], None),
+    }
+}
+
+fn custom_vals(v: CustomValue<'_>) -> Vec<Val<'_>> {
+    match v {
+        CustomValue::Option(s) | CustomValue::Text(s) if !s.is_empty() => vec![Val::Name(s)],
+        CustomValue::Options(list) => list.into_iter().map(Val::Name).collect(),
+        CustomValue::Users(users) => users.into_iter().map(Val::User).collect(),
+        _ => vec![],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ORDER BY
+
+#[derive(Debug, Clone, PartialEq)]
+enum SortKey {
+    Num(f64),
+    Str(String),
+    Key(String, u64),
+}
+
+fn cmp_keys(a: &SortKey, b: &SortKey) -> Ordering {
+    match (a, b) {
+        (SortKey::Num(x), SortKey::Num(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+        (SortKey::Str(x), SortKey::Str(y)) => x.cmp(y),
+        (SortKey::Key(p1, n1), SortKey::Key(p2, n2)) => p1.cmp(p2).then(n1.cmp(n2)),
+        _ => Ordering::Equal,
+    }
+}
+
+fn default_direction(field: &Field) -> SortDirection {
+    match field {
+        Field::Created | Field::Updated | Field::Resolved | Field::Priority => SortDirection::Desc,
+        _ => SortDirection::Asc,
+    }
+}
+
+fn min_str<'a>(it: impl Iterator<Item = &'a str>) -> Option<SortKey> {
+    it.map(|s| s.to_lowercase()).min().map(SortKey::Str)
+}
+
+fn key_of(key: &str) -> SortKey {
+    match split_key(key) {
+        Some((p, n)) => SortKey::Key(p, n),
+        None => SortKey::Str(key.to_lowercase()),
+    }
+}
+
+fn sort_key(field: &Field, issue: &dyn JqlIssue, ctx: &JqlContext) -> Option<SortKey> {
+    let user = |u: Option<UserRef>| u.map(|u| SortKey::Str(u.display_name.to_lowercase()));
+    match field {
+        Field::Project => Some(SortKey::Str(issue.project().name.to_lowercase())),
+        Field::IssueKey => Some(key_of(issue.key())),
+        Field::Summary => Some(SortKey::Str(issue.summary().to_lowercase())),
+        Field::Status => Some(SortKey::Num(named_rank(field, &issue.status(), ctx) as f64)),
+        Field::StatusCategory => {
+            let c = issue.status_category();
+            let rank = STATUS_CATEGORIES.iter().position(|(_, k, _)| eq_ic(k, c.key)).unwrap_or(0);
+            Some(SortKey::Num(rank as f64))
+        }
+        Field::IssueType => Some(SortKey::Str(issue.issue_type().name.to_lowercase())),
+        Field::Priority => issue.priority().map(|p| SortKey::Num(-(named_rank(field, &p, ctx) as f64))),
+        Field::Resolution => issue.resolution().map(|r| SortKey::Num(named_rank(field, &r, ctx) as f64)),
+        Field::FixVersion => issue
+            .fix_versions()
+            .iter()
+            .map(|v| named_rank(field, v, ctx))
+            .min()
+            .map(|r| SortKey::Num(r as f64)),
+        Field::Assignee => user(issue.assignee()),
+        Field::Reporter => user(issue.reporter()),
+        Field::Creator => user(issue.creator()),
+        Field::Labels => min_str(issue.labels().into_iter()),
+        Field::Component => min_str(issue.components().iter().map(|c| c.name)),
+        Field::Sprint => issue.sprints().iter().map(|s| s.id).max().map(|id| SortKey::Num(id as f64)),
+        Field::Parent => issue.parent_key().map(key_of),
+        Field::Created => Some(SortKey::Num(issue.created().timestamp_millis() as f64)),
+        Field::Updated => Some(SortKey::Num(issue.updated().timestamp_millis() as f64)),
+        Field::Resolved => issue.resolution_date().map(|t| SortKey::Num(t.timestamp_millis() as f64)),
+        Field::Due => issue.due_date().map(|d| SortKey::Num(day(d))),
+        Field::Custom(def) => match issue.custom(&def.id) {
+            CustomValue::None => None,
+            CustomValue::Number(x) => Some(SortKey::Num(x)),
+            CustomValue::Date(d) => Some(SortKey::Num(day(d))),
+            CustomValue::DateTime(t) => Some(SortKey::Num(t.timestamp_millis() as f64)),
+            CustomValue::Text(s) | CustomValue::Option(s) => {
+                if s.is_empty() {
+                    None
+                } else {
+                    Some(SortKey::Str(s.to_lowercase()))
+                }
+            }
+            CustomValue::Options(list) => min_str(list.into_iter()),
+            CustomValue::Users(users) => min_str(users.iter().map(|u| u.display_name)),
+        },
+        Field::Description | Field::Environment | Field::Comment | Field::Text => None,
+    }
+}
+
+/// Jira's default order (no ORDER BY, or ties): newest first.
+fn default_order(a: &dyn JqlIssue, b: &dyn JqlIssue) -> Ordering {
+    b.created().cmp(&a.created()).then(b.id().cmp(&a.id()))
+}
+
+pub(crate) fn compare(query: &Query, a: &dyn JqlIssue, b: &dyn JqlIssue, ctx: &JqlContext) -> Ordering {
+    for sort in &query.order_by {
+        let field = match resolve(&sort.field, ctx) {
+            Some(f) => f,
+            None => continue,
+        };
+        let dir = sort.direction.unwrap_or_else(|| default_direction(&field));
+        // Empty values come last whichever the direction.
+        let ord = match (sort_key(&field, a, ctx), sort_key(&field, b, ctx)) {
+            (Some(x), Some(y)) if dir == SortDirection::Desc => cmp_keys(&x, &y).reverse(),
+            (Some(x), Some(y)) => cmp_keys(&x, &y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    default_order(a, b)
 }

@@ -1,350 +1,560 @@
-//! JQL grammar: `clause [ORDER BY field [ASC|DESC], ...]` with OR < AND < NOT precedence.
+//! Recursive-descent parser for JQL with the error messages of Jira's ANTLR grammar.
+//!
+//! query    := [orClause] [ORDER BY sort (, sort)*] EOF
+//! orClause := andClause (OR andClause)*          (OR, |, ||)
+//! andClause:= notClause (AND notClause)*         (AND, &, &&)
+//! notClause:= (NOT | !) notClause | ( orClause ) | field operator operand [predicates]
+//! operand  := EMPTY | string | number | func ( [args] ) | ( operand (, operand)* )
 
-use super::lexer::{syntax, tokenize, Tok, Token};
+use super::ast::*;
+use super::lexer::{tokenize, Tok, Token, PREFIX};
 use super::JqlError;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldRef {
-    Named(String),
-    Custom(u64),
+/// Jira's prefix for the "bad operand" messages differs from the others.
+const OPERAND_PREFIX: &str = "Error in JQL Query: ";
+
+const VALID_OPERATORS: &str =
+    "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
+
+/// Deeper nesting than this is refused (keeps recursion bounded).
+const MAX_DEPTH: usize = 200;
+
+pub(crate) fn parse(src: &str) -> Result<Query, JqlError> {
+    let tokens = tokenize(src)?;
+    let mut p = Parser { toks: tokens, i: 0, depth: 0, list_level: 0 };
+    p.query()
 }
-
-impl FieldRef {
-    pub fn display(&self) -> String {
-        match self {
-            FieldRef::Named(n) => n.clone(),
-            FieldRef::Custom(n) => format!("cf[{n}]"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
-    /// A literal: `quoted` says whether it was written in quotes (reserved words must be).
-    Value { text: String, quoted: bool },
-    Empty,
-    Function { name: String, args: Vec<String> },
-    List(Vec<Operand>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    NotEq,
-    Like,
-    NotLike,
-    Lt,
-    LtEq,
-    Gt,
-    GtEq,
-    In,
-    NotIn,
-    Is,
-    IsNot,
-}
-
-impl Op {
-    pub fn text(self) -> &'static str {
-        match self {
-            Op::Eq => "=",
-            Op::NotEq => "!=",
-            Op::Like => "~",
-            Op::NotLike => "!~",
-            Op::Lt => "<",
-            Op::LtEq => "<=",
-            Op::Gt => ">",
-            Op::GtEq => ">=",
-            Op::In => "in",
-            Op::NotIn => "not in",
-            Op::Is => "is",
-            Op::IsNot => "is not",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Clause {
-    And(Box<Clause>, Box<Clause>),
-    Or(Box<Clause>, Box<Clause>),
-    Not(Box<Clause>),
-    Term { field: FieldRef, op: Op, operand: Operand, pos: usize },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderBy {
-    pub field: FieldRef,
-    pub descending: bool,
-}
-
-/// JQL's reserved words: usable as values only in quotes.
-const RESERVED: &[&str] = &[
-    "a", "an", "abort", "access", "add", "after", "alias", "all", "alter", "and", "any", "are", "as", "asc", "at", "audit", "avg", "be", "before", "begin",
-    "between", "boolean", "break", "but", "by", "byte", "catch", "cf", "char", "character", "check", "checkpoint", "collate", "collation", "column", "commit",
-    "connect", "continue", "count", "create", "current", "date", "decimal", "declare", "decrement", "default", "defaults", "define", "delete", "delimiter",
-    "desc", "difference", "distinct", "divide", "do", "double", "drop", "else", "empty", "encoding", "end", "equals", "escape", "exclusive", "exec",
-    "execute", "exists", "explain", "false", "fetch", "file", "field", "first", "float", "for", "from", "function", "go", "goto", "grant", "greater",
-    "group", "having", "identified", "if", "immediate", "in", "increment", "index", "initial", "inner", "inout", "input", "insert", "int", "integer",
-    "intersect", "intersection", "into", "is", "isempty", "isnull", "it", "join", "last", "left", "less", "like", "limit", "lock", "long", "max", "min",
-    "minus", "mode", "modify", "modulo", "more", "multiply", "next", "no", "noaudit", "not", "notin", "nowait", "null", "number", "object", "of", "on",
-    "option", "or", "order", "outer", "output", "power", "previous", "prior", "privileges", "public", "raise", "raw", "remainder", "rename", "resource",
-    "return", "returns", "revoke", "right", "row", "rowid", "rownum", "rows", "select", "session", "set", "share", "size", "sqrt", "start", "strict",
-    "string", "subtract", "such", "sum", "synonym", "table", "that", "the", "their", "then", "there", "these", "they", "this", "to", "trans",
-    "transaction", "trigger", "true", "uid", "union", "unique", "update", "user", "validate", "values", "view", "was", "when", "whenever", "where",
-    "while", "will", "with",
-];
-
-pub fn is_reserved(w: &str) -> bool {
-    RESERVED.contains(&w.to_ascii_lowercase().as_str())
-}
-
-const OPERATORS_HELP: &str = "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
 
 struct Parser {
     toks: Vec<Token>,
     i: usize,
-    end: usize,
+    depth: usize,
+    list_level: usize,
+}
+
+fn err(msg: String) -> JqlError {
+    JqlError::one(msg)
 }
 
 impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.i).map(|t| &t.tok)
+    fn peek(&self) -> &Token {
+        &self.toks[self.i.min(self.toks.len() - 1)]
     }
-    fn pos(&self) -> usize {
-        self.toks.get(self.i).map(|t| t.pos).unwrap_or(self.end)
+
+    fn peek_at(&self, k: usize) -> &Token {
+        &self.toks[(self.i + k).min(self.toks.len() - 1)]
     }
-    fn keyword(&self, k: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(k))
+
+    fn next(&mut self) -> Token {
+        let t = self.peek().clone();
+        if t.kind != Tok::Eof {
+            self.i += 1;
+        }
+        t
     }
-    fn keyword_at(&self, off: usize, k: &str) -> bool {
-        matches!(self.toks.get(self.i + off).map(|t| &t.tok), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(k))
+
+    fn at(&self, kind: Tok) -> bool {
+        self.peek().kind == kind
     }
-    fn describe(&self) -> String {
-        match self.peek() {
-            None => "EOF".into(),
-            Some(Tok::Word(w)) => w.clone(),
-            Some(Tok::Str(s)) => s.clone(),
-            Some(Tok::Op(o)) => (*o).to_string(),
-            Some(Tok::LParen) => "(".into(),
-            Some(Tok::RParen) => ")".into(),
-            Some(Tok::Comma) => ",".into(),
-            Some(Tok::CustomField(n)) => format!("cf[{n}]"),
+
+    /// "Expecting 'X' but got 'Y'." / "Expecting 'X' before the end of the query."
+    fn expected(&self, what: &str) -> JqlError {
+        let t = self.peek();
+        if t.kind == Tok::Eof {
+            err(format!("{PREFIX}Expecting '{what}' before the end of the query."))
+        } else {
+            err(format!("{PREFIX}Expecting '{what}' but got '{}'.{}", norm(&t.text), t.pos.suffix()))
         }
     }
 
-    fn or(&mut self) -> Result<Clause, JqlError> {
-        let mut left = self.and()?;
-        while self.keyword("OR") {
-            self.i += 1;
-            let right = self.and()?;
-            left = Clause::Or(Box::new(left), Box::new(right));
+    fn expected2(&self, a: &str, b: &str) -> JqlError {
+        let t = self.peek();
+        if t.kind == Tok::Eof {
+            err(format!("{PREFIX}Expecting '{a}' or '{b}' before the end of the query."))
+        } else {
+            err(format!("{PREFIX}Expecting '{a}' or '{b}' but got '{}'.{}", norm(&t.text), t.pos.suffix()))
         }
-        Ok(left)
     }
 
-    fn and(&mut self) -> Result<Clause, JqlError> {
-        let mut left = self.not()?;
-        while self.keyword("AND") {
-            self.i += 1;
-            let right = self.not()?;
-            left = Clause::And(Box::new(left), Box::new(right));
+    fn need_logical_operator(&self) -> JqlError {
+        let t = self.peek();
+        if t.kind == Tok::Eof {
+            err(format!("{PREFIX}Expecting either 'OR' or 'AND' before the end of the query."))
+        } else {
+            err(format!("{PREFIX}Expecting either 'OR' or 'AND' but got '{}'.{}", norm(&t.text), t.pos.suffix()))
         }
-        Ok(left)
     }
 
-    fn not(&mut self) -> Result<Clause, JqlError> {
-        if self.keyword("NOT") {
-            self.i += 1;
-            return Ok(Clause::Not(Box::new(self.not()?)));
-        }
-        if self.peek() == Some(&Tok::LParen) {
-            self.i += 1;
-            let inner = self.or()?;
-            if self.peek() != Some(&Tok::RParen) {
-                return Err(syntax(format!("Expecting ')' but got '{}'.", self.describe()), self.pos()));
+    fn bad_field_name(&self) -> JqlError {
+        let t = self.peek();
+        match t.kind {
+            Tok::Eof => err(format!("{PREFIX}Expecting a field name at the end of the query.")),
+            Tok::LBracket => err(format!(
+                "{PREFIX}Expecting a field name but got '['. Did you mean 'cf['?{}",
+                t.pos.suffix()
+            )),
+            _ => {
+                let text = norm(&t.text);
+                err(format!(
+                    "{PREFIX}Expecting a field name but got '{text}'. You must surround '{text}' in quotation marks to use it as a field name.{}",
+                    t.pos.suffix()
+                ))
             }
-            self.i += 1;
-            return Ok(inner);
         }
-        self.term()
     }
 
-    fn field(&mut self) -> Result<FieldRef, JqlError> {
-        let pos = self.pos();
-        let f = match self.peek().cloned() {
-            Some(Tok::Word(w)) => {
-                if is_reserved(&w) && !w.eq_ignore_ascii_case("empty") {
-                    return Err(syntax(format!("'{w}' is a reserved JQL word. You must surround it in quotation marks to use it in a query."), pos));
-                }
-                FieldRef::Named(w)
-            }
-            Some(Tok::Str(s)) => FieldRef::Named(s),
-            Some(Tok::CustomField(n)) => FieldRef::Custom(n),
-            None => return Err(syntax("Expecting a field name but got the end of the query.".into(), pos)),
-            Some(_) => return Err(syntax(format!("Expecting a field name but got '{}'.", self.describe()), pos)),
-        };
-        self.i += 1;
-        Ok(f)
+    fn bad_operand(&self) -> JqlError {
+        let t = self.peek();
+        if t.kind == Tok::Eof {
+            err(format!("{OPERAND_PREFIX}Expecting either a value, list or function before the end of the query."))
+        } else {
+            let text = norm(&t.text);
+            err(format!(
+                "{OPERAND_PREFIX}Expecting either a value, list or function but got '{text}'. You must surround '{text}' in quotation marks to use it as a value.{}",
+                t.pos.suffix()
+            ))
+        }
     }
 
-    fn term(&mut self) -> Result<Clause, JqlError> {
-        let pos = self.pos();
-        let field = self.field()?;
-        let op = match self.peek().cloned() {
-            Some(Tok::Op(o)) => {
-                self.i += 1;
-                match o {
-                    "=" => Op::Eq,
-                    "!=" => Op::NotEq,
-                    "~" => Op::Like,
-                    "!~" => Op::NotLike,
-                    "<" => Op::Lt,
-                    "<=" => Op::LtEq,
-                    ">" => Op::Gt,
-                    _ => Op::GtEq,
-                }
+    fn enter(&mut self) -> Result<(), JqlError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let t = self.peek();
+            return Err(err(format!("{PREFIX}Unable to parse the query: it is nested too deeply.{}", t.pos.suffix())));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn query(&mut self) -> Result<Query, JqlError> {
+        let mut where_clause = None;
+        if !self.at(Tok::Eof) && !self.at(Tok::Order) {
+            where_clause = Some(self.or_clause()?);
+        }
+        let mut order_by = Vec::new();
+        let mut sorted = false;
+        if self.at(Tok::Order) {
+            order_by = self.order_by()?;
+            sorted = true;
+        }
+        if !self.at(Tok::Eof) {
+            return Err(if sorted {
+                self.expected(",")
+            } else if where_clause.is_none() {
+                self.bad_field_name()
+            } else {
+                self.need_logical_operator()
+            });
+        }
+        Ok(Query { where_clause, order_by })
+    }
+
+    fn or_clause(&mut self) -> Result<Clause, JqlError> {
+        let mut parts = vec![self.and_clause()?];
+        while self.at(Tok::Or) {
+            self.next();
+            parts.push(self.and_clause()?);
+        }
+        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Clause::Or(Vec::new())) } else { Clause::Or(parts) })
+    }
+
+    fn and_clause(&mut self) -> Result<Clause, JqlError> {
+        let mut parts = vec![self.not_clause()?];
+        while self.at(Tok::And) {
+            self.next();
+            parts.push(self.not_clause()?);
+        }
+        Ok(if parts.len() == 1 { parts.pop().unwrap_or(Clause::And(Vec::new())) } else { Clause::And(parts) })
+    }
+
+    fn not_clause(&mut self) -> Result<Clause, JqlError> {
+        self.enter()?;
+        let result = match self.peek().kind {
+            Tok::Not | Tok::Bang => {
+                self.next();
+                self.not_clause().map(|c| Clause::Not(Box::new(c)))
             }
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("IN") => {
-                self.i += 1;
-                Op::In
-            }
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("NOT") && self.keyword_at(1, "IN") => {
-                self.i += 2;
-                Op::NotIn
-            }
-            Some(Tok::Word(w)) if w.eq_ignore_ascii_case("IS") => {
-                self.i += 1;
-                if self.keyword("NOT") {
-                    self.i += 1;
-                    Op::IsNot
-                } else {
-                    Op::Is
-                }
-            }
-            Some(Tok::Word(w)) if ["WAS", "CHANGED"].iter().any(|k| w.eq_ignore_ascii_case(k)) => {
-                return Err(syntax(format!("History searches ('{}') are not supported by this site.", w.to_uppercase()), self.pos()));
-            }
-            _ => return Err(syntax(format!("Expecting operator but got '{}'. {OPERATORS_HELP}", self.describe()), self.pos())),
-        };
-        let operand = match op {
-            Op::Is | Op::IsNot => {
-                if self.keyword("EMPTY") || self.keyword("NULL") {
-                    self.i += 1;
-                    Operand::Empty
-                } else {
-                    return Err(syntax(format!("Expecting 'EMPTY' or 'NULL' but got '{}'.", self.describe()), self.pos()));
-                }
-            }
-            Op::In | Op::NotIn => {
-                if self.peek() == Some(&Tok::LParen) {
-                    self.list()?
-                } else {
-                    // A function returning a list (`openSprints()`).
-                    match self.operand()? {
-                        f @ Operand::Function { .. } => f,
-                        _ => return Err(syntax(format!("Expecting '(' but got '{}'.", self.describe()), self.pos())),
+            Tok::LParen => {
+                self.next();
+                let inner = self.or_clause();
+                match inner {
+                    Ok(c) => {
+                        if self.at(Tok::RParen) {
+                            self.next();
+                            Ok(c)
+                        } else {
+                            Err(self.expected(")"))
+                        }
                     }
+                    Err(e) => Err(e),
                 }
+            }
+            Tok::Str | Tok::PosNumber | Tok::NegNumber | Tok::Cf => self.terminal(),
+            _ => Err(self.bad_field_name()),
+        };
+        self.leave();
+        result
+    }
+
+    /// A field name (the current token must be able to start one).
+    fn field(&mut self) -> Result<FieldRef, JqlError> {
+        let t = self.peek().clone();
+        let mut field = match t.kind {
+            Tok::PosNumber | Tok::NegNumber => {
+                self.next();
+                return Ok(FieldRef { name: t.text, cf_number: None, property: None, pos: t.pos });
+            }
+            Tok::Str => {
+                self.next();
+                if t.text.trim().is_empty() {
+                    return Err(err(format!("{PREFIX}A field name cannot be empty.{}", t.pos.suffix())));
+                }
+                FieldRef { name: t.text, cf_number: None, property: None, pos: t.pos }
+            }
+            Tok::Cf => {
+                self.next();
+                if !self.at(Tok::LBracket) {
+                    return Err(self.expected("["));
+                }
+                self.next();
+                let num = self.peek().clone();
+                if num.kind != Tok::PosNumber {
+                    return Err(if num.kind == Tok::Eof {
+                        err(format!(
+                            "{PREFIX}Expecting a custom field id (a positive number) before the end of the query."
+                        ))
+                    } else {
+                        err(format!(
+                            "{PREFIX}Expecting a custom field id (a positive number) but got '{}'.{}",
+                            norm(&num.text),
+                            num.pos.suffix()
+                        ))
+                    });
+                }
+                self.next();
+                let n = parse_long(&num)?;
+                if !self.at(Tok::RBracket) {
+                    return Err(self.expected("]"));
+                }
+                self.next();
+                FieldRef { name: format!("cf[{}]", n), cf_number: Some(n as u64), property: None, pos: t.pos }
+            }
+            _ => return Err(self.bad_field_name()),
+        };
+        // Entity property access: name[arg].path — parsed so the query is understood, refused by
+        // validation (the sandbox has no entity properties).
+        let mut property = String::new();
+        while self.at(Tok::LBracket) {
+            self.next();
+            let arg = self.peek().clone();
+            match arg.kind {
+                Tok::Str | Tok::PosNumber | Tok::NegNumber => {
+                    self.next();
+                }
+                Tok::Eof => {
+                    return Err(err(format!("{PREFIX}Expecting a property id before the end of the query.")));
+                }
+                _ => {
+                    let text = norm(&arg.text);
+                    return Err(err(format!(
+                        "{PREFIX}Expecting a property id but got '{text}'. You must surround '{text}' in quotation marks to use it as a value.{}",
+                        arg.pos.suffix()
+                    )));
+                }
+            }
+            if !self.at(Tok::RBracket) {
+                return Err(self.expected("]"));
+            }
+            self.next();
+            property.push('[');
+            property.push_str(&arg.text);
+            property.push(']');
+            while self.at(Tok::Str) && self.peek().text.starts_with('.') {
+                property.push_str(&self.next().text);
+            }
+        }
+        if !property.is_empty() {
+            field.property = Some(property);
+        }
+        Ok(field)
+    }
+
+    fn terminal(&mut self) -> Result<Clause, JqlError> {
+        let field = self.field()?;
+        let op = self.operator()?;
+        let mut operand = None;
+        if op == Operator::Changed {
+            if starts_operand(self.peek()) {
+                let value = self.operand()?;
+                return Err(err(format!(
+                    "{PREFIX}The CHANGED operator does not support the use of values without predicates. You must prefix the {} value with a suitable predicate.",
+                    value
+                )));
+            }
+        } else {
+            operand = Some(self.operand()?);
+        }
+        let mut predicates = Vec::new();
+        while self.peek().is_history_predicate() {
+            let kw = self.next();
+            let value = self.operand()?;
+            predicates.push(HistoryPredicate { keyword: kw.text.to_lowercase(), operand: value });
+        }
+        if !predicates.is_empty() && !op.is_history() {
+            let first = &predicates[0];
+            return Err(err(format!(
+                "{PREFIX}The {} operator does not support the use of the {} {} predicate.",
+                op.enum_name(),
+                first.keyword,
+                first.operand
+            )));
+        }
+        Ok(Clause::Terminal(Terminal { field, op, operand, predicates }))
+    }
+
+    fn operator(&mut self) -> Result<Operator, JqlError> {
+        let t = self.peek().clone();
+        let op = match t.kind {
+            Tok::Eq => Operator::Equals,
+            Tok::NotEq => Operator::NotEquals,
+            Tok::Like => Operator::Like,
+            Tok::NotLike => Operator::NotLike,
+            Tok::Lt => Operator::LessThan,
+            Tok::Gt => Operator::GreaterThan,
+            Tok::LtEq => Operator::LessThanEquals,
+            Tok::GtEq => Operator::GreaterThanEquals,
+            Tok::In => Operator::In,
+            Tok::Changed => Operator::Changed,
+            Tok::Is => {
+                self.next();
+                if self.at(Tok::Not) {
+                    self.next();
+                    return Ok(Operator::IsNot);
+                }
+                if self.at(Tok::Eof) || starts_operand(self.peek()) {
+                    return Ok(Operator::Is);
+                }
+                return Err(self.expected("NOT"));
+            }
+            Tok::Not => {
+                self.next();
+                if self.at(Tok::In) {
+                    self.next();
+                    return Ok(Operator::NotIn);
+                }
+                return Err(self.expected("IN"));
+            }
+            Tok::Was => {
+                self.next();
+                if self.at(Tok::Not) {
+                    self.next();
+                    if self.at(Tok::In) {
+                        self.next();
+                        return Ok(Operator::WasNotIn);
+                    }
+                    return Ok(Operator::WasNot);
+                }
+                if self.at(Tok::In) {
+                    self.next();
+                    return Ok(Operator::WasIn);
+                }
+                return Ok(Operator::Was);
+            }
+            Tok::Eof => {
+                return Err(err(format!("{PREFIX}Expecting operator before the end of the query. {VALID_OPERATORS}")))
             }
             _ => {
-                if self.peek() == Some(&Tok::LParen) {
-                    return Err(syntax(format!("The operator '{}' does not support the list value.", op.text()), self.pos()));
-                }
-                self.operand()?
+                return Err(err(format!(
+                    "{PREFIX}Expecting operator but got '{}'. {VALID_OPERATORS}{}",
+                    norm(&t.text),
+                    t.pos.suffix()
+                )))
             }
         };
-        Ok(Clause::Term { field, op, operand, pos })
-    }
-
-    fn list(&mut self) -> Result<Operand, JqlError> {
-        self.i += 1; // (
-        let mut items = Vec::new();
-        loop {
-            items.push(self.operand()?);
-            match self.peek() {
-                Some(Tok::Comma) => self.i += 1,
-                Some(Tok::RParen) => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return Err(syntax(format!("Expecting ',' or ')' but got '{}'.", self.describe()), self.pos())),
-            }
-        }
-        Ok(Operand::List(items))
+        self.next();
+        Ok(op)
     }
 
     fn operand(&mut self) -> Result<Operand, JqlError> {
-        let pos = self.pos();
-        match self.peek().cloned() {
-            Some(Tok::Str(s)) => {
-                self.i += 1;
-                Ok(Operand::Value { text: s, quoted: true })
+        self.enter()?;
+        let r = self.operand_inner();
+        self.leave();
+        r
+    }
+
+    fn operand_inner(&mut self) -> Result<Operand, JqlError> {
+        let t = self.peek().clone();
+        match t.kind {
+            Tok::Empty => {
+                self.next();
+                Ok(Operand::Empty)
             }
-            Some(Tok::Word(w)) => {
-                self.i += 1;
-                if self.peek() == Some(&Tok::LParen) {
-                    self.i += 1;
-                    let mut args = Vec::new();
-                    while self.peek() != Some(&Tok::RParen) {
-                        match self.peek().cloned() {
-                            Some(Tok::Word(a)) | Some(Tok::Str(a)) => args.push(a),
-                            Some(Tok::Comma) => {}
-                            _ => return Err(syntax(format!("Expecting ')' but got '{}'.", self.describe()), self.pos())),
-                        }
-                        self.i += 1;
-                    }
-                    self.i += 1;
-                    return Ok(Operand::Function { name: w, args });
+            Tok::Str | Tok::PosNumber | Tok::NegNumber => {
+                if self.peek_at(1).kind == Tok::LParen {
+                    return self.function();
                 }
-                if w.eq_ignore_ascii_case("EMPTY") || w.eq_ignore_ascii_case("NULL") {
-                    return Ok(Operand::Empty);
+                // ANTLR only takes a single value when a token that can follow one comes next.
+                let follow = self.peek_at(1);
+                let can_follow = matches!(
+                    follow.kind,
+                    Tok::Eof | Tok::Or | Tok::And | Tok::RParen | Tok::Comma | Tok::Order
+                ) || follow.is_history_predicate();
+                if !can_follow {
+                    self.next();
+                    return Err(if self.list_level == 0 { self.need_logical_operator() } else { self.expected2(",", ")") });
                 }
-                if is_reserved(&w) {
-                    return Err(syntax(format!("'{w}' is a reserved JQL word. You must surround it in quotation marks to use it in a query."), pos));
+                self.next();
+                if t.kind == Tok::Str {
+                    Ok(Operand::Value(Literal::Str(t.text)))
+                } else {
+                    let value = parse_long(&t)?;
+                    Ok(Operand::Value(Literal::Num { value, text: t.text }))
                 }
-                Ok(Operand::Value { text: w, quoted: false })
             }
-            None => Err(syntax("Expecting either a value, list or function but got the end of the query.".into(), pos)),
-            Some(_) => Err(syntax(format!("Expecting either a value, list or function but got '{}'.", self.describe()), pos)),
+            Tok::LParen => {
+                self.next();
+                self.list_level += 1;
+                let r = self.list_items();
+                self.list_level -= 1;
+                r
+            }
+            _ => Err(self.bad_operand()),
         }
+    }
+
+    fn list_items(&mut self) -> Result<Operand, JqlError> {
+        let mut items = vec![self.operand()?];
+        while self.at(Tok::Comma) {
+            self.next();
+            items.push(self.operand()?);
+        }
+        if !self.at(Tok::RParen) {
+            return Err(self.expected(")"));
+        }
+        self.next();
+        Ok(Operand::List(items))
+    }
+
+    fn function(&mut self) -> Result<Operand, JqlError> {
+        let name = self.next();
+        if name.text.trim().is_empty() {
+            return Err(err(format!("{PREFIX}A function name cannot be empty.{}", name.pos.suffix())));
+        }
+        self.next(); // (
+        let mut args = Vec::new();
+        if self.at(Tok::RParen) {
+            self.next();
+            return Ok(Operand::Function { name: name.text, args, pos: name.pos });
+        }
+        match self.peek().kind {
+            Tok::Eof | Tok::Comma => return Err(self.expected(")")),
+            Tok::Str | Tok::PosNumber | Tok::NegNumber => {}
+            _ => return Err(self.bad_function_argument()),
+        }
+        args.push(self.next().text);
+        loop {
+            match self.peek().kind {
+                Tok::RParen => {
+                    self.next();
+                    return Ok(Operand::Function { name: name.text, args, pos: name.pos });
+                }
+                Tok::Comma => {
+                    self.next();
+                    let t = self.peek().clone();
+                    match t.kind {
+                        Tok::Str | Tok::PosNumber | Tok::NegNumber => args.push(self.next().text),
+                        Tok::Comma | Tok::RParen => {
+                            return Err(err(format!(
+                                "{PREFIX}Function argument must be specified.{}",
+                                t.pos.suffix()
+                            )))
+                        }
+                        Tok::Eof => {
+                            return Err(err(format!(
+                                "{PREFIX}Expecting a function argument at the end of the query."
+                            )))
+                        }
+                        _ => return Err(self.bad_function_argument()),
+                    }
+                }
+                Tok::Eof => return Err(self.expected(")")),
+                _ => return Err(self.expected2(")", ",")),
+            }
+        }
+    }
+
+    fn bad_function_argument(&self) -> JqlError {
+        let t = self.peek();
+        if t.kind == Tok::Eof {
+            return err(format!("{PREFIX}Expecting a function argument at the end of the query."));
+        }
+        let text = norm(&t.text);
+        err(format!(
+            "{PREFIX}Expecting a function argument but got '{text}'. You must surround '{text}' in quotation marks to use it as an argument.{}",
+            t.pos.suffix()
+        ))
+    }
+
+    fn order_by(&mut self) -> Result<Vec<OrderBy>, JqlError> {
+        self.next(); // ORDER
+        if !self.at(Tok::By) {
+            return Err(self.expected("by"));
+        }
+        self.next();
+        let mut sorts = vec![self.sort()?];
+        while self.at(Tok::Comma) {
+            self.next();
+            sorts.push(self.sort()?);
+        }
+        Ok(sorts)
+    }
+
+    fn sort(&mut self) -> Result<OrderBy, JqlError> {
+        if !matches!(self.peek().kind, Tok::Str | Tok::PosNumber | Tok::NegNumber | Tok::Cf) {
+            return Err(self.bad_field_name());
+        }
+        let field = self.field()?;
+        let direction = match self.peek().kind {
+            Tok::Asc => {
+                self.next();
+                Some(SortDirection::Asc)
+            }
+            Tok::Desc => {
+                self.next();
+                Some(SortDirection::Desc)
+            }
+            Tok::Eof | Tok::Comma => None,
+            _ => {
+                let t = self.peek();
+                return Err(err(format!(
+                    "{PREFIX}Expecting either 'ASC' or 'DESC' but got '{}'.{}",
+                    norm(&t.text),
+                    t.pos.suffix()
+                )));
+            }
+        };
+        Ok(OrderBy { field, direction })
     }
 }
 
-/// Parses a whole query.
-pub fn parse(src: &str) -> Result<(Option<Clause>, Vec<OrderBy>), JqlError> {
-    let toks = tokenize(src)?;
-    let end = src.chars().count() + 1;
-    let mut p = Parser { toks, i: 0, end };
-    let clause = if p.peek().is_none() || (p.keyword("ORDER") && p.keyword_at(1, "BY")) { None } else { Some(p.or()?) };
-    let mut order = Vec::new();
-    if p.keyword("ORDER") {
-        p.i += 1;
-        if !p.keyword("BY") {
-            return Err(syntax(format!("Expecting 'by' but got '{}'.", p.describe()), p.pos()));
-        }
-        p.i += 1;
-        loop {
-            let field = p.field()?;
-            let mut descending = false;
-            if p.keyword("ASC") {
-                p.i += 1;
-            } else if p.keyword("DESC") {
-                p.i += 1;
-                descending = true;
-            }
-            order.push(OrderBy { field, descending });
-            if p.peek() == Some(&Tok::Comma) {
-                p.i += 1;
-                continue;
-            }
-            break;
-        }
-        if order.len() > 7 {
-            return Err(JqlError { messages: vec!["The ORDER BY clause can contain a maximum of 7 fields.".into()] });
-        }
-    }
-    if p.peek().is_some() {
-        let what = p.describe();
-        return Err(syntax(format!("Expecting either 'OR' or 'AND' but got '{what}'."), p.pos()));
-    }
-    Ok((clause, order))
+/// Tokens that can start an operand.
+fn starts_operand(t: &Token) -> bool {
+    matches!(t.kind, Tok::Empty | Tok::Str | Tok::PosNumber | Tok::NegNumber | Tok::LParen)
+}
+
+fn parse_long(t: &Token) -> Result<i64, JqlError> {
+    t.text.parse::<i64>().map_err(|_| {
+        err(format!(
+            "{PREFIX}'{}' is not a valid number. Numbers must be between -9,223,372,036,854,775,808 and 9,223,372,036,854,775,807.{}",
+            t.text,
+            t.pos.suffix()
+        ))
+    })
+}
+
+fn norm(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
 }

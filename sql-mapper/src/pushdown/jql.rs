@@ -81,18 +81,18 @@ impl<'a> JqlBuilder<'a> {
             Expr::BinaryExpr(BinaryExpr { left, op: Operator::And, right }) => {
                 // Either side alone is still a superset of the conjunction.
                 match (self.translate(left), self.translate(right)) {
-                    (Some(l), Some(r)) => Some(Pushed { text: format!("({}) AND ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity) }),
-                    (Some(one), None) | (None, Some(one)) => Some(Pushed::inexact(one.text)),
+                    (Some(l), Some(r)) => Some(Pushed::join(l, "AND", r)),
+                    (Some(one), None) | (None, Some(one)) => Some(Pushed { fidelity: Fidelity::Inexact, ..one }),
                     (None, None) => None,
                 }
             }
             Expr::BinaryExpr(BinaryExpr { left, op: Operator::Or, right }) => {
                 let (l, r) = (self.translate(left)?, self.translate(right)?);
-                Some(Pushed { text: format!("({}) OR ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity) })
+                Some(Pushed::join(l, "OR", r))
             }
             Expr::Not(inner) => {
                 let p = self.translate(inner)?;
-                (p.fidelity == Fidelity::Exact).then(|| Pushed::exact(format!("NOT ({})", p.text)))
+                (p.fidelity == Fidelity::Exact).then(|| Pushed { text: format!("NOT ({})", p.text), ..p })
             }
             Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
                 let (col, lit, op) = match (column_name(left), literal(right)) {
@@ -117,7 +117,7 @@ impl<'a> JqlBuilder<'a> {
                     return None;
                 }
                 // JQL's NOT IN also drops issues where the field is empty; SQL's NOT IN drops NULLs too.
-                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind) })
+                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(names_issues(&clause)))
             }
             Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
                 let col = column_name(inner)?;
@@ -132,7 +132,7 @@ impl<'a> JqlBuilder<'a> {
                 let col = column_name(expr)?;
                 let lo = self.comparison(&col, Operator::GtEq, &literal(low)?)?;
                 let hi = self.comparison(&col, Operator::LtEq, &literal(high)?)?;
-                Some(Pushed { text: format!("({}) AND ({})", lo.text, hi.text), fidelity: lo.fidelity.max(hi.fidelity) })
+                Some(Pushed::join(lo, "AND", hi))
             }
             _ => None,
         }
@@ -183,7 +183,7 @@ impl<'a> JqlBuilder<'a> {
                 }
                 let value = self.value(kind, lit)?;
                 // Jira's != also drops issues where the field is empty; so does SQL's <>.
-                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind) })
+                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(names_issues(&clause)))
             }
         }
     }
@@ -194,6 +194,11 @@ impl<'a> JqlBuilder<'a> {
             _ => scalar_text(lit).map(|s| quote(&s)),
         }
     }
+}
+
+/// Clauses whose values are issues: Jira rejects the whole query if one does not exist.
+fn names_issues(clause: &str) -> bool {
+    matches!(clause, "key" | "id" | "issuekey" | "parent")
 }
 
 fn kind_is_fuzzy(kind: FieldKind) -> bool {
@@ -310,9 +315,9 @@ mod tests {
         let t = issues();
         let b = JqlBuilder::new(&t);
         let p = b.translate(&col("Key").eq(lit("ENG-1"))).unwrap();
-        assert_eq!(p, Pushed::inexact("key = \"ENG-1\""));
+        assert_eq!((p.text.as_str(), p.fidelity, p.names_issues), ("key = \"ENG-1\"", Fidelity::Inexact, true));
         let p = b.translate(&col("Id").eq(lit(10001i64))).unwrap();
-        assert_eq!(p, Pushed::exact("id = 10001"));
+        assert_eq!((p.text.as_str(), p.fidelity, p.names_issues), ("id = 10001", Fidelity::Inexact, true));
         let p = b.translate(&col("ProjectKey").eq(lit("ENG")).and(col("Status").eq(lit("Done")))).unwrap();
         assert_eq!(p.text, "(project = \"ENG\") AND (status = \"Done\")");
         assert_eq!(p.fidelity, Fidelity::Inexact);
@@ -320,15 +325,17 @@ mod tests {
         assert!(b.translate(&col("Summary").like(lit("%log%"))).is_none(), "LIKE is never pushed as ~");
         assert_eq!(b.translate(&col("AssigneeAccountId").is_null()).unwrap(), Pushed::exact("assignee IS EMPTY"));
         let p = b.translate(&col("Id").in_list(vec![lit(1i64), lit(2i64)], false)).unwrap();
-        assert_eq!(p, Pushed::exact("id IN (1, 2)"));
-        let p = b.translate(&Expr::Not(Box::new(col("Id").eq(lit(5i64))))).unwrap();
-        assert_eq!(p, Pushed::exact("NOT (id = 5)"));
+        assert_eq!((p.text.as_str(), p.names_issues), ("id IN (1, 2)", true));
+        // NOT around a filter naming issues is not pushed (it is never exact).
+        assert!(b.translate(&Expr::Not(Box::new(col("Id").eq(lit(5i64))))).is_none());
+        let p = b.translate(&Expr::Not(Box::new(col("AssigneeAccountId").eq(lit("a"))))).unwrap();
+        assert_eq!(p, Pushed::exact("NOT (assignee = \"a\")"));
         assert!(b.translate(&Expr::Not(Box::new(col("Status").eq(lit("Done"))))).is_none());
         let p = b.translate(&col("JQL").eq(lit("sprint in openSprints()"))).unwrap();
         assert_eq!(p, Pushed::exact("sprint in openSprints()"));
         // One side unpushable: the other still narrows, as a superset.
         let p = b.translate(&col("Id").eq(lit(5i64)).and(col("Summary").like(lit("x%")))).unwrap();
-        assert_eq!(p, Pushed::inexact("id = 5"));
+        assert_eq!((p.text.as_str(), p.fidelity), ("id = 5", Fidelity::Inexact));
         assert!(b.translate(&col("Id").eq(lit(5i64)).or(col("Summary").like(lit("x%")))).is_none());
     }
 

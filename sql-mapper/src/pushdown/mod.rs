@@ -18,13 +18,36 @@ pub enum Fidelity {
 pub struct Pushed {
     pub text: String,
     pub fidelity: Fidelity,
+    /// Names issues by key or id: Jira refuses such a query outright when one of the named
+    /// issues does not exist (or is not visible), so the scan may have to drop it and let the
+    /// engine filter instead. Such filters are never `Exact`.
+    pub names_issues: bool,
 }
 
 impl Pushed {
     pub fn exact(text: impl Into<String>) -> Pushed {
-        Pushed { text: text.into(), fidelity: Fidelity::Exact }
+        Pushed { text: text.into(), fidelity: Fidelity::Exact, names_issues: false }
     }
     pub fn inexact(text: impl Into<String>) -> Pushed {
-        Pushed { text: text.into(), fidelity: Fidelity::Inexact }
+        Pushed { text: text.into(), fidelity: Fidelity::Inexact, names_issues: false }
+    }
+    fn naming_issues(mut self) -> Pushed {
+        self.names_issues = true;
+        self.fidelity = Fidelity::Inexact;
+        self
+    }
+    /// Combines two translated filters with a JQL/CQL connective.
+    pub fn join(l: Pushed, op: &str, r: Pushed) -> Pushed {
+        Pushed { text: format!("({}) {op} ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity), names_issues: l.names_issues || r.names_issues }
+    }
+}
+
+impl Pushed {
+    pub(crate) fn issue_naming(self, yes: bool) -> Pushed {
+        if yes {
+            self.naming_issues()
+        } else {
+            self
+        }
     }
 }

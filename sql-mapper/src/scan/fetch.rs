@@ -24,8 +24,10 @@ pub struct FetchPlan {
     def: Arc<TableDef>,
     client: Arc<AtlassianClient>,
     projection: Option<Vec<usize>>,
-    /// Pushed JQL clauses, ANDed.
-    jql: Vec<String>,
+    /// Pushed JQL clauses, ANDed. Clauses naming issues by key or id are dropped (they are
+    /// inexact, so the engine filters) when Jira refuses them for naming an issue it does not
+    /// have.
+    jql: std::sync::Mutex<Vec<crate::pushdown::Pushed>>,
     limit: Option<usize>,
 }
 
@@ -71,8 +73,17 @@ pub(crate) fn url_encode(s: &str) -> String {
 }
 
 impl FetchPlan {
-    pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<String>, limit: Option<usize>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), jql, limit }
+    pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>) -> FetchPlan {
+        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), jql: std::sync::Mutex::new(jql), limit }
+    }
+
+    /// After Jira refused a query for naming a missing issue: drop the clauses that name issues.
+    /// Returns false when there was nothing to drop.
+    fn drop_issue_naming_clauses(&self) -> bool {
+        let mut jql = self.jql.lock().expect("jql lock");
+        let before = jql.len();
+        jql.retain(|p| !p.names_issues);
+        jql.len() != before
     }
 
     fn wanted(&self) -> impl Iterator<Item = &crate::catalog::ColumnDef> {
@@ -106,10 +117,11 @@ impl FetchPlan {
     /// The JQL sent: pushed clauses ANDed; Jira Cloud refuses unbounded searches, so a scan of
     /// everything is bounded by a restriction every issue meets.
     pub fn jql(&self) -> String {
-        if self.jql.is_empty() {
+        let jql = self.jql.lock().expect("jql lock");
+        if jql.is_empty() {
             "created >= \"1970-01-01\"".to_string()
         } else {
-            self.jql.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
+            jql.iter().map(|c| format!("({})", c.text)).collect::<Vec<_>>().join(" AND ")
         }
     }
 
@@ -208,7 +220,15 @@ impl PageState {
         let keys_only = fields.iter().all(|f| f == "key" || f == "id");
         let size = self.plan.page_size(if keys_only { JIRA_KEYS_PAGE } else { JIRA_PAGE });
         let jql = self.plan.jql();
-        let (items, next) = self.search_page(&jql, &fields, size, &self.cursor).await?;
+        let (items, next) = match self.search_page(&jql, &fields, size, &self.cursor).await {
+            // Jira refuses a whole query that names a missing (or invisible) issue; the filter
+            // was inexact, so search without it and let the engine filter.
+            Err(e) if matches!(self.cursor, Cursor::Start) && names_missing_issue(&e) && self.plan.drop_issue_naming_clauses() => {
+                let jql = self.plan.jql();
+                self.search_page(&jql, &fields, size, &self.cursor).await?
+            }
+            other => other?,
+        };
         self.cursor = next;
         let mut ctx = HashMap::new();
         ctx.insert("jql".to_string(), Value::Null);
@@ -338,6 +358,10 @@ impl PageState {
         }
         Ok(Some(b.finish()?))
     }
+}
+
+fn names_missing_issue(e: &MapperError) -> bool {
+    e.message.contains("does not exist for the field 'key'") || e.message.contains("does not exist for the field 'id'") || e.message.contains("does not exist for field 'key'") || e.message.contains("does not exist for the field 'issuekey'")
 }
 
 /// A Data Center v1 space in the v2 shape the catalog reads.

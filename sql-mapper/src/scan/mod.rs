@@ -78,9 +78,9 @@ impl TableProvider for AtlassianTable {
     }
 
     async fn scan(&self, _state: &dyn Session, projection: Option<&Vec<usize>>, filters: &[Expr], limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let jql: Vec<String> = if self.pushdown && self.speaks_jql() {
+        let jql: Vec<crate::pushdown::Pushed> = if self.pushdown && self.speaks_jql() {
             let b = JqlBuilder::new(&self.def);
-            filters.iter().filter_map(|f| b.translate(f)).map(|p| p.text).collect()
+            filters.iter().filter_map(|f| b.translate(f)).collect()
         } else {
             Vec::new()
         };
