@@ -96,8 +96,14 @@ impl MapperSession {
         &self.client
     }
 
-    /// Plans and starts a query; rows arrive as the stream is polled.
-    pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
+    /// The columns a query would return, planned without running it (`SQLPrepare` then
+    /// `SQLDescribeCol`): no REST request is made.
+    pub async fn describe(&self, sql: &str) -> Result<SchemaRef, MapperError> {
+        let plan = self.plan(sql).await?;
+        Ok(Arc::new(plan.schema().as_arrow().clone()))
+    }
+
+    async fn plan(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
         let mut statements = DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).map_err(|e| MapperError::new(SqlState::SyntaxOrAccess, format!("Syntax error: {e}")))?;
         if statements.len() != 1 {
             return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("Expected one statement, found {}", statements.len())));
@@ -108,12 +114,31 @@ impl MapperSession {
             IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
         }
         let state = self.ctx.state();
-        let plan = state.statement_to_plan(statement).await.map_err(df_error)?;
+        state.statement_to_plan(statement).await.map_err(df_error)
+    }
+
+    /// Plans and starts a query; rows arrive as the stream is polled.
+    pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
+        let plan = self.plan(sql).await?;
         let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let stream = frame.execute_stream().await.map_err(df_error)?;
         Ok(QueryResult { schema, stream })
     }
+}
+
+/// Cloud or Data Center, and the product version, from Jira's `serverInfo` (a site under
+/// `atlassian.net` is Cloud without asking).
+pub async fn detect_site(url: &str, auth: Arc<dyn Authenticator>, timeout: std::time::Duration) -> Result<(Flavor, String), MapperError> {
+    let site = SiteConfig { jira_base: url.to_string(), confluence_base: url.to_string(), flavor: Flavor::Cloud, timeout };
+    let client = AtlassianClient::new(site, auth)?;
+    let info = client.get_json(Product::Jira, "/rest/api/2/serverInfo").await.map_err(|e| match e.state {
+        SqlState::General | SqlState::LinkFailure | SqlState::SyntaxOrAccess => MapperError::new(SqlState::CannotConnect, format!("{url} does not answer as a Jira site: {}", e.message)),
+        _ => e,
+    })?;
+    let version = info.get("version").and_then(Value::as_str).unwrap_or_default().to_string();
+    let cloud = info.get("deploymentType").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("cloud"));
+    Ok((if cloud { Flavor::Cloud } else { Flavor::DataCenter }, version))
 }
 
 fn cte_names(stmt: &Statement) -> Vec<String> {

@@ -1,0 +1,209 @@
+//! A connection: its properties (connection string over DSN), attributes, and once connected the
+//! mapper session every statement of it runs on.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use atlassian_oauth::{AuthScheme, Authenticator, StaticCredentials};
+use sql_mapper::{ConnectOptions, Flavor, MapperSession, SiteConfig};
+
+use crate::connstr::Properties;
+use crate::error::{OdbcError, OdbcResult};
+use crate::handles::Token;
+use crate::logging::LogSink;
+use crate::runtime::{block_on_cancellable, CancelSignal};
+
+pub mod attr {
+    pub const ASYNC_ENABLE: i32 = 4;
+    pub const ACCESS_MODE: i32 = 101;
+    pub const AUTOCOMMIT: i32 = 102;
+    pub const LOGIN_TIMEOUT: i32 = 103;
+    pub const TRACE: i32 = 104;
+    pub const TRACEFILE: i32 = 105;
+    pub const TRANSLATE_LIB: i32 = 106;
+    pub const TRANSLATE_OPTION: i32 = 107;
+    pub const TXN_ISOLATION: i32 = 108;
+    pub const CURRENT_CATALOG: i32 = 109;
+    pub const ODBC_CURSORS: i32 = 110;
+    pub const QUIET_MODE: i32 = 111;
+    pub const PACKET_SIZE: i32 = 112;
+    pub const CONNECTION_TIMEOUT: i32 = 113;
+    pub const DISCONNECT_BEHAVIOR: i32 = 114;
+    pub const CONNECTION_DEAD: i32 = 1209;
+    pub const AUTO_IPD: i32 = 10001;
+    pub const METADATA_ID: i32 = 10014;
+    pub const ANSI_APP: i32 = 115;
+    pub const RESET_CONNECTION: i32 = 116;
+}
+
+/// Properties the driver reads; anything else in a connection string earns a warning.
+pub const KNOWN_PROPERTIES: &[&str] = &[
+    "driver", "dsn", "filedsn", "savefile", "description", "url", "confluenceurl", "deployment", "authscheme", "user", "uid", "password", "pwd",
+    "apitoken", "personalaccesstoken", "timeout", "pushdown", "logfile", "verbosity", "oauthversion", "oauthclientid", "oauthclientsecret",
+    "callbackurl", "scope", "initiateoauth", "oauthsettingslocation", "oauthverifier", "oauthaccesstoken", "oauthrefreshtoken", "oauthexpiresin",
+    "oauthtokentimestamp", "cloudid", "oauthauthorizationurl", "oauthaccesstokenurl", "apigatewayurl", "sslservercert", "proxyserver",
+    "proxyport", "proxyuser", "proxypassword", "readonly",
+];
+
+/// What the connection learned of the site, for `SQLGetInfo`.
+#[derive(Debug, Clone, Default)]
+pub struct SiteInfo {
+    pub dsn: String,
+    pub host: String,
+    pub user: String,
+    pub cloud: bool,
+    pub version: String,
+}
+
+pub struct Connection {
+    pub props: Properties,
+    pub session: Option<Arc<MapperSession>>,
+    pub site: SiteInfo,
+    pub statements: Vec<Token>,
+    pub autocommit: bool,
+    pub access_mode: u32,
+    pub login_timeout: u32,
+    pub connection_timeout: u32,
+    pub metadata_id: bool,
+    pub packet_size: u32,
+    pub quiet_mode: usize,
+    pub log: Option<LogSink>,
+    /// The environment's `SQL_ATTR_ODBC_VERSION`, fixed when the connection is allocated.
+    pub odbc_version: i32,
+    pub connect_cancel: Arc<CancelSignal>,
+}
+
+impl Connection {
+    pub fn new(odbc_version: i32) -> Connection {
+        Connection {
+            props: Properties::default(),
+            session: None,
+            site: SiteInfo::default(),
+            statements: Vec::new(),
+            autocommit: true,
+            access_mode: 0,
+            login_timeout: 0,
+            connection_timeout: 0,
+            metadata_id: false,
+            packet_size: 0,
+            quiet_mode: 0,
+            log: None,
+            odbc_version,
+            connect_cancel: Arc::new(CancelSignal::default()),
+        }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.session.is_some()
+    }
+
+    pub fn session(&self) -> OdbcResult<Arc<MapperSession>> {
+        self.session.clone().ok_or_else(|| OdbcError::new("08003", "Connection does not exist: connect first"))
+    }
+
+    /// Connects with these properties; returns the warnings (unknown keywords) to report.
+    pub fn connect(&mut self, props: Properties) -> OdbcResult<Vec<String>> {
+        if self.is_connected() {
+            return Err(OdbcError::new("08002", "Connection name in use: this connection is already open"));
+        }
+        let warnings: Vec<String> = props
+            .keys()
+            .filter(|k| !KNOWN_PROPERTIES.iter().any(|n| n.eq_ignore_ascii_case(k)))
+            .map(|k| format!("Invalid connection string attribute: '{k}' is not a property of this driver and was ignored"))
+            .collect();
+        if let Some(path) = props.get("logfile").filter(|p| !p.is_empty()) {
+            let verbosity = props.get("verbosity").and_then(|v| v.trim().parse().ok()).unwrap_or(1);
+            self.log = Some(LogSink::attach(path, verbosity).map_err(|e| OdbcError::new("08001", format!("Cannot open Logfile '{path}': {e}")))?);
+        }
+        tracing::info!(target: "atlassian_odbc::connect", properties = %props.redacted(), "connecting");
+        let url = props
+            .get("url")
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| OdbcError::new("08001", "Url is required: the site's address, e.g. Url=https://yoursite.atlassian.net (or a Data Center base URL)"))?
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        let parsed = reqwest::Url::parse(&url).map_err(|e| OdbcError::new("08001", format!("Url '{url}' is not a valid URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(OdbcError::new("08001", format!("Url '{url}' must start with https:// (or http:// for a local site)")));
+        }
+        let timeout_secs: u64 = match props.get("timeout").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => t.parse().map_err(|_| OdbcError::new("08001", format!("Timeout '{t}' is not a whole number of seconds")))?,
+            None => 60,
+        };
+        let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
+        let pushdown = match props.get("pushdown").map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if v.is_empty() || v == "true" || v == "1" || v == "yes" => true,
+            Some(v) if v == "false" || v == "0" || v == "no" => false,
+            Some(v) => return Err(OdbcError::new("08001", format!("Pushdown '{v}' must be true or false"))),
+        };
+        let auth = authenticator(&props)?;
+        let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
+        let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
+        let login_timeout = if self.login_timeout > 0 { Some(Duration::from_secs(self.login_timeout.into())) } else { None };
+        self.connect_cancel.reset();
+        let (session, flavor, version) = block_on_cancellable(
+            async {
+                let (flavor, version) = match flavor_prop.as_deref() {
+                    Some("cloud") => (Flavor::Cloud, String::new()),
+                    Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
+                    Some(other) => return Err(OdbcError::new("08001", format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
+                    None => sql_mapper::detect_site(&url, auth.clone(), timeout).await?,
+                };
+                let site = SiteConfig { jira_base: url.clone(), confluence_base: confluence_url.clone().unwrap_or_else(|| url.clone()), flavor, timeout };
+                let session = MapperSession::connect(ConnectOptions { site, pushdown }, auth.clone()).await?;
+                Ok((session, flavor, version))
+            },
+            &self.connect_cancel,
+            login_timeout,
+        )
+        .map_err(|e| if e.state == "HYT00" { OdbcError::new("HYT00", format!("Login timeout expired connecting to {url}")) } else { e })?;
+        self.site = SiteInfo {
+            dsn: props.get("dsn").unwrap_or_default().to_string(),
+            host: parsed.host_str().unwrap_or_default().to_string(),
+            user: props.any(&["user", "uid"]).unwrap_or_default().to_string(),
+            cloud: flavor == Flavor::Cloud,
+            version,
+        };
+        self.session = Some(Arc::new(session));
+        self.props = props;
+        tracing::info!(target: "atlassian_odbc::connect", host = %self.site.host, cloud = self.site.cloud, "connected");
+        Ok(warnings)
+    }
+
+    pub fn disconnect(&mut self) {
+        self.session = None;
+        self.log = None;
+    }
+}
+
+/// The authenticator the properties ask for. The scheme is inferred when `AuthScheme` is absent.
+fn authenticator(props: &Properties) -> OdbcResult<Arc<dyn Authenticator>> {
+    let user = props.any(&["user", "uid"]).unwrap_or_default();
+    let password = props.any(&["password", "pwd"]);
+    let token = props.any(&["apitoken"]);
+    let pat = props.any(&["personalaccesstoken"]);
+    let scheme = match props.get("authscheme").map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.parse::<AuthScheme>().map_err(|e| OdbcError::new("08001", e))?,
+        None if pat.is_some() => AuthScheme::Pat,
+        None if props.any(&["oauthclientid"]).is_some() => AuthScheme::OAuth,
+        None if !user.is_empty() && token.is_some() => AuthScheme::ApiToken,
+        None if !user.is_empty() && password.is_some() => AuthScheme::Basic,
+        None => AuthScheme::Anonymous,
+    };
+    let creds = match scheme {
+        AuthScheme::ApiToken => StaticCredentials::basic(AuthScheme::ApiToken, user, token.or(password).unwrap_or_default())?,
+        // Older connection strings give Basic an API token instead of a password.
+        AuthScheme::Basic => match (password, token) {
+            (None, Some(t)) => StaticCredentials::basic(AuthScheme::ApiToken, user, t)?,
+            (p, _) => StaticCredentials::basic(AuthScheme::Basic, user, p.unwrap_or_default())?,
+        },
+        AuthScheme::Pat => StaticCredentials::pat(pat.or(password).unwrap_or_default())?,
+        AuthScheme::Anonymous => StaticCredentials::anonymous(),
+        AuthScheme::OAuth => {
+            return Err(OdbcError::new("08001", "AuthScheme=OAuth is not available in this build yet: connect with APIToken, Basic or PAT"));
+        }
+    };
+    Ok(Arc::new(creds))
+}

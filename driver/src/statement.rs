@@ -1,0 +1,679 @@
+//! A statement: prepared text, bindings, the open cursor, and the fetch that moves rows from
+//! Arrow batches into the application's buffers (bound columns, row-wise or column-wise) or
+//! hands them out piece by piece (`SQLGetData`).
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::SendableRecordBatchStream;
+use futures::StreamExt;
+use sql_mapper::MapperSession;
+
+use crate::convert::{self, c, Cell, Conversion, Converted, Target};
+use crate::descriptor::{AppDesc, Ipd, IrdHeader};
+use crate::diag::DiagRecord;
+use crate::error::{OdbcError, OdbcResult};
+use crate::ffi::buffers;
+use crate::params::{self, ParamValue};
+use crate::runtime::{block_on_cancellable, CancelSignal};
+use crate::sql_text;
+use crate::types::{normalize, ColumnMeta};
+
+pub mod attr {
+    pub const QUERY_TIMEOUT: i32 = 0;
+    pub const MAX_ROWS: i32 = 1;
+    pub const NOSCAN: i32 = 2;
+    pub const MAX_LENGTH: i32 = 3;
+    pub const ASYNC_ENABLE: i32 = 4;
+    pub const ROW_BIND_TYPE: i32 = 5;
+    pub const CURSOR_TYPE: i32 = 6;
+    pub const CONCURRENCY: i32 = 7;
+    pub const KEYSET_SIZE: i32 = 8;
+    pub const ROWSET_SIZE: i32 = 9;
+    pub const SIMULATE_CURSOR: i32 = 10;
+    pub const RETRIEVE_DATA: i32 = 11;
+    pub const USE_BOOKMARKS: i32 = 12;
+    pub const ROW_NUMBER: i32 = 14;
+    pub const ENABLE_AUTO_IPD: i32 = 15;
+    pub const FETCH_BOOKMARK_PTR: i32 = 16;
+    pub const PARAM_BIND_OFFSET_PTR: i32 = 17;
+    pub const PARAM_BIND_TYPE: i32 = 18;
+    pub const PARAM_OPERATION_PTR: i32 = 19;
+    pub const PARAM_STATUS_PTR: i32 = 20;
+    pub const PARAMS_PROCESSED_PTR: i32 = 21;
+    pub const PARAMSET_SIZE: i32 = 22;
+    pub const ROW_BIND_OFFSET_PTR: i32 = 23;
+    pub const ROW_OPERATION_PTR: i32 = 24;
+    pub const ROW_STATUS_PTR: i32 = 25;
+    pub const ROWS_FETCHED_PTR: i32 = 26;
+    pub const ROW_ARRAY_SIZE: i32 = 27;
+    pub const CURSOR_SCROLLABLE: i32 = -1;
+    pub const CURSOR_SENSITIVITY: i32 = -2;
+    pub const APP_ROW_DESC: i32 = 10010;
+    pub const APP_PARAM_DESC: i32 = 10011;
+    pub const IMP_ROW_DESC: i32 = 10012;
+    pub const IMP_PARAM_DESC: i32 = 10013;
+    pub const METADATA_ID: i32 = 10014;
+}
+
+/// Per-row status values (`SQL_ROW_*`).
+pub mod row_status {
+    pub const SUCCESS: u16 = 0;
+    pub const NOROW: u16 = 3;
+    pub const ERROR: u16 = 5;
+    pub const SUCCESS_WITH_INFO: u16 = 6;
+}
+
+pub const SQL_NULL_DATA: isize = -1;
+pub const SQL_DATA_AT_EXEC: isize = -2;
+pub const SQL_NTS: isize = -3;
+pub const SQL_LEN_DATA_AT_EXEC_OFFSET: isize = -100;
+
+#[derive(Debug, Clone)]
+pub struct StmtAttrs {
+    pub query_timeout: u64,
+    pub max_rows: u64,
+    pub max_length: u64,
+    pub noscan: bool,
+    pub keyset_size: usize,
+    pub simulate_cursor: usize,
+    pub retrieve_data: bool,
+    pub metadata_id: bool,
+    pub cursor_sensitivity: usize,
+}
+
+impl Default for StmtAttrs {
+    fn default() -> StmtAttrs {
+        StmtAttrs {
+            query_timeout: 0,
+            max_rows: 0,
+            max_length: 0,
+            noscan: false,
+            keyset_size: 0,
+            simulate_cursor: 0,
+            retrieve_data: true,
+            metadata_id: false,
+            cursor_sensitivity: 0,
+        }
+    }
+}
+
+/// A statement's SQL after `SQLPrepare`: escapes translated, markers counted.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub sql: String,
+    pub markers: usize,
+    pub described: Option<Arc<Vec<ColumnMeta>>>,
+}
+
+enum RowSource {
+    Stream(SendableRecordBatchStream),
+    Batches(VecDeque<RecordBatch>),
+}
+
+/// A contiguous run of rows of one batch in the current rowset.
+#[derive(Clone)]
+struct Segment {
+    arrays: Arc<Vec<ArrayRef>>,
+    start: usize,
+    len: usize,
+}
+
+/// Where `SQLGetData` is in the current row.
+#[derive(Debug, Clone, Copy, Default)]
+struct GetDataState {
+    column: usize,
+    offset: usize,
+    done: bool,
+}
+
+/// An open cursor.
+pub struct ResultSet {
+    pub columns: Arc<Vec<ColumnMeta>>,
+    source: RowSource,
+    /// The batch being read and the next row in it.
+    current: Option<(Arc<Vec<ArrayRef>>, usize, usize)>,
+    rowset: Vec<Segment>,
+    rowset_len: usize,
+    rows_returned: u64,
+    exhausted: bool,
+    getdata: GetDataState,
+    deadline: Option<Instant>,
+}
+
+impl ResultSet {
+    pub fn from_batches(columns: Vec<ColumnMeta>, batches: Vec<RecordBatch>) -> ResultSet {
+        ResultSet::new(columns, RowSource::Batches(batches.into()), None)
+    }
+    fn new(columns: Vec<ColumnMeta>, source: RowSource, deadline: Option<Instant>) -> ResultSet {
+        ResultSet { columns: Arc::new(columns), source, current: None, rowset: Vec::new(), rowset_len: 0, rows_returned: 0, exhausted: false, getdata: GetDataState::default(), deadline }
+    }
+
+    /// Pulls the next non-empty batch, normalized; `None` at the end.
+    fn next_batch(&mut self, cancel: &CancelSignal) -> OdbcResult<Option<Arc<Vec<ArrayRef>>>> {
+        loop {
+            let batch = match &mut self.source {
+                RowSource::Batches(q) => q.pop_front(),
+                RowSource::Stream(s) => {
+                    let timeout = self.deadline.map(|d| d.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+                    block_on_cancellable(async { s.next().await.transpose().map_err(stream_error) }, cancel, timeout)?
+                }
+            };
+            match batch {
+                None => return Ok(None),
+                Some(b) if b.num_rows() == 0 => continue,
+                Some(b) => return Ok(Some(Arc::new(normalize(&b, &self.columns)?))),
+            }
+        }
+    }
+
+    /// Moves the cursor to the next `size` rows; `false` when there are none.
+    fn advance(&mut self, size: usize, max_rows: u64, cancel: &CancelSignal) -> OdbcResult<bool> {
+        self.rowset.clear();
+        self.rowset_len = 0;
+        self.getdata = GetDataState::default();
+        let mut want = size;
+        if max_rows > 0 {
+            want = want.min(max_rows.saturating_sub(self.rows_returned) as usize);
+        }
+        while self.rowset_len < want && !self.exhausted {
+            let (arrays, next, total) = match self.current.take() {
+                Some(c) if c.1 < c.2 => c,
+                _ => match self.next_batch(cancel)? {
+                    Some(a) => {
+                        let n = a.first().map_or(0, |x| x.len());
+                        (a, 0, n)
+                    }
+                    None => {
+                        self.exhausted = true;
+                        break;
+                    }
+                },
+            };
+            let take = (want - self.rowset_len).min(total - next);
+            self.rowset.push(Segment { arrays: arrays.clone(), start: next, len: take });
+            self.rowset_len += take;
+            self.current = Some((arrays, next + take, total));
+        }
+        self.rows_returned += self.rowset_len as u64;
+        Ok(self.rowset_len > 0)
+    }
+
+    /// Cell (column `col`, 0-based) of rowset row `row`.
+    fn cell(&self, row: usize, col: usize) -> Cell<'_> {
+        let mut r = row;
+        for s in &self.rowset {
+            if r < s.len {
+                return convert::cell(&s.arrays[col], self.columns[col].kind, s.start + r);
+            }
+            r -= s.len;
+        }
+        Cell::Null
+    }
+}
+
+fn stream_error(e: datafusion::error::DataFusionError) -> OdbcError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(m) = s.downcast_ref::<sql_mapper::MapperError>() {
+            return m.clone().into();
+        }
+        source = s.source();
+    }
+    OdbcError::new("HY000", e.to_string())
+}
+
+/// Parameters collected for `SQL_DATA_AT_EXEC`.
+#[derive(Debug, Default)]
+pub struct DataAtExec {
+    /// Parameter numbers still to be sent, in order.
+    pending: VecDeque<usize>,
+    /// The parameter `SQLPutData` is filling now, and what it sent so far.
+    current: Option<(usize, Option<Vec<u8>>)>,
+    received: Vec<(usize, Option<Vec<u8>>)>,
+}
+
+/// The application's buffer for one value.
+#[derive(Debug, Clone, Copy)]
+pub struct Dest {
+    pub data: usize,
+    pub buffer_len: isize,
+    pub len_ptr: usize,
+    pub ind_ptr: usize,
+}
+
+/// What delivering one value did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Delivery {
+    pub truncated: bool,
+    pub fractional: bool,
+    pub next_offset: usize,
+}
+
+/// Writes a converted value (or NULL) into the application's buffer, from byte `offset` on.
+pub fn deliver(value: Option<&Conversion>, dest: &Dest, offset: usize) -> OdbcResult<Delivery> {
+    let Some(conv) = value else {
+        if dest.ind_ptr == 0 {
+            return Err(OdbcError::new("22002", "Indicator variable required but not supplied: the value is NULL"));
+        }
+        buffers::write_isize(dest.ind_ptr, SQL_NULL_DATA);
+        return Ok(Delivery::default());
+    };
+    if dest.ind_ptr != 0 && dest.ind_ptr != dest.len_ptr {
+        buffers::write_isize(dest.ind_ptr, 0);
+    }
+    match &conv.value {
+        Converted::Fixed(bytes) => {
+            buffers::write_bytes(dest.data, bytes);
+            buffers::write_isize(dest.len_ptr, bytes.len() as isize);
+            Ok(Delivery { truncated: false, fractional: conv.fractional_truncation, next_offset: bytes.len() })
+        }
+        Converted::Var { data, terminator, min_whole } => {
+            let remaining = data.len().saturating_sub(offset);
+            if dest.data == 0 {
+                buffers::write_isize(dest.len_ptr, remaining as isize);
+                return Ok(Delivery { truncated: remaining > 0, fractional: false, next_offset: offset });
+            }
+            if dest.buffer_len < 0 {
+                return Err(OdbcError::bad_length("BufferLength", dest.buffer_len as i64));
+            }
+            let room = (dest.buffer_len as usize).saturating_sub(*terminator);
+            let mut n = remaining.min(room);
+            if *terminator == 2 {
+                n &= !1;
+            }
+            if n < remaining && offset == 0 && *min_whole > n {
+                return Err(OdbcError::new("22003", format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len)));
+            }
+            buffers::write_bytes(dest.data, &data[offset..offset + n]);
+            if *terminator > 0 && dest.buffer_len as usize >= *terminator {
+                buffers::write_bytes(dest.data + n, &[0u8; 2][..*terminator]);
+            }
+            buffers::write_isize(dest.len_ptr, remaining as isize);
+            Ok(Delivery { truncated: n < remaining, fractional: false, next_offset: offset + n })
+        }
+    }
+}
+
+/// Address of row `row`'s element for a binding: column-wise strides by the element size,
+/// row-wise by the row structure's size; the bind offset applies to every pointer.
+fn element(base: usize, row: usize, bind_type: usize, elem: usize, offset: isize) -> usize {
+    if base == 0 {
+        return 0;
+    }
+    let stride = if bind_type == 0 { elem } else { bind_type };
+    (base as isize + offset) as usize + row * stride
+}
+
+pub enum Executed {
+    /// A result set (maybe empty) or a statement without one.
+    Done,
+    /// `SQL_NEED_DATA`: parameters are to be sent with `SQLParamData`/`SQLPutData`.
+    NeedData,
+}
+
+pub enum Fetched {
+    Rows,
+    NoData,
+}
+
+#[derive(Default)]
+pub struct Statement {
+    pub ard: AppDesc,
+    pub apd: AppDesc,
+    pub ipd: Ipd,
+    pub ird: IrdHeader,
+    pub attrs: StmtAttrs,
+    pub prepared: Option<Prepared>,
+    pub result: Option<ResultSet>,
+    /// A statement was executed (a later `SQLCloseCursor` is harmless even if the cursor is gone).
+    pub executed: bool,
+    pub row_count: i64,
+    pub dae: Option<DataAtExec>,
+    pub cursor_name: String,
+    pub odbc_version: i32,
+    /// The rowset's row that `SQLGetData` reads (after a fetch).
+    positioned: bool,
+}
+
+impl Statement {
+    pub fn new(odbc_version: i32, number: u64) -> Statement {
+        Statement { odbc_version, cursor_name: format!("SQL_CUR{number}"), ..Default::default() }
+    }
+
+    pub fn has_cursor(&self) -> bool {
+        self.result.is_some()
+    }
+
+    fn ensure_no_pending(&self) -> OdbcResult<()> {
+        if self.dae.is_some() {
+            return Err(OdbcError::sequence("Function sequence error: data-at-execution parameters are still expected (SQLParamData/SQLPutData)"));
+        }
+        Ok(())
+    }
+
+    pub fn prepare(&mut self, sql: &str) -> OdbcResult<()> {
+        self.ensure_no_pending()?;
+        if self.result.is_some() {
+            return Err(OdbcError::new("24000", "Invalid cursor state: close the open cursor first (SQLCloseCursor)"));
+        }
+        let text = if self.attrs.noscan { sql.to_string() } else { sql_text::translate_escapes(sql)? };
+        tracing::debug!(target: "atlassian_odbc::sql", sql = %text, "prepare");
+        let markers = sql_text::parameter_markers(&text).len();
+        self.prepared = Some(Prepared { sql: text, markers, described: None });
+        self.row_count = -1;
+        Ok(())
+    }
+
+    /// Columns of the prepared statement without running it.
+    pub fn describe_prepared(&mut self, session: &MapperSession) -> OdbcResult<Arc<Vec<ColumnMeta>>> {
+        if let Some(r) = &self.result {
+            return Ok(r.columns.clone());
+        }
+        let p = self.prepared.as_mut().ok_or_else(|| OdbcError::sequence("Function sequence error: no statement is prepared or executed"))?;
+        if let Some(d) = &p.described {
+            return Ok(d.clone());
+        }
+        let probe = sql_text::substitute_parameters(&p.sql, &vec!["NULL".to_string(); p.markers]);
+        let cols = if probe.trim_start().get(..4).is_some_and(|k| k.eq_ignore_ascii_case("call")) {
+            Vec::new()
+        } else {
+            let schema = crate::runtime::block_on(session.describe(&probe)).map_err(OdbcError::from)?;
+            schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect()
+        };
+        let cols = Arc::new(cols);
+        p.described = Some(cols.clone());
+        Ok(cols)
+    }
+
+    /// Runs the prepared statement.
+    pub fn execute(&mut self, session: &MapperSession, cancel: &CancelSignal) -> OdbcResult<Executed> {
+        self.ensure_no_pending()?;
+        if self.result.is_some() {
+            return Err(OdbcError::new("24000", "Invalid cursor state: a cursor is open on this statement; close it first (SQLCloseCursor)"));
+        }
+        let p = self.prepared.clone().ok_or_else(|| OdbcError::sequence("Function sequence error: SQLExecute without SQLPrepare"))?;
+        if self.apd.array_size > 1 {
+            return Err(OdbcError::not_implemented(format!("arrays of parameters (SQL_ATTR_PARAMSET_SIZE = {})", self.apd.array_size)));
+        }
+        let mut pending = VecDeque::new();
+        for n in 1..=p.markers {
+            if self.param_indicator(n)?.is_some_and(|ind| ind == SQL_DATA_AT_EXEC || ind <= SQL_LEN_DATA_AT_EXEC_OFFSET) {
+                pending.push_back(n);
+            }
+        }
+        if !pending.is_empty() {
+            self.dae = Some(DataAtExec { pending, current: None, received: Vec::new() });
+            return Ok(Executed::NeedData);
+        }
+        self.run(session, cancel, &p, &[])
+    }
+
+    fn param_indicator(&self, n: usize) -> OdbcResult<Option<isize>> {
+        let r = self.apd.record(n).filter(|r| r.is_bound()).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)")))?;
+        let offset = buffers::read_isize(self.apd.bind_offset_ptr);
+        let ptr = element(r.indicator_ptr, 0, 0, 8, offset);
+        Ok((ptr != 0).then(|| buffers::read_isize(ptr)))
+    }
+
+    fn param_value(&self, n: usize, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<ParamValue> {
+        let r = *self.apd.record(n).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: parameter {n} is not bound")))?;
+        let sql_type = self.ipd.records.get(n - 1).map_or(crate::types::sql::VARCHAR, |p| p.sql_type);
+        let c_type = if r.c_type == c::DEFAULT { params::default_c_for_sql(sql_type) } else { r.c_type };
+        if let Some((_, data)) = sent.iter().find(|(i, _)| *i == n) {
+            return match data {
+                None => Ok(ParamValue::Null),
+                Some(bytes) => params::decode(c_type, bytes),
+            };
+        }
+        let offset = buffers::read_isize(self.apd.bind_offset_ptr);
+        let ind_ptr = element(r.indicator_ptr, 0, 0, 8, offset);
+        let len_ptr = element(r.octet_length_ptr, 0, 0, 8, offset);
+        let data = element(r.data_ptr, 0, 0, 0, offset);
+        if ind_ptr != 0 && buffers::read_isize(ind_ptr) == SQL_NULL_DATA {
+            return Ok(ParamValue::Null);
+        }
+        if data == 0 {
+            return Err(OdbcError::new("HY009", format!("Invalid use of null pointer: parameter {n} has no value buffer and is not NULL")));
+        }
+        let bytes = match convert::c::fixed_size(c_type) {
+            Some(size) => buffers::read_bytes(data, size),
+            None => {
+                let unit = if c_type == c::WCHAR { 2 } else { 1 };
+                let len = if len_ptr != 0 { buffers::read_isize(len_ptr) } else if c_type == c::BINARY { r.octet_length } else { SQL_NTS };
+                match len {
+                    SQL_NTS => buffers::read_until_nul(data, unit, if r.octet_length > 0 { r.octet_length as usize } else { usize::MAX }),
+                    l if l >= 0 => buffers::read_bytes(data, l as usize),
+                    l => return Err(OdbcError::bad_length(&format!("length of parameter {n}"), l as i64)),
+                }
+            }
+        };
+        params::decode(c_type, &bytes)
+    }
+
+    fn run(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<Executed> {
+        let mut literals = Vec::with_capacity(p.markers);
+        for n in 1..=p.markers {
+            let v = self.param_value(n, sent)?;
+            let sql_type = self.ipd.records.get(n - 1).map_or(crate::types::sql::VARCHAR, |r| r.sql_type);
+            literals.push(params::literal(&v, sql_type)?);
+        }
+        let sql = if p.markers > 0 { sql_text::substitute_parameters(&p.sql, &literals) } else { p.sql.clone() };
+        buffers::write_usize(self.ipd.rows_processed_ptr, 1);
+        let timeout = (self.attrs.query_timeout > 0).then(|| Duration::from_secs(self.attrs.query_timeout));
+        let deadline = timeout.map(|t| Instant::now() + t);
+        cancel.reset();
+        let started = Instant::now();
+        let result = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
+        tracing::info!(target: "atlassian_odbc::sql", ms = started.elapsed().as_millis() as u64, "executed");
+        let columns: Vec<ColumnMeta> = result.schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect();
+        self.result = Some(ResultSet::new(columns, RowSource::Stream(result.stream), deadline));
+        self.executed = true;
+        self.positioned = false;
+        self.row_count = -1;
+        Ok(Executed::Done)
+    }
+
+    /// `SQLParamData`: `Some(token)` names the next parameter to send; `None` means the
+    /// statement ran.
+    pub fn param_data(&mut self, session: &MapperSession, cancel: &CancelSignal) -> OdbcResult<Option<usize>> {
+        let Some(dae) = self.dae.as_mut() else {
+            return Err(OdbcError::sequence("Function sequence error: SQLParamData without a pending data-at-execution parameter"));
+        };
+        if let Some(done) = dae.current.take() {
+            dae.received.push(done);
+        }
+        if let Some(n) = dae.pending.pop_front() {
+            dae.current = Some((n, Some(Vec::new())));
+            let r = self.apd.record(n).copied().unwrap_or_default();
+            let offset = buffers::read_isize(self.apd.bind_offset_ptr);
+            return Ok(Some(element(r.data_ptr, 0, 0, 0, offset)));
+        }
+        let dae = self.dae.take().expect("checked above");
+        let p = self.prepared.clone().ok_or_else(|| OdbcError::sequence("no statement prepared"))?;
+        self.run(session, cancel, &p, &dae.received)?;
+        Ok(None)
+    }
+
+    /// `SQLPutData`: appends a piece of the current parameter's value.
+    pub fn put_data(&mut self, piece: Option<Vec<u8>>) -> OdbcResult<()> {
+        let current = self.dae.as_mut().and_then(|d| d.current.as_mut()).ok_or_else(|| OdbcError::sequence("Function sequence error: SQLPutData before SQLParamData named a parameter"))?;
+        match (piece, &mut current.1) {
+            (None, v) => *v = None,
+            (Some(bytes), Some(v)) => v.extend_from_slice(&bytes),
+            (Some(_), None) => return Err(OdbcError::new("HY011", "Attribute cannot be set now: the parameter was already sent as NULL")),
+        }
+        Ok(())
+    }
+
+    /// The C type of the parameter `SQLPutData` is filling.
+    pub fn current_data_at_exec_c_type(&self) -> Option<i16> {
+        let n = self.dae.as_ref()?.current.as_ref()?.0;
+        let r = self.apd.record(n)?;
+        let sql_type = self.ipd.records.get(n - 1).map_or(crate::types::sql::VARCHAR, |p| p.sql_type);
+        Some(if r.c_type == c::DEFAULT { params::default_c_for_sql(sql_type) } else { r.c_type })
+    }
+
+    pub fn cancel_data_at_exec(&mut self) -> bool {
+        self.dae.take().is_some()
+    }
+
+    /// Catalog functions: a result computed in memory.
+    pub fn open_result(&mut self, result: ResultSet) -> OdbcResult<()> {
+        self.ensure_no_pending()?;
+        if self.result.is_some() {
+            return Err(OdbcError::new("24000", "Invalid cursor state: a cursor is open on this statement; close it first (SQLCloseCursor)"));
+        }
+        self.prepared = None;
+        self.result = Some(result);
+        self.executed = true;
+        self.positioned = false;
+        self.row_count = -1;
+        Ok(())
+    }
+
+    pub fn close_cursor(&mut self) {
+        self.result = None;
+        self.positioned = false;
+    }
+
+    pub fn columns(&self) -> Option<&Arc<Vec<ColumnMeta>>> {
+        self.result.as_ref().map(|r| &r.columns)
+    }
+
+    /// `SQLFetch`/`SQLFetchScroll(SQL_FETCH_NEXT)`: the next rowset into the bound buffers.
+    /// Returns per-row warnings/errors as diagnostic records.
+    pub fn fetch(&mut self, cancel: &CancelSignal, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
+        self.ensure_no_pending()?;
+        let Some(rs) = self.result.as_mut() else {
+            return Err(if self.executed { OdbcError::new("24000", "Invalid cursor state: the statement has no open cursor") } else { OdbcError::sequence("Function sequence error: fetch before the statement was executed") });
+        };
+        let size = self.ard.array_size.max(1);
+        cancel.reset();
+        let has_rows = rs.advance(size, self.attrs.max_rows, cancel)?;
+        self.positioned = has_rows;
+        let n = rs.rowset_len;
+        buffers::write_usize(self.ird.rows_processed_ptr, n);
+        if !has_rows {
+            for i in 0..size {
+                buffers::write_status(self.ird.array_status_ptr, i, row_status::NOROW);
+            }
+            return Ok(Fetched::NoData);
+        }
+        let offset = buffers::read_isize(self.ard.bind_offset_ptr);
+        let bind_type = self.ard.bind_type;
+        let mut row_errors = 0;
+        for row in 0..size {
+            if row >= n {
+                buffers::write_status(self.ird.array_status_ptr, row, row_status::NOROW);
+                continue;
+            }
+            let mut status = row_status::SUCCESS;
+            for (i, rec) in self.ard.records.iter().enumerate() {
+                if rec.data_ptr == 0 && rec.octet_length_ptr == 0 && rec.indicator_ptr == 0 {
+                    continue;
+                }
+                if i >= rs.columns.len() {
+                    break;
+                }
+                let meta = &rs.columns[i];
+                let c_type = if rec.c_type == c::DEFAULT { convert::default_c_type(meta.kind) } else { rec.c_type };
+                let elem = convert::c::fixed_size(c_type).unwrap_or(rec.octet_length.max(0) as usize);
+                let dest = Dest {
+                    data: element(rec.data_ptr, row, bind_type, elem, offset),
+                    buffer_len: rec.octet_length,
+                    len_ptr: element(rec.octet_length_ptr, row, bind_type, 8, offset),
+                    ind_ptr: element(rec.indicator_ptr, row, bind_type, 8, offset),
+                };
+                let cell = rs.cell(row, i);
+                let outcome = if cell == Cell::Null {
+                    deliver(None, &dest, 0)
+                } else {
+                    convert::convert(&cell, meta.kind, Target { c_type, precision: rec.precision, scale: rec.scale }).and_then(|conv| deliver(Some(&conv), &dest, 0))
+                };
+                match outcome {
+                    Ok(d) => {
+                        if d.truncated {
+                            status = row_status::SUCCESS_WITH_INFO;
+                            diags.push(located(DiagRecord::warning("01004", format!("String data, right truncated: column {} ({})", i + 1, meta.name)), row, i));
+                        }
+                        if d.fractional {
+                            status = row_status::SUCCESS_WITH_INFO;
+                            diags.push(located(DiagRecord::warning("01S07", format!("Fractional truncation: column {} ({})", i + 1, meta.name)), row, i));
+                        }
+                    }
+                    Err(e) => {
+                        status = row_status::ERROR;
+                        diags.push(located(DiagRecord::from_error(&e), row, i));
+                    }
+                }
+            }
+            if status == row_status::ERROR {
+                row_errors += 1;
+            }
+            buffers::write_status(self.ird.array_status_ptr, row, status);
+        }
+        if row_errors > 0 && size == 1 {
+            let first = diags.iter().find(|d| !d.state.starts_with("01")).cloned().expect("an error was recorded");
+            diags.retain(|d| d != &first);
+            return Err(OdbcError { state: first.state, native: first.native, message: first.message });
+        }
+        Ok(Fetched::Rows)
+    }
+
+    /// `SQLGetData` for column `col` (1-based) of the current row.
+    pub fn get_data(&mut self, col: usize, target: Target, dest: &Dest) -> OdbcResult<Option<Delivery>> {
+        self.ensure_no_pending()?;
+        let Some(rs) = self.result.as_mut() else {
+            return Err(if self.executed { OdbcError::new("24000", "Invalid cursor state: no open cursor") } else { OdbcError::sequence("Function sequence error: SQLGetData before execute and fetch") });
+        };
+        if !self.positioned {
+            return Err(OdbcError::new("24000", "Invalid cursor state: the cursor is not positioned on a row (call SQLFetch first)"));
+        }
+        if col == 0 {
+            return Err(OdbcError::bad_index("column (bookmarks are not supported)", 0));
+        }
+        if col > rs.columns.len() {
+            return Err(OdbcError::bad_index("column", col as i64));
+        }
+        if !convert::c::is_known(target.c_type) && target.c_type != c::ARD_TYPE {
+            return Err(OdbcError::new("HY003", format!("Invalid application buffer type {}", target.c_type)));
+        }
+        let target = if target.c_type == c::ARD_TYPE {
+            let r = self.ard.record(col).copied().unwrap_or_default();
+            Target { c_type: r.c_type, precision: r.precision, scale: r.scale }
+        } else {
+            target
+        };
+        if rs.getdata.column != col {
+            rs.getdata = GetDataState { column: col, offset: 0, done: false };
+        } else if rs.getdata.done {
+            return Ok(None);
+        }
+        let meta = rs.columns[col - 1].clone();
+        let cell = rs.cell(0, col - 1);
+        let delivery = if cell == Cell::Null {
+            deliver(None, dest, 0)?
+        } else {
+            let conv = convert::convert(&cell, meta.kind, target)?;
+            let d = deliver(Some(&conv), dest, rs.getdata.offset)?;
+            if matches!(conv.value, Converted::Fixed(_)) {
+                Delivery { truncated: false, ..d }
+            } else {
+                d
+            }
+        };
+        rs.getdata.offset = delivery.next_offset;
+        rs.getdata.done = !delivery.truncated;
+        Ok(Some(delivery))
+    }
+}
+
+fn located(mut d: DiagRecord, row: usize, col: usize) -> DiagRecord {
+    d.row = Some(row as i64 + 1);
+    d.column = Some(col as i32 + 1);
+    d
+}
