@@ -170,6 +170,21 @@ impl ResultSet {
         }
     }
 
+    /// Reads the first batch, so that the statement's errors (and its timeout) surface at
+    /// execute, where applications look for them, rather than at the first fetch.
+    fn prime(&mut self, cancel: &CancelSignal) -> OdbcResult<()> {
+        if self.current.is_none() && !self.exhausted {
+            match self.next_batch(cancel)? {
+                Some(a) => {
+                    let n = a.first().map_or(0, |x| x.len());
+                    self.current = Some((a, 0, n));
+                }
+                None => self.exhausted = true,
+            }
+        }
+        Ok(())
+    }
+
     /// Moves the cursor to the next `size` rows; `false` when there are none.
     fn advance(&mut self, size: usize, max_rows: u64, cancel: &CancelSignal) -> OdbcResult<bool> {
         self.rowset.clear();
@@ -470,7 +485,9 @@ impl Statement {
         let result = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
         tracing::info!(target: "atlassian_odbc::sql", ms = started.elapsed().as_millis() as u64, "executed");
         let columns: Vec<ColumnMeta> = result.schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect();
-        self.result = Some(ResultSet::new(columns, RowSource::Stream(result.stream), deadline));
+        let mut rs = ResultSet::new(columns, RowSource::Stream(result.stream), deadline);
+        rs.prime(cancel)?;
+        self.result = Some(rs);
         self.executed = true;
         self.positioned = false;
         self.row_count = -1;

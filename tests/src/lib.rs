@@ -73,3 +73,74 @@ impl Drop for Sandbox {
         let _ = self.child.wait();
     }
 }
+
+/// The driver library, built on demand like the sandbox.
+pub fn driver_library() -> PathBuf {
+    let lib = target_dir().join("debug").join("libatlassian_odbc.so");
+    if !lib.exists() {
+        let status = Command::new(env!("CARGO")).args(["build", "-p", "atlassian-odbc-driver"]).status().expect("run cargo build");
+        assert!(status.success(), "building the driver failed");
+    }
+    lib
+}
+
+/// The name the tests register the driver under in their own odbcinst.ini.
+pub const DRIVER_NAME: &str = "Atlassian ODBC";
+
+/// A private unixODBC configuration (odbcinst.ini with the driver, odbc.ini for DSNs) for this
+/// test process, selected through `ODBCSYSINI`/`ODBCINI` so the machine's own files are untouched.
+pub struct OdbcConfig {
+    pub dir: PathBuf,
+    dsn_lock: std::sync::Mutex<()>,
+}
+
+static ODBC_CONFIG: std::sync::OnceLock<OdbcConfig> = std::sync::OnceLock::new();
+
+pub fn odbc_config() -> &'static OdbcConfig {
+    ODBC_CONFIG.get_or_init(|| {
+        let dir = target_dir().join("odbc-test-config").join(std::process::id().to_string());
+        std::fs::create_dir_all(&dir).expect("create the ODBC config dir");
+        let lib = driver_library().canonicalize().expect("driver path");
+        std::fs::write(dir.join("odbcinst.ini"), format!("[{DRIVER_NAME}]\nDescription=Atlassian Confluence and Jira\nDriver={}\nThreading=0\n", lib.display())).expect("write odbcinst.ini");
+        std::fs::write(dir.join("odbc.ini"), "").expect("write odbc.ini");
+        // Set before any ODBC environment exists in this process; tests only read them after.
+        std::env::set_var("ODBCSYSINI", &dir);
+        std::env::set_var("ODBCINI", dir.join("odbc.ini"));
+        OdbcConfig { dir, dsn_lock: std::sync::Mutex::new(()) }
+    })
+}
+
+impl OdbcConfig {
+    /// Environment variables for a child process (isql, python) to see this configuration.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![("ODBCSYSINI".into(), self.dir.display().to_string()), ("ODBCINI".into(), self.dir.join("odbc.ini").display().to_string())]
+    }
+
+    /// Adds a DSN section to odbc.ini.
+    pub fn add_dsn(&self, name: &str, attributes: &[(&str, &str)]) {
+        let _g = self.dsn_lock.lock().unwrap();
+        let path = self.dir.join("odbc.ini");
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&format!("\n[{name}]\nDriver={DRIVER_NAME}\n"));
+        for (k, v) in attributes {
+            text.push_str(&format!("{k}={v}\n"));
+        }
+        std::fs::write(&path, text).expect("write odbc.ini");
+    }
+}
+
+impl Sandbox {
+    /// A DSN-less connection string for the start-up user with an API token.
+    pub fn connection_string(&self) -> String {
+        odbc_config();
+        format!("Driver={{{DRIVER_NAME}}};Url={};User={};APIToken={};", self.info.url, self.info.user, self.info.api_token)
+    }
+
+    /// Registers a DSN for this sandbox (Url, User, APIToken) and returns its name.
+    pub fn dsn(&self, name: &str) -> String {
+        let port = self.info.url.rsplit(':').next().unwrap_or("0").to_string();
+        let dsn = format!("{name}_{port}");
+        odbc_config().add_dsn(&dsn, &[("Url", &self.info.url), ("User", &self.info.user), ("APIToken", &self.info.api_token)]);
+        dsn
+    }
+}
