@@ -5,7 +5,7 @@ set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for pkg in unixodbc unixodbc-dev odbcinst curl ca-certificates python3 python3-pip; do
+for pkg in unixodbc unixodbc-dev odbcinst curl ca-certificates gcc libc6-dev valgrind python3 python3-pip python3-venv; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust first (https://rustup.rs)" >&2; exit 1; }

@@ -1,0 +1,65 @@
+//! Careless calls (null, forged, freed and wrong-type handles; null buffers; zero and negative
+//! lengths; calls out of order) straight at the library's exports and through unixODBC, each
+//! with its documented return code, and the same program under valgrind's memcheck: no error
+//! may appear in the driver's frames. The calls live in `tests/misuse/misuse.c`, compiled here.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use e2e_tests::{driver_library, odbc_config, target_dir, Sandbox};
+
+fn misuse_binary() -> PathBuf {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("misuse").join("misuse.c");
+    let out = target_dir().join("misuse").join(format!("misuse-{}", std::process::id()));
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let status = Command::new("cc").args(["-O1", "-g", "-Wall", "-o"]).arg(&out).arg(&src).arg("-ldl").status().expect("a C compiler (cc) is installed by scripts/deps.sh");
+    assert!(status.success(), "compiling misuse.c failed");
+    out
+}
+
+fn run(mode: &str, library: &str, conn: &str, valgrind: bool) -> (bool, String) {
+    let bin = misuse_binary();
+    let mut cmd = if valgrind {
+        let mut c = Command::new("valgrind");
+        c.args(["-q", "--error-exitcode=42", "--num-callers=40", "--track-origins=yes"]).arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let out = cmd.args([mode, library, conn]).envs(odbc_config().env()).output().unwrap_or_else(|e| panic!("run {}: {e} (scripts/deps.sh installs valgrind)", bin.display()));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn direct_conn(sb: &Sandbox) -> String {
+    format!("Url={};User={};APIToken={}", sb.info.url, sb.info.user, sb.info.api_token)
+}
+
+#[test]
+fn misuse_straight_at_the_library() {
+    let sb = Sandbox::start(&[]);
+    let lib = driver_library();
+    let (ok, text) = run("direct", lib.to_str().unwrap(), &direct_conn(&sb), false);
+    assert!(ok, "{text}");
+    assert!(text.contains(" 0 failures"), "{text}");
+}
+
+#[test]
+fn misuse_through_the_driver_manager() {
+    let sb = Sandbox::start(&[]);
+    let (ok, text) = run("dm", "libodbc.so.2", &sb.connection_string(), false);
+    assert!(ok, "{text}");
+    assert!(text.contains(" 0 failures"), "{text}");
+}
+
+#[test]
+fn misuse_under_valgrind_memcheck() {
+    let sb = Sandbox::start(&[]);
+    let lib = driver_library();
+    for (mode, library, conn) in [("direct", lib.to_str().unwrap().to_string(), direct_conn(&sb)), ("dm", "libodbc.so.2".to_string(), sb.connection_string())] {
+        let (ok, text) = run(mode, &library, &conn, true);
+        let driver_errors: Vec<&str> = text.lines().filter(|l| l.starts_with("==") && (l.contains("atlassian_odbc") || l.contains("sql_mapper"))).collect();
+        assert!(driver_errors.is_empty(), "memcheck errors in the driver's frames ({mode}):\n{text}");
+        assert!(ok, "misuse under valgrind ({mode}) failed:\n{text}");
+    }
+}
