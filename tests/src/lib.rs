@@ -31,15 +31,31 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
-/// The sandbox binary, built on demand (the test command builds the workspace first, so this
-/// normally finds it at once).
-pub fn sandbox_binary() -> PathBuf {
-    let bin = target_dir().join("debug").join("atlassian-sandbox");
-    if !bin.exists() {
-        let status = Command::new(env!("CARGO")).args(["build", "-p", "atlassian-sandbox"]).status().expect("run cargo build");
-        assert!(status.success(), "building the sandbox failed");
+/// The build profile whose binaries are used: `debug` for tests, `release` when
+/// `E2E_PROFILE=release` (the benchmarks).
+pub fn profile() -> String {
+    std::env::var("E2E_PROFILE").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "debug".into())
+}
+
+/// A binary or library of this workspace in the chosen profile, built on demand (the test
+/// command builds the workspace first, so this normally finds it at once).
+fn built(file: &str, package: &str) -> PathBuf {
+    let profile = profile();
+    let path = target_dir().join(&profile).join(file);
+    if !path.exists() {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "-p", package]);
+        if profile != "debug" {
+            cmd.args(["--profile", &profile]);
+        }
+        let status = cmd.status().expect("run cargo build");
+        assert!(status.success(), "building {package} failed");
     }
-    bin
+    path
+}
+
+pub fn sandbox_binary() -> PathBuf {
+    built("atlassian-sandbox", "atlassian-sandbox")
 }
 
 pub struct Sandbox {
@@ -76,12 +92,7 @@ impl Drop for Sandbox {
 
 /// The driver library, built on demand like the sandbox.
 pub fn driver_library() -> PathBuf {
-    let lib = target_dir().join("debug").join("libatlassian_odbc.so");
-    if !lib.exists() {
-        let status = Command::new(env!("CARGO")).args(["build", "-p", "atlassian-odbc-driver"]).status().expect("run cargo build");
-        assert!(status.success(), "building the driver failed");
-    }
-    lib
+    built("libatlassian_odbc.so", "atlassian-odbc-driver")
 }
 
 /// The name the tests register the driver under in their own odbcinst.ini.

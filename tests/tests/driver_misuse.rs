@@ -63,3 +63,25 @@ fn misuse_under_valgrind_memcheck() {
         assert!(ok, "misuse under valgrind ({mode}) failed:\n{text}");
     }
 }
+
+/// The driver manager disables what `SQLGetFunctions` leaves out and calls what it includes:
+/// the bitmap must name exactly the exported functions (each W variant beside its ANSI one).
+#[test]
+fn get_functions_bitmap_matches_the_exports() {
+    let lib = driver_library();
+    let out = Command::new("nm").args(["-D", "--defined-only"]).arg(&lib).output().expect("nm (binutils) is installed with the C compiler");
+    let exported: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .filter(|s| s.starts_with("SQL"))
+        .map(|s| s.strip_suffix('W').unwrap_or(s).to_string())
+        .collect();
+    let declared: std::collections::BTreeSet<String> = atlassian_odbc::functions::EXPORTED.iter().map(|(_, n)| n.to_string()).collect();
+    assert_eq!(exported, declared, "exports (left) vs SQLGetFunctions (right)");
+    let bitmap = atlassian_odbc::functions::odbc3_bitmap();
+    for (id, name) in atlassian_odbc::functions::EXPORTED {
+        assert!(bitmap[(*id >> 4) as usize] & (1 << (id & 15)) != 0, "{name} ({id}) in the bitmap");
+    }
+    let set_bits: u32 = bitmap.iter().map(|w| w.count_ones()).sum();
+    assert_eq!(set_bits as usize, atlassian_odbc::functions::EXPORTED.len());
+}

@@ -1,0 +1,108 @@
+"""Fixtures of the Python end-to-end suite: a private unixODBC configuration naming the debug
+build of the driver, and the real `atlassian-sandbox` binary on a free loopback port.
+
+The ODBC configuration is chosen through ODBCSYSINI/ODBCINI before pyodbc is imported, so the
+machine's own odbcinst.ini and odbc.ini are never read or written.
+"""
+
+import base64
+import json
+import os
+import pathlib
+import subprocess
+import tempfile
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+PROFILE_DIR = TARGET / "debug"
+DRIVER_LIB = PROFILE_DIR / "libatlassian_odbc.so"
+SANDBOX_BIN = PROFILE_DIR / "atlassian-sandbox"
+DRIVER_NAME = "Atlassian ODBC"
+
+_config_dir = pathlib.Path(tempfile.mkdtemp(prefix="odbc-py-"))
+(_config_dir / "odbcinst.ini").write_text(
+    f"[{DRIVER_NAME}]\nDescription=Atlassian Confluence and Jira\nDriver={DRIVER_LIB}\nThreading=0\n"
+)
+(_config_dir / "odbc.ini").write_text("")
+os.environ["ODBCSYSINI"] = str(_config_dir)
+os.environ["ODBCINI"] = str(_config_dir / "odbc.ini")
+
+
+class Sandbox:
+    """One running sandbox site and what its start-up line says."""
+
+    def __init__(self, *args):
+        for path in (DRIVER_LIB, SANDBOX_BIN):
+            if not path.exists():
+                raise RuntimeError(f"{path} is missing: build the workspace first (scripts/test.sh does)")
+        self.proc = subprocess.Popen(
+            [str(SANDBOX_BIN), "--listen", "127.0.0.1:0", *args], stdout=subprocess.PIPE, text=True
+        )
+        line = self.proc.stdout.readline()
+        self.info = json.loads(line)
+        self.url = self.info["url"]
+        self.port = self.url.rsplit(":", 1)[1]
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def connection_string(self, **extra):
+        props = {"Driver": "{" + DRIVER_NAME + "}", "Url": self.url, "User": self.info["user"], "APIToken": self.info["api_token"]}
+        props.update(extra)
+        return ";".join(f"{k}={v}" for k, v in props.items()) + ";"
+
+    def add_dsn(self, name, **extra):
+        """A DSN in the private odbc.ini for this site; returns its name."""
+        dsn = f"{name}_{self.port}"
+        attrs = {"Url": self.url, "User": self.info["user"], "APIToken": self.info["api_token"]}
+        attrs.update(extra)
+        with open(os.environ["ODBCINI"], "a") as f:
+            f.write(f"\n[{dsn}]\nDriver={DRIVER_NAME}\n")
+            for k, v in attrs.items():
+                f.write(f"{k}={v}\n")
+        return dsn
+
+    def rest(self, path, method="GET", body=None):
+        """The site's REST API, straight (what the driver's answers are checked against)."""
+        auth = base64.b64encode(f"{self.info['user']}:{self.info['api_token']}".encode()).decode()
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Authorization", "Basic " + auth)
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req) as resp:
+            return json.loads(resp.read() or b"null")
+
+    def all_issues(self, jql, fields):
+        """Every issue of a JQL query through /rest/api/3/search/jql, following nextPageToken,
+        in issue id order (JQL's `ORDER BY id` is issue key order: project, then number)."""
+        out, token = [], None
+        while True:
+            q = {"jql": jql, "fields": ",".join(fields), "maxResults": "100"}
+            if token:
+                q["nextPageToken"] = token
+            page = self.rest("/rest/api/3/search/jql?" + urllib.parse.urlencode(q))
+            out.extend(page["issues"])
+            token = page.get("nextPageToken")
+            if page.get("isLast", True) or not token:
+                return sorted(out, key=lambda i: int(i["id"]))
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    sb = Sandbox()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture(scope="session")
+def odbc_env():
+    """The environment child processes (isql, odbc2parquet) need to see the private config."""
+    env = dict(os.environ)
+    return env
