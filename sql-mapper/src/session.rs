@@ -37,7 +37,7 @@ pub struct QueryResult {
     pub stream: SendableRecordBatchStream,
 }
 
-fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
+pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
     // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = source {
@@ -77,11 +77,28 @@ impl MapperSession {
         config.options_mut().sql_parser.enable_ident_normalization = false;
         let ctx = SessionContext::new_with_config(config);
         let cat = ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
+        // Parents first: a table read per row of another holds that table's provider.
+        let mut made: Vec<(Product, &'static str, Arc<AtlassianTable>)> = Vec::new();
+        let mut todo: Vec<&crate::catalog::TableDef> = catalog.tables().iter().collect();
+        while !todo.is_empty() {
+            let before = todo.len();
+            todo.retain(|def| {
+                let ready = def.source.parents().iter().all(|(p, n)| made.iter().any(|(mp, mn, _)| mp == p && mn == n));
+                if ready {
+                    let lookup = |p: Product, n: &str| made.iter().find(|(mp, mn, _)| *mp == p && *mn == n).map(|(_, _, t)| t.clone());
+                    let table = Arc::new(AtlassianTable::new((*def).clone(), client.clone(), opts.pushdown, lookup));
+                    made.push((def.product, def.name, table));
+                }
+                !ready
+            });
+            if todo.len() == before {
+                return Err(MapperError::new(SqlState::General, "the table catalog has a cycle of parent tables"));
+            }
+        }
         for product in [Product::Jira, Product::Confluence] {
             let schema = Arc::new(MemorySchemaProvider::new());
-            for def in catalog.tables().iter().filter(|t| t.product == product) {
-                let table = Arc::new(AtlassianTable::new(def.clone(), client.clone(), opts.pushdown));
-                schema.register_table(def.name.to_string(), table).map_err(df_error)?;
+            for (_, name, table) in made.iter().filter(|(p, _, _)| *p == product) {
+                schema.register_table(name.to_string(), table.clone()).map_err(df_error)?;
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }

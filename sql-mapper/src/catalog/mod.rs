@@ -85,9 +85,14 @@ pub enum Extract {
     Join(Text, Text),
     /// A value the scan knows from context (the parent row it fetched this list for).
     Context(Text),
+    /// The first of these pointers that holds a value.
+    FirstOf(&'static [&'static str]),
 }
 
 /// Short constructors for the table files.
+pub fn list(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
+    Endpoint::new(path, items, paging)
+}
 pub fn at(p: &'static str) -> Extract {
     Extract::At(Text::Borrowed(p))
 }
@@ -99,6 +104,9 @@ pub fn json_text(p: &'static str) -> Extract {
 }
 pub fn join(p: &'static str, each: &'static str) -> Extract {
     Extract::Join(Text::Borrowed(p), Text::Borrowed(each))
+}
+pub fn first_of(pointers: &'static [&'static str]) -> Extract {
+    Extract::FirstOf(pointers)
 }
 pub fn context(k: &'static str) -> Extract {
     Extract::Context(Text::Borrowed(k))
@@ -143,6 +151,119 @@ pub struct ForeignKey {
     pub references: (Product, &'static str, &'static str),
 }
 
+/// How a list endpoint pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// One response holds every item.
+    Whole,
+    /// Jira's `startAt` + `maxResults` (at most this many), until `isLast`, `total` or an empty page.
+    StartAt(usize),
+    /// Confluence v2's `limit` (at most this many) and the `_links.next` cursor URL.
+    Cursor(usize),
+    /// Confluence v1's `start` + `limit`, while `_links.next` is present.
+    Start(usize),
+}
+
+/// One REST list. `path` may hold `{api}` (3 on Cloud, 2 on Data Center for Jira) and
+/// `{Name}` placeholders filled, URL-encoded, from the parent row's context values.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub path: &'static str,
+    /// JSON pointer to the items' array in a response ("" when the response is the array).
+    pub items: &'static str,
+    pub paging: Paging,
+    /// Turns one item of this endpoint into the rows the columns read: Data Center's v1 items
+    /// into the Cloud shape, or an entry holding several rows (a history entry's fields).
+    pub rows: Option<fn(&serde_json::Value) -> Vec<serde_json::Value>>,
+}
+
+impl Endpoint {
+    pub const fn new(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
+        Endpoint { path, items, paging, rows: None }
+    }
+    pub const fn unnest(mut self, rows: fn(&serde_json::Value) -> Vec<serde_json::Value>) -> Endpoint {
+        self.rows = Some(rows);
+        self
+    }
+}
+
+/// The parent table a list is read per row of: its columns bound to context names (which are
+/// the child's columns and the path's placeholders). Filters on the bound child columns are
+/// pushed into the parent's scan.
+#[derive(Debug, Clone, Copy)]
+pub struct ParentLink {
+    pub table: (Product, &'static str),
+    /// (parent column, context name)
+    pub bind: &'static [(&'static str, &'static str)],
+    /// Only parent rows whose column has this text value (sprints exist on scrum boards only).
+    pub only: Option<(&'static str, &'static str)>,
+}
+
+/// One part of a table's rows: a list, once or per parent row, per flavor (`None`: the flavor
+/// has no such list, and reading it is refused with HYC00).
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    pub parent: Option<ParentLink>,
+    pub cloud: Option<Endpoint>,
+    pub data_center: Option<Endpoint>,
+    /// Context values every row of this part carries (which list it came from).
+    pub constants: &'static [(&'static str, &'static str)],
+}
+
+impl Part {
+    /// A list read once, the same on both flavors.
+    pub const fn list(e: Endpoint) -> Part {
+        Part { parent: None, cloud: Some(e), data_center: Some(e), constants: &[] }
+    }
+    pub const fn per(parent: ParentLink, e: Endpoint) -> Part {
+        Part { parent: Some(parent), cloud: Some(e), data_center: Some(e), constants: &[] }
+    }
+    pub const fn cloud_only(mut self) -> Part {
+        self.data_center = None;
+        self
+    }
+    pub const fn on_data_center(mut self, e: Option<Endpoint>) -> Part {
+        self.data_center = e;
+        self
+    }
+    pub const fn with(mut self, constants: &'static [(&'static str, &'static str)]) -> Part {
+        self.constants = constants;
+        self
+    }
+}
+
+/// Where a table's rows come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Jira's issue search (JQL).
+    IssueSearch,
+    /// Confluence spaces (v2, or v1 on Data Center).
+    Spaces,
+    /// Confluence pages (v2, or v1 content on Data Center).
+    Pages,
+    /// Lists read one after the other.
+    Lists(Vec<Part>),
+}
+
+impl Source {
+    /// The REST resources rows come from (documentation and `EXPLAIN`).
+    pub fn describe(&self) -> String {
+        match self {
+            Source::IssueSearch => "/rest/api/3/search/jql".into(),
+            Source::Spaces => "/wiki/api/v2/spaces".into(),
+            Source::Pages => "/wiki/api/v2/pages".into(),
+            Source::Lists(parts) => parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + "),
+        }
+    }
+
+    pub fn parents(&self) -> Vec<(Product, &'static str)> {
+        match self {
+            Source::Lists(parts) => parts.iter().filter_map(|p| p.parent.map(|l| l.table)).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TableDef {
     pub product: Product,
@@ -151,8 +272,7 @@ pub struct TableDef {
     pub columns: Vec<ColumnDef>,
     pub key: &'static [&'static str],
     pub foreign_keys: &'static [ForeignKey],
-    /// The REST resource rows come from (documentation and `EXPLAIN`).
-    pub source: &'static str,
+    pub source: Source,
 }
 
 impl TableDef {

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::{DataFusionError, Result as DfResult};
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
 use serde_json::{json, Value};
 
 use super::batch::BatchBuilder;
-use crate::catalog::{Extract, Product, TableDef};
+use crate::catalog::{Endpoint, Extract, Paging, Part, Product, Source, TableDef};
 use crate::rest::{AtlassianClient, Flavor};
 use crate::MapperError;
 
@@ -24,6 +25,9 @@ pub struct FetchPlan {
     def: Arc<TableDef>,
     client: Arc<AtlassianClient>,
     projection: Option<Vec<usize>>,
+    /// For each part of a `Source::Lists` table read per parent row: the parent's own scan
+    /// (projected to the bound columns, with the filters pushed into it).
+    parents: Vec<Option<Arc<FetchPlan>>>,
     /// Pushed JQL clauses, ANDed. Clauses naming issues by key or id are dropped (they are
     /// inexact, so the engine filters) when Jira refuses them for naming an issue it does not
     /// have.
@@ -48,11 +52,15 @@ struct PageState {
     schema: SchemaRef,
     cursor: Cursor,
     produced: usize,
-    /// Per-issue fan-out (comments): issue (id, key) still to visit, and the issue cursor.
-    parents: VecDeque<(String, String)>,
-    parent_cursor: Cursor,
     /// Confluence space id → key, loaded once for `SpaceKey`.
     space_keys: Option<HashMap<String, String>>,
+    /// `Source::Lists`: the part being read, and for a part read per parent row the parent
+    /// rows' contexts still to visit, the parent's stream, and the current row's context.
+    part: usize,
+    pending: VecDeque<HashMap<String, Value>>,
+    /// (Behind a lock only to make the state `Sync`: the stream is polled by one task.)
+    parent_stream: Option<futures::lock::Mutex<BoxStream<'static, DfResult<RecordBatch>>>>,
+    context: Option<HashMap<String, Value>>,
 }
 
 fn df(e: MapperError) -> DataFusionError {
@@ -73,8 +81,8 @@ pub(crate) fn url_encode(s: &str) -> String {
 }
 
 impl FetchPlan {
-    pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), jql: std::sync::Mutex::new(jql), limit }
+    pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
+        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), limit }
     }
 
     /// After Jira refused a query for naming a missing issue: drop the clauses that name issues.
@@ -132,16 +140,33 @@ impl FetchPlan {
         }
     }
 
+    /// Query parameters the projected columns ask for (`body-format=storage` for bodies).
+    fn extra_params(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in self.wanted() {
+            if let Some(p) = c.api_field.as_ref().filter(|p| p.contains('=')) {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// For `EXPLAIN`: what this scan sends.
     pub fn describe(&self) -> String {
-        match (self.def.product, self.def.name) {
-            (Product::Jira, "Issues") => format!("{} jql={:?} fields={} maxResults={}", self.def.source, self.jql(), self.jira_fields().join(","), self.page_size(JIRA_PAGE)),
-            _ => format!("{} limit={:?}", self.def.source, self.limit),
+        match &self.def.source {
+            Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.page_size(JIRA_PAGE)),
+            Source::Lists(_) => {
+                let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of ({})", p.describe())).collect();
+                format!("{} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
+            }
+            _ => format!("{} limit={:?}", self.def.source.describe(), self.limit),
         }
     }
 
     pub fn stream(self: Arc<Self>, schema: SchemaRef) -> impl Stream<Item = DfResult<RecordBatch>> + Send + 'static {
-        let state = PageState { plan: self, schema, cursor: Cursor::Start, produced: 0, parents: VecDeque::new(), parent_cursor: Cursor::Start, space_keys: None };
+        let state = PageState { plan: self, schema, cursor: Cursor::Start, produced: 0, space_keys: None, part: 0, pending: VecDeque::new(), parent_stream: None, context: None };
         futures::stream::try_unfold(state, |mut st| async move {
             loop {
                 if matches!(st.cursor, Cursor::Done) || st.plan.limit.is_some_and(|l| st.produced >= l) {
@@ -166,13 +191,11 @@ impl PageState {
 
     async fn next_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
         let p = self.plan.clone();
-        match (p.def.product, p.def.name) {
-            (Product::Jira, "Issues") => self.issues_page().await,
-            (Product::Jira, "Projects") => self.projects_page().await,
-            (Product::Jira, "Comments") => self.comments_page().await,
-            (Product::Confluence, "Spaces") => self.spaces_page().await,
-            (Product::Confluence, "Pages") => self.pages_page().await,
-            (product, name) => Err(MapperError::new(crate::SqlState::NotSupported, format!("{}.{name} cannot be read yet", product.schema_name()))),
+        match &p.def.source {
+            Source::IssueSearch => self.issues_page().await,
+            Source::Spaces => self.spaces_page().await,
+            Source::Pages => self.pages_page().await,
+            Source::Lists(parts) => self.lists_page(parts).await,
         }
     }
 
@@ -235,46 +258,152 @@ impl PageState {
         Ok(Some(self.items_to_batch(&items, &ctx)?))
     }
 
-    async fn projects_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
-        let client = self.plan.client.clone();
-        let (items, next) = match client.flavor() {
-            Flavor::Cloud => {
-                let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
-                let v = client.get_json(Product::Jira, &format!("/rest/api/3/project/search?startAt={start}&maxResults=100")).await?;
-                let items = v.get("values").and_then(Value::as_array).cloned().unwrap_or_default();
-                let done = v.get("isLast").and_then(Value::as_bool).unwrap_or(true) || items.is_empty();
-                let next = if done { Cursor::Done } else { Cursor::Offset(start + items.len()) };
-                (items, next)
-            }
-            Flavor::DataCenter => {
-                let v = client.get_json(Product::Jira, "/rest/api/2/project").await?;
-                (v.as_array().cloned().unwrap_or_default(), Cursor::Done)
-            }
-        };
-        self.cursor = next;
-        Ok(Some(self.items_to_batch(&items, &HashMap::new())?))
-    }
-
-    async fn comments_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
-        // Refill the queue of issues whose comments are still to be read.
-        while self.parents.is_empty() {
-            if matches!(self.parent_cursor, Cursor::Done) {
+    /// One page of a `Source::Lists` table: the next page of the current list, moving to the
+    /// next parent row, and then to the next part, as each runs out.
+    async fn lists_page(&mut self, parts: &[Part]) -> Result<Option<RecordBatch>, MapperError> {
+        loop {
+            let Some(part) = parts.get(self.part) else {
                 self.cursor = Cursor::Done;
                 return Ok(None);
+            };
+            let flavor = self.plan.client.flavor();
+            let endpoint = match flavor {
+                Flavor::Cloud => part.cloud,
+                Flavor::DataCenter => part.data_center,
+            };
+            let Some(endpoint) = endpoint else {
+                let site = if flavor == Flavor::Cloud { "Confluence and Jira Cloud" } else { "Data Center" };
+                return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not available on {site}: the site has no REST resource for it", self.plan.def.qualified_name())));
+            };
+            // The context of the list being read: the parent row's, or the part's constants.
+            if self.context.is_none() {
+                match &self.plan.parents.get(self.part).cloned().flatten() {
+                    None => self.context = Some(HashMap::new()),
+                    Some(parent) => match self.next_parent_row(parent, part).await? {
+                        Some(ctx) => self.context = Some(ctx),
+                        None => {
+                            self.next_part();
+                            continue;
+                        }
+                    },
+                }
+                if let Some(ctx) = self.context.as_mut() {
+                    for (k, v) in part.constants {
+                        ctx.insert(k.to_string(), json!(v));
+                    }
+                }
+                self.cursor = Cursor::Start;
             }
-            let fields = vec!["key".to_string()];
-            let (items, next) = self.search_page("created >= \"1970-01-01\" ORDER BY key ASC", &fields, JIRA_KEYS_PAGE, &self.parent_cursor).await?;
-            self.parent_cursor = next;
-            self.parents.extend(items.iter().filter_map(|i| Some((i.get("id")?.as_str()?.to_string(), i.get("key")?.as_str()?.to_string()))));
+            let ctx = self.context.clone().unwrap_or_default();
+            let items = self.list_page(&endpoint, &ctx).await?;
+            // This list is read: the next parent row's (or the next part's) list follows; the
+            // page loop stops only when the last part is done.
+            if matches!(self.cursor, Cursor::Done) {
+                self.context = None;
+                self.cursor = Cursor::Start;
+                if part.parent.is_none() {
+                    self.next_part();
+                }
+            }
+            let rows: Vec<Value> = match endpoint.rows {
+                Some(f) => items.iter().flat_map(f).collect(),
+                None => items,
+            };
+            return Ok(Some(self.items_to_batch(&rows, &ctx)?));
         }
-        let (id, key) = self.parents.pop_front().expect("queue refilled");
-        let api = if self.plan.client.flavor() == Flavor::Cloud { 3 } else { 2 };
-        let v = self.plan.client.get_json(Product::Jira, &format!("/rest/api/{api}/issue/{}/comment?maxResults=5000", enc(&key))).await?;
-        let items = v.get("comments").and_then(Value::as_array).cloned().unwrap_or_default();
-        let mut ctx = HashMap::new();
-        ctx.insert("IssueKey".to_string(), json!(key));
-        ctx.insert("IssueId".to_string(), json!(id));
-        Ok(Some(self.items_to_batch(&items, &ctx)?))
+    }
+
+    fn next_part(&mut self) {
+        self.part += 1;
+        self.pending.clear();
+        self.parent_stream = None;
+        self.context = None;
+        self.cursor = Cursor::Start;
+    }
+
+    /// The next parent row's context (its bound columns), pulling parent batches as needed.
+    async fn next_parent_row(&mut self, parent: &Arc<FetchPlan>, part: &Part) -> Result<Option<HashMap<String, Value>>, MapperError> {
+        let link = part.parent.expect("a part with a parent plan has a parent link");
+        loop {
+            if let Some(ctx) = self.pending.pop_front() {
+                return Ok(Some(ctx));
+            }
+            if self.parent_stream.is_none() {
+                let schema = super::schema_of(&parent.def);
+                self.parent_stream = Some(futures::lock::Mutex::new(parent.clone().stream(schema).boxed()));
+            }
+            let stream = self.parent_stream.as_mut().expect("parent stream set").get_mut();
+            let Some(batch) = stream.next().await else { return Ok(None) };
+            let batch = batch.map_err(crate::session::df_error)?;
+            let columns: Vec<(usize, &str)> = link.bind.iter().filter_map(|(col, name)| Some((batch.schema().index_of(col).ok()?, *name))).collect();
+            let only = link.only.and_then(|(col, value)| Some((batch.schema().index_of(col).ok()?, value)));
+            for row in 0..batch.num_rows() {
+                if let Some((i, value)) = only {
+                    if cell_json(batch.column(i).as_ref(), row) != json!(value) {
+                        continue;
+                    }
+                }
+                let ctx: HashMap<String, Value> = columns.iter().map(|(i, name)| (name.to_string(), cell_json(batch.column(*i).as_ref(), row))).collect();
+                self.pending.push_back(ctx);
+            }
+        }
+    }
+
+    /// One page of one list endpoint, following its paging; sets the cursor for the next.
+    async fn list_page(&mut self, e: &Endpoint, ctx: &HashMap<String, Value>) -> Result<Vec<Value>, MapperError> {
+        let client = self.plan.client.clone();
+        let api = if client.flavor() == Flavor::Cloud { "3" } else { "2" };
+        let mut path = e.path.replace("{api}", api);
+        for (k, v) in ctx {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            path = path.replace(&format!("{{{k}}}"), &enc(&text));
+        }
+        let mut params = self.plan.extra_params();
+        let path = match (&self.cursor, e.paging) {
+            (Cursor::Next(next), _) => next.clone(),
+            (_, Paging::Whole) => with_params(&path, &params),
+            (cursor, Paging::StartAt(max)) => {
+                let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
+                params.extend([format!("startAt={start}"), format!("maxResults={}", self.plan.page_size(max))]);
+                with_params(&path, &params)
+            }
+            (_, Paging::Cursor(max)) => {
+                params.push(format!("limit={}", self.plan.page_size(max)));
+                with_params(&path, &params)
+            }
+            (cursor, Paging::Start(max)) => {
+                let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
+                params.extend([format!("start={start}"), format!("limit={}", self.plan.page_size(max))]);
+                with_params(&path, &params)
+            }
+        };
+        let v = client.get_json(self.plan.def.product, &path).await?;
+        let items = if e.items.is_empty() { v.as_array() } else { v.pointer(e.items).and_then(Value::as_array) }.cloned().unwrap_or_default();
+        let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
+        self.cursor = match e.paging {
+            Paging::Whole => Cursor::Done,
+            // Jira: `isLast` where the resource has it, else `total`; a bare array ends with an empty page.
+            Paging::StartAt(_) => {
+                let next = start + items.len();
+                let last = match (v.get("isLast").and_then(Value::as_bool), v.get("total").and_then(Value::as_u64)) {
+                    (Some(l), _) => l,
+                    (None, Some(total)) => next as u64 >= total,
+                    (None, None) => false,
+                };
+                if last || items.is_empty() { Cursor::Done } else { Cursor::Offset(next) }
+            }
+            Paging::Cursor(_) => match v.pointer("/_links/next").and_then(Value::as_str) {
+                Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
+                _ => Cursor::Done,
+            },
+            Paging::Start(_) => {
+                if v.pointer("/_links/next").is_some() && !items.is_empty() { Cursor::Offset(start + items.len()) } else { Cursor::Done }
+            }
+        };
+        Ok(items)
     }
 
     /// Follows Confluence paging: v2 cursors on Cloud (`_links.next`), `start` on Data Center.
@@ -358,6 +487,41 @@ impl PageState {
         }
         Ok(Some(b.finish()?))
     }
+}
+
+fn with_params(path: &str, params: &[String]) -> String {
+    if params.is_empty() {
+        return path.to_string();
+    }
+    format!("{path}{}{}", if path.contains('?') { "&" } else { "?" }, params.join("&"))
+}
+
+/// A `_links.next` URL as a path for the client: Confluence Cloud gives it under `/wiki`, or
+/// relative to it, depending on the resource; the request just made tells which.
+fn confluence_next(next: &str, current: &str) -> String {
+    if next.starts_with("/wiki") || !current.starts_with("/wiki") {
+        next.to_string()
+    } else {
+        format!("/wiki{next}")
+    }
+}
+
+/// One Arrow cell as JSON, for a parent row's context (ids and keys).
+fn cell_json(array: &dyn datafusion::arrow::array::Array, row: usize) -> Value {
+    use datafusion::arrow::array::{Int32Array, Int64Array, StringArray};
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    if let Some(a) = array.as_any().downcast_ref::<Int64Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = array.as_any().downcast_ref::<Int32Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = array.as_any().downcast_ref::<StringArray>() {
+        return json!(a.value(row));
+    }
+    json!(crate::display_cell(array, row))
 }
 
 fn names_missing_issue(e: &MapperError) -> bool {

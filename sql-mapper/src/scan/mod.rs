@@ -21,7 +21,10 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::streaming::{PartitionStream, StreamingTableExec};
 use datafusion::physical_plan::ExecutionPlan;
 
-use crate::catalog::{Product, TableDef};
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::Column;
+
+use crate::catalog::{Product, Source, TableDef};
 use crate::pushdown::jql::JqlBuilder;
 use crate::pushdown::Fidelity;
 use crate::rest::AtlassianClient;
@@ -31,6 +34,8 @@ pub struct AtlassianTable {
     schema: SchemaRef,
     client: Arc<AtlassianClient>,
     pushdown: bool,
+    /// For each part of a `Source::Lists` table: the parent table read per row, if any.
+    parents: Vec<Option<Arc<AtlassianTable>>>,
 }
 
 impl fmt::Debug for AtlassianTable {
@@ -40,14 +45,92 @@ impl fmt::Debug for AtlassianTable {
 }
 
 impl AtlassianTable {
-    pub fn new(def: TableDef, client: Arc<AtlassianClient>, pushdown: bool) -> AtlassianTable {
+    /// `parent` finds the already-made table a part is read per row of.
+    pub fn new(def: TableDef, client: Arc<AtlassianClient>, pushdown: bool, parent: impl Fn(Product, &str) -> Option<Arc<AtlassianTable>>) -> AtlassianTable {
         let schema = schema_of(&def);
-        AtlassianTable { def: Arc::new(def), schema, client, pushdown }
+        let parents = match &def.source {
+            Source::Lists(parts) => parts.iter().map(|p| p.parent.and_then(|l| parent(l.table.0, l.table.1))).collect(),
+            _ => Vec::new(),
+        };
+        AtlassianTable { def: Arc::new(def), schema, client, pushdown, parents }
     }
 
     /// Whether filters on this table become JQL.
     fn speaks_jql(&self) -> bool {
-        self.def.product == Product::Jira && self.def.name == "Issues"
+        matches!(self.def.source, Source::IssueSearch)
+    }
+
+    /// How far one filter pushes into this table's requests.
+    fn pushdown_of(&self, f: &Expr) -> TableProviderFilterPushDown {
+        if !self.pushdown {
+            return TableProviderFilterPushDown::Unsupported;
+        }
+        if self.speaks_jql() {
+            return match JqlBuilder::new(&self.def).translate(f).map(|p| p.fidelity) {
+                Some(Fidelity::Exact) => TableProviderFilterPushDown::Exact,
+                Some(Fidelity::Inexact) => TableProviderFilterPushDown::Inexact,
+                None => TableProviderFilterPushDown::Unsupported,
+            };
+        }
+        // A filter on the columns a parent row binds narrows the parent rows visited; the
+        // engine still applies it to the rows (the lists of other parts are not narrowed).
+        if (0..self.parents.len()).any(|i| self.parent_filter(i, f).is_some()) {
+            TableProviderFilterPushDown::Inexact
+        } else {
+            TableProviderFilterPushDown::Unsupported
+        }
+    }
+
+    /// `f` in terms of part `i`'s parent table, when it only reads columns the parent binds and
+    /// the parent can push it.
+    fn parent_filter(&self, i: usize, f: &Expr) -> Option<Expr> {
+        let parent = self.parents.get(i)?.as_ref()?;
+        let Source::Lists(parts) = &self.def.source else { return None };
+        let link = parts.get(i)?.parent?;
+        let refs = f.column_refs();
+        if refs.is_empty() || !refs.iter().all(|c| link.bind.iter().any(|(_, name)| name.eq_ignore_ascii_case(&c.name))) {
+            return None;
+        }
+        let rewritten = f
+            .clone()
+            .transform(|e| match e {
+                Expr::Column(c) => {
+                    let to = link.bind.iter().find(|(_, name)| name.eq_ignore_ascii_case(&c.name)).map(|(col, _)| *col).unwrap_or_default();
+                    Ok(Transformed::yes(Expr::Column(Column::from_name(to))))
+                }
+                other => Ok(Transformed::no(other)),
+            })
+            .ok()?
+            .data;
+        match parent.pushdown_of(&rewritten) {
+            TableProviderFilterPushDown::Unsupported => None,
+            _ => Some(rewritten),
+        }
+    }
+
+    /// The requests a scan with this projection, these (pushable) filters and this limit sends.
+    fn fetch_plan(&self, projection: Option<&[usize]>, filters: &[Expr], limit: Option<usize>) -> FetchPlan {
+        let jql: Vec<crate::pushdown::Pushed> = if self.pushdown && self.speaks_jql() {
+            let b = JqlBuilder::new(&self.def);
+            filters.iter().filter_map(|f| b.translate(f)).collect()
+        } else {
+            Vec::new()
+        };
+        let Source::Lists(parts) = &self.def.source else {
+            return FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, Vec::new());
+        };
+        let parents = parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let parent = self.parents.get(i)?.as_ref()?;
+                let link = part.parent?;
+                let cols: Vec<usize> = link.bind.iter().map(|(col, _)| *col).chain(link.only.map(|(col, _)| col)).filter_map(|col| parent.def.columns.iter().position(|c| c.name == col)).collect();
+                let pushed: Vec<Expr> = if self.pushdown { filters.iter().filter_map(|f| self.parent_filter(i, f)).collect() } else { Vec::new() };
+                Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None)))
+            })
+            .collect();
+        FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, parents)
     }
 }
 
@@ -62,29 +145,11 @@ impl TableProvider for AtlassianTable {
     }
 
     fn supports_filters_pushdown(&self, filters: &[&Expr]) -> DfResult<Vec<TableProviderFilterPushDown>> {
-        Ok(filters
-            .iter()
-            .map(|f| {
-                if !self.pushdown || !self.speaks_jql() {
-                    return TableProviderFilterPushDown::Unsupported;
-                }
-                match JqlBuilder::new(&self.def).translate(f).map(|p| p.fidelity) {
-                    Some(Fidelity::Exact) => TableProviderFilterPushDown::Exact,
-                    Some(Fidelity::Inexact) => TableProviderFilterPushDown::Inexact,
-                    None => TableProviderFilterPushDown::Unsupported,
-                }
-            })
-            .collect())
+        Ok(filters.iter().map(|f| self.pushdown_of(f)).collect())
     }
 
     async fn scan(&self, _state: &dyn Session, projection: Option<&Vec<usize>>, filters: &[Expr], limit: Option<usize>) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let jql: Vec<crate::pushdown::Pushed> = if self.pushdown && self.speaks_jql() {
-            let b = JqlBuilder::new(&self.def);
-            filters.iter().filter_map(|f| b.translate(f)).collect()
-        } else {
-            Vec::new()
-        };
-        let plan = FetchPlan::new(self.def.clone(), self.client.clone(), projection.map(|p| p.as_slice()), jql, limit);
+        let plan = self.fetch_plan(projection.map(|p| p.as_slice()), filters, limit);
         let partition: Arc<dyn PartitionStream> = Arc::new(RestPartition { schema: self.schema.clone(), plan: Arc::new(plan) });
         let exec = StreamingTableExec::try_new(self.schema.clone(), vec![partition], projection, Vec::new(), false, limit)?;
         Ok(Arc::new(exec))

@@ -1,7 +1,7 @@
 //! `Confluence.Pages`: from `/wiki/api/v2/pages` (Cloud; CQL search when filters need it) or
 //! `/rest/api/content?type=page` (Data Center). The body is fetched only when selected.
 
-use crate::catalog::{at, context, query, ColumnDef, ForeignKey, Product, Pushdown, SqlType::*, TableDef};
+use crate::catalog::{Source, at, context, query, ColumnDef, ForeignKey, Product, Pushdown, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -27,6 +27,6 @@ pub fn table() -> TableDef {
             ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") },
             ForeignKey { column: "ParentId", references: (Product::Confluence, "Pages", "Id") },
         ],
-        source: "/wiki/api/v2/pages",
+        source: Source::Pages,
     }
 }

@@ -1,6 +1,6 @@
 //! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center).
 
-use crate::catalog::{at, param, ColumnDef, Product, SqlType::*, TableDef};
+use crate::catalog::{Source, at, param, ColumnDef, Product, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -20,6 +20,6 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: "/wiki/api/v2/spaces",
+        source: Source::Spaces,
     }
 }

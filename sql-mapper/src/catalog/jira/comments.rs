@@ -1,6 +1,9 @@
-//! `Jira.Comments`: the comments of each issue, from `/rest/api/3/issue/{key}/comment`.
+//! `Jira.Comments`: the comments of each issue, from `/rest/api/{3|2}/issue/{key}/comment`.
+//! Filters on `IssueKey`/`IssueId` narrow the issues visited (pushed into their JQL).
 
-use crate::catalog::{adf_text, at, context, json_text, ColumnDef, ForeignKey, Product, SqlType::*, TableDef};
+use crate::catalog::{adf_text, at, context, json_text, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+use super::ISSUE_PARENT;
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -21,6 +24,6 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
-        source: "/rest/api/3/issue/{issueKey}/comment",
+        source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/{api}/issue/{IssueKey}/comment", "/comments", Paging::StartAt(5000)))]),
     }
 }

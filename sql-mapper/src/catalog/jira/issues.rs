@@ -2,7 +2,7 @@
 //! (Data Center). Every system field is a column; custom fields are added per connection from
 //! `/rest/api/3/field`, each as its own typed column named after the field.
 
-use crate::catalog::{adf_text, at, context, join, json_text, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, SqlType, TableDef, Text};
+use crate::catalog::{Source, adf_text, at, context, join, json_text, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, SqlType, TableDef, Text};
 
 use SqlType::*;
 
@@ -45,7 +45,7 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "ProjectId", references: (Product::Jira, "Projects", "Id") }],
-        source: "/rest/api/3/search/jql",
+        source: Source::IssueSearch,
     }
 }
 

@@ -1,13 +1,50 @@
 //! The `Jira` schema.
 
+mod boards;
+mod changelogs;
 mod comments;
+mod components;
+mod fields;
+mod filters;
+mod groups;
+mod issue_types;
 mod issues;
+mod priorities;
 mod projects;
+mod resolutions;
+mod sprints;
+mod statuses;
+mod users;
+mod versions;
+mod worklogs;
 
 pub use issues::custom_field_column;
 
-use super::TableDef;
+use super::{ParentLink, Product, TableDef};
+
+/// Lists read per issue: the issue's key fills the path, key and id are the row's context.
+pub(crate) const ISSUE_PARENT: ParentLink = ParentLink { table: (Product::Jira, "Issues"), bind: &[("Key", "IssueKey"), ("Id", "IssueId")], only: None };
+/// Lists read per project.
+pub(crate) const PROJECT_PARENT: ParentLink = ParentLink { table: (Product::Jira, "Projects"), bind: &[("Key", "ProjectKey"), ("Id", "ProjectId")], only: None };
 
 pub fn tables() -> Vec<TableDef> {
-    vec![issues::table(), projects::table(), comments::table()]
+    vec![
+        issues::table(),
+        projects::table(),
+        comments::table(),
+        worklogs::table(),
+        changelogs::table(),
+        fields::table(),
+        issue_types::table(),
+        statuses::table(),
+        priorities::table(),
+        resolutions::table(),
+        users::table(),
+        groups::table(),
+        filters::table(),
+        components::table(),
+        versions::table(),
+        boards::table(),
+        sprints::table(),
+    ]
 }

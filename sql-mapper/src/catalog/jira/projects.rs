@@ -1,6 +1,6 @@
 //! `Jira.Projects`: from `/rest/api/3/project/search` (Cloud) or `/rest/api/2/project` (Data Center).
 
-use crate::catalog::{at, json_text, param, ColumnDef, Product, SqlType::*, TableDef};
+use crate::catalog::{at, json_text, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Projects",
         remarks: "Jira projects the connection can browse.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Project id").pushed(param("id")),
-            c("Key", Varchar(255), false, at("/key"), "Project key").pushed(param("keys")),
+            c("Id", BigInt, false, at("/id"), "Project id"),
+            c("Key", Varchar(255), false, at("/key"), "Project key"),
             c("Name", Varchar(255), false, at("/name"), "Project name"),
             c("ProjectTypeKey", Varchar(64), true, at("/projectTypeKey"), "software, business or service_desk"),
             c("IsPrivate", Bit, true, at("/isPrivate"), "Whether the project is private"),
@@ -19,6 +19,7 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: "/rest/api/3/project/search",
+        source: Source::Lists(vec![Part::list(list("/rest/api/3/project/search", "/values", Paging::StartAt(100)))
+            .on_data_center(Some(list("/rest/api/2/project", "", Paging::Whole)))]),
     }
 }

@@ -1,0 +1,26 @@
+//! `Confluence.BlogPosts`: from `/wiki/api/v2/blogposts` (Cloud). The body is fetched only when selected.
+
+use crate::catalog::{at, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "BlogPosts",
+        remarks: "Confluence blog posts, current versions.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Blog post id"),
+            c("Title", Varchar(255), false, at("/title"), "Title"),
+            c("SpaceId", BigInt, false, at("/spaceId"), "Id of the blog post's space"),
+            c("Status", Varchar(32), false, at("/status"), "current, draft or trashed"),
+            c("AuthorId", Varchar(128), true, at("/authorId"), "Account id of the creator"),
+            c("CreatedAt", Timestamp, false, at("/createdAt"), "Created (UTC)"),
+            c("VersionNumber", Integer, false, at("/version/number"), "Current version number"),
+            c("VersionCreatedAt", Timestamp, true, at("/version/createdAt"), "When the current version was made (UTC)"),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") }],
+        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250))).cloud_only()]),
+    }
+}

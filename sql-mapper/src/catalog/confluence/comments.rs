@@ -1,0 +1,34 @@
+//! `Confluence.Comments`: footer and inline comments, from `/wiki/api/v2/footer-comments` and
+//! `/wiki/api/v2/inline-comments` (Cloud), with the page or blog post each belongs to.
+
+use crate::catalog::{at, context, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "Comments",
+        remarks: "Confluence footer and inline comments on pages and blog posts.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Comment id"),
+            c("Location", Varchar(16), false, context("Location"), "footer or inline"),
+            c("PageId", BigInt, true, at("/pageId"), "Page commented on"),
+            c("BlogPostId", BigInt, true, at("/blogPostId"), "Blog post commented on"),
+                c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to"),
+            c("Title", Varchar(255), true, at("/title"), "Title"),
+            c("Status", Varchar(32), false, at("/status"), "current, draft or trashed"),
+            c("AuthorId", Varchar(128), true, at("/version/authorId"), "Author of the current version"),
+            c("CreatedAt", Timestamp, true, at("/version/createdAt"), "When the current version was made (UTC)"),
+            c("VersionNumber", Integer, true, at("/version/number"), "Current version number"),
+            c("ResolutionStatus", Varchar(32), true, at("/resolutionStatus"), "Inline comments: open, resolved, reopened or dangling"),
+            c("InlineSelection", Varchar(4000), true, at("/properties/inlineOriginalSelection"), "Inline comments: the text they are attached to"),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[],
+        source: Source::Lists(vec![
+            Part::list(list("/wiki/api/v2/footer-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "footer")]),
+            Part::list(list("/wiki/api/v2/inline-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "inline")]),
+        ]),
+    }
+}

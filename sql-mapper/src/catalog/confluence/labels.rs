@@ -1,0 +1,30 @@
+//! `Confluence.Labels`: the labels of each page and blog post, from
+//! `/wiki/api/v2/{pages|blogposts}/{id}/labels` (Cloud).
+
+use crate::catalog::{at, context, list, ColumnDef, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "Labels",
+        remarks: "Labels on Confluence pages and blog posts: one row per label and content.",
+        columns: vec![
+            c("ContentId", BigInt, false, context("ContentId"), "Labelled page or blog post"),
+            c("ContentType", Varchar(16), false, context("ContentType"), "page or blogpost"),
+            c("LabelId", BigInt, false, at("/id"), "Label id"),
+            c("Label", Varchar(255), false, at("/name"), "Label name"),
+            c("Prefix", Varchar(32), true, at("/prefix"), "global, my or team"),
+        ],
+        key: &["ContentId", "LabelId"],
+        foreign_keys: &[],
+        source: Source::Lists(vec![
+            Part::per(ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/pages/{ContentId}/labels", "/results", Paging::Cursor(250)))
+                .cloud_only()
+                .with(&[("ContentType", "page")]),
+            Part::per(ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/blogposts/{ContentId}/labels", "/results", Paging::Cursor(250)))
+                .cloud_only()
+                .with(&[("ContentType", "blogpost")]),
+        ]),
+    }
+}

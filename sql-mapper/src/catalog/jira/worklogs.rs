@@ -1,0 +1,30 @@
+//! `Jira.Worklogs`: time logged on each issue, from `/rest/api/{3|2}/issue/{key}/worklog`.
+
+use crate::catalog::{adf_text, at, context, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+use super::ISSUE_PARENT;
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Jira,
+        name: "Worklogs",
+        remarks: "Work logged on Jira issues.",
+        columns: vec![
+            c("Id", BigInt, false, at("/id"), "Worklog id"),
+            c("IssueKey", Varchar(255), false, context("IssueKey"), "Key of the issue"),
+            c("IssueId", BigInt, false, context("IssueId"), "Id of the issue"),
+            c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Who logged the work"),
+            c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Their display name"),
+            c("Comment", LongVarchar, true, adf_text("/comment"), "Comment as plain text"),
+            c("Started", Timestamp, false, at("/started"), "When the work started (UTC)"),
+            c("TimeSpent", Varchar(64), true, at("/timeSpent"), "Time spent as Jira writes it (3h 45m)"),
+            c("TimeSpentSeconds", BigInt, false, at("/timeSpentSeconds"), "Time spent in seconds"),
+            c("Created", Timestamp, false, at("/created"), "Created (UTC)"),
+            c("Updated", Timestamp, true, at("/updated"), "Last updated (UTC)"),
+        ],
+        key: &["Id"],
+        foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
+        source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/{api}/issue/{IssueKey}/worklog", "/worklogs", Paging::StartAt(5000)))]),
+    }
+}
