@@ -108,12 +108,22 @@ impl Properties {
 
     /// The connection string `SQLDriverConnect` returns: every property but the secrets.
     pub fn to_out_string(&self) -> String {
-        self.pairs.iter().filter(|(k, _)| !is_secret(k)).map(|(k, v)| format!("{k}={};", quote(v))).collect()
+        self.pairs.iter().filter(|(k, _)| !is_secret(k)).map(|(k, v)| pair(k, v)).collect()
     }
 
     /// For logs: secrets shown as `***`.
     pub fn redacted(&self) -> String {
-        self.pairs.iter().map(|(k, v)| if is_secret(k) { format!("{k}=***;") } else { format!("{k}={};", quote(v)) }).collect()
+        self.pairs.iter().map(|(k, v)| if is_secret(k) { format!("{k}=***;") } else { pair(k, v) }).collect()
+    }
+}
+
+/// `key=value;`. The driver's name keeps the braces clients conventionally write around it
+/// (`Driver={Atlassian ODBC}`), so a returned string reads like the one given.
+fn pair(k: &str, v: &str) -> String {
+    if k.eq_ignore_ascii_case("driver") {
+        format!("{k}={{{}}};", v.replace('}', "}}"))
+    } else {
+        format!("{k}={};", quote(v))
     }
 }
 

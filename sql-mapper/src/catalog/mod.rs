@@ -383,14 +383,12 @@ mod tests {
         let c = Catalog::standard();
         assert_eq!(c.resolve(Some("jira"), "issues").unwrap().name, "Issues");
         assert_eq!(c.resolve(None, "PAGES").unwrap().product, Product::Confluence);
-        // Two schemas with a table of the same name: the unqualified name is ambiguous.
-        let mut twin = c.table(Product::Jira, "Comments").unwrap().clone();
-        twin.product = Product::Confluence;
-        let mut both = c.clone();
-        both.tables.push(twin);
-        let err = both.resolve(None, "Comments").unwrap_err();
+        // Both schemas have Comments: the unqualified name is ambiguous, a qualified one is not.
+        let err = c.resolve(None, "Comments").unwrap_err();
         assert!(err.message.contains("ambiguous"), "{}", err.message);
-        assert_eq!(both.resolve(Some("confluence"), "comments").unwrap().product, Product::Confluence);
+        assert!(err.message.contains("Confluence.Comments") && err.message.contains("Jira.Comments"), "{}", err.message);
+        assert_eq!(c.resolve(Some("confluence"), "comments").unwrap().product, Product::Confluence);
+        assert_eq!(c.resolve(Some("JIRA"), "comments").unwrap().product, Product::Jira);
         let err = c.resolve(Some("Jira"), "Isues").unwrap_err();
         assert_eq!(err.state, crate::SqlState::TableNotFound);
         assert!(err.message.contains("Did you mean Jira.Issues?"), "{}", err.message);
