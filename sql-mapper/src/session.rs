@@ -137,10 +137,46 @@ impl MapperSession {
     /// Plans and starts a query; rows arrive as the stream is polled.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
         let plan = self.plan(sql).await?;
+        if let datafusion::logical_expr::LogicalPlan::Explain(explain) = &plan {
+            return self.explain(plan.clone(), explain.plan.as_ref().clone()).await;
+        }
         let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let stream = frame.execute_stream().await.map_err(df_error)?;
         Ok(QueryResult { schema, stream })
+    }
+}
+
+impl MapperSession {
+    /// DataFusion's plans, then one `atlassian_requests` row per Atlassian scan: the resource,
+    /// JQL, fields, page size and parents it will send, as the scan will send them.
+    async fn explain(&self, plan: datafusion::logical_expr::LogicalPlan, inner: datafusion::logical_expr::LogicalPlan) -> Result<QueryResult, MapperError> {
+        use datafusion::arrow::array::StringArray;
+        use datafusion::arrow::record_batch::RecordBatch;
+        use datafusion::physical_plan::streaming::StreamingTableExec;
+        use datafusion::physical_plan::ExecutionPlan;
+        fn scans(plan: &Arc<dyn ExecutionPlan>, out: &mut Vec<String>) {
+            if let Some(s) = plan.downcast_ref::<StreamingTableExec>() {
+                out.extend(s.partitions().iter().map(|p| format!("{p:?}")));
+            }
+            for c in plan.children() {
+                scans(c, out);
+            }
+        }
+        let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let mut batches = frame.collect().await.map_err(df_error)?;
+        let physical = self.ctx.state().create_physical_plan(&inner).await.map_err(df_error)?;
+        let mut requests = Vec::new();
+        scans(&physical, &mut requests);
+        if !requests.is_empty() && schema.fields().len() == 2 {
+            let kinds = StringArray::from(vec!["atlassian_requests"; requests.len()]);
+            let texts = StringArray::from(requests);
+            let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(kinds), Arc::new(texts)]).map_err(|e| MapperError::new(SqlState::General, e.to_string()))?;
+            batches.push(batch);
+        }
+        let stream = futures::stream::iter(batches.into_iter().map(Ok));
+        Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)) })
     }
 }
 

@@ -178,3 +178,13 @@ def test_data_center_only_tables_refuse_clearly(sandbox):
         assert c.cursor().execute("select count(*) from Confluence.Groups").fetchval() > 0
     finally:
         dc.stop()
+
+
+def test_explain_shows_the_requests(conn):
+    plans = dict(rows(conn, "explain select Id from Jira.Comments where IssueKey = 'ENG-1'"))
+    req = plans["atlassian_requests"]
+    # The comment list per issue, and the issue search it runs for the parents, with its JQL.
+    assert "Jira.Comments: /rest/api/3/issue/{IssueKey}/comment" in req, req
+    assert 'key = \\"ENG-1\\"' in req and "fields=key" in req and "maxResults=5000" in req, req
+    plans = dict(rows(conn, "explain select Summary from Jira.Issues where ProjectKey = 'ENG'"))
+    assert 'project = \\"ENG\\"' in plans["atlassian_requests"] and "fields=project,summary" in plans["atlassian_requests"], plans

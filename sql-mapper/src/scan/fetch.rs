@@ -133,6 +133,12 @@ impl FetchPlan {
         }
     }
 
+    /// Jira serves up to 5000 issues a page when only keys and ids are asked for, 100 otherwise.
+    fn issue_page_size(&self, fields: &[String]) -> usize {
+        let keys_only = fields.iter().all(|f| f == "key" || f == "id");
+        self.page_size(if keys_only { JIRA_KEYS_PAGE } else { JIRA_PAGE })
+    }
+
     fn page_size(&self, max: usize) -> usize {
         match self.limit {
             Some(l) if l < max => l.max(1),
@@ -155,10 +161,14 @@ impl FetchPlan {
 
     /// For `EXPLAIN`: what this scan sends.
     pub fn describe(&self) -> String {
+        format!("{}: {}", self.def.qualified_name(), self.requests())
+    }
+
+    fn requests(&self) -> String {
         match &self.def.source {
-            Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.page_size(JIRA_PAGE)),
+            Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.issue_page_size(&self.jira_fields())),
             Source::Lists(_) => {
-                let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of ({})", p.describe())).collect();
+                let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
                 format!("{} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
             }
             _ => format!("{} limit={:?}", self.def.source.describe(), self.limit),
@@ -240,8 +250,7 @@ impl PageState {
 
     async fn issues_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
         let fields = self.plan.jira_fields();
-        let keys_only = fields.iter().all(|f| f == "key" || f == "id");
-        let size = self.plan.page_size(if keys_only { JIRA_KEYS_PAGE } else { JIRA_PAGE });
+        let size = self.plan.issue_page_size(&fields);
         let jql = self.plan.jql();
         let (items, next) = match self.search_page(&jql, &fields, size, &self.cursor).await {
             // Jira refuses a whole query that names a missing (or invisible) issue; the filter
