@@ -485,12 +485,16 @@ impl Statement {
         let result = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
         tracing::info!(target: "atlassian_odbc::sql", ms = started.elapsed().as_millis() as u64, "executed");
         let columns: Vec<ColumnMeta> = result.schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect();
+        self.executed = true;
+        self.positioned = false;
+        self.row_count = result.rows_affected.map_or(-1, |n| n as i64);
+        // A write without RETURNING has no result set (SQLNumResultCols answers 0).
+        if result.rows_affected.is_some() && columns.is_empty() {
+            return Ok(Executed::Done);
+        }
         let mut rs = ResultSet::new(columns, RowSource::Stream(result.stream), deadline);
         rs.prime(cancel)?;
         self.result = Some(rs);
-        self.executed = true;
-        self.positioned = false;
-        self.row_count = -1;
         Ok(Executed::Done)
     }
 

@@ -35,6 +35,27 @@ fn inline(node: &Value, out: &mut String) {
     }
 }
 
+/// Plain text as an ADF document, the inverse of [`plain_text`]: blank lines separate
+/// paragraphs, single line breaks become hard breaks.
+pub fn from_plain_text(text: &str) -> Value {
+    let paragraphs: Vec<Value> = text
+        .split("\n\n")
+        .map(|para| {
+            let mut content = Vec::new();
+            for (i, line) in para.split('\n').enumerate() {
+                if i > 0 {
+                    content.push(serde_json::json!({"type": "hardBreak"}));
+                }
+                if !line.is_empty() {
+                    content.push(serde_json::json!({"type": "text", "text": line}));
+                }
+            }
+            if content.is_empty() { serde_json::json!({"type": "paragraph"}) } else { serde_json::json!({"type": "paragraph", "content": content}) }
+        })
+        .collect();
+    serde_json::json!({"type": "doc", "version": 1, "content": paragraphs})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +71,9 @@ mod tests {
                 {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "two"}]}]}]}
         ]});
         assert_eq!(plain_text(&doc), "Hello @Bob\n\na\nb\n\none\ntwo");
+        for text in ["one line", "a\nb", "p1\n\np2\nline", "", "trailing\n"] {
+            assert_eq!(plain_text(&from_plain_text(text)), text, "round trip of {text:?}");
+        }
         assert_eq!(plain_text(&json!({"type": "doc", "version": 1, "content": []})), "");
     }
 }

@@ -27,6 +27,10 @@ pub enum SqlState {
     NotSupported,
     /// 22018: a value of the wrong type.
     InvalidCharacterValue,
+    /// 23000: a required value is missing.
+    IntegrityConstraint,
+    /// 21S01: an insert's values do not match its column list.
+    ValueListMismatch,
 }
 
 impl SqlState {
@@ -43,6 +47,8 @@ impl SqlState {
             SqlState::Cancelled => "HY008",
             SqlState::NotSupported => "HYC00",
             SqlState::InvalidCharacterValue => "22018",
+            SqlState::IntegrityConstraint => "23000",
+            SqlState::ValueListMismatch => "21S01",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod rest;
 pub mod scan;
 mod identifiers;
 mod session;
+mod writes;
 
 pub use catalog::{Catalog, Product};
 pub use error::{MapperError, SqlState};

@@ -31,10 +31,12 @@ pub struct MapperSession {
     client: Arc<AtlassianClient>,
 }
 
-/// A statement's result: rows as a stream of Arrow batches.
+/// A statement's result: rows as a stream of Arrow batches; for a write, the number of rows
+/// written (and its `RETURNING` rows, if any, as the stream).
 pub struct QueryResult {
     pub schema: SchemaRef,
     pub stream: SendableRecordBatchStream,
+    pub rows_affected: Option<u64>,
 }
 
 pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
@@ -116,16 +118,25 @@ impl MapperSession {
     /// The columns a query would return, planned without running it (`SQLPrepare` then
     /// `SQLDescribeCol`): no REST request is made.
     pub async fn describe(&self, sql: &str) -> Result<SchemaRef, MapperError> {
+        if let DfStatement::Statement(s) = self.parse(sql)? {
+            if matches!(s.as_ref(), Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)) {
+                return Ok(Arc::new(datafusion::arrow::datatypes::Schema::empty()));
+            }
+        }
         let plan = self.plan(sql).await?;
         Ok(Arc::new(plan.schema().as_arrow().clone()))
     }
 
-    async fn plan(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+    fn parse(&self, sql: &str) -> Result<DfStatement, MapperError> {
         let mut statements = DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).map_err(|e| MapperError::new(SqlState::SyntaxOrAccess, format!("Syntax error: {e}")))?;
         if statements.len() != 1 {
             return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("Expected one statement, found {}", statements.len())));
         }
-        let mut statement = statements.pop_front().expect("one statement");
+        Ok(statements.pop_front().expect("one statement"))
+    }
+
+    async fn plan(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+        let mut statement = self.parse(sql)?;
         if let DfStatement::Statement(inner) = &mut statement {
             let ctes = cte_names(inner);
             IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
@@ -136,6 +147,12 @@ impl MapperSession {
 
     /// Plans and starts a query; rows arrive as the stream is polled.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
+        // Writes are the mapper's own; everything else is DataFusion's.
+        if let DfStatement::Statement(s) = self.parse(sql)? {
+            if let Some(done) = Box::pin(crate::writes::execute(self, &s)).await? {
+                return Ok(done);
+            }
+        }
         let plan = self.plan(sql).await?;
         if let datafusion::logical_expr::LogicalPlan::Explain(explain) = &plan {
             return self.explain(plan.clone(), explain.plan.as_ref().clone()).await;
@@ -143,7 +160,7 @@ impl MapperSession {
         let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let stream = frame.execute_stream().await.map_err(df_error)?;
-        Ok(QueryResult { schema, stream })
+        Ok(QueryResult { schema, stream, rows_affected: None })
     }
 }
 
@@ -176,7 +193,7 @@ impl MapperSession {
             batches.push(batch);
         }
         let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)) })
+        Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected: None })
     }
 }
 

@@ -128,11 +128,40 @@ pub struct ColumnDef {
     pub extract: Extract,
     /// The API field that must be requested for this column (Jira `fields=`, Confluence `expand=`/`body-format`).
     pub api_field: Option<String>,
+    /// Where `INSERT`/`UPDATE` put this column's value in the request body, and in what shape.
+    pub write: Option<(Text, Shape)>,
+}
+
+/// The JSON shape a column's value takes in a write request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// The value as it is (text, number, boolean; dates and timestamps as ISO text).
+    Plain,
+    /// The value as JSON text (Confluence v2 ids are strings).
+    Text,
+    /// Text as an Atlassian Document Format document (Jira Cloud); plain text on Data Center.
+    Adf,
+    /// `{"<key>": value}`: a reference by name, key, account id...
+    Ref(&'static str),
+    /// Comma-separated text as an array of strings.
+    List,
+    /// Comma-separated text as an array of references `[{"<key>": item}, ...]`.
+    RefList(&'static str),
 }
 
 impl ColumnDef {
     pub fn new(name: &str, sql_type: SqlType, nullable: bool, extract: Extract, remarks: &str) -> ColumnDef {
-        ColumnDef { name: name.to_string(), sql_type, nullable, remarks: remarks.to_string(), pushdown: Pushdown::None, extract, api_field: None }
+        ColumnDef { name: name.to_string(), sql_type, nullable, remarks: remarks.to_string(), pushdown: Pushdown::None, extract, api_field: None, write: None }
+    }
+    /// Writable: `INSERT`/`UPDATE` put the value at this JSON pointer of the request body.
+    pub fn writes(mut self, pointer: &'static str, shape: Shape) -> ColumnDef {
+        self.write = Some((Text::Borrowed(pointer), shape));
+        self
+    }
+    /// As [`ColumnDef::writes`], for columns made at run time.
+    pub fn written(mut self, pointer: &Text, shape: Shape) -> ColumnDef {
+        self.write = Some((pointer.clone(), shape));
+        self
     }
     pub fn pushed(mut self, p: Pushdown) -> ColumnDef {
         self.pushdown = p;
@@ -264,6 +293,46 @@ impl Source {
     }
 }
 
+/// One write request: method and path; `{Column}` placeholders take the row's values.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+pub const fn post(path: &'static str) -> Request {
+    Request { method: "POST", path }
+}
+pub const fn put(path: &'static str) -> Request {
+    Request { method: "PUT", path }
+}
+pub const fn delete(path: &'static str) -> Request {
+    Request { method: "DELETE", path }
+}
+
+/// How `INSERT`, `UPDATE` and `DELETE` on a table become REST requests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Writes {
+    pub insert: Option<Request>,
+    pub update: Option<Request>,
+    pub delete: Option<Request>,
+    /// Values every insert and update body carries: (JSON pointer, JSON text).
+    pub fixed: &'static [(&'static str, &'static str)],
+    /// Columns that can be given on insert only (a Jira issue's project and type).
+    pub insert_only: &'static [&'static str],
+    /// Columns an insert must give.
+    pub required: &'static [&'static str],
+    /// Updates replace the whole object (Confluence): the body carries every writable column,
+    /// and this version column's value plus one at this pointer.
+    pub versioned: Option<(&'static str, &'static str)>,
+    /// The insert body is a one-element array (Confluence v1 labels).
+    pub array_body: bool,
+    /// Columns read back from the create response (for `RETURNING`): (column, JSON pointer).
+    pub returns: &'static [(&'static str, &'static str)],
+    /// `UPDATE Issues SET Status = ...` goes through the issue's workflow transitions.
+    pub status_by_transition: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct TableDef {
     pub product: Product,
@@ -273,6 +342,8 @@ pub struct TableDef {
     pub key: &'static [&'static str],
     pub foreign_keys: &'static [ForeignKey],
     pub source: Source,
+    /// `None`: read-only.
+    pub writes: Option<Writes>,
 }
 
 impl TableDef {

@@ -86,6 +86,15 @@ impl BatchBuilder {
     }
 }
 
+/// One column's values (JSON, as the REST API gives them) as an Arrow array of its type.
+pub(crate) fn column_from_json(col: &ColumnDef, values: &[Value]) -> Result<ArrayRef, MapperError> {
+    let mut b = builder_for(col.sql_type);
+    for v in values {
+        append(b.as_mut(), col, v)?;
+    }
+    Ok(b.finish())
+}
+
 fn pointer<'a>(item: &'a Value, p: &str) -> Option<&'a Value> {
     if p.is_empty() {
         Some(item)

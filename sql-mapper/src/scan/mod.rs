@@ -5,6 +5,8 @@ mod batch;
 mod fetch;
 
 pub use batch::{arrow_type, parse_timestamp_millis, schema_of};
+pub(crate) use batch::column_from_json;
+pub(crate) use fetch::url_encode;
 pub use fetch::FetchPlan;
 
 use std::fmt;

@@ -1,7 +1,7 @@
 //! `Confluence.Attachments`: attachment metadata, from `/wiki/api/v2/attachments` (Cloud).
 //! The files themselves come through the `DownloadAttachment` procedure.
 
-use crate::catalog::{at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -27,5 +27,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/wiki/api/v2/attachments", "/results", Paging::Cursor(250))).cloud_only()]),
+        writes: Some(Writes { delete: Some(delete("/wiki/api/v2/attachments/{Id}")), ..Writes::default() }),
     }
 }

@@ -1,6 +1,6 @@
 //! `Confluence.BlogPosts`: from `/wiki/api/v2/blogposts` (Cloud). The body is fetched only when selected.
 
-use crate::catalog::{at, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{delete, post, put, Shape, Writes, at, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -10,17 +10,28 @@ pub fn table() -> TableDef {
         remarks: "Confluence blog posts, current versions.",
         columns: vec![
             c("Id", BigInt, false, at("/id"), "Blog post id"),
-            c("Title", Varchar(255), false, at("/title"), "Title"),
-            c("SpaceId", BigInt, false, at("/spaceId"), "Id of the blog post's space"),
+            c("Title", Varchar(255), false, at("/title"), "Title").writes("/title", Shape::Plain),
+            c("SpaceId", BigInt, false, at("/spaceId"), "Id of the blog post's space").writes("/spaceId", Shape::Text),
             c("Status", Varchar(32), false, at("/status"), "current, draft or trashed"),
             c("AuthorId", Varchar(128), true, at("/authorId"), "Account id of the creator"),
             c("CreatedAt", Timestamp, false, at("/createdAt"), "Created (UTC)"),
             c("VersionNumber", Integer, false, at("/version/number"), "Current version number"),
             c("VersionCreatedAt", Timestamp, true, at("/version/createdAt"), "When the current version was made (UTC)"),
-            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage"),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage").writes("/body/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") }],
         source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250))).cloud_only()]),
+        writes: Some(Writes {
+            insert: Some(post("/wiki/api/v2/blogposts")),
+            update: Some(put("/wiki/api/v2/blogposts/{Id}")),
+            delete: Some(delete("/wiki/api/v2/blogposts/{Id}")),
+            fixed: &[("/status", "\"current\""), ("/body/representation", "\"storage\"")],
+            insert_only: &["SpaceId"],
+            required: &["SpaceId", "Title"],
+            versioned: Some(("VersionNumber", "/version/number")),
+            returns: &[("Id", "/id"), ("VersionNumber", "/version/number"), ("CreatedAt", "/createdAt")],
+            ..Writes::default()
+        }),
     }
 }

@@ -1,7 +1,7 @@
 //! `Confluence.Comments`: footer and inline comments, from `/wiki/api/v2/footer-comments` and
 //! `/wiki/api/v2/inline-comments` (Cloud), with the page or blog post each belongs to.
 
-use crate::catalog::{at, context, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{delete, post, put, Shape, Writes, at, context, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -12,9 +12,9 @@ pub fn table() -> TableDef {
         columns: vec![
             c("Id", BigInt, false, at("/id"), "Comment id"),
             c("Location", Varchar(16), false, context("Location"), "footer or inline"),
-            c("PageId", BigInt, true, at("/pageId"), "Page commented on"),
-            c("BlogPostId", BigInt, true, at("/blogPostId"), "Blog post commented on"),
-                c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to"),
+            c("PageId", BigInt, true, at("/pageId"), "Page commented on").writes("/pageId", Shape::Text),
+            c("BlogPostId", BigInt, true, at("/blogPostId"), "Blog post commented on").writes("/blogPostId", Shape::Text),
+                c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to").writes("/parentCommentId", Shape::Text),
             c("Title", Varchar(255), true, at("/title"), "Title"),
             c("Status", Varchar(32), false, at("/status"), "current, draft or trashed"),
             c("AuthorId", Varchar(128), true, at("/version/authorId"), "Author of the current version"),
@@ -22,7 +22,7 @@ pub fn table() -> TableDef {
             c("VersionNumber", Integer, true, at("/version/number"), "Current version number"),
             c("ResolutionStatus", Varchar(32), true, at("/resolutionStatus"), "Inline comments: open, resolved, reopened or dangling"),
             c("InlineSelection", Varchar(4000), true, at("/properties/inlineOriginalSelection"), "Inline comments: the text they are attached to"),
-            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage"),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage").writes("/body/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[],
@@ -30,5 +30,17 @@ pub fn table() -> TableDef {
             Part::list(list("/wiki/api/v2/footer-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "footer")]),
             Part::list(list("/wiki/api/v2/inline-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "inline")]),
         ]),
+        // New comments are footer comments; an existing one is changed where it lives.
+        writes: Some(Writes {
+            insert: Some(post("/wiki/api/v2/footer-comments")),
+            update: Some(put("/wiki/api/v2/{Location}-comments/{Id}")),
+            delete: Some(delete("/wiki/api/v2/{Location}-comments/{Id}")),
+            fixed: &[("/body/representation", "\"storage\"")],
+            insert_only: &["PageId", "BlogPostId", "ParentCommentId"],
+            required: &["Body"],
+            versioned: Some(("VersionNumber", "/version/number")),
+            returns: &[("Id", "/id"), ("Location", "")],
+            ..Writes::default()
+        }),
     }
 }

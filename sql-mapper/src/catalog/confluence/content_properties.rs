@@ -27,5 +27,6 @@ pub fn table() -> TableDef {
                 .cloud_only()
                 .with(&[("ContentType", "blogpost")]),
         ]),
+        writes: None,
     }
 }

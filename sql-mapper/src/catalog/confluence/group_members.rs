@@ -22,5 +22,6 @@ pub fn table() -> TableDef {
         foreign_keys: &[ForeignKey { column: "GroupName", references: (Product::Confluence, "Groups", "Name") }],
         source: Source::Lists(vec![Part::per(GROUP, list("/wiki/rest/api/group/{GroupName}/member", "/results", Paging::Start(200)))
             .on_data_center(Some(list("/rest/api/group/{GroupName}/member", "/results", Paging::Start(200))))]),
+        writes: None,
     }
 }

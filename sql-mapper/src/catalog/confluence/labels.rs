@@ -1,7 +1,7 @@
 //! `Confluence.Labels`: the labels of each page and blog post, from
 //! `/wiki/api/v2/{pages|blogposts}/{id}/labels` (Cloud).
 
-use crate::catalog::{at, context, list, ColumnDef, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{delete, post, Shape, Writes, at, context, list, ColumnDef, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -13,8 +13,8 @@ pub fn table() -> TableDef {
             c("ContentId", BigInt, false, context("ContentId"), "Labelled page or blog post"),
             c("ContentType", Varchar(16), false, context("ContentType"), "page or blogpost"),
             c("LabelId", BigInt, false, at("/id"), "Label id"),
-            c("Label", Varchar(255), false, at("/name"), "Label name"),
-            c("Prefix", Varchar(32), true, at("/prefix"), "global, my or team"),
+            c("Label", Varchar(255), false, at("/name"), "Label name").writes("/name", Shape::Plain),
+            c("Prefix", Varchar(32), true, at("/prefix"), "global, my or team").writes("/prefix", Shape::Plain),
         ],
         key: &["ContentId", "LabelId"],
         foreign_keys: &[],
@@ -26,5 +26,13 @@ pub fn table() -> TableDef {
                 .cloud_only()
                 .with(&[("ContentType", "blogpost")]),
         ]),
+        writes: Some(Writes {
+            insert: Some(post("/wiki/rest/api/content/{ContentId}/label")),
+            delete: Some(delete("/wiki/rest/api/content/{ContentId}/label/{Label}")),
+            fixed: &[("/prefix", "\"global\"")],
+            required: &["ContentId", "Label"],
+            array_body: true,
+            ..Writes::default()
+        }),
     }
 }

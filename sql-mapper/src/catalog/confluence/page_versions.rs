@@ -23,5 +23,6 @@ pub fn table() -> TableDef {
             list("/wiki/api/v2/pages/{PageId}/versions", "/results", Paging::Cursor(250)),
         )
         .cloud_only()]),
+        writes: None,
     }
 }

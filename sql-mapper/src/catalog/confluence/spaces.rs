@@ -21,5 +21,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Spaces,
+        writes: None,
     }
 }

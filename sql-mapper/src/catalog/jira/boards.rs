@@ -19,5 +19,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/agile/1.0/board", "/values", Paging::StartAt(50)))]),
+        writes: None,
     }
 }

@@ -40,5 +40,6 @@ pub fn table() -> TableDef {
         key: &["Id", "ItemIndex"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
         source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/3/issue/{IssueKey}/changelog", "/values", Paging::StartAt(100)).unnest(unnest_items)).cloud_only()]),
+        writes: None,
     }
 }

@@ -1,7 +1,7 @@
 //! `Jira.Comments`: the comments of each issue, from `/rest/api/{3|2}/issue/{key}/comment`.
 //! Filters on `IssueKey`/`IssueId` narrow the issues visited (pushed into their JQL).
 
-use crate::catalog::{adf_text, at, context, json_text, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{adf_text, at, context, delete, json_text, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 use super::ISSUE_PARENT;
 
@@ -15,7 +15,7 @@ pub fn table() -> TableDef {
             c("Id", BigInt, false, at("/id"), "Comment id"),
             c("IssueKey", Varchar(255), false, context("IssueKey"), "Key of the commented issue"),
             c("IssueId", BigInt, false, context("IssueId"), "Id of the commented issue"),
-            c("Body", LongVarchar, true, adf_text("/body"), "Body as plain text"),
+            c("Body", LongVarchar, true, adf_text("/body"), "Body as plain text").writes("/body", Shape::Adf),
             c("BodyAdf", LongVarchar, true, json_text("/body"), "Body as Atlassian Document Format JSON"),
             c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Author account id"),
             c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Author display name"),
@@ -25,5 +25,13 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
         source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/{api}/issue/{IssueKey}/comment", "/comments", Paging::StartAt(5000)))]),
+        writes: Some(Writes {
+            insert: Some(post("/rest/api/{api}/issue/{IssueKey}/comment")),
+            update: Some(put("/rest/api/{api}/issue/{IssueKey}/comment/{Id}")),
+            delete: Some(delete("/rest/api/{api}/issue/{IssueKey}/comment/{Id}")),
+            required: &["IssueKey", "Body"],
+            returns: &[("Id", "/id"), ("Created", "/created")],
+            ..Writes::default()
+        }),
     }
 }

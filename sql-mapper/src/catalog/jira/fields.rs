@@ -25,5 +25,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/api/{api}/field", "", Paging::Whole))]),
+        writes: None,
     }
 }

@@ -16,5 +16,6 @@ pub fn table() -> TableDef {
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/api/3/group/bulk", "/values", Paging::StartAt(50)))
             .on_data_center(Some(list("/rest/api/2/groups/picker?maxResults=1000", "/groups", Paging::Whole)))]),
+        writes: None,
     }
 }

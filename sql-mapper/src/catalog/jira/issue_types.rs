@@ -19,5 +19,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/api/{api}/issuetype", "", Paging::Whole))]),
+        writes: None,
     }
 }

@@ -26,5 +26,6 @@ pub fn table() -> TableDef {
             ParentLink { table: (Product::Jira, "Boards"), bind: &[("Id", "BoardId")], only: Some(("Type", "scrum")) },
             list("/rest/agile/1.0/board/{BoardId}/sprint", "/values", Paging::StartAt(50)),
         )]),
+        writes: None,
     }
 }

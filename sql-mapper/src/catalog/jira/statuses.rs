@@ -20,5 +20,6 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/api/{api}/status", "", Paging::Whole))]),
+        writes: None,
     }
 }

@@ -20,5 +20,6 @@ pub fn table() -> TableDef {
         foreign_keys: &[],
         source: Source::Lists(vec![Part::list(list("/rest/api/3/users/search", "", Paging::StartAt(1000)))
             .on_data_center(Some(list("/rest/api/2/user/search?username=.", "", Paging::StartAt(1000))))]),
+        writes: None,
     }
 }

@@ -1,6 +1,6 @@
 //! `Jira.Worklogs`: time logged on each issue, from `/rest/api/{3|2}/issue/{key}/worklog`.
 
-use crate::catalog::{adf_text, at, context, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{adf_text, at, context, delete, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 use super::ISSUE_PARENT;
 
@@ -16,15 +16,23 @@ pub fn table() -> TableDef {
             c("IssueId", BigInt, false, context("IssueId"), "Id of the issue"),
             c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Who logged the work"),
             c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Their display name"),
-            c("Comment", LongVarchar, true, adf_text("/comment"), "Comment as plain text"),
-            c("Started", Timestamp, false, at("/started"), "When the work started (UTC)"),
+            c("Comment", LongVarchar, true, adf_text("/comment"), "Comment as plain text").writes("/comment", Shape::Adf),
+            c("Started", Timestamp, false, at("/started"), "When the work started (UTC)").writes("/started", Shape::Plain),
             c("TimeSpent", Varchar(64), true, at("/timeSpent"), "Time spent as Jira writes it (3h 45m)"),
-            c("TimeSpentSeconds", BigInt, false, at("/timeSpentSeconds"), "Time spent in seconds"),
+            c("TimeSpentSeconds", BigInt, false, at("/timeSpentSeconds"), "Time spent in seconds").writes("/timeSpentSeconds", Shape::Plain),
             c("Created", Timestamp, false, at("/created"), "Created (UTC)"),
             c("Updated", Timestamp, true, at("/updated"), "Last updated (UTC)"),
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
         source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/{api}/issue/{IssueKey}/worklog", "/worklogs", Paging::StartAt(5000)))]),
+        writes: Some(Writes {
+            insert: Some(post("/rest/api/{api}/issue/{IssueKey}/worklog")),
+            update: Some(put("/rest/api/{api}/issue/{IssueKey}/worklog/{Id}")),
+            delete: Some(delete("/rest/api/{api}/issue/{IssueKey}/worklog/{Id}")),
+            required: &["IssueKey", "TimeSpentSeconds", "Started"],
+            returns: &[("Id", "/id")],
+            ..Writes::default()
+        }),
     }
 }

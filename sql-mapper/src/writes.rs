@@ -1,0 +1,478 @@
+//! `INSERT`, `UPDATE` and `DELETE` against Atlassian, as each table's [`Writes`] declares them.
+//!
+//! Values come from DataFusion (an insert's `VALUES` or `SELECT`, an update's `SET` expressions
+//! evaluated per row), so every expression the engine knows works. `UPDATE` and `DELETE` select
+//! the rows' keys through the normal (pushed-down) scan first, then send one request per row.
+//! Nothing is retried: a request that fails stops the statement, and the error says how many rows
+//! were already written and which.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, Statement, TableFactor, TableObject, Update};
+use futures::TryStreamExt;
+use serde_json::{json, Map, Value};
+
+use crate::catalog::{ColumnDef, Product, Request, Shape, SqlType, TableDef, Writes};
+use crate::rest::Flavor;
+use crate::scan::url_encode;
+use crate::session::{MapperSession, QueryResult};
+use crate::{MapperError, SqlState};
+
+/// Runs a write statement; `Ok(None)` when the statement is not a write.
+pub(crate) async fn execute(session: &MapperSession, stmt: &Statement) -> Result<Option<QueryResult>, MapperError> {
+    match stmt {
+        Statement::Insert(i) => insert(session, i).await.map(Some),
+        Statement::Update(u) => update(session, u).await.map(Some),
+        Statement::Delete(d) => delete(session, d).await.map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn err(state: SqlState, msg: impl Into<String>) -> MapperError {
+    MapperError::new(state, msg)
+}
+
+fn table_of<'a>(session: &'a MapperSession, name: &ObjectName) -> Result<&'a TableDef, MapperError> {
+    let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident().map(|i| i.value.clone())).collect();
+    match parts.as_slice() {
+        [t] => session.catalog().resolve(None, t),
+        [s, t] => session.catalog().resolve(Some(s), t),
+        [_, s, t] => session.catalog().resolve(Some(s), t),
+        _ => Err(err(SqlState::SyntaxOrAccess, format!("'{name}' is not a table name"))),
+    }
+}
+
+fn writes_of(t: &TableDef) -> Result<&Writes, MapperError> {
+    t.writes.as_ref().ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("{} is read-only", t.qualified_name())))
+}
+
+fn column<'a>(t: &'a TableDef, name: &str) -> Result<&'a ColumnDef, MapperError> {
+    t.column(name).ok_or_else(|| err(SqlState::ColumnNotFound, format!("Column '{name}' does not exist in {}", t.qualified_name())))
+}
+
+fn last_ident(n: &ObjectName) -> String {
+    n.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()).unwrap_or_default()
+}
+
+/// `{Column}` placeholders of a request path.
+fn placeholders(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).filter(|n| n != "api").collect()
+}
+
+fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Value>) -> Result<String, MapperError> {
+    if flavor == Flavor::DataCenter && r.path.starts_with("/wiki/") {
+        return Err(err(SqlState::NotSupported, format!("Writing {} is not available on Data Center sites", t.qualified_name())));
+    }
+    let mut path = r.path.replace("{api}", if flavor == Flavor::Cloud { "3" } else { "2" });
+    for name in placeholders(r.path) {
+        let v = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v).filter(|v| !v.is_null());
+        let v = v.ok_or_else(|| err(SqlState::IntegrityConstraint, format!("{name} is required to write {}", t.qualified_name())))?;
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        path = path.replace(&format!("{{{name}}}"), &url_encode(&text));
+    }
+    Ok(path)
+}
+
+/// One cell as JSON, from whatever type the engine gave it.
+fn cell(array: &dyn Array, row: usize) -> Value {
+    use datafusion::arrow::array::*;
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    let a = array.as_any();
+    if let Some(a) = a.downcast_ref::<StringArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<StringViewArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<LargeStringArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Int64Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Int32Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Float64Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<BooleanArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Date32Array>() {
+        return a.value_as_date(row).map(|d| json!(d.format("%Y-%m-%d").to_string())).unwrap_or(Value::Null);
+    }
+    if let DataType::Timestamp(_, _) = array.data_type() {
+        let ms = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Timestamp(TimeUnit::Millisecond, None)).ok();
+        let ms = ms.as_ref().and_then(|m| m.as_any().downcast_ref::<TimestampMillisecondArray>()).map(|m| m.value(0));
+        return ms.and_then(chrono::DateTime::from_timestamp_millis).map(|d| json!(d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())).unwrap_or(Value::Null);
+    }
+    if let Some(n) = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64).ok().and_then(|c| c.as_any().downcast_ref::<Float64Array>().map(|f| f.value(0))) {
+        return json!(n);
+    }
+    json!(crate::display_cell(array, row))
+}
+
+/// A value for `col` in the shape its write declares.
+fn shaped(t: &TableDef, col: &ColumnDef, shape: Shape, flavor: Flavor, v: &Value) -> Result<Value, MapperError> {
+    if v.is_null() {
+        return Ok(match shape {
+            Shape::List | Shape::RefList(_) => json!([]),
+            _ => Value::Null,
+        });
+    }
+    let text = || match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let v = match col.sql_type {
+        // Jira reads timestamps as `2024-01-31T10:00:00.000+0000`.
+        SqlType::Timestamp if t.product == Product::Jira => {
+            let ms = crate::scan::parse_timestamp_millis(&text())
+                .or_else(|| chrono::NaiveDateTime::parse_from_str(&text(), "%Y-%m-%d %H:%M:%S%.f").ok().map(|d| d.and_utc().timestamp_millis()))
+                .ok_or_else(|| err(SqlState::InvalidCharacterValue, format!("'{}' is not a timestamp for {}", text(), col.name)))?;
+            json!(chrono::DateTime::from_timestamp_millis(ms).expect("valid millis").format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string())
+        }
+        SqlType::Date => {
+            let s = text();
+            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d").map_err(|_| err(SqlState::InvalidCharacterValue, format!("'{s}' is not a date (YYYY-MM-DD) for {}", col.name)))?;
+            json!(s[..10])
+        }
+        SqlType::Bit => match v {
+            Value::Bool(_) => v.clone(),
+            Value::Number(n) => json!(n.as_f64() != Some(0.0)),
+            _ => json!(matches!(text().to_ascii_lowercase().as_str(), "true" | "1" | "yes")),
+        },
+        SqlType::Double | SqlType::BigInt | SqlType::Integer if v.is_string() && shape == Shape::Plain => {
+            let n: f64 = text().trim().parse().map_err(|_| err(SqlState::InvalidCharacterValue, format!("'{}' is not a number for {}", text(), col.name)))?;
+            if col.sql_type == SqlType::Double { json!(n) } else { json!(n as i64) }
+        }
+        _ => v.clone(),
+    };
+    let items = || text().split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    Ok(match shape {
+        Shape::Plain => v,
+        Shape::Text => json!(text()),
+        Shape::Adf if t.product == Product::Jira && flavor == Flavor::Cloud => crate::adf::from_plain_text(&text()),
+        Shape::Adf => json!(text()),
+        Shape::Ref(k) => json!({ k: v }),
+        Shape::List => json!(items()),
+        Shape::RefList(k) => Value::Array(items().into_iter().map(|i| json!({ k: i })).collect()),
+    })
+}
+
+fn set_pointer(target: &mut Value, pointer: &str, v: Value) {
+    let mut cur = target;
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    for (i, p) in parts.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = Value::Object(Map::new());
+        }
+        let obj = cur.as_object_mut().expect("an object");
+        if i + 1 == parts.len() {
+            obj.insert(p.to_string(), v);
+            return;
+        }
+        cur = obj.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn fixed_body(w: &Writes) -> Value {
+    let mut body = json!({});
+    for (p, v) in w.fixed {
+        set_pointer(&mut body, p, serde_json::from_str(v).expect("fixed values are JSON"));
+    }
+    body
+}
+
+/// Rows of a query as column-name → JSON maps.
+async fn rows_of(session: &MapperSession, sql: &str) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+    let result = session.query(sql).await?;
+    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
+    let mut out = Vec::new();
+    for b in batches {
+        for r in 0..b.num_rows() {
+            out.push(b.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), cell(b.column(i).as_ref(), r))).collect());
+        }
+    }
+    Ok(out)
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The error of row `n`, saying what was already written.
+fn partial(e: MapperError, verb: &str, done: &[String]) -> MapperError {
+    if done.is_empty() {
+        return e;
+    }
+    let shown: Vec<&str> = done.iter().take(20).map(String::as_str).collect();
+    let more = if done.len() > 20 { format!(" and {} more", done.len() - 20) } else { String::new() };
+    MapperError::new(e.state, format!("{} ({} row(s) were {verb} before this failure and stay so: {}{more})", e.message, done.len(), shown.join(", ")))
+}
+
+/// How a row is named in messages: its `Key` where it has one (ENG-12), else its key columns.
+fn key_text(t: &TableDef, row: &HashMap<String, Value>) -> String {
+    match row.get("Key") {
+        Some(Value::String(k)) => k.clone(),
+        _ => key_columns_text(t, row),
+    }
+}
+
+/// The row's key columns' values, joined with `/`.
+fn key_columns_text(t: &TableDef, row: &HashMap<String, Value>) -> String {
+    t.key
+        .iter()
+        .map(|k| match row.iter().find(|(c, _)| c.eq_ignore_ascii_case(k)).map(|(_, v)| v) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, MapperError> {
+    let TableObject::TableName(name) = &i.table else { return Err(err(SqlState::SyntaxOrAccess, "INSERT needs a table name")) };
+    let t = table_of(session, name)?;
+    let w = writes_of(t)?;
+    let request = w.insert.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows cannot be inserted into {}", t.qualified_name())))?;
+    let flavor = session.client().flavor();
+    if i.columns.is_empty() {
+        return Err(err(SqlState::SyntaxOrAccess, format!("INSERT INTO {} needs its column list, e.g. ({})", t.qualified_name(), w.required.join(", "))));
+    }
+    let path_cols = placeholders(request.path);
+    let mut cols: Vec<&ColumnDef> = Vec::new();
+    for c in &i.columns {
+        let col = column(t, &last_ident(c))?;
+        if col.write.is_none() && !path_cols.iter().any(|p| p.eq_ignore_ascii_case(&col.name)) {
+            return Err(err(SqlState::SyntaxOrAccess, format!("Column {} of {} cannot be set", col.name, t.qualified_name())));
+        }
+        cols.push(col);
+    }
+    for r in w.required {
+        if !cols.iter().any(|c| c.name.eq_ignore_ascii_case(r)) {
+            return Err(err(SqlState::IntegrityConstraint, format!("Column {r} is required to insert into {}", t.qualified_name())));
+        }
+    }
+    let source = i.source.as_ref().ok_or_else(|| err(SqlState::SyntaxOrAccess, "INSERT needs VALUES or a SELECT"))?;
+    let result = session.query(&source.to_string()).await?;
+    if result.schema.fields().len() != cols.len() {
+        return Err(err(SqlState::ValueListMismatch, format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len())));
+    }
+    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
+    let returning = returning_columns(t, &i.returning)?;
+    let mut returned: Vec<HashMap<String, Value>> = Vec::new();
+    let mut done: Vec<String> = Vec::new();
+    for b in &batches {
+        for r in 0..b.num_rows() {
+            let mut row: HashMap<String, Value> = HashMap::new();
+            let mut body = fixed_body(w);
+            for (ci, col) in cols.iter().enumerate() {
+                let v = cell(b.column(ci).as_ref(), r);
+                if let Some((p, shape)) = &col.write {
+                    if !v.is_null() {
+                        set_pointer(&mut body, p, shaped(t, col, *shape, flavor, &v)?);
+                    }
+                }
+                row.insert(col.name.clone(), v);
+            }
+            let path = fill_path(t, flavor, &request, &row).map_err(|e| partial(e, "inserted", &done))?;
+            let body = if w.array_body { json!([body]) } else { body };
+            let answer = session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&body)).await.map_err(|e| partial(e, "inserted", &done))?;
+            let answer = if w.array_body { answer } else { answer };
+            for (c, p) in w.returns {
+                let v = if p.is_empty() { row.get(*c).cloned().unwrap_or(Value::Null) } else { answer.pointer(p).cloned().unwrap_or(Value::Null) };
+                row.insert(c.to_string(), v);
+            }
+            done.push(key_text(t, &row));
+            returned.push(row);
+        }
+    }
+    tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "inserted");
+    written(t, done.len() as u64, returning, &returned)
+}
+
+fn returning_columns<'a>(t: &'a TableDef, items: &Option<Vec<SelectItem>>) -> Result<Vec<&'a ColumnDef>, MapperError> {
+    let Some(items) = items else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            SelectItem::Wildcard(_) => out.extend(t.columns.iter().filter(|c| c.write.is_some() || t.key.contains(&c.name.as_str()))),
+            SelectItem::UnnamedExpr(Expr::Identifier(id)) => out.push(column(t, &id.value)?),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(ids)) => out.push(column(t, &ids.last().map(|i| i.value.clone()).unwrap_or_default())?),
+            other => return Err(err(SqlState::SyntaxOrAccess, format!("RETURNING takes column names, not '{other}'"))),
+        }
+    }
+    Ok(out)
+}
+
+/// The result of a write: the count, and the `RETURNING` rows if asked.
+fn written(t: &TableDef, count: u64, returning: Vec<&ColumnDef>, rows: &[HashMap<String, Value>]) -> Result<QueryResult, MapperError> {
+    let fields: Vec<Field> = returning.iter().map(|c| Field::new(c.name.as_str(), crate::scan::arrow_type(c.sql_type), true)).collect();
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    let mut batches = Vec::new();
+    if !returning.is_empty() && !rows.is_empty() {
+        let arrays: Vec<ArrayRef> = returning
+            .iter()
+            .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
+            .collect::<Result<_, _>>()?;
+        batches.push(RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(SqlState::General, format!("cannot build the RETURNING rows of {}: {e}", t.qualified_name())))?);
+    }
+    let stream = futures::stream::iter(batches.into_iter().map(Ok));
+    Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected: Some(count) })
+}
+
+fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDef, MapperError> {
+    match factor {
+        TableFactor::Table { name, .. } => table_of(session, name).cloned(),
+        other => Err(err(SqlState::SyntaxOrAccess, format!("'{other}' is not a table that can be written"))),
+    }
+}
+
+/// The existing rows an `UPDATE`/`DELETE` touches: `columns` plus `extra` expressions, through
+/// the normal scan (so the `WHERE` is pushed down as in a query).
+async fn select_rows(session: &MapperSession, t: &TableDef, columns: &[String], extra: &[(String, &Expr)], selection: &Option<Expr>) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+    let mut items: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
+    items.extend(extra.iter().map(|(alias, e)| format!("({e}) AS {}", quoted(alias))));
+    let mut sql = format!("SELECT {} FROM {}.{}", items.join(", "), quoted(t.product.schema_name()), quoted(t.name));
+    if let Some(w) = selection {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    rows_of(session, &sql).await
+}
+
+fn needed_columns(t: &TableDef, r: &Request, more: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut cols: Vec<String> = t.key.iter().map(|k| k.to_string()).collect();
+    for c in placeholders(r.path).into_iter().chain(more) {
+        let name = t.column(&c).map(|d| d.name.clone()).unwrap_or(c);
+        if !cols.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
+            cols.push(name);
+        }
+    }
+    cols
+}
+
+async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, MapperError> {
+    if !u.table.joins.is_empty() || u.from.is_some() {
+        return Err(err(SqlState::SyntaxOrAccess, "UPDATE of one table only: use a subquery in WHERE to involve others"));
+    }
+    let t = target_table(session, &u.table.relation)?;
+    let w = writes_of(&t)?;
+    let request = w.update.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows of {} cannot be updated", t.qualified_name())))?;
+    let flavor = session.client().flavor();
+    let mut sets: Vec<(&ColumnDef, String, &Expr)> = Vec::new();
+    let mut status: Option<String> = None;
+    for (n, a) in u.assignments.iter().enumerate() {
+        let AssignmentTarget::ColumnName(name) = &a.target else { return Err(err(SqlState::SyntaxOrAccess, "SET (a, b) = ... is not supported: set each column")) };
+        let col = column(&t, &last_ident(name))?;
+        if w.status_by_transition && col.name == "Status" {
+            status = Some(format!("__set{n}"));
+        } else if col.write.is_none() {
+            return Err(err(SqlState::SyntaxOrAccess, format!("Column {} of {} cannot be set", col.name, t.qualified_name())));
+        } else if w.insert_only.iter().any(|c| c.eq_ignore_ascii_case(&col.name)) {
+            return Err(err(SqlState::SyntaxOrAccess, format!("Column {} of {} is set when a row is created and cannot be changed", col.name, t.qualified_name())));
+        }
+        sets.push((col, format!("__set{n}"), &a.value));
+    }
+    let current: Vec<String> = match w.versioned {
+        Some((version, _)) => t.columns.iter().filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str())).map(|c| c.name.clone()).chain([version.to_string()]).collect(),
+        None => Vec::new(),
+    };
+    let cols = needed_columns(&t, &request, current);
+    let extra: Vec<(String, &Expr)> = sets.iter().map(|(_, alias, e)| (alias.clone(), *e)).collect();
+    let rows = select_rows(session, &t, &cols, &extra, &u.selection).await?;
+    let mut done = Vec::new();
+    for row in &rows {
+        let mut body = fixed_body(w);
+        let mut fields = 0;
+        if let Some((version, pointer)) = w.versioned {
+            for c in t.columns.iter().filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str())) {
+                let (p, shape) = c.write.as_ref().expect("filtered");
+                set_pointer(&mut body, p, shaped(&t, c, *shape, flavor, row.get(&c.name).unwrap_or(&Value::Null))?);
+            }
+            let n = row.get(version).and_then(Value::as_i64).unwrap_or(0);
+            set_pointer(&mut body, pointer, json!(n + 1));
+            set_pointer(&mut body, "/id", json!(key_columns_text(&t, row)));
+        }
+        for (col, alias, _) in &sets {
+            if Some(alias) == status.as_ref() {
+                continue;
+            }
+            let (p, shape) = col.write.as_ref().expect("checked writable");
+            set_pointer(&mut body, p, shaped(&t, col, *shape, flavor, row.get(alias).unwrap_or(&Value::Null))?);
+            fields += 1;
+        }
+        let result = async {
+            if fields > 0 {
+                let path = fill_path(&t, flavor, &request, row)?;
+                session.client().send_json(reqwest::Method::PUT, t.product, &path, Some(&body)).await?;
+            }
+            if let Some(alias) = &status {
+                transition(session, &t, row, row.get(alias).unwrap_or(&Value::Null)).await?;
+            }
+            Ok::<(), MapperError>(())
+        };
+        result.await.map_err(|e| partial(e, "updated", &done))?;
+        done.push(key_text(&t, row));
+    }
+    tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "updated");
+    written(&t, done.len() as u64, Vec::new(), &[])
+}
+
+/// Moves an issue to a status through the workflow: the transition that leads there (by target
+/// status name, or by transition name).
+async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String, Value>, target: &Value) -> Result<(), MapperError> {
+    let key = row.get("Key").and_then(Value::as_str).ok_or_else(|| err(SqlState::General, "the issue's key was not read"))?;
+    let target = target.as_str().ok_or_else(|| err(SqlState::IntegrityConstraint, "Status must be set to a status name"))?;
+    let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
+    let path = format!("/rest/api/{api}/issue/{}/transitions", url_encode(key));
+    let list = session.client().get_json(t.product, &path).await?;
+    let transitions = list.get("transitions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let name_of = |tr: &Value, p: &str| tr.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let found = transitions.iter().find(|tr| name_of(tr, "/to/name").eq_ignore_ascii_case(target)).or_else(|| transitions.iter().find(|tr| name_of(tr, "/name").eq_ignore_ascii_case(target)));
+    let Some(tr) = found else {
+        if row.get("Status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(target)) {
+            return Ok(());
+        }
+        let offered: Vec<String> = transitions.iter().map(|tr| format!("{} (to {})", name_of(tr, "/name"), name_of(tr, "/to/name"))).collect();
+        return Err(err(SqlState::General, format!("Issue {key} has no transition to status '{target}'; its workflow offers: {}", offered.join(", "))));
+    };
+    let id = tr.get("id").cloned().unwrap_or(Value::Null);
+    session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&json!({"transition": {"id": id}}))).await?;
+    Ok(())
+}
+
+async fn delete(session: &MapperSession, d: &Delete) -> Result<QueryResult, MapperError> {
+    let from = match &d.from {
+        FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
+    };
+    let [only] = from.as_slice() else { return Err(err(SqlState::SyntaxOrAccess, "DELETE from one table at a time")) };
+    if !only.joins.is_empty() || d.using.is_some() {
+        return Err(err(SqlState::SyntaxOrAccess, "DELETE of one table only: use a subquery in WHERE to involve others"));
+    }
+    let t = target_table(session, &only.relation)?;
+    let w = writes_of(&t)?;
+    let request = w.delete.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows of {} cannot be deleted", t.qualified_name())))?;
+    let flavor = session.client().flavor();
+    let cols = needed_columns(&t, &request, []);
+    let rows = select_rows(session, &t, &cols, &[], &d.selection).await?;
+    let mut done = Vec::new();
+    for row in &rows {
+        let path = fill_path(&t, flavor, &request, row).map_err(|e| partial(e, "deleted", &done))?;
+        session.client().send_json(reqwest::Method::DELETE, t.product, &path, None).await.map_err(|e| partial(e, "deleted", &done))?;
+        done.push(key_text(&t, row));
+    }
+    tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "deleted");
+    written(&t, done.len() as u64, Vec::new(), &[])
+}

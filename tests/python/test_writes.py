@@ -1,0 +1,132 @@
+"""Writes through pyodbc and unixODBC round-trip against the sandbox: insert, read back (through
+the driver and the REST API), update, read back, delete, gone. Row counts are SQLRowCount's;
+Atlassian's validation errors come back with Atlassian's message."""
+
+import pyodbc
+import pytest
+
+
+@pytest.fixture(scope="module")
+def conn(sandbox):
+    c = pyodbc.connect(sandbox.connection_string(), autocommit=True)
+    yield c
+    c.close()
+
+
+def one(conn, sql, *params):
+    return conn.cursor().execute(sql, *params).fetchone()
+
+
+def test_issue_round_trip(sandbox, conn):
+    cur = conn.cursor()
+    cur.execute(
+        "insert into Jira.Issues (ProjectKey, IssueType, Summary, Description, Priority, Labels, DueDate) values (?, ?, ?, ?, ?, ?, ?)",
+        "ENG", "Task", "Written through ODBC ✓", "First line\nsecond line", "High", "odbc,write-test", "2031-05-17",
+    )
+    assert cur.rowcount == 1
+    row = one(conn, "select \"Key\", Id, Summary, Description, Priority, Labels, DueDate, Status from Jira.Issues where Summary = ?", "Written through ODBC ✓")
+    key = row.Key
+    assert key.startswith("ENG-")
+    assert row.Description == "First line\nsecond line"
+    assert (row.Priority, sorted(row.Labels.split(",")), str(row.DueDate)) == ("High", ["odbc", "write-test"], "2031-05-17")
+    rest = sandbox.rest(f"/rest/api/3/issue/{key}?fields=summary,priority,labels,duedate,description")
+    assert rest["fields"]["summary"] == "Written through ODBC ✓" and rest["fields"]["description"]["type"] == "doc"
+
+    # RETURNING gives the generated key and id.
+    got = cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('ENG', 'Bug', 'second') returning \"Key\", Id").fetchall()
+    assert len(got) == 1 and got[0][0].startswith("ENG-") and got[0][1] > row.Id
+
+    cur.execute("update Jira.Issues set Summary = Summary || ' (edited)', Priority = 'Low' where \"Key\" = ?", key)
+    assert cur.rowcount == 1
+    again = one(conn, "select Summary, Priority from Jira.Issues where \"Key\" = ?", key)
+    assert tuple(again) == ("Written through ODBC ✓ (edited)", "Low")
+
+    # Status changes go through the workflow's transitions.
+    cur.execute("update Jira.Issues set Status = 'Done' where \"Key\" = ?", key)
+    assert one(conn, "select Status from Jira.Issues where \"Key\" = ?", key)[0] == "Done"
+    assert sandbox.rest(f"/rest/api/3/issue/{key}?fields=status")["fields"]["status"]["name"] == "Done"
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("update Jira.Issues set Status = 'No Such Status' where \"Key\" = ?", key)
+    assert "no transition" in str(e.value).lower()
+
+    cur.execute("delete from Jira.Issues where \"Key\" in (?, ?)", key, got[0][0])
+    assert cur.rowcount == 2
+    assert one(conn, "select count(*) from Jira.Issues where \"Key\" = ?", key)[0] == 0
+
+
+def test_multi_row_insert_and_validation_errors(sandbox, conn):
+    cur = conn.cursor()
+    cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('ENG', 'Task', 'multi a'), ('ENG', 'Task', 'multi b'), ('ENG', 'Task', 'multi c')")
+    assert cur.rowcount == 3
+    assert one(conn, "select count(*) from Jira.Issues where Summary like 'multi %'")[0] == 3
+    # A required column missing: refused before any request.
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("insert into Jira.Issues (ProjectKey, Summary) values ('ENG', 'no type')")
+    assert "23000" in str(e.value) and "IssueType" in str(e.value)
+    # Atlassian's own validation message comes back.
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('NOPE', 'Task', 'x')")
+    assert "project" in str(e.value).lower()
+    # A failure part way says what was written.
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('ENG', 'Task', 'partial ok'), ('ENG', 'NoSuchType', 'partial bad')")
+    assert "1 row(s) were inserted" in str(e.value) and "ENG-" in str(e.value)
+    # Read-only columns and tables are refused.
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("update Jira.Issues set Created = '2020-01-01' where \"Key\" = 'ENG-1'")
+    assert "cannot be set" in str(e.value)
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("delete from Jira.Statuses")
+    assert "read-only" in str(e.value)
+    cur.execute("delete from Jira.Issues where Summary like 'multi %' or Summary = 'partial ok'")
+    assert cur.rowcount == 4
+
+
+def test_jira_comments_and_versions(sandbox, conn):
+    cur = conn.cursor()
+    cur.execute("insert into Jira.Comments (IssueKey, Body) values ('ENG-2', 'A comment from ODBC')")
+    assert cur.rowcount == 1
+    cid = one(conn, "select Id from Jira.Comments where IssueKey = 'ENG-2' and Body = 'A comment from ODBC'")[0]
+    cur.execute("update Jira.Comments set Body = 'Edited comment' where IssueKey = 'ENG-2' and Id = ?", cid)
+    assert cur.rowcount == 1
+    assert [c["body"]["content"][0]["content"][0]["text"] for c in sandbox.rest("/rest/api/3/issue/ENG-2/comment")["comments"] if c["id"] == str(cid)] == ["Edited comment"]
+    cur.execute("delete from Jira.Comments where IssueKey = 'ENG-2' and Id = ?", cid)
+    assert cur.rowcount == 1
+    assert one(conn, "select count(*) from Jira.Comments where IssueKey = 'ENG-2' and Id = ?", cid)[0] == 0
+
+    cur.execute("insert into Jira.Versions (ProjectKey, Name, Description, ReleaseDate) values ('ENG', '9.9-odbc', 'from SQL', '2032-01-31')")
+    v = one(conn, "select Id, Released, ReleaseDate from Jira.Versions where ProjectKey = 'ENG' and Name = '9.9-odbc'")
+    assert str(v.ReleaseDate) == "2032-01-31"
+    cur.execute("update Jira.Versions set Released = true where Id = ?", v.Id)
+    assert one(conn, "select Released from Jira.Versions where Id = ?", v.Id)[0] is True
+    cur.execute("delete from Jira.Versions where Id = ?", v.Id)
+    assert cur.rowcount == 1
+
+
+def test_confluence_page_round_trip(sandbox, conn):
+    cur = conn.cursor()
+    space_id = int(sandbox.rest("/wiki/api/v2/spaces?keys=ENG")["results"][0]["id"])
+    got = cur.execute("insert into Confluence.Pages (SpaceId, Title, Body) values (?, ?, ?) returning Id, VersionNumber", space_id, "ODBC page", "<p>Hello</p>").fetchall()
+    page_id, version = got[0]
+    assert version == 1
+    cur.execute("update Confluence.Pages set Body = '<p>Hello again</p>' where Id = ?", page_id)
+    assert cur.rowcount == 1
+    row = one(conn, "select Title, Body, VersionNumber from Confluence.Pages where Id = ?", page_id)
+    # The update kept the title and took the next version number.
+    assert (row.Title, row.Body, row.VersionNumber) == ("ODBC page", "<p>Hello again</p>", 2)
+
+    cur.execute("insert into Confluence.Labels (ContentId, Label) values (?, 'from-odbc')", page_id)
+    assert one(conn, "select count(*) from Confluence.Labels where ContentId = ? and Label = 'from-odbc'", page_id)[0] == 1
+    cur.execute("delete from Confluence.Labels where ContentId = ? and Label = 'from-odbc'", page_id)
+    assert cur.rowcount == 1
+
+    cur.execute("insert into Confluence.Comments (PageId, Body) values (?, '<p>Nice page</p>')", page_id)
+    cm = one(conn, "select Id, Location, VersionNumber from Confluence.Comments where PageId = ?", page_id)
+    assert cm.Location == "footer"
+    cur.execute("update Confluence.Comments set Body = '<p>Nicer</p>' where Id = ?", cm.Id)
+    assert tuple(one(conn, "select Body, VersionNumber from Confluence.Comments where Id = ?", cm.Id)) == ("<p>Nicer</p>", cm.VersionNumber + 1)
+    cur.execute("delete from Confluence.Comments where Id = ?", cm.Id)
+
+    cur.execute("delete from Confluence.Pages where Id = ?", page_id)
+    assert cur.rowcount == 1
+    assert one(conn, "select count(*) from Confluence.Pages where Id = ?", page_id)[0] == 0
