@@ -718,8 +718,8 @@ pub fn catalog(h: &StmtHandle, call: CatalogCall) -> OdbcResult<Ret> {
                 CatalogCall::ForeignKeys { pk, fk } => catalog_results::foreign_keys(cat, pk, fk)?,
                 CatalogCall::Statistics { catalog, schema, table } => catalog_results::statistics(cat, catalog, schema, table)?,
                 CatalogCall::SpecialColumns { id_type, catalog, schema, table } => catalog_results::special_columns(cat, id_type, catalog, schema, table)?,
-                CatalogCall::Procedures { procedure } => catalog_results::procedures(pat(procedure))?,
-                CatalogCall::ProcedureColumns { procedure, column } => catalog_results::procedure_columns(pat(procedure), pat(column))?,
+                CatalogCall::Procedures { procedure } => catalog_results::procedures(session.procedures(), pat(procedure))?,
+                CatalogCall::ProcedureColumns { procedure, column } => catalog_results::procedure_columns(session.procedures(), pat(procedure), pat(column))?,
                 CatalogCall::TypeInfo { .. } => unreachable!(),
             }
         }

@@ -10,6 +10,7 @@ use datafusion::arrow::array::{ArrayRef, Int16Builder, Int32Builder, StringBuild
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use sql_mapper::catalog::TableDef;
+use sql_mapper::procedures::ProcedureDef;
 use sql_mapper::Catalog;
 
 use crate::error::{OdbcError, OdbcResult};
@@ -368,7 +369,7 @@ pub fn special_columns(cat: &Catalog, id_type: u16, catalog: Option<String>, sch
     result(COLS, rows)
 }
 
-pub fn procedures(_procedure: Pattern) -> OdbcResult<ResultSet> {
+pub fn procedures(procs: &[ProcedureDef], procedure: Pattern) -> OdbcResult<ResultSet> {
     const COLS: &[(&str, Col)] = &[
         ("PROCEDURE_CAT", Col::Text),
         ("PROCEDURE_SCHEM", Col::Text),
@@ -379,11 +380,21 @@ pub fn procedures(_procedure: Pattern) -> OdbcResult<ResultSet> {
         ("REMARKS", Col::Text),
         ("PROCEDURE_TYPE", Col::Small),
     ];
-    // The mapper declares no procedures yet: the list is truthfully empty.
-    result(COLS, Vec::new())
+    let rows = procs
+        .iter()
+        .filter(|p| procedure.matches(p.name))
+        // SQL_PT_PROCEDURE (1): each returns one result set and no return value.
+        .map(|p| vec![V::Null, s(p.product.schema_name()), s(p.name), V::I(p.params.len() as i64), V::I(0), V::I(1), s(p.remarks), V::I(1)])
+        .collect();
+    result(COLS, rows)
 }
 
-pub fn procedure_columns(_procedure: Pattern, _column: Pattern) -> OdbcResult<ResultSet> {
+/// A procedure parameter as a column, for its ODBC type metadata.
+fn param_column(p: &sql_mapper::procedures::ParamDef) -> sql_mapper::catalog::ColumnDef {
+    sql_mapper::catalog::ColumnDef::new(p.name, p.sql_type, !p.required, sql_mapper::catalog::at(""), p.remarks)
+}
+
+pub fn procedure_columns(procs: &[ProcedureDef], procedure: Pattern, column: Pattern) -> OdbcResult<ResultSet> {
     const COLS: &[(&str, Col)] = &[
         ("PROCEDURE_CAT", Col::Text),
         ("PROCEDURE_SCHEM", Col::Text),
@@ -405,7 +416,44 @@ pub fn procedure_columns(_procedure: Pattern, _column: Pattern) -> OdbcResult<Re
         ("ORDINAL_POSITION", Col::Int),
         ("IS_NULLABLE", Col::Text),
     ];
-    result(COLS, Vec::new())
+    const SQL_PARAM_INPUT: i64 = 1;
+    const SQL_RESULT_COL: i64 = 3;
+    let mut rows = Vec::new();
+    for p in procs.iter().filter(|p| procedure.matches(p.name)) {
+        let params = p.params.iter().map(|d| (param_column(d), SQL_PARAM_INPUT));
+        let results = p.result.iter().cloned().map(|c| (c, SQL_RESULT_COL));
+        let mut ordinal = [0i64; 4];
+        for (def, kind) in params.chain(results) {
+            ordinal[kind as usize] += 1;
+            if !column.matches(&def.name) {
+                continue;
+            }
+            let m = ColumnMeta::from_field(&sql_mapper::scan::column_field(p.product, p.name, &def));
+            let (verbose, sub) = m.verbose_type();
+            rows.push(vec![
+                V::Null,
+                s(p.product.schema_name()),
+                s(p.name),
+                s(def.name.clone()),
+                V::I(kind),
+                V::I(m.sql_type.into()),
+                s(m.type_name),
+                V::I(clamp(m.column_size)),
+                V::I(clamp(m.octet_length)),
+                if is_numeric(m.kind) || m.kind == ValueKind::Timestamp { V::I(m.decimal_digits.into()) } else { V::Null },
+                if is_numeric(m.kind) { V::I(10) } else { V::Null },
+                V::I(i64::from(def.nullable)),
+                s(def.remarks.clone()),
+                V::Null,
+                V::I(verbose.into()),
+                if sub != 0 { V::I(sub.into()) } else { V::Null },
+                if m.is_text() { V::I(clamp(m.octet_length)) } else { V::Null },
+                V::I(ordinal[kind as usize]),
+                s(if def.nullable { "YES" } else { "NO" }),
+            ]);
+        }
+    }
+    result(COLS, rows)
 }
 
 /// `SQLGetTypeInfo`: the types the driver speaks, ordered by DATA_TYPE.

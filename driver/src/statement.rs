@@ -393,12 +393,8 @@ impl Statement {
             return Ok(d.clone());
         }
         let probe = sql_text::substitute_parameters(&p.sql, &vec!["NULL".to_string(); p.markers]);
-        let cols = if probe.trim_start().get(..4).is_some_and(|k| k.eq_ignore_ascii_case("call")) {
-            Vec::new()
-        } else {
-            let schema = crate::runtime::block_on(session.describe(&probe)).map_err(OdbcError::from)?;
-            schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect()
-        };
+        let schema = crate::runtime::block_on(session.describe(&probe)).map_err(OdbcError::from)?;
+        let cols: Vec<ColumnMeta> = schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect();
         let cols = Arc::new(cols);
         p.described = Some(cols.clone());
         Ok(cols)

@@ -31,6 +31,8 @@ pub enum SqlState {
     IntegrityConstraint,
     /// 21S01: an insert's values do not match its column list.
     ValueListMismatch,
+    /// 07001: a procedure's arguments do not match its parameters.
+    ParameterCount,
 }
 
 impl SqlState {
@@ -49,6 +51,7 @@ impl SqlState {
             SqlState::InvalidCharacterValue => "22018",
             SqlState::IntegrityConstraint => "23000",
             SqlState::ValueListMismatch => "21S01",
+            SqlState::ParameterCount => "07001",
         }
     }
 }

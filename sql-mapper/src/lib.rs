@@ -9,6 +9,7 @@ pub mod pushdown;
 pub mod rest;
 pub mod scan;
 mod identifiers;
+pub mod procedures;
 mod session;
 mod writes;
 

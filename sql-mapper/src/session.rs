@@ -28,6 +28,7 @@ pub struct ConnectOptions {
 pub struct MapperSession {
     ctx: SessionContext,
     catalog: Catalog,
+    procedures: Vec<crate::procedures::ProcedureDef>,
     client: Arc<AtlassianClient>,
 }
 
@@ -104,11 +105,16 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, client })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client })
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The stored procedures (`SQLProcedures`, `EXEC`, `{call}`).
+    pub fn procedures(&self) -> &[crate::procedures::ProcedureDef] {
+        &self.procedures
     }
 
     pub fn client(&self) -> &Arc<AtlassianClient> {
@@ -118,6 +124,9 @@ impl MapperSession {
     /// The columns a query would return, planned without running it (`SQLPrepare` then
     /// `SQLDescribeCol`): no REST request is made.
     pub async fn describe(&self, sql: &str) -> Result<SchemaRef, MapperError> {
+        if let Some(call) = crate::procedures::parse_call(sql)? {
+            return crate::procedures::describe(self, &call);
+        }
         if let DfStatement::Statement(s) = self.parse(sql)? {
             if matches!(s.as_ref(), Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)) {
                 return Ok(Arc::new(datafusion::arrow::datatypes::Schema::empty()));
@@ -147,7 +156,10 @@ impl MapperSession {
 
     /// Plans and starts a query; rows arrive as the stream is polled.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
-        // Writes are the mapper's own; everything else is DataFusion's.
+        // Procedures and writes are the mapper's own; everything else is DataFusion's.
+        if let Some(call) = crate::procedures::parse_call(sql)? {
+            return Box::pin(crate::procedures::execute(self, call)).await;
+        }
         if let DfStatement::Statement(s) = self.parse(sql)? {
             if let Some(done) = Box::pin(crate::writes::execute(self, &s)).await? {
                 return Ok(done);

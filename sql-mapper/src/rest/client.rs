@@ -62,17 +62,52 @@ impl AtlassianClient {
 
     pub async fn send_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
+        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json)).await?;
+        if text.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+    }
+
+    /// GET raw bytes (attachment downloads).
+    pub async fn get_bytes(&self, product: Product, path_and_query: &str) -> Result<Vec<u8>, MapperError> {
+        self.send(reqwest::Method::GET, &self.url(product, path_and_query), Payload::None).await
+    }
+
+    /// POST one file as `multipart/form-data` (part `file`, and `comment`), with the header
+    /// Confluence's XSRF check wants.
+    pub async fn upload(&self, product: Product, path_and_query: &str, file: &Upload<'_>) -> Result<Value, MapperError> {
+        let url = self.url(product, path_and_query);
+        let text = self.send(reqwest::Method::POST, &url, Payload::File(file)).await?;
+        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+    }
+
+    /// One request with the connection's credentials. A 401 asks the authenticator once whether
+    /// a retry can succeed; any other failure is an error with Atlassian's message.
+    async fn send(&self, method: reqwest::Method, url: &str, payload: Payload<'_>) -> Result<Vec<u8>, MapperError> {
         let mut retried = false;
         loop {
-            let mut req = self.http.request(method.clone(), &url).header("Accept", "application/json");
+            let mut req = self.http.request(method.clone(), url).header("Accept", "application/json");
             if let Some(h) = self.auth.authorization().await.map_err(auth_error)? {
                 req = req.header("Authorization", h);
             }
-            if let Some(b) = body {
-                req = req.json(b);
-            }
+            req = match payload {
+                Payload::None => req,
+                Payload::Json(b) => req.json(b),
+                Payload::File(f) => {
+                    let part = reqwest::multipart::Part::bytes(f.bytes.to_vec())
+                        .file_name(f.file_name.to_string())
+                        .mime_str(f.media_type)
+                        .map_err(|e| MapperError::new(SqlState::InvalidCharacterValue, format!("'{}' is not a media type: {e}", f.media_type)))?;
+                    let mut form = reqwest::multipart::Form::new().part("file", part);
+                    if let Some(c) = f.comment {
+                        form = form.text("comment", c.to_string());
+                    }
+                    req.header("X-Atlassian-Token", "no-check").multipart(form)
+                }
+            };
             let started = std::time::Instant::now();
-            let resp = req.send().await.map_err(|e| transport_error(&url, e))?;
+            let resp = req.send().await.map_err(|e| transport_error(url, e))?;
             let status = resp.status();
             tracing::debug!(method = %method, url = %url, status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "REST");
             if status.as_u16() == 401 && !retried {
@@ -81,17 +116,28 @@ impl AtlassianClient {
                     continue;
                 }
             }
-            let text = resp.text().await.map_err(|e| transport_error(&url, e))?;
+            let bytes = resp.bytes().await.map_err(|e| transport_error(url, e))?;
             if status.is_success() {
-                if text.trim().is_empty() {
-                    return Ok(Value::Null);
-                }
-                return serde_json::from_str(&text)
-                    .map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")));
+                return Ok(bytes.to_vec());
             }
-            return Err(status_error(status.as_u16(), &text));
+            return Err(status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)));
         }
     }
+}
+
+/// A file to upload.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub media_type: &'a str,
+    pub bytes: &'a [u8],
+    pub comment: Option<&'a str>,
+}
+
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    None,
+    Json(&'a Value),
+    File(&'a Upload<'a>),
 }
 
 fn auth_error(e: atlassian_oauth::AuthError) -> MapperError {

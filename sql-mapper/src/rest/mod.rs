@@ -3,4 +3,4 @@
 
 mod client;
 
-pub use client::{AtlassianClient, Flavor, SiteConfig};
+pub use client::{AtlassianClient, Flavor, SiteConfig, Upload};

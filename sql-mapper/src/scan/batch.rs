@@ -26,20 +26,22 @@ pub fn arrow_type(t: SqlType) -> DataType {
 /// The table's Arrow schema. Field metadata carries what Arrow types cannot say and the driver
 /// reports through ODBC: declared text length, long text, the base table and schema.
 pub fn schema_of(table: &TableDef) -> SchemaRef {
-    let fields = table.columns.iter().map(|c| {
-        let mut md = HashMap::from([("odbc.table".to_string(), table.name.to_string()), ("odbc.schema".to_string(), table.product.schema_name().to_string())]);
-        match c.sql_type {
-            SqlType::Varchar(n) => {
-                md.insert("odbc.length".to_string(), n.to_string());
-            }
-            SqlType::LongVarchar => {
-                md.insert("odbc.long".to_string(), "true".to_string());
-            }
-            _ => {}
+    Arc::new(Schema::new(table.columns.iter().map(|c| column_field(table.product, table.name, c)).collect::<Vec<_>>()))
+}
+
+/// One column as an Arrow field of `owner` (a table or procedure) in `product`'s schema.
+pub fn column_field(product: crate::catalog::Product, owner: &str, c: &ColumnDef) -> Field {
+    let mut md = HashMap::from([("odbc.table".to_string(), owner.to_string()), ("odbc.schema".to_string(), product.schema_name().to_string())]);
+    match c.sql_type {
+        SqlType::Varchar(n) => {
+            md.insert("odbc.length".to_string(), n.to_string());
         }
-        Field::new(c.name.as_str(), arrow_type(c.sql_type), true).with_metadata(md)
-    });
-    Arc::new(Schema::new(fields.collect::<Vec<_>>()))
+        SqlType::LongVarchar => {
+            md.insert("odbc.long".to_string(), "true".to_string());
+        }
+        _ => {}
+    }
+    Field::new(c.name.as_str(), arrow_type(c.sql_type), true).with_metadata(md)
 }
 
 /// Builds batches of the full table schema, filling only the projected columns (the others are
