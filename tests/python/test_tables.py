@@ -188,3 +188,35 @@ def test_explain_shows_the_requests(conn):
     assert 'key = \\"ENG-1\\"' in req and "fields=key" in req and "maxResults=5000" in req, req
     plans = dict(rows(conn, "explain select Summary from Jira.Issues where ProjectKey = 'ENG'"))
     assert 'project = \\"ENG\\"' in plans["atlassian_requests"] and "fields=project,summary" in plans["atlassian_requests"], plans
+
+
+def test_page_filters_become_cql(sandbox, conn):
+    """Filters on Confluence.Pages go into a CQL search; the rows are those of the same query
+    with pushdown off, and a lookup by id is one request."""
+    plain = pyodbc.connect(sandbox.connection_string(Pushdown="false"), autocommit=True)
+    pages = wiki_paged(sandbox, "/wiki/api/v2/pages?status=current")
+    some = pages[7]
+    cases = [
+        ("Id = ?", [int(some["id"])]),
+        ("Title = ?", [some["title"]]),
+        ("SpaceKey = 'ENG'", []),
+        ("SpaceKey in ('ENG', 'OPS') and CreatedAt >= '2024-06-01'", []),
+        ("ParentId = ?", [int(some["parentId"])] if some.get("parentId") else [int(pages[0]["id"])]),
+        ("AuthorId = ?", [some["authorId"]]),
+        ("CreatedAt < '2024-03-01 12:00:00' or Id = ?", [int(some["id"])]),
+        ("Title = 'x\" OR space = \"SEC'", []),
+    ]
+    q = 'select Id, Title, SpaceKey, ParentId, AuthorId, CreatedAt from Confluence.Pages where {} order by Id'
+    for where, params in cases:
+        pushed = rows(conn, q.format(where)) if not params else [tuple(r) for r in conn.cursor().execute(q.format(where), *params).fetchall()]
+        unpushed = [tuple(r) for r in plain.cursor().execute(q.format(where), *params).fetchall()]
+        assert pushed == unpushed, where
+    reset(sandbox)
+    assert conn.cursor().execute("select Title from Confluence.Pages where Id = ?", int(some["id"])).fetchval() == some["title"]
+    assert stats(sandbox)["total"] == 1, stats(sandbox)["routes"]
+    plans = dict(rows(conn, "explain select Title from Confluence.Pages where SpaceKey = 'ENG'"))
+    assert 'space = \\"ENG\\"' in plans["atlassian_requests"], plans
+    # The CQL pseudo-column passes a query through.
+    labelled = conn.cursor().execute("select count(*) from Confluence.Pages where CQL = 'label = \"backend\"'").fetchval()
+    assert labelled == len(sandbox.rest("/wiki/rest/api/content/search?cql=type%3Dpage%20AND%20label%3Dbackend&limit=250")["results"])
+    plain.close()

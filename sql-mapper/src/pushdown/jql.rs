@@ -1,4 +1,5 @@
-//! `JqlBuilder`: DataFusion filter expressions → JQL.
+//! `JqlBuilder`: DataFusion filter expressions → JQL, and (`JqlBuilder::cql`) → CQL, whose
+//! clauses, literals and date forms are the same for what is pushed; CQL has no `IS EMPTY`.
 //!
 //! Care points, each a reason a filter is `Inexact` rather than `Exact`:
 //! - JQL `=` on names (status, project, priority, ...) is case-insensitive; SQL's is not.
@@ -51,11 +52,22 @@ enum FieldKind {
 
 pub struct JqlBuilder<'a> {
     table: &'a TableDef,
+    cql: bool,
 }
 
 impl<'a> JqlBuilder<'a> {
     pub fn new(table: &'a TableDef) -> JqlBuilder<'a> {
-        JqlBuilder { table }
+        JqlBuilder { table, cql: false }
+    }
+
+    /// The same translation into Confluence's CQL.
+    pub fn cql(table: &'a TableDef) -> JqlBuilder<'a> {
+        JqlBuilder { table, cql: true }
+    }
+
+    /// Issue-naming clauses make Jira refuse a query naming a missing issue; CQL has none.
+    fn naming(&self, clause: &str) -> bool {
+        !self.cql && names_issues(clause)
     }
 
     fn clause(&self, column: &str) -> Option<(String, FieldKind, bool)> {
@@ -117,12 +129,12 @@ impl<'a> JqlBuilder<'a> {
                     return None;
                 }
                 // JQL's NOT IN also drops issues where the field is empty; SQL's NOT IN drops NULLs too.
-                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(names_issues(&clause)))
+                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(self.naming(&clause)))
             }
             Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
                 let col = column_name(inner)?;
                 let (clause, _kind, raw) = self.clause(&col)?;
-                if raw {
+                if raw || self.cql {
                     return None;
                 }
                 let is = if matches!(e, Expr::IsNull(_)) { "IS EMPTY" } else { "IS NOT EMPTY" };
@@ -183,7 +195,7 @@ impl<'a> JqlBuilder<'a> {
                 }
                 let value = self.value(kind, lit)?;
                 // Jira's != also drops issues where the field is empty; so does SQL's <>.
-                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(names_issues(&clause)))
+                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(self.naming(&clause)))
             }
         }
     }

@@ -28,9 +28,9 @@ pub struct FetchPlan {
     /// For each part of a `Source::Lists` table read per parent row: the parent's own scan
     /// (projected to the bound columns, with the filters pushed into it).
     parents: Vec<Option<Arc<FetchPlan>>>,
-    /// Pushed JQL clauses, ANDed. Clauses naming issues by key or id are dropped (they are
-    /// inexact, so the engine filters) when Jira refuses them for naming an issue it does not
-    /// have.
+    /// Pushed JQL (issues) or CQL (pages) clauses, ANDed. Clauses naming issues by key or id
+    /// are dropped (they are inexact, so the engine filters) when Jira refuses them for naming
+    /// an issue it does not have.
     jql: std::sync::Mutex<Vec<crate::pushdown::Pushed>>,
     limit: Option<usize>,
 }
@@ -159,6 +159,12 @@ impl FetchPlan {
         out
     }
 
+    /// The pushed CQL clauses, ANDed, if any.
+    fn cql(&self) -> Option<String> {
+        let pushed = self.jql.lock().expect("jql lock");
+        (!pushed.is_empty()).then(|| pushed.iter().map(|c| format!("({})", c.text)).collect::<Vec<_>>().join(" AND "))
+    }
+
     /// For `EXPLAIN`: what this scan sends.
     pub fn describe(&self) -> String {
         format!("{}: {}", self.def.qualified_name(), self.requests())
@@ -171,6 +177,10 @@ impl FetchPlan {
                 let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
                 format!("{} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
             }
+            Source::Pages => match self.cql() {
+                Some(cql) => format!("/wiki/rest/api/content/search cql={:?} limit={}", format!("type=page AND {cql}"), self.page_size(CONFLUENCE_PAGE)),
+                None => format!("{} limit={}", self.def.source.describe(), self.page_size(CONFLUENCE_PAGE)),
+            },
             _ => format!("{} limit={:?}", self.def.source.describe(), self.limit),
         }
     }
@@ -444,6 +454,24 @@ impl PageState {
         }
     }
 
+    /// One page of a CQL content search (`/wiki/rest/api/content/search` on Cloud), following
+    /// its `_links.next`.
+    async fn cql_page(&mut self, cql: &str, expand: &str) -> Result<Vec<Value>, MapperError> {
+        let client = self.plan.client.clone();
+        let prefix = if client.flavor() == Flavor::Cloud { "/wiki" } else { "" };
+        let path = match &self.cursor {
+            Cursor::Next(n) => n.clone(),
+            _ => format!("{prefix}/rest/api/content/search?cql={}&expand={}&limit={}", enc(cql), enc(expand), self.plan.page_size(CONFLUENCE_PAGE)),
+        };
+        let v = client.get_json(Product::Confluence, &path).await?;
+        let items = v.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
+        self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
+            Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
+            _ => Cursor::Done,
+        };
+        Ok(items)
+    }
+
     async fn spaces_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
         let items = self.confluence_page("/api/v2/spaces", "/rest/api/space?expand=homepage,history").await?;
         let items: Vec<Value> = if self.plan.client.flavor() == Flavor::DataCenter { items.iter().map(dc_space).collect() } else { items };
@@ -478,8 +506,11 @@ impl PageState {
         let dc_expand = if self.plan.wants_body() { "space,version,ancestors,history,body.storage" } else { "space,version,ancestors,history" };
         let first_cloud = format!("/api/v2/pages?status=current{body}");
         let first_dc = format!("/rest/api/content?type=page&expand={dc_expand}");
-        let items = self.confluence_page(&first_cloud, &first_dc).await?;
-        let dc = self.plan.client.flavor() == Flavor::DataCenter;
+        // Pushed filters: a CQL search (v1 shape on both flavors).
+        let (items, dc) = match self.plan.cql() {
+            Some(cql) => (self.cql_page(&format!("type=page AND {cql}"), dc_expand).await?, true),
+            None => (self.confluence_page(&first_cloud, &first_dc).await?, self.plan.client.flavor() == Flavor::DataCenter),
+        };
         let keys = if !dc && self.plan.needs_context("SpaceKey") { Some(self.space_keys().await?) } else { None };
         let mut b = self.builder();
         let room = self.plan.limit.map(|l| l.saturating_sub(self.produced)).unwrap_or(usize::MAX);

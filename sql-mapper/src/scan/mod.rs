@@ -57,9 +57,13 @@ impl AtlassianTable {
         AtlassianTable { def: Arc::new(def), schema, client, pushdown, parents }
     }
 
-    /// Whether filters on this table become JQL.
-    fn speaks_jql(&self) -> bool {
-        matches!(self.def.source, Source::IssueSearch)
+    /// The query language filters on this table become: JQL for issues, CQL for pages.
+    fn query_builder(&self) -> Option<JqlBuilder<'_>> {
+        match self.def.source {
+            Source::IssueSearch => Some(JqlBuilder::new(&self.def)),
+            Source::Pages => Some(JqlBuilder::cql(&self.def)),
+            _ => None,
+        }
     }
 
     /// How far one filter pushes into this table's requests.
@@ -67,8 +71,8 @@ impl AtlassianTable {
         if !self.pushdown {
             return TableProviderFilterPushDown::Unsupported;
         }
-        if self.speaks_jql() {
-            return match JqlBuilder::new(&self.def).translate(f).map(|p| p.fidelity) {
+        if let Some(b) = self.query_builder() {
+            return match b.translate(f).map(|p| p.fidelity) {
                 Some(Fidelity::Exact) => TableProviderFilterPushDown::Exact,
                 Some(Fidelity::Inexact) => TableProviderFilterPushDown::Inexact,
                 None => TableProviderFilterPushDown::Unsupported,
@@ -112,11 +116,9 @@ impl AtlassianTable {
 
     /// The requests a scan with this projection, these (pushable) filters and this limit sends.
     fn fetch_plan(&self, projection: Option<&[usize]>, filters: &[Expr], limit: Option<usize>) -> FetchPlan {
-        let jql: Vec<crate::pushdown::Pushed> = if self.pushdown && self.speaks_jql() {
-            let b = JqlBuilder::new(&self.def);
-            filters.iter().filter_map(|f| b.translate(f)).collect()
-        } else {
-            Vec::new()
+        let jql: Vec<crate::pushdown::Pushed> = match self.query_builder() {
+            Some(b) if self.pushdown => filters.iter().filter_map(|f| b.translate(f)).collect(),
+            _ => Vec::new(),
         };
         let Source::Lists(parts) = &self.def.source else {
             return FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, Vec::new());
