@@ -35,6 +35,22 @@ pub fn quote(value: &str) -> String {
     out
 }
 
+/// A CQL string literal: CQL knows only the escapes `\"`, `\'` and `\\`; other characters,
+/// line breaks included, stand for themselves inside the quotes.
+pub fn quote_cql(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for ch in value.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// What kind of JQL field a column maps to: decides operators and literal forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FieldKind {
@@ -67,7 +83,7 @@ impl<'a> JqlBuilder<'a> {
 
     /// Issue-naming clauses make Jira refuse a query naming a missing issue; CQL has none.
     fn naming(&self, clause: &str) -> bool {
-        !self.cql && names_issues(clause)
+        !self.cql && names_values(clause)
     }
 
     fn clause(&self, column: &str) -> Option<(String, FieldKind, bool)> {
@@ -129,7 +145,7 @@ impl<'a> JqlBuilder<'a> {
                     return None;
                 }
                 // JQL's NOT IN also drops issues where the field is empty; SQL's NOT IN drops NULLs too.
-                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(self.naming(&clause)))
+                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_values: false }.value_naming(self.naming(&clause)))
             }
             Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
                 let col = column_name(inner)?;
@@ -178,15 +194,16 @@ impl<'a> JqlBuilder<'a> {
                     Operator::Eq => {
                         let hi = widened_day(lit, Operator::Lt)?;
                         let lo = widened_day(lit, Operator::Gt)?;
-                        return Some(Pushed::inexact(format!("{clause} >= {} AND {clause} < {}", quote(&lo), quote(&hi))));
+                        return Some(Pushed::inexact(format!("{clause} >= {} AND {clause} < {}", self.quoted(&lo), self.quoted(&hi))));
                     }
                     _ => return None,
                 };
-                Some(Pushed::inexact(format!("{clause} {jop} {}", quote(&value))))
+                Some(Pushed::inexact(format!("{clause} {jop} {}", self.quoted(&value))))
             }
             _ => {
-                // Ordering comparisons on names and keys follow Jira's collation, not SQL's.
-                if !matches!(op, Operator::Eq | Operator::NotEq) && kind != FieldKind::Number {
+                // Ordering comparisons on names and keys follow Jira's collation, not SQL's; CQL
+                // compares ids for equality only.
+                if !matches!(op, Operator::Eq | Operator::NotEq) && (kind != FieldKind::Number || self.cql) {
                     return None;
                 }
                 // != on a case-insensitive field would drop rows SQL keeps ('Done' != 'done').
@@ -195,7 +212,7 @@ impl<'a> JqlBuilder<'a> {
                 }
                 let value = self.value(kind, lit)?;
                 // Jira's != also drops issues where the field is empty; so does SQL's <>.
-                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind), names_issues: false }.issue_naming(self.naming(&clause)))
+                Some(Pushed { text: format!("{clause} {jql_op} {value}"), fidelity: fidelity_of(kind), names_values: false }.value_naming(self.naming(&clause)))
             }
         }
     }
@@ -203,14 +220,36 @@ impl<'a> JqlBuilder<'a> {
     fn value(&self, kind: FieldKind, lit: &ScalarValue) -> Option<String> {
         match kind {
             FieldKind::Number => scalar_number(lit),
-            _ => scalar_text(lit).map(|s| quote(&s)),
+            // Jira refuses text that is not shaped like an issue key; no issue has such a key,
+            // so the engine alone filters.
+            FieldKind::Key => scalar_text(lit).filter(|s| looks_like_issue_key(s)).map(|s| self.quoted(&s)),
+            _ => scalar_text(lit).map(|s| self.quoted(&s)),
+        }
+    }
+
+    fn quoted(&self, s: &str) -> String {
+        if self.cql {
+            quote_cql(s)
+        } else {
+            quote(s)
         }
     }
 }
 
-/// Clauses whose values are issues: Jira rejects the whole query if one does not exist.
-fn names_issues(clause: &str) -> bool {
-    matches!(clause, "key" | "id" | "issuekey" | "parent")
+/// `PROJ-123`: a project key (a letter, then letters, digits or `_`), a dash, a number.
+fn looks_like_issue_key(s: &str) -> bool {
+    let Some((project, number)) = s.rsplit_once('-') else { return false };
+    let mut chars = project.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Clauses whose values Jira looks up: it rejects the whole query ("The value 'x' does not
+/// exist for the field 'priority'") when one does not exist. Free-text fields and dates are not.
+fn names_values(clause: &str) -> bool {
+    matches!(
+        clause,
+        "key" | "id" | "issuekey" | "parent" | "project" | "status" | "statusCategory" | "priority" | "issuetype" | "resolution" | "assignee" | "reporter" | "creator" | "component" | "fixVersion" | "sprint"
+    )
 }
 
 fn kind_is_fuzzy(kind: FieldKind) -> bool {
@@ -320,6 +359,7 @@ mod tests {
         assert_eq!(quote("line\nbreak"), "\"line\\nbreak\"");
         assert_eq!(quote("x\" OR project = SEC OR key = \"y"), "\"x\\\" OR project = SEC OR key = \\\"y\"");
         assert_eq!(quote("ünïcödé ✓"), "\"ünïcödé ✓\"");
+        assert_eq!(quote_cql("a\"b\\c\nd"), "\"a\\\"b\\\\c\nd\"");
     }
 
     #[test]
@@ -327,21 +367,27 @@ mod tests {
         let t = issues();
         let b = JqlBuilder::new(&t);
         let p = b.translate(&col("Key").eq(lit("ENG-1"))).unwrap();
-        assert_eq!((p.text.as_str(), p.fidelity, p.names_issues), ("key = \"ENG-1\"", Fidelity::Inexact, true));
+        assert_eq!((p.text.as_str(), p.fidelity, p.names_values), ("key = \"ENG-1\"", Fidelity::Inexact, true));
         let p = b.translate(&col("Id").eq(lit(10001i64))).unwrap();
-        assert_eq!((p.text.as_str(), p.fidelity, p.names_issues), ("id = 10001", Fidelity::Inexact, true));
+        assert_eq!((p.text.as_str(), p.fidelity, p.names_values), ("id = 10001", Fidelity::Inexact, true));
         let p = b.translate(&col("ProjectKey").eq(lit("ENG")).and(col("Status").eq(lit("Done")))).unwrap();
         assert_eq!(p.text, "(project = \"ENG\") AND (status = \"Done\")");
         assert_eq!(p.fidelity, Fidelity::Inexact);
         assert!(b.translate(&col("Status").not_eq(lit("Done"))).is_none(), "!= on a case-insensitive name is not pushed");
+        assert!(b.translate(&col("Key").eq(lit("x' or '1'='1"))).is_none(), "text no issue key can have is not sent");
+        assert!(b.translate(&col("Key").in_list(vec![lit("ENG-1"), lit("nope")], false)).is_none());
         assert!(b.translate(&col("Summary").like(lit("%log%"))).is_none(), "LIKE is never pushed as ~");
         assert_eq!(b.translate(&col("AssigneeAccountId").is_null()).unwrap(), Pushed::exact("assignee IS EMPTY"));
         let p = b.translate(&col("Id").in_list(vec![lit(1i64), lit(2i64)], false)).unwrap();
-        assert_eq!((p.text.as_str(), p.names_issues), ("id IN (1, 2)", true));
+        assert_eq!((p.text.as_str(), p.names_values), ("id IN (1, 2)", true));
         // NOT around a filter naming issues is not pushed (it is never exact).
         assert!(b.translate(&Expr::Not(Box::new(col("Id").eq(lit(5i64))))).is_none());
-        let p = b.translate(&Expr::Not(Box::new(col("AssigneeAccountId").eq(lit("a"))))).unwrap();
-        assert_eq!(p, Pushed::exact("NOT (assignee = \"a\")"));
+        // Jira looks users up: an assignee filter is droppable, so inexact, so not negated.
+        let p = b.translate(&col("AssigneeAccountId").eq(lit("a"))).unwrap();
+        assert_eq!((p.fidelity, p.names_values), (Fidelity::Inexact, true));
+        assert!(b.translate(&Expr::Not(Box::new(col("AssigneeAccountId").eq(lit("a"))))).is_none());
+        let p = b.translate(&Expr::Not(Box::new(col("AssigneeAccountId").is_null()))).unwrap();
+        assert_eq!(p, Pushed::exact("NOT (assignee IS EMPTY)"));
         assert!(b.translate(&Expr::Not(Box::new(col("Status").eq(lit("Done"))))).is_none());
         let p = b.translate(&col("JQL").eq(lit("sprint in openSprints()"))).unwrap();
         assert_eq!(p, Pushed::exact("sprint in openSprints()"));

@@ -18,34 +18,35 @@ pub enum Fidelity {
 pub struct Pushed {
     pub text: String,
     pub fidelity: Fidelity,
-    /// Names issues by key or id: Jira refuses such a query outright when one of the named
-    /// issues does not exist (or is not visible), so the scan may have to drop it and let the
-    /// engine filter instead. Such filters are never `Exact`.
-    pub names_issues: bool,
+    /// Names values Jira validates (issues by key or id, projects, statuses, priorities, users,
+    /// versions...): Jira refuses such a query outright when a named value does not exist (or is
+    /// not visible), so the scan may have to drop it and let the engine filter instead. Such
+    /// filters are never `Exact`.
+    pub names_values: bool,
 }
 
 impl Pushed {
     pub fn exact(text: impl Into<String>) -> Pushed {
-        Pushed { text: text.into(), fidelity: Fidelity::Exact, names_issues: false }
+        Pushed { text: text.into(), fidelity: Fidelity::Exact, names_values: false }
     }
     pub fn inexact(text: impl Into<String>) -> Pushed {
-        Pushed { text: text.into(), fidelity: Fidelity::Inexact, names_issues: false }
+        Pushed { text: text.into(), fidelity: Fidelity::Inexact, names_values: false }
     }
-    fn naming_issues(mut self) -> Pushed {
-        self.names_issues = true;
+    fn naming_values(mut self) -> Pushed {
+        self.names_values = true;
         self.fidelity = Fidelity::Inexact;
         self
     }
     /// Combines two translated filters with a JQL/CQL connective.
     pub fn join(l: Pushed, op: &str, r: Pushed) -> Pushed {
-        Pushed { text: format!("({}) {op} ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity), names_issues: l.names_issues || r.names_issues }
+        Pushed { text: format!("({}) {op} ({})", l.text, r.text), fidelity: l.fidelity.max(r.fidelity), names_values: l.names_values || r.names_values }
     }
 }
 
 impl Pushed {
-    pub(crate) fn issue_naming(self, yes: bool) -> Pushed {
+    pub(crate) fn value_naming(self, yes: bool) -> Pushed {
         if yes {
-            self.naming_issues()
+            self.naming_values()
         } else {
             self
         }

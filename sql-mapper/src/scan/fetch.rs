@@ -87,10 +87,10 @@ impl FetchPlan {
 
     /// After Jira refused a query for naming a missing issue: drop the clauses that name issues.
     /// Returns false when there was nothing to drop.
-    fn drop_issue_naming_clauses(&self) -> bool {
+    fn drop_value_naming_clauses(&self) -> bool {
         let mut jql = self.jql.lock().expect("jql lock");
         let before = jql.len();
-        jql.retain(|p| !p.names_issues);
+        jql.retain(|p| !p.names_values);
         jql.len() != before
     }
 
@@ -265,7 +265,7 @@ impl PageState {
         let (items, next) = match self.search_page(&jql, &fields, size, &self.cursor).await {
             // Jira refuses a whole query that names a missing (or invisible) issue; the filter
             // was inexact, so search without it and let the engine filter.
-            Err(e) if matches!(self.cursor, Cursor::Start) && names_missing_issue(&e) && self.plan.drop_issue_naming_clauses() => {
+            Err(e) if matches!(self.cursor, Cursor::Start) && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => {
                 let jql = self.plan.jql();
                 self.search_page(&jql, &fields, size, &self.cursor).await?
             }
@@ -564,8 +564,10 @@ fn cell_json(array: &dyn datafusion::arrow::array::Array, row: usize) -> Value {
     json!(crate::display_cell(array, row))
 }
 
-fn names_missing_issue(e: &MapperError) -> bool {
-    e.message.contains("does not exist for the field 'key'") || e.message.contains("does not exist for the field 'id'") || e.message.contains("does not exist for field 'key'") || e.message.contains("does not exist for the field 'issuekey'")
+/// Jira's refusal of a query that names a value it does not have ("The value 'x' does not exist
+/// for the field 'priority'", "An issue with key 'X-1' does not exist for field 'key'").
+fn names_missing_value(e: &MapperError) -> bool {
+    e.message.contains("does not exist for the field '") || e.message.contains("does not exist for field '") || (e.message.contains("The issue key '") && e.message.contains("is invalid"))
 }
 
 /// A Data Center v1 space in the v2 shape the catalog reads.
