@@ -163,19 +163,46 @@ def test_parent_filters_narrow_the_parents_visited(sandbox, conn):
     assert n == sum(len(jira_paged(sandbox, f"/rest/api/3/issue/{k}/worklog", "worklogs")) for k in eng)
 
 
-def test_data_center_only_tables_refuse_clearly(sandbox):
-    # On a Data Center site the Cloud-only Confluence lists are refused with HYC00, never empty.
+def test_data_center_answers_the_same_sql(sandbox):
+    """A Data Center site (v1 Confluence, /rest/api/2 Jira, PAT): the same SQL, its rows checked
+    against that site's own REST API; lists it has no resource for are refused with HYC00."""
     from conftest import Sandbox
     dc = Sandbox("--flavor", "datacenter")
     try:
-        c = pyodbc.connect(f"Driver={{Atlassian ODBC}};Url={dc.url};PersonalAccessToken={dc.info['pat']};")
-        with pytest.raises(pyodbc.Error) as e:
-            c.cursor().execute("select * from Confluence.Tasks").fetchall()
-        assert "HYC00" in str(e.value) and "Data Center" in str(e.value)
-        # Lists both flavors have answer on Data Center too.
-        assert c.cursor().execute("select count(*) from Jira.Statuses").fetchval() > 0
-        assert c.cursor().execute("select count(*) from Jira.Components").fetchval() > 0
-        assert c.cursor().execute("select count(*) from Confluence.Groups").fetchval() > 0
+        c = pyodbc.connect(f"Driver={{Atlassian ODBC}};Url={dc.url};PersonalAccessToken={dc.info['pat']};", autocommit=True)
+        get = lambda path: json.load(urllib.request.urlopen(urllib.request.Request(dc.url + path, headers={"Authorization": "Bearer " + dc.info["pat"], "Accept": "application/json"})))
+
+        def v1(path):
+            out, start = [], 0
+            while True:
+                page = get(f"{path}{'&' if '?' in path else '?'}start={start}&limit=25")
+                out.extend(page["results"])
+                start += len(page["results"])
+                if "next" not in page.get("_links", {}) or not page["results"]:
+                    return out
+
+        contents = [(p, "page") for p in v1("/rest/api/content?type=page")] + [(b, "blogpost") for b in v1("/rest/api/content?type=blogpost")]
+        posts = [b for b, k in contents if k == "blogpost"]
+        assert sorted(rows(c, "select Id, Title from Confluence.BlogPosts")) == sorted((int(b["id"]), b["title"]) for b, _ in contents if _ == "blogpost")
+        body = c.cursor().execute("select Body from Confluence.BlogPosts where Id = ?", int(posts[0]["id"])).fetchval()
+        assert body == get(f"/rest/api/content/{posts[0]['id']}?expand=body.storage")["body"]["storage"]["value"]
+        comments, atts, labels = [], [], []
+        for item, kind in contents:
+            cid = int(item["id"])
+            comments += [(int(x["id"]), x["extensions"]["location"], cid if kind == "page" else None, cid if kind == "blogpost" else None) for x in v1(f"/rest/api/content/{cid}/child/comment?depth=all&expand=extensions.location")]
+            atts += [(x["id"], x["title"], cid if kind == "page" else None) for x in v1(f"/rest/api/content/{cid}/child/attachment")]
+            labels += [(cid, kind, x["name"]) for x in get(f"/rest/api/content/{cid}/label")["results"]]
+        assert comments and atts and labels
+        assert sorted(rows(c, "select Id, Location, PageId, BlogPostId from Confluence.Comments")) == sorted(comments)
+        assert sorted(rows(c, "select Id, Title, PageId from Confluence.Attachments")) == sorted(atts)
+        assert sorted(rows(c, "select ContentId, ContentType, Label from Confluence.Labels")) == sorted(labels)
+        users = get("/rest/api/2/user/search?username=.&maxResults=1000")
+        assert sorted(rows(c, "select AccountId from Jira.Users")) == sorted((u["accountId"],) for u in users) and users
+        for table in ["Confluence.Tasks", "Confluence.PageVersions", "Confluence.ContentProperties"]:
+            with pytest.raises(pyodbc.Error) as e:
+                c.cursor().execute(f"select * from {table}").fetchall()
+            assert "HYC00" in str(e.value) and "Data Center" in str(e.value), table
+        c.close()
     finally:
         dc.stop()
 

@@ -90,7 +90,7 @@ pub enum Extract {
 }
 
 /// Short constructors for the table files.
-pub fn list(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
+pub const fn list(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
     Endpoint::new(path, items, paging)
 }
 pub fn at(p: &'static str) -> Extract {

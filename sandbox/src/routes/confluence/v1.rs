@@ -216,7 +216,19 @@ async fn child_attachments(c: Conf, Path(id): Path<String>) -> Result<Json<Value
         let parent = container(&c, &site, &id)?.id;
         let file = c.query.get("filename").map(str::to_string);
         let wiki = c.wiki();
-        site.attachments.iter().filter(|a| a.container_id == parent && file.as_ref().is_none_or(|f| *f == a.title)).map(|a| attachment_v1(&wiki, a)).collect()
+        let with_container = expand(&c).iter().any(|e| e == "container");
+        site.attachments
+            .iter()
+            .filter(|a| a.container_id == parent && file.as_ref().is_none_or(|f| *f == a.title))
+            .map(|a| {
+                let mut o = attachment_v1(&wiki, a);
+                // `expand=container`: the page or blog post the file is attached to.
+                if let Some(p) = with_container.then(|| site.content(a.container_id)).flatten() {
+                    o["container"] = json!({"id": p.id.to_string(), "type": p.kind.cql_type(), "title": p.title});
+                }
+                o
+            })
+            .collect()
     };
     v1_page(&c, items, 50, 200)
 }

@@ -612,7 +612,9 @@ pub async fn user_query(j: Jira) -> ApiResult {
         .into_iter()
         .zip(site.users.iter())
         .filter(|(_, u)| account.is_none_or(|a| a == u.account_id))
-        .filter(|(_, u)| q.as_ref().is_none_or(|q| u.display_name.to_lowercase().contains(q) || u.email.to_lowercase().starts_with(q)))
+        // Jira Server/Data Center answers `username=.` with every user (a documented idiom of
+        // its user search, which clients use to list users).
+        .filter(|(_, u)| q.as_ref().is_none_or(|q| q == "." || u.display_name.to_lowercase().contains(q) || u.email.to_lowercase().starts_with(q)))
         .map(|(v, _)| v)
         .collect();
     let (start, end) = page_bounds(&j.query, 50, 1000, all.len())?;

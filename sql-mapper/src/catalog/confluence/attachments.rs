@@ -1,7 +1,11 @@
 //! `Confluence.Attachments`: attachment metadata, from `/wiki/api/v2/attachments` (Cloud).
 //! The files themselves come through the `DownloadAttachment` procedure.
 
-use crate::catalog::{delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{Endpoint, ParentLink, delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+const PAGE: ParentLink = ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None };
+const BLOG_POST: ParentLink = ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None };
+const V1_ATTACHMENTS: Endpoint = list("/rest/api/content/{ContentId}/child/attachment?expand=version,container", "/results", Paging::Start(200)).unnest(super::from_v1_attachment);
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -26,7 +30,12 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/attachments", "/results", Paging::Cursor(250))).cloud_only()]),
+        // Cloud lists every attachment at once; Data Center lists them per page and blog post.
+        source: Source::Lists(vec![
+            Part::list(list("/wiki/api/v2/attachments", "/results", Paging::Cursor(250))).cloud_only(),
+            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
+            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
+        ]),
         writes: Some(Writes { delete: Some(delete("/wiki/api/v2/attachments/{Id}")), ..Writes::default() }),
     }
 }

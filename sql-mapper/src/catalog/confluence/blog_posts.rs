@@ -21,7 +21,8 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") }],
-        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250))).cloud_only()]),
+        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250)))
+            .on_data_center(Some(list("/rest/api/content?type=blogpost&expand=space,version,history", "/results", Paging::Start(200)).unnest(super::from_v1_content)))]),
         writes: Some(Writes {
             insert: Some(post("/wiki/api/v2/blogposts")),
             update: Some(put("/wiki/api/v2/blogposts/{Id}")),

@@ -1,7 +1,11 @@
 //! `Confluence.Comments`: footer and inline comments, from `/wiki/api/v2/footer-comments` and
 //! `/wiki/api/v2/inline-comments` (Cloud), with the page or blog post each belongs to.
 
-use crate::catalog::{delete, post, put, Shape, Writes, at, context, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{Endpoint, ParentLink, delete, post, put, Shape, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+const PAGE: ParentLink = ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None };
+const BLOG_POST: ParentLink = ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None };
+const V1_COMMENTS: Endpoint = list("/rest/api/content/{ContentId}/child/comment?depth=all&expand=version,history,extensions.location,container", "/results", Paging::Start(200)).unnest(super::from_v1_content);
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -11,7 +15,7 @@ pub fn table() -> TableDef {
         remarks: "Confluence footer and inline comments on pages and blog posts.",
         columns: vec![
             c("Id", BigInt, false, at("/id"), "Comment id"),
-            c("Location", Varchar(16), false, context("Location"), "footer or inline"),
+            c("Location", Varchar(16), false, at("/location"), "footer or inline"),
             c("PageId", BigInt, true, at("/pageId"), "Page commented on").writes("/pageId", Shape::Text),
             c("BlogPostId", BigInt, true, at("/blogPostId"), "Blog post commented on").writes("/blogPostId", Shape::Text),
                 c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to").writes("/parentCommentId", Shape::Text),
@@ -26,9 +30,12 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
+        // Cloud lists every comment at once; Data Center lists them per page and blog post.
         source: Source::Lists(vec![
-            Part::list(list("/wiki/api/v2/footer-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "footer")]),
-            Part::list(list("/wiki/api/v2/inline-comments", "/results", Paging::Cursor(250))).cloud_only().with(&[("Location", "inline")]),
+            Part::list(list("/wiki/api/v2/footer-comments", "/results", Paging::Cursor(250)).unnest(super::footer)).cloud_only(),
+            Part::list(list("/wiki/api/v2/inline-comments", "/results", Paging::Cursor(250)).unnest(super::inline)).cloud_only(),
+            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_COMMENTS), constants: &[] },
+            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_COMMENTS), constants: &[] },
         ]),
         // New comments are footer comments; an existing one is changed where it lives.
         writes: Some(Writes {

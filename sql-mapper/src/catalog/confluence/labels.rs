@@ -20,10 +20,10 @@ pub fn table() -> TableDef {
         foreign_keys: &[],
         source: Source::Lists(vec![
             Part::per(ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/pages/{ContentId}/labels", "/results", Paging::Cursor(250)))
-                .cloud_only()
+                .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
                 .with(&[("ContentType", "page")]),
             Part::per(ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/blogposts/{ContentId}/labels", "/results", Paging::Cursor(250)))
-                .cloud_only()
+                .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
                 .with(&[("ContentType", "blogpost")]),
         ]),
         writes: Some(Writes {
