@@ -247,3 +247,23 @@ def test_page_filters_become_cql(sandbox, conn):
     labelled = conn.cursor().execute("select count(*) from Confluence.Pages where CQL = 'label = \"backend\"'").fetchval()
     assert labelled == len(sandbox.rest("/wiki/rest/api/content/search?cql=type%3Dpage%20AND%20label%3Dbackend&limit=250")["results"])
     plain.close()
+
+
+def test_joins_across_jira_and_confluence(sandbox, conn):
+    """Issues of one project joined to the Confluence pages their assignees wrote, and to the
+    projects table, equal the same join done here over the REST data."""
+    issues = [i for i in sandbox.all_issues("project = ENG", ["assignee", "status", "project"]) if i["fields"].get("assignee")]
+    pages = wiki_paged(sandbox, "/wiki/api/v2/pages?status=current")
+    by_author = {}
+    for p in pages:
+        by_author.setdefault(p["authorId"], []).append(p)
+    expected = sorted((i["key"], int(p["id"])) for i in issues for p in by_author.get(i["fields"]["assignee"]["accountId"], []))
+    got = rows(conn, 'select i."Key", p.Id from Jira.Issues i join Confluence.Pages p on p.AuthorId = i.AssigneeAccountId where i.ProjectKey = \'ENG\'')
+    assert sorted(got) == expected and expected
+    per_project = rows(conn, 'select pr.Name, count(*) from Jira.Issues i join Jira.Projects pr on pr.Id = i.ProjectId group by pr.Name')
+    counts = Counter(i["fields"]["project"]["name"] for i in sandbox.all_issues("project is not EMPTY", ["project"]))
+    assert dict(per_project) == dict(counts)
+    # A window function and a CTE over a join.
+    ranked = rows(conn, 'with c as (select IssueKey, count(*) as n from Jira.Comments group by IssueKey) '
+                        'select IssueKey, n, rank() over (order by n desc, IssueKey) as r from c order by r limit 3')
+    assert [r[2] for r in ranked] == [1, 2, 3] and ranked[0][1] >= ranked[1][1] >= ranked[2][1]
