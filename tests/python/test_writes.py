@@ -130,3 +130,25 @@ def test_confluence_page_round_trip(sandbox, conn):
     cur.execute("delete from Confluence.Pages where Id = ?", page_id)
     assert cur.rowcount == 1
     assert one(conn, "select count(*) from Confluence.Pages where Id = ?", page_id)[0] == 0
+
+
+def test_issue_links_read_and_write(sandbox, conn):
+    cur = conn.cursor()
+    keys = [i["key"] for i in sandbox.all_issues("project = ENG", ["key"])]
+    expected = []
+    for k in keys:
+        for l in sandbox.rest(f"/rest/api/3/issue/{k}?fields=issuelinks")["fields"]["issuelinks"]:
+            other = l.get("outwardIssue") or l.get("inwardIssue")
+            expected.append((int(l["id"]), k, l["type"]["name"], "outward" if "outwardIssue" in l else "inward", other["key"]))
+    assert expected, "the sandbox seeds links"
+    got = [tuple(r) for r in cur.execute("select Id, IssueKey, LinkType, Direction, LinkedIssueKey from Jira.IssueLinks where IssueKey like 'ENG-%'").fetchall()]
+    assert sorted(got) == sorted(expected)
+    a, b = keys[10], keys[11]
+    cur.execute("insert into Jira.IssueLinks (IssueKey, LinkType, LinkedIssueKey) values (?, 'Blocks', ?)", a, b)
+    assert cur.rowcount == 1
+    mine = cur.execute("select Direction, Relation from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", a, b).fetchone()
+    theirs = cur.execute("select Direction, Relation from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", b, a).fetchone()
+    assert tuple(mine) == ("outward", "blocks") and tuple(theirs) == ("inward", "is blocked by")
+    cur.execute("delete from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", a, b)
+    assert cur.rowcount == 1
+    assert cur.execute("select count(*) from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", b, a).fetchval() == 0

@@ -191,6 +191,8 @@ pub enum Paging {
     Cursor(usize),
     /// Confluence v1's `start` + `limit`, while `_links.next` is present.
     Start(usize),
+    /// No request: the items are the JSON array the parent row brought in this context value.
+    Context(&'static str),
 }
 
 /// One REST list. `path` may hold `{api}` (3 on Cloud, 2 on Data Center for Jira) and

@@ -377,6 +377,15 @@ impl PageState {
 
     /// One page of one list endpoint, following its paging; sets the cursor for the next.
     async fn list_page(&mut self, e: &Endpoint, ctx: &HashMap<String, Value>) -> Result<Vec<Value>, MapperError> {
+        if let Paging::Context(name) = e.paging {
+            self.cursor = Cursor::Done;
+            let items = match ctx.get(name) {
+                Some(Value::String(s)) => serde_json::from_str::<Value>(s).ok(),
+                Some(v) => Some(v.clone()),
+                None => None,
+            };
+            return Ok(items.and_then(|v| v.as_array().cloned()).unwrap_or_default());
+        }
         let client = self.plan.client.clone();
         let api = if client.flavor() == Flavor::Cloud { "3" } else { "2" };
         let mut path = e.path.replace("{api}", api);
@@ -395,7 +404,7 @@ impl PageState {
         }
         let path = match (&self.cursor, e.paging) {
             (Cursor::Next(next), _) => next.clone(),
-            (_, Paging::Whole) => with_params(&path, &params),
+            (_, Paging::Whole | Paging::Context(_)) => with_params(&path, &params),
             (cursor, Paging::StartAt(max)) => {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
                 params.extend([format!("startAt={start}"), format!("maxResults={}", self.plan.page_size(max))]);
@@ -415,7 +424,7 @@ impl PageState {
         let items = if e.items.is_empty() { v.as_array() } else { v.pointer(e.items).and_then(Value::as_array) }.cloned().unwrap_or_default();
         let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
         self.cursor = match e.paging {
-            Paging::Whole => Cursor::Done,
+            Paging::Whole | Paging::Context(_) => Cursor::Done,
             // Jira: `isLast` where the resource has it, else `total`; a bare array ends with an empty page.
             Paging::StartAt(_) => {
                 let next = start + items.len();

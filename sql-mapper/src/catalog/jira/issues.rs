@@ -41,6 +41,7 @@ pub fn table() -> TableDef {
             c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")).writes("/fields/duedate", Shape::Plain),
             c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent").writes("/fields/parent", Shape::Ref("key")),
             c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
+            c("IssueLinks", LongVarchar, true, json_text("/fields/issuelinks"), "Links to other issues as JSON (Jira.IssueLinks has them as rows)").field("issuelinks"),
             c("JQL", Varchar(4000), true, context("jql"), "Pseudo-column: WHERE JQL = '...' passes a raw JQL query through").pushed(Pushdown::Raw),
         ],
         key: &["Id"],

@@ -7,6 +7,7 @@ mod components;
 mod fields;
 mod filters;
 mod groups;
+mod issue_links;
 mod issue_types;
 mod issues;
 mod priorities;
@@ -36,6 +37,7 @@ pub fn tables() -> Vec<TableDef> {
         changelogs::table(),
         fields::table(),
         issue_types::table(),
+        issue_links::table(),
         statuses::table(),
         priorities::table(),
         resolutions::table(),
