@@ -123,7 +123,9 @@ fn main() {
     }
     table.push_str(&format!("\ndriver time ÷ floor time: {:.2}\n", d.elapsed.as_secs_f64() / f.elapsed.as_secs_f64()));
     print!("{table}");
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results").join("fetch-rate.md");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    std::fs::create_dir_all(&dir).expect("create bench/results");
+    let out = dir.join("fetch-rate.md");
     std::fs::write(&out, &table).expect("write the results");
     eprintln!("written to {}", out.display());
 }
