@@ -407,14 +407,17 @@ impl Statement {
             return Err(OdbcError::new("24000", "Invalid cursor state: a cursor is open on this statement; close it first (SQLCloseCursor)"));
         }
         let p = self.prepared.clone().ok_or_else(|| OdbcError::sequence("Function sequence error: SQLExecute without SQLPrepare"))?;
-        if self.apd.array_size > 1 {
-            return Err(OdbcError::not_implemented(format!("arrays of parameters (SQL_ATTR_PARAMSET_SIZE = {})", self.apd.array_size)));
-        }
         let mut pending = VecDeque::new();
         for n in 1..=p.markers {
-            if self.param_indicator(n)?.is_some_and(|ind| ind == SQL_DATA_AT_EXEC || ind <= SQL_LEN_DATA_AT_EXEC_OFFSET) {
+            if self.param_indicator(n, 0)?.is_some_and(|ind| ind == SQL_DATA_AT_EXEC || ind <= SQL_LEN_DATA_AT_EXEC_OFFSET) {
                 pending.push_back(n);
             }
+        }
+        if self.apd.array_size > 1 {
+            if !pending.is_empty() {
+                return Err(OdbcError::not_implemented("data-at-execution parameters in an array of parameter sets"));
+            }
+            return self.run_array(session, cancel, &p);
         }
         if !pending.is_empty() {
             self.dae = Some(DataAtExec { pending, current: None, received: Vec::new() });
@@ -423,14 +426,16 @@ impl Statement {
         self.run(session, cancel, &p, &[])
     }
 
-    fn param_indicator(&self, n: usize) -> OdbcResult<Option<isize>> {
+    fn param_indicator(&self, n: usize, row: usize) -> OdbcResult<Option<isize>> {
         let r = self.apd.record(n).filter(|r| r.is_bound()).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)")))?;
         let offset = buffers::read_isize(self.apd.bind_offset_ptr);
-        let ptr = element(r.indicator_ptr, 0, 0, 8, offset);
+        let ptr = element(r.indicator_ptr, row, self.apd.bind_type, 8, offset);
         Ok((ptr != 0).then(|| buffers::read_isize(ptr)))
     }
 
-    fn param_value(&self, n: usize, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<ParamValue> {
+    /// The value of parameter `n` in parameter set `row` (column-wise binding steps by the
+    /// buffer's length, row-wise by `SQL_ATTR_PARAM_BIND_TYPE`).
+    fn param_value(&self, n: usize, row: usize, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<ParamValue> {
         let r = *self.apd.record(n).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: parameter {n} is not bound")))?;
         let sql_type = self.ipd.records.get(n - 1).map_or(crate::types::sql::VARCHAR, |p| p.sql_type);
         let c_type = if r.c_type == c::DEFAULT { params::default_c_for_sql(sql_type) } else { r.c_type };
@@ -441,9 +446,11 @@ impl Statement {
             };
         }
         let offset = buffers::read_isize(self.apd.bind_offset_ptr);
-        let ind_ptr = element(r.indicator_ptr, 0, 0, 8, offset);
-        let len_ptr = element(r.octet_length_ptr, 0, 0, 8, offset);
-        let data = element(r.data_ptr, 0, 0, 0, offset);
+        let bind_type = self.apd.bind_type;
+        let ind_ptr = element(r.indicator_ptr, row, bind_type, 8, offset);
+        let len_ptr = element(r.octet_length_ptr, row, bind_type, 8, offset);
+        let elem = convert::c::fixed_size(c_type).unwrap_or(r.octet_length.max(0) as usize);
+        let data = element(r.data_ptr, row, bind_type, elem, offset);
         if ind_ptr != 0 && buffers::read_isize(ind_ptr) == SQL_NULL_DATA {
             return Ok(ParamValue::Null);
         }
@@ -465,14 +472,69 @@ impl Statement {
         params::decode(c_type, &bytes)
     }
 
-    fn run(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<Executed> {
+    /// The statement's text with parameter set `row`'s values in place of its markers.
+    fn sql_for(&self, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)], row: usize) -> OdbcResult<String> {
         let mut literals = Vec::with_capacity(p.markers);
         for n in 1..=p.markers {
-            let v = self.param_value(n, sent)?;
+            let v = self.param_value(n, row, sent)?;
             let sql_type = self.ipd.records.get(n - 1).map_or(crate::types::sql::VARCHAR, |r| r.sql_type);
             literals.push(params::literal(&v, sql_type)?);
         }
-        let sql = if p.markers > 0 { sql_text::substitute_parameters(&p.sql, &literals) } else { p.sql.clone() };
+        Ok(if p.markers > 0 { sql_text::substitute_parameters(&p.sql, &literals) } else { p.sql.clone() })
+    }
+
+    /// `SQL_ATTR_PARAMSET_SIZE` > 1: the statement once per parameter set, in order, each set's
+    /// outcome in `SQL_ATTR_PARAM_STATUS_PTR`. Only writes take arrays (a query per set would be
+    /// several result sets). The first failing set stops the rest, which are reported unused.
+    fn run_array(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared) -> OdbcResult<Executed> {
+        const SQL_PARAM_SUCCESS: u16 = 0;
+        const SQL_PARAM_ERROR: u16 = 5;
+        const SQL_PARAM_UNUSED: u16 = 7;
+        const SQL_PARAM_IGNORE: u16 = 1;
+        let sets = self.apd.array_size;
+        let (operations, statuses) = (self.apd.array_status_ptr, self.ipd.array_status_ptr);
+        let timeout = (self.attrs.query_timeout > 0).then(|| Duration::from_secs(self.attrs.query_timeout));
+        let (mut total, mut processed) = (0i64, 0usize);
+        self.row_count = -1;
+        for row in 0..sets {
+            if operations != 0 && u16::from_ne_bytes(buffers::read_bytes(operations + row * 2, 2).try_into().unwrap_or([0, 0])) == SQL_PARAM_IGNORE {
+                buffers::write_status(statuses, row, SQL_PARAM_UNUSED);
+                continue;
+            }
+            processed += 1;
+            buffers::write_usize(self.ipd.rows_processed_ptr, processed);
+            let outcome = self.sql_for(p, &[], row).and_then(|sql| {
+                cancel.reset();
+                let r = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
+                match r.rows_affected {
+                    Some(n) if r.schema.fields().is_empty() => Ok(n as i64),
+                    _ => Err(OdbcError::not_implemented("arrays of parameters for a statement that returns rows: use them with INSERT, UPDATE and DELETE")),
+                }
+            });
+            match outcome {
+                Ok(n) => {
+                    total += n;
+                    buffers::write_status(statuses, row, SQL_PARAM_SUCCESS);
+                }
+                Err(e) => {
+                    buffers::write_status(statuses, row, SQL_PARAM_ERROR);
+                    for rest in row + 1..sets {
+                        buffers::write_status(statuses, rest, SQL_PARAM_UNUSED);
+                    }
+                    self.row_count = total;
+                    let done = if row == 0 { "no earlier set ran".to_string() } else { format!("sets 1 to {row} were executed ({total} row(s) written)") };
+                    return Err(OdbcError::new(e.state, format!("{} (parameter set {} of {sets}; {done}; the rest were not executed)", e.message, row + 1)));
+                }
+            }
+        }
+        self.executed = true;
+        self.positioned = false;
+        self.row_count = total;
+        Ok(Executed::Done)
+    }
+
+    fn run(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<Executed> {
+        let sql = self.sql_for(p, sent, 0)?;
         buffers::write_usize(self.ipd.rows_processed_ptr, 1);
         let timeout = (self.attrs.query_timeout > 0).then(|| Duration::from_secs(self.attrs.query_timeout));
         let deadline = timeout.map(|t| Instant::now() + t);

@@ -152,3 +152,22 @@ def test_issue_links_read_and_write(sandbox, conn):
     cur.execute("delete from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", a, b)
     assert cur.rowcount == 1
     assert cur.execute("select count(*) from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", b, a).fetchval() == 0
+
+
+def test_parameter_arrays(sandbox, conn):
+    """pyodbc's fast_executemany binds whole arrays of parameter sets (SQL_ATTR_PARAMSET_SIZE):
+    one execute writes them all, SQLRowCount is their sum."""
+    cur = conn.cursor()
+    cur.fast_executemany = True
+    rows = [("ENG", "Task", f"array row {i} ✓") for i in range(7)]
+    cur.executemany("insert into Jira.Issues (ProjectKey, IssueType, Summary) values (?, ?, ?)", rows)
+    got = sorted(r[0] for r in cur.execute("select Summary from Jira.Issues where Summary like 'array row %'").fetchall())
+    assert got == sorted(r[2] for r in rows)
+    # A failing set stops the array and says which one.
+    cur.fast_executemany = True
+    with pytest.raises(pyodbc.Error) as e:
+        cur.executemany("insert into Jira.Issues (ProjectKey, IssueType, Summary) values (?, ?, ?)", [("ENG", "Task", "array ok"), ("ENG", "NoSuchType", "array bad"), ("ENG", "Task", "never")])
+    assert "parameter set 2 of 3" in str(e.value)
+    assert cur.execute("select count(*) from Jira.Issues where Summary = 'never'").fetchval() == 0
+    cur.execute("delete from Jira.Issues where Summary like 'array %'")
+    assert cur.rowcount == 8
