@@ -182,6 +182,7 @@ fn confluence_v1_responses_validate() {
         format!("/wiki/rest/api/content/{page}/label"),
         format!("/wiki/rest/api/content/{page}/child/attachment"),
         "/wiki/rest/api/group".to_string(),
+        "/wiki/rest/api/search/user?cql=type%3Duser&limit=3".to_string(),
     ];
     let mut failures = Vec::new();
     for p in &paths {

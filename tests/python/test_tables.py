@@ -111,6 +111,8 @@ def test_confluence_lists(sandbox, conn):
     assert sorted(rows(conn, "select Id, Title, FileSize, MediaType from Confluence.Attachments")) == sorted((a["id"], a["title"], a["fileSize"], a["mediaType"]) for a in atts)
     tasks = wiki_paged(sb, "/wiki/api/v2/tasks")
     assert sorted(rows(conn, "select Id, Status, AssignedTo from Confluence.Tasks")) == sorted((int(t["id"]), t["status"], t.get("assignedTo")) for t in tasks)
+    people = v1_paged(sb, "/wiki/rest/api/search/user?cql=type%3Duser")
+    assert sorted(rows(conn, "select AccountId, DisplayName from Confluence.Users")) == sorted((p["user"]["accountId"], p["user"]["displayName"]) for p in people) and people
     groups = v1_paged(sb, "/wiki/rest/api/group")
     assert sorted(rows(conn, "select Name from Confluence.Groups")) == sorted((g["name"],) for g in groups)
     members = [(g["name"], m["accountId"]) for g in groups for m in v1_paged(sb, f"/wiki/rest/api/group/{urllib.parse.quote(g['name'])}/member")]

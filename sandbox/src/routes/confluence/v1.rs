@@ -31,6 +31,7 @@ pub fn routes(prefix: &str) -> Router<Arc<Sandbox>> {
         .route(&p("/content/{id}/label"), get(content_labels).post(label_add))
         .route(&p("/content/{id}/label/{name}"), delete(label_remove))
         .route(&p("/search"), get(site_search))
+        .route(&p("/search/user"), get(user_search))
         .route(&p("/space"), get(spaces))
         .route(&p("/space/{key}"), get(space))
         .route(&p("/group"), get(groups))
@@ -421,6 +422,54 @@ async fn group_members(c: Conf, Path(name): Path<String>) -> Result<Json<Value>,
 async fn group_members_by_query(c: Conf) -> Result<Json<Value>, ApiError> {
     let name = c.query.get("name").ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "name is required"))?.to_string();
     members(&c, &name)
+}
+
+/// `search/user?cql=type=user [AND user.fullname ~ "text"]`: the people search, the only user
+/// list Confluence offers. Any other CQL is refused as Confluence refuses it.
+async fn user_search(c: Conf) -> Response {
+    let run = || -> Result<Json<Value>, ApiError> {
+        c.require_user()?;
+        let cql = cql_of(&c)?;
+        let squeezed: String = cql.chars().filter(|ch| !ch.is_whitespace()).collect::<String>().to_lowercase();
+        let name_filter = match squeezed.strip_prefix("type=user") {
+            Some("") => None,
+            Some(rest) => {
+                let text = rest.strip_prefix("anduser.fullname~").map(|t| t.trim_matches(|ch| ch == '"' || ch == '\''));
+                Some(text.ok_or_else(|| c.error(StatusCode::BAD_REQUEST, format!("Could not parse cql : {cql}")))?.to_string())
+            }
+            None => return Err(c.error(StatusCode::BAD_REQUEST, format!("The CQL of a user search must select type=user: {cql}"))),
+        };
+        let site = c.sb.site.read();
+        let items: Vec<Value> = site
+            .users
+            .iter()
+            .filter(|u| name_filter.as_ref().is_none_or(|t| u.display_name.to_lowercase().replace(' ', "").contains(t.as_str())))
+            .map(|u| {
+                json!({
+                    "user": {"type": "known", "accountId": u.account_id, "accountType": "atlassian", "displayName": u.display_name, "publicName": u.display_name, "timeZone": u.time_zone},
+                    "title": u.display_name,
+                    "excerpt": "",
+                    "url": format!("/people/{}", u.account_id),
+                    "breadcrumbs": [],
+                    "entityType": "user",
+                    "iconCssClass": "aui-icon content-type-profile",
+                    "lastModified": "2024-01-01T00:00:00.000Z",
+                    "score": 0.0,
+                })
+            })
+            .collect();
+        let total = items.len();
+        drop(site);
+        let Json(mut page) = v1_page(&c, items, 25, 1000)?;
+        page["totalSize"] = json!(total);
+        page["cqlQuery"] = json!(cql);
+        page["searchDuration"] = json!(1);
+        Ok(Json(page))
+    };
+    match run() {
+        Ok(j) => j.into_response(),
+        Err(e) => cql_error(&c, e),
+    }
 }
 
 async fn user(c: Conf) -> Result<Json<Value>, ApiError> {

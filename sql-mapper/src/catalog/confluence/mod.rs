@@ -11,6 +11,7 @@ mod page_versions;
 mod pages;
 mod spaces;
 mod tasks;
+mod users;
 
 use serde_json::{json, Value};
 
@@ -85,5 +86,6 @@ pub fn tables() -> Vec<TableDef> {
         tasks::table(),
         groups::table(),
         group_members::table(),
+        users::table(),
     ]
 }

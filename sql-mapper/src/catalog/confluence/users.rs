@@ -1,0 +1,26 @@
+//! `Confluence.Users`: the people search `/wiki/rest/api/search/user?cql=type=user` (Cloud) or
+//! `/rest/api/search/user` (Data Center), Confluence's only list of users.
+
+use crate::catalog::{at, first_of, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+
+pub fn table() -> TableDef {
+    let c = ColumnDef::new;
+    TableDef {
+        product: Product::Confluence,
+        name: "Users",
+        remarks: "Confluence users the connection can find in the people search.",
+        columns: vec![
+            c("AccountId", Varchar(128), false, first_of(&["/user/accountId", "/user/userKey"]), "Account id (user key on Data Center)"),
+            c("DisplayName", Varchar(255), true, at("/user/displayName"), "Display name"),
+            c("PublicName", Varchar(255), true, at("/user/publicName"), "Public name"),
+            c("AccountType", Varchar(32), true, at("/user/accountType"), "atlassian or app"),
+            c("Email", Varchar(255), true, at("/user/email"), "Email, where the user's privacy settings show it"),
+            c("TimeZone", Varchar(64), true, at("/user/timeZone"), "Time zone"),
+        ],
+        key: &["AccountId"],
+        foreign_keys: &[],
+        source: Source::Lists(vec![Part::list(list("/wiki/rest/api/search/user?cql=type%3Duser", "/results", Paging::Start(200)))
+            .on_data_center(Some(list("/rest/api/search/user?cql=type%3Duser", "/results", Paging::Start(200))))]),
+        writes: None,
+    }
+}
