@@ -200,6 +200,27 @@ fn clamp(n: usize) -> i64 {
     n.min(i32::MAX as usize) as i64
 }
 
+/// The type columns SQLColumns and SQLProcedureColumns share, DATA_TYPE to IS_NULLABLE.
+fn type_columns(m: &ColumnMeta, def: &sql_mapper::catalog::ColumnDef, data_type: i16, ordinal: i64) -> Vec<V> {
+    let (verbose, sub) = m.verbose_type();
+    vec![
+        V::I(data_type.into()),
+        s(m.type_name),
+        V::I(clamp(m.column_size)),
+        V::I(clamp(m.octet_length)),
+        if is_numeric(m.kind) || m.kind == ValueKind::Timestamp { V::I(m.decimal_digits.into()) } else { V::Null },
+        if is_numeric(m.kind) { V::I(10) } else { V::Null },
+        V::I(i64::from(def.nullable)),
+        s(def.remarks.clone()),
+        V::Null,
+        V::I(verbose.into()),
+        if sub != 0 { V::I(sub.into()) } else { V::Null },
+        if m.is_text() { V::I(clamp(m.octet_length)) } else { V::Null },
+        V::I(ordinal),
+        s(if def.nullable { "YES" } else { "NO" }),
+    ]
+}
+
 pub fn columns(cat: &Catalog, catalog: Option<String>, schema: Pattern, table: Pattern, column: Pattern, odbc_version: i32) -> OdbcResult<ResultSet> {
     let mut rows = Vec::new();
     if catalog_ok(&catalog) {
@@ -208,27 +229,9 @@ pub fn columns(cat: &Catalog, catalog: Option<String>, schema: Pattern, table: P
                 if !column.matches(&def.name) {
                     continue;
                 }
-                let (verbose, sub) = m.verbose_type();
-                rows.push(vec![
-                    V::Null,
-                    s(t.product.schema_name()),
-                    s(t.name),
-                    s(def.name.clone()),
-                    V::I(m.sql_type_for(odbc_version).into()),
-                    s(m.type_name),
-                    V::I(clamp(m.column_size)),
-                    V::I(clamp(m.octet_length)),
-                    if is_numeric(m.kind) || m.kind == ValueKind::Timestamp { V::I(m.decimal_digits.into()) } else { V::Null },
-                    if is_numeric(m.kind) { V::I(10) } else { V::Null },
-                    V::I(i64::from(def.nullable)),
-                    s(def.remarks.clone()),
-                    V::Null,
-                    V::I(verbose.into()),
-                    if sub != 0 { V::I(sub.into()) } else { V::Null },
-                    if m.is_text() { V::I(clamp(m.octet_length)) } else { V::Null },
-                    V::I(i as i64 + 1),
-                    s(if def.nullable { "YES" } else { "NO" }),
-                ]);
+                let mut row = vec![V::Null, s(t.product.schema_name()), s(t.name), s(def.name.clone())];
+                row.extend(type_columns(&m, def, m.sql_type_for(odbc_version), i as i64 + 1));
+                rows.push(row);
             }
         }
     }
@@ -429,28 +432,9 @@ pub fn procedure_columns(procs: &[ProcedureDef], procedure: Pattern, column: Pat
                 continue;
             }
             let m = ColumnMeta::from_field(&sql_mapper::scan::column_field(p.product, p.name, &def));
-            let (verbose, sub) = m.verbose_type();
-            rows.push(vec![
-                V::Null,
-                s(p.product.schema_name()),
-                s(p.name),
-                s(def.name.clone()),
-                V::I(kind),
-                V::I(m.sql_type.into()),
-                s(m.type_name),
-                V::I(clamp(m.column_size)),
-                V::I(clamp(m.octet_length)),
-                if is_numeric(m.kind) || m.kind == ValueKind::Timestamp { V::I(m.decimal_digits.into()) } else { V::Null },
-                if is_numeric(m.kind) { V::I(10) } else { V::Null },
-                V::I(i64::from(def.nullable)),
-                s(def.remarks.clone()),
-                V::Null,
-                V::I(verbose.into()),
-                if sub != 0 { V::I(sub.into()) } else { V::Null },
-                if m.is_text() { V::I(clamp(m.octet_length)) } else { V::Null },
-                V::I(ordinal[kind as usize]),
-                s(if def.nullable { "YES" } else { "NO" }),
-            ]);
+            let mut row = vec![V::Null, s(p.product.schema_name()), s(p.name), s(def.name.clone()), V::I(kind)];
+            row.extend(type_columns(&m, &def, m.sql_type, ordinal[kind as usize]));
+            rows.push(row);
         }
     }
     result(COLS, rows)

@@ -40,6 +40,27 @@ pub struct QueryResult {
     pub rows_affected: Option<u64>,
 }
 
+impl QueryResult {
+    /// A result made in memory: these batches, then the end.
+    pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<datafusion::arrow::record_batch::RecordBatch>, rows_affected: Option<u64>) -> QueryResult {
+        let stream = futures::stream::iter(batches.into_iter().map(Ok));
+        QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected }
+    }
+
+    /// A result of rows given as JSON, one map (column name → value) per row.
+    pub(crate) fn from_json_rows(schema: SchemaRef, columns: &[&crate::catalog::ColumnDef], rows: &[std::collections::HashMap<String, Value>], rows_affected: Option<u64>) -> Result<QueryResult, MapperError> {
+        let mut batches = Vec::new();
+        if !columns.is_empty() && !rows.is_empty() {
+            let arrays: Vec<datafusion::arrow::array::ArrayRef> = columns
+                .iter()
+                .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
+                .collect::<Result<_, _>>()?;
+            batches.push(datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), arrays).map_err(|e| MapperError::new(SqlState::General, format!("cannot build a result batch: {e}")))?);
+        }
+        Ok(QueryResult::from_batches(schema, batches, rows_affected))
+    }
+}
+
 pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
     // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
@@ -204,8 +225,7 @@ impl MapperSession {
             let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(kinds), Arc::new(texts)]).map_err(|e| MapperError::new(SqlState::General, e.to_string()))?;
             batches.push(batch);
         }
-        let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected: None })
+        Ok(QueryResult::from_batches(schema, batches, None))
     }
 }
 

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef};
-use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, Statement, TableFactor, TableObject, Update};
 use futures::TryStreamExt;
@@ -18,7 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::catalog::{ColumnDef, Product, Request, Shape, SqlType, TableDef, Writes};
 use crate::rest::Flavor;
-use crate::scan::url_encode;
+use crate::scan::{cell_value, url_encode};
 use crate::session::{MapperSession, QueryResult};
 use crate::{MapperError, SqlState};
 
@@ -78,48 +77,6 @@ fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Va
         path = path.replace(&format!("{{{name}}}"), &url_encode(&text));
     }
     Ok(path)
-}
-
-/// One cell as JSON, from whatever type the engine gave it.
-fn cell(array: &dyn Array, row: usize) -> Value {
-    use datafusion::arrow::array::*;
-    if array.is_null(row) {
-        return Value::Null;
-    }
-    let a = array.as_any();
-    if let Some(a) = a.downcast_ref::<StringArray>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<StringViewArray>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<LargeStringArray>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<Int64Array>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<Int32Array>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<Float64Array>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<BooleanArray>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = a.downcast_ref::<Date32Array>() {
-        return a.value_as_date(row).map(|d| json!(d.format("%Y-%m-%d").to_string())).unwrap_or(Value::Null);
-    }
-    if let DataType::Timestamp(_, _) = array.data_type() {
-        let ms = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Timestamp(TimeUnit::Millisecond, None)).ok();
-        let ms = ms.as_ref().and_then(|m| m.as_any().downcast_ref::<TimestampMillisecondArray>()).map(|m| m.value(0));
-        return ms.and_then(chrono::DateTime::from_timestamp_millis).map(|d| json!(d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())).unwrap_or(Value::Null);
-    }
-    if let Some(n) = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64).ok().and_then(|c| c.as_any().downcast_ref::<Float64Array>().map(|f| f.value(0))) {
-        return json!(n);
-    }
-    json!(crate::display_cell(array, row))
 }
 
 /// A value for `col` in the shape its write declares.
@@ -201,7 +158,7 @@ async fn rows_of(session: &MapperSession, sql: &str) -> Result<Vec<HashMap<Strin
     let mut out = Vec::new();
     for b in batches {
         for r in 0..b.num_rows() {
-            out.push(b.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), cell(b.column(i).as_ref(), r))).collect());
+            out.push(b.schema().fields().iter().enumerate().map(|(i, f)| (f.name().clone(), cell_value(b.column(i).as_ref(), r))).collect());
         }
     }
     Ok(out)
@@ -279,7 +236,7 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
             let mut row: HashMap<String, Value> = HashMap::new();
             let mut body = fixed_body(w);
             for (ci, col) in cols.iter().enumerate() {
-                let v = cell(b.column(ci).as_ref(), r);
+                let v = cell_value(b.column(ci).as_ref(), r);
                 if let Some((p, shape)) = &col.write {
                     if !v.is_null() {
                         set_pointer(&mut body, p, shaped(t, col, *shape, flavor, &v)?);
@@ -300,7 +257,7 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
         }
     }
     tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "inserted");
-    written(t, done.len() as u64, returning, &returned)
+    written(done.len() as u64, returning, &returned)
 }
 
 fn returning_columns<'a>(t: &'a TableDef, items: &Option<Vec<SelectItem>>) -> Result<Vec<&'a ColumnDef>, MapperError> {
@@ -318,19 +275,9 @@ fn returning_columns<'a>(t: &'a TableDef, items: &Option<Vec<SelectItem>>) -> Re
 }
 
 /// The result of a write: the count, and the `RETURNING` rows if asked.
-fn written(t: &TableDef, count: u64, returning: Vec<&ColumnDef>, rows: &[HashMap<String, Value>]) -> Result<QueryResult, MapperError> {
+fn written(count: u64, returning: Vec<&ColumnDef>, rows: &[HashMap<String, Value>]) -> Result<QueryResult, MapperError> {
     let fields: Vec<Field> = returning.iter().map(|c| Field::new(c.name.as_str(), crate::scan::arrow_type(c.sql_type), true)).collect();
-    let schema: SchemaRef = Arc::new(Schema::new(fields));
-    let mut batches = Vec::new();
-    if !returning.is_empty() && !rows.is_empty() {
-        let arrays: Vec<ArrayRef> = returning
-            .iter()
-            .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
-            .collect::<Result<_, _>>()?;
-        batches.push(RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(SqlState::General, format!("cannot build the RETURNING rows of {}: {e}", t.qualified_name())))?);
-    }
-    let stream = futures::stream::iter(batches.into_iter().map(Ok));
-    Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected: Some(count) })
+    QueryResult::from_json_rows(Arc::new(Schema::new(fields)), &returning, rows, Some(count))
 }
 
 fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDef, MapperError> {
@@ -427,7 +374,7 @@ async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, Mapp
         done.push(key_text(&t, row));
     }
     tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "updated");
-    written(&t, done.len() as u64, Vec::new(), &[])
+    written(done.len() as u64, Vec::new(), &[])
 }
 
 /// Moves an issue to a status through the workflow: the transition that leads there (by target
@@ -474,5 +421,5 @@ async fn delete(session: &MapperSession, d: &Delete) -> Result<QueryResult, Mapp
         done.push(key_text(&t, row));
     }
     tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "deleted");
-    written(&t, done.len() as u64, Vec::new(), &[])
+    written(done.len() as u64, Vec::new(), &[])
 }

@@ -13,9 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
-use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
@@ -217,18 +215,8 @@ pub(crate) async fn execute(session: &MapperSession, call: Call) -> Result<Query
     let p = resolve(session.procedures(), call.schema.as_deref(), &call.name)?.clone();
     let args = bind(&p, call.args)?;
     let rows = (p.run)(session, args).await?;
-    let schema = p.schema();
-    let mut batches = Vec::new();
-    if !rows.is_empty() {
-        let arrays: Vec<ArrayRef> = p
-            .result
-            .iter()
-            .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
-            .collect::<Result<_, _>>()?;
-        batches.push(RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(SqlState::General, format!("cannot build the result of {}: {e}", p.qualified_name())))?);
-    }
-    let stream = futures::stream::iter(batches.into_iter().map(Ok));
-    Ok(QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected: None })
+    let columns: Vec<&ColumnDef> = p.result.iter().collect();
+    QueryResult::from_json_rows(p.schema(), &columns, &rows, None)
 }
 
 /// The result columns of a call, without running it (`SQLPrepare` + `SQLDescribeCol`).

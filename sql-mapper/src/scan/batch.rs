@@ -97,6 +97,50 @@ pub(crate) fn column_from_json(col: &ColumnDef, values: &[Value]) -> Result<Arra
     Ok(b.finish())
 }
 
+/// One cell as JSON, from whatever type the engine gave it.
+pub(crate) fn cell_value(array: &dyn datafusion::arrow::array::Array, row: usize) -> Value {
+    use datafusion::arrow::array::*;
+    use datafusion::arrow::datatypes::{DataType, TimeUnit};
+    use serde_json::json;
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    let a = array.as_any();
+    if let Some(a) = a.downcast_ref::<StringArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<StringViewArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<LargeStringArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Int64Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Int32Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Float64Array>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<BooleanArray>() {
+        return json!(a.value(row));
+    }
+    if let Some(a) = a.downcast_ref::<Date32Array>() {
+        return a.value_as_date(row).map(|d| json!(d.format("%Y-%m-%d").to_string())).unwrap_or(Value::Null);
+    }
+    if let DataType::Timestamp(_, _) = array.data_type() {
+        let ms = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Timestamp(TimeUnit::Millisecond, None)).ok();
+        let ms = ms.as_ref().and_then(|m| m.as_any().downcast_ref::<TimestampMillisecondArray>()).map(|m| m.value(0));
+        return ms.and_then(chrono::DateTime::from_timestamp_millis).map(|d| json!(d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())).unwrap_or(Value::Null);
+    }
+    if let Some(n) = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64).ok().and_then(|c| c.as_any().downcast_ref::<Float64Array>().map(|f| f.value(0))) {
+        return json!(n);
+    }
+    json!(crate::display_cell(array, row))
+}
+
 fn pointer<'a>(item: &'a Value, p: &str) -> Option<&'a Value> {
     if p.is_empty() {
         Some(item)

@@ -365,11 +365,11 @@ impl PageState {
             let only = link.only.and_then(|(col, value)| Some((batch.schema().index_of(col).ok()?, value)));
             for row in 0..batch.num_rows() {
                 if let Some((i, value)) = only {
-                    if cell_json(batch.column(i).as_ref(), row) != json!(value) {
+                    if super::cell_value(batch.column(i).as_ref(), row) != json!(value) {
                         continue;
                     }
                 }
-                let ctx: HashMap<String, Value> = columns.iter().map(|(i, name)| (name.to_string(), cell_json(batch.column(*i).as_ref(), row))).collect();
+                let ctx: HashMap<String, Value> = columns.iter().map(|(i, name)| (name.to_string(), super::cell_value(batch.column(*i).as_ref(), row))).collect();
                 self.pending.push_back(ctx);
             }
         }
@@ -565,24 +565,6 @@ fn confluence_next(next: &str, current: &str) -> String {
     } else {
         format!("/wiki{next}")
     }
-}
-
-/// One Arrow cell as JSON, for a parent row's context (ids and keys).
-fn cell_json(array: &dyn datafusion::arrow::array::Array, row: usize) -> Value {
-    use datafusion::arrow::array::{Int32Array, Int64Array, StringArray};
-    if array.is_null(row) {
-        return Value::Null;
-    }
-    if let Some(a) = array.as_any().downcast_ref::<Int64Array>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = array.as_any().downcast_ref::<Int32Array>() {
-        return json!(a.value(row));
-    }
-    if let Some(a) = array.as_any().downcast_ref::<StringArray>() {
-        return json!(a.value(row));
-    }
-    json!(crate::display_cell(array, row))
 }
 
 /// Jira's refusal of a query that names a value it does not have ("The value 'x' does not exist

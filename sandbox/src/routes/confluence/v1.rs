@@ -149,11 +149,7 @@ async fn site_search(c: Conf) -> Response {
             let n = items.len();
             (items, n)
         };
-        let Json(mut page) = v1_page(&c, items, 25, 200)?;
-        page["totalSize"] = json!(total);
-        page["cqlQuery"] = json!(cql);
-        page["searchDuration"] = json!(1);
-        Ok(Json(page))
+        search_page(&c, items, total, &cql, 200)
     };
     match run() {
         Ok(j) => j.into_response(),
@@ -424,6 +420,15 @@ async fn group_members_by_query(c: Conf) -> Result<Json<Value>, ApiError> {
     members(&c, &name)
 }
 
+/// A page of search results with the search's own fields.
+fn search_page(c: &Conf, items: Vec<Value>, total: usize, cql: &str, max: usize) -> Result<Json<Value>, ApiError> {
+    let Json(mut page) = v1_page(c, items, 25, max)?;
+    page["totalSize"] = json!(total);
+    page["cqlQuery"] = json!(cql);
+    page["searchDuration"] = json!(1);
+    Ok(Json(page))
+}
+
 /// `search/user?cql=type=user [AND user.fullname ~ "text"]`: the people search, the only user
 /// list Confluence offers. Any other CQL is refused as Confluence refuses it.
 async fn user_search(c: Conf) -> Response {
@@ -460,11 +465,7 @@ async fn user_search(c: Conf) -> Response {
             .collect();
         let total = items.len();
         drop(site);
-        let Json(mut page) = v1_page(&c, items, 25, 1000)?;
-        page["totalSize"] = json!(total);
-        page["cqlQuery"] = json!(cql);
-        page["searchDuration"] = json!(1);
-        Ok(Json(page))
+        search_page(&c, items, total, &cql, 1000)
     };
     match run() {
         Ok(j) => j.into_response(),
