@@ -97,7 +97,9 @@ impl MapperSession {
         let fields = client.get_json(Product::Jira, &format!("/rest/api/{api}/field")).await?;
         add_custom_fields(&mut catalog, &fields);
 
-        let mut config = SessionConfig::new().with_default_catalog_and_schema("atlassian", "Jira").with_information_schema(false);
+        // One target partition: each scan is a stream of REST pages, and spreading its batches
+        // over threads (round-robin repartitioning) costs more than the work it spreads.
+        let mut config = SessionConfig::new().with_default_catalog_and_schema("atlassian", "Jira").with_information_schema(false).with_target_partitions(1);
         config.options_mut().sql_parser.enable_ident_normalization = false;
         let ctx = SessionContext::new_with_config(config);
         let cat = ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;

@@ -237,8 +237,8 @@ impl PageState {
                 if let Cursor::Token(t) = cursor {
                     body["nextPageToken"] = json!(t);
                 }
-                let v = client.send_json(reqwest::Method::POST, Product::Jira, "/rest/api/3/search/jql", Some(&body)).await?;
-                let items = v.get("issues").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut v = client.send_json(reqwest::Method::POST, Product::Jira, "/rest/api/3/search/jql", Some(&body)).await?;
+                let items = take_array(&mut v, "/issues");
                 let next = match v.get("nextPageToken").and_then(Value::as_str) {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
                     _ => Cursor::Done,
@@ -248,8 +248,8 @@ impl PageState {
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
                 let path = format!("/rest/api/2/search?jql={}&fields={}&startAt={start}&maxResults={size}", enc(jql), enc(&fields.join(",")));
-                let v = client.get_json(Product::Jira, &path).await?;
-                let items = v.get("issues").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut v = client.get_json(Product::Jira, &path).await?;
+                let items = take_array(&mut v, "/issues");
                 let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let next_start = start + items.len();
                 let next = if items.is_empty() || next_start >= total { Cursor::Done } else { Cursor::Offset(next_start) };
@@ -420,8 +420,8 @@ impl PageState {
                 with_params(&path, &params)
             }
         };
-        let v = client.get_json(self.plan.def.product, &path).await?;
-        let items = if e.items.is_empty() { v.as_array() } else { v.pointer(e.items).and_then(Value::as_array) }.cloned().unwrap_or_default();
+        let mut v = client.get_json(self.plan.def.product, &path).await?;
+        let items = take_array(&mut v, e.items);
         let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
         self.cursor = match e.paging {
             Paging::Whole | Paging::Context(_) => Cursor::Done,
@@ -456,18 +456,18 @@ impl PageState {
                     Cursor::Next(n) => n.trim_start_matches("/wiki").to_string(),
                     _ => format!("{cloud_first}{}limit={size}", if cloud_first.contains('?') { "&" } else { "?" }),
                 };
-                let v = client.get_json(Product::Confluence, &format!("/wiki{path}")).await?;
+                let mut v = client.get_json(Product::Confluence, &format!("/wiki{path}")).await?;
                 self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
                     Some(n) => Cursor::Next(n.to_string()),
                     None => Cursor::Done,
                 };
-                Ok(v.get("results").and_then(Value::as_array).cloned().unwrap_or_default())
+                Ok(take_array(&mut v, "/results"))
             }
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
                 let sep = if dc_first.contains('?') { "&" } else { "?" };
-                let v = client.get_json(Product::Confluence, &format!("{dc_first}{sep}start={start}&limit={size}")).await?;
-                let items = v.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut v = client.get_json(Product::Confluence, &format!("{dc_first}{sep}start={start}&limit={size}")).await?;
+                let items = take_array(&mut v, "/results");
                 let has_next = v.pointer("/_links/next").is_some() && !items.is_empty();
                 self.cursor = if has_next { Cursor::Offset(start + items.len()) } else { Cursor::Done };
                 Ok(items)
@@ -484,8 +484,8 @@ impl PageState {
             Cursor::Next(n) => n.clone(),
             _ => format!("{prefix}/rest/api/content/search?cql={}&expand={}&limit={}", enc(cql), enc(expand), self.plan.page_size(CONFLUENCE_PAGE)),
         };
-        let v = client.get_json(Product::Confluence, &path).await?;
-        let items = v.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut v = client.get_json(Product::Confluence, &path).await?;
+        let items = take_array(&mut v, "/results");
         self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
             Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
             _ => Cursor::Done,
@@ -547,6 +547,15 @@ impl PageState {
             b.push(&item, &ctx)?;
         }
         Ok(Some(b.finish()?))
+    }
+}
+
+/// The array at `pointer` ("" for the page itself), moved out of the page rather than copied.
+fn take_array(page: &mut Value, pointer: &str) -> Vec<Value> {
+    let slot = if pointer.is_empty() { Some(page) } else { page.pointer_mut(pointer) };
+    match slot.map(Value::take) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
     }
 }
 
