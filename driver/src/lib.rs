@@ -1,6 +1,6 @@
 //! `libatlassian_odbc.so`: the ODBC 3.8 driver for Atlassian Confluence and Jira.
 //!
-//! `ffi` holds every exported C function (and the only `unsafe` code); `api` implements them in
+//! `ffi` holds every exported C function (and all the code that touches raw pointers); `api` implements them in
 //! safe Rust over handles from the `handles` registry; statements run SQL through the mapper
 //! (`sql-mapper`) on the driver's tokio runtime and move Arrow batches into application buffers.
 
