@@ -247,7 +247,6 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
             let path = fill_path(t, flavor, &request, &row).map_err(|e| partial(e, "inserted", &done))?;
             let body = if w.array_body { json!([body]) } else { body };
             let answer = session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&body)).await.map_err(|e| partial(e, "inserted", &done))?;
-            let answer = if w.array_body { answer } else { answer };
             for (c, p) in w.returns {
                 let v = if p.is_empty() { row.get(*c).cloned().unwrap_or(Value::Null) } else { answer.pointer(p).cloned().unwrap_or(Value::Null) };
                 row.insert(c.to_string(), v);

@@ -18,32 +18,26 @@ use crate::catalog::{Pushdown, TableDef};
 /// A JQL string literal: double-quoted, with `"` and `\` escaped and control characters as
 /// JQL escapes, so the value stays one literal whatever it contains.
 pub fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for ch in value.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quoted_with(value, true)
 }
 
 /// A CQL string literal: CQL knows only the escapes `\"`, `\'` and `\\`; other characters,
 /// line breaks included, stand for themselves inside the quotes.
 pub fn quote_cql(value: &str) -> String {
+    quoted_with(value, false)
+}
+
+fn quoted_with(value: &str, control_escapes: bool) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for ch in value.chars() {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '\n' if control_escapes => out.push_str("\\n"),
+            '\r' if control_escapes => out.push_str("\\r"),
+            '\t' if control_escapes => out.push_str("\\t"),
+            c if control_escapes && c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
