@@ -42,7 +42,7 @@ pub const KNOWN_PROPERTIES: &[&str] = &[
     "apitoken", "personalaccesstoken", "timeout", "pushdown", "logfile", "verbosity", "oauthversion", "oauthclientid", "oauthclientsecret",
     "callbackurl", "scope", "initiateoauth", "oauthsettingslocation", "oauthverifier", "oauthaccesstoken", "oauthrefreshtoken", "oauthexpiresin",
     "oauthtokentimestamp", "cloudid", "oauthauthorizationurl", "oauthaccesstokenurl", "apigatewayurl", "sslservercert", "proxyserver",
-    "proxyport", "proxyuser", "proxypassword", "readonly",
+    "proxyport", "proxyuser", "proxypassword", "readonly", "metadatacacheseconds",
 ];
 
 /// What the connection learned of the site, for `SQLGetInfo`.
@@ -143,6 +143,10 @@ impl Connection {
             Some(v) if v == "false" || v == "0" || v == "no" => false,
             Some(v) => return Err(OdbcError::new("08001", format!("Pushdown '{v}' must be true or false"))),
         };
+        let metadata_cache = match props.get("metadatacacheseconds").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
+            None => ConnectOptions::DEFAULT_METADATA_CACHE,
+        };
         let auth = authenticator(&props)?;
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
@@ -157,7 +161,7 @@ impl Connection {
                     None => sql_mapper::detect_site(&url, auth.clone(), timeout).await?,
                 };
                 let site = SiteConfig { jira_base: url.clone(), confluence_base: confluence_url.clone().unwrap_or_else(|| url.clone()), flavor, timeout };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown }, auth.clone()).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache }, auth.clone()).await?;
                 Ok((session, flavor, version))
             },
             &self.connect_cancel,

@@ -5,6 +5,7 @@
 mod adf;
 pub mod catalog;
 mod error;
+mod field_cache;
 pub mod pushdown;
 pub mod rest;
 pub mod scan;

@@ -23,6 +23,14 @@ pub struct ConnectOptions {
     pub site: SiteConfig,
     /// `Pushdown=false` sends no filters to the server (for comparison and troubleshooting).
     pub pushdown: bool,
+    /// How long connections of this process reuse the Jira field list another one fetched
+    /// (`MetadataCacheSeconds`); zero fetches it at every connect.
+    pub metadata_cache: std::time::Duration,
+}
+
+impl ConnectOptions {
+    /// The metadata cache time connections get when `MetadataCacheSeconds` is not given.
+    pub const DEFAULT_METADATA_CACHE: std::time::Duration = std::time::Duration::from_secs(300);
 }
 
 pub struct MapperSession {
@@ -87,14 +95,24 @@ impl MapperSession {
         let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?);
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
+        let mut who = String::new();
         if !anonymous {
-            client.get_json(Product::Jira, &format!("/rest/api/{api}/myself")).await.map_err(|e| match e.state {
+            let me = client.get_json(Product::Jira, &format!("/rest/api/{api}/myself")).await.map_err(|e| match e.state {
                 SqlState::General => MapperError::new(SqlState::CannotConnect, e.message),
                 _ => e,
             })?;
+            who = ["/accountId", "/key", "/name"].iter().find_map(|p| me.pointer(p).and_then(Value::as_str)).unwrap_or_default().to_string();
         }
         let mut catalog = Catalog::standard();
-        let fields = client.get_json(Product::Jira, &format!("/rest/api/{api}/field")).await?;
+        let site = &opts.site.jira_base;
+        let fields = match crate::field_cache::fresh(site, &who, opts.metadata_cache) {
+            Some(f) => f,
+            None => {
+                let f = Arc::new(client.get_json(Product::Jira, &format!("/rest/api/{api}/field")).await?);
+                crate::field_cache::store(site, &who, f.clone());
+                f
+            }
+        };
         add_custom_fields(&mut catalog, &fields);
 
         // One target partition: each scan is a stream of REST pages, and spreading its batches

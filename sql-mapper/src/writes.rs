@@ -62,11 +62,85 @@ fn placeholders(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).filter(|n| n != "api").collect()
 }
 
-fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Value>) -> Result<String, MapperError> {
-    if flavor == Flavor::DataCenter && r.path.starts_with("/wiki/") {
-        return Err(err(SqlState::NotSupported, format!("Writing {} is not available on Data Center sites", t.qualified_name())));
+#[derive(Clone, Copy, PartialEq)]
+enum Verb {
+    Insert,
+    Update,
+    Delete,
+}
+
+/// What a statement sends on the site's flavor: the request, and how the body built from the
+/// columns and the server's answer are reshaped for it.
+struct Route {
+    request: Request,
+    body: fn(Value) -> Value,
+    answer: fn(&Value) -> Vec<Value>,
+}
+
+fn unchanged(v: Value) -> Value {
+    v
+}
+fn as_answered(v: &Value) -> Vec<Value> {
+    vec![v.clone()]
+}
+
+fn route(t: &TableDef, w: &Writes, flavor: Flavor, verb: Verb) -> Result<Route, MapperError> {
+    let pick = |i: Option<Request>, u: Option<Request>, d: Option<Request>| match verb {
+        Verb::Insert => i,
+        Verb::Update => u,
+        Verb::Delete => d,
+    };
+    let refused = || {
+        let what = match verb {
+            Verb::Insert => format!("Rows cannot be inserted into {}", t.qualified_name()),
+            Verb::Update => format!("Rows of {} cannot be updated", t.qualified_name()),
+            Verb::Delete => format!("Rows of {} cannot be deleted", t.qualified_name()),
+        };
+        err(SqlState::SyntaxOrAccess, what)
+    };
+    let cloud = pick(w.insert, w.update, w.delete).ok_or_else(refused)?;
+    match (flavor, w.data_center) {
+        (Flavor::DataCenter, Some(dc)) => {
+            let request = pick(dc.insert, dc.update, dc.delete).ok_or_else(|| err(SqlState::NotSupported, format!("This write to {} is not available on Data Center sites", t.qualified_name())))?;
+            Ok(Route { request, body: dc.body, answer: dc.answer })
+        }
+        _ => Ok(Route { request: cloud, body: unchanged, answer: as_answered }),
     }
-    let mut path = r.path.replace("{api}", if flavor == Flavor::Cloud { "3" } else { "2" });
+}
+
+/// Data Center names a new page's space by key; the columns give its id.
+async fn space_key(session: &MapperSession, id: &str, known: &mut HashMap<String, String>) -> Result<String, MapperError> {
+    if let Some(k) = known.get(id) {
+        return Ok(k.clone());
+    }
+    let mut start = 0;
+    loop {
+        let page = session.client().get_json(Product::Confluence, &format!("/rest/api/space?limit=500&start={start}")).await?;
+        let results = page.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
+        for s in &results {
+            let sid = s.get("id").map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default();
+            if let Some(key) = s.get("key").and_then(Value::as_str) {
+                known.insert(sid, key.to_string());
+            }
+        }
+        if let Some(k) = known.get(id) {
+            return Ok(k.clone());
+        }
+        if results.is_empty() || page.pointer("/_links/next").is_none() {
+            return Err(err(SqlState::IntegrityConstraint, format!("Space {id} was not found")));
+        }
+        start += results.len();
+    }
+}
+
+fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Value>) -> Result<String, MapperError> {
+    // v1 paths are the same on Data Center without Cloud's `/wiki`; v2 has no counterpart there.
+    let template = match (flavor, r.path.strip_prefix("/wiki")) {
+        (Flavor::DataCenter, Some(rest)) if rest.starts_with("/rest/") => rest,
+        (Flavor::DataCenter, Some(_)) => return Err(err(SqlState::NotSupported, format!("Writing {} is not available on Data Center sites", t.qualified_name()))),
+        _ => r.path,
+    };
+    let mut path = template.replace("{api}", if flavor == Flavor::Cloud { "3" } else { "2" });
     for name in placeholders(r.path) {
         let v = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v).filter(|v| !v.is_null());
         let v = v.ok_or_else(|| err(SqlState::IntegrityConstraint, format!("{name} is required to write {}", t.qualified_name())))?;
@@ -151,6 +225,27 @@ fn fixed_body(w: &Writes) -> Value {
     body
 }
 
+/// Drops the objects that hold nothing but fixed qualifiers (`body.representation` of a page
+/// given no body): Atlassian refuses a `body` without its `value`.
+fn without_bare_qualifiers(w: &Writes, mut body: Value) -> Value {
+    for (p, _) in w.fixed {
+        let Some((parent, _)) = p.rsplit_once('/') else { continue };
+        if parent.is_empty() {
+            continue;
+        }
+        let fixed_here: Vec<&str> = w.fixed.iter().filter_map(|(q, _)| q.strip_prefix(parent)?.strip_prefix('/')).collect();
+        let bare = body.pointer(parent).and_then(Value::as_object).is_some_and(|o| o.iter().all(|(k, v)| v.is_null() || fixed_here.contains(&k.as_str())));
+        if bare {
+            let (grand, key) = parent.rsplit_once('/').expect("a parent pointer starts with /");
+            let holder = if grand.is_empty() { Some(&mut body) } else { body.pointer_mut(grand) };
+            if let Some(Value::Object(o)) = holder {
+                o.remove(key);
+            }
+        }
+    }
+    body
+}
+
 /// Rows of a query as column-name → JSON maps.
 async fn rows_of(session: &MapperSession, sql: &str) -> Result<Vec<HashMap<String, Value>>, MapperError> {
     let result = session.query(sql).await?;
@@ -203,8 +298,9 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
     let TableObject::TableName(name) = &i.table else { return Err(err(SqlState::SyntaxOrAccess, "INSERT needs a table name")) };
     let t = table_of(session, name)?;
     let w = writes_of(t)?;
-    let request = w.insert.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows cannot be inserted into {}", t.qualified_name())))?;
     let flavor = session.client().flavor();
+    let route = route(t, w, flavor, Verb::Insert)?;
+    let request = route.request;
     if i.columns.is_empty() {
         return Err(err(SqlState::SyntaxOrAccess, format!("INSERT INTO {} needs its column list, e.g. ({})", t.qualified_name(), w.required.join(", "))));
     }
@@ -231,6 +327,7 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
     let returning = returning_columns(t, &i.returning)?;
     let mut returned: Vec<HashMap<String, Value>> = Vec::new();
     let mut done: Vec<String> = Vec::new();
+    let mut spaces = HashMap::new();
     for b in &batches {
         for r in 0..b.num_rows() {
             let mut row: HashMap<String, Value> = HashMap::new();
@@ -245,8 +342,14 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
                 row.insert(col.name.clone(), v);
             }
             let path = fill_path(t, flavor, &request, &row).map_err(|e| partial(e, "inserted", &done))?;
+            let mut body = (route.body)(without_bare_qualifiers(w, body));
+            if let Some(id) = body.pointer("/space/id").map(|v| v.to_string().trim_matches('"').to_string()) {
+                let key = space_key(session, &id, &mut spaces).await.map_err(|e| partial(e, "inserted", &done))?;
+                body["space"] = json!({ "key": key });
+            }
             let body = if w.array_body { json!([body]) } else { body };
             let answer = session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&body)).await.map_err(|e| partial(e, "inserted", &done))?;
+            let answer = (route.answer)(&answer).into_iter().next().unwrap_or(Value::Null);
             for (c, p) in w.returns {
                 let v = if p.is_empty() { row.get(*c).cloned().unwrap_or(Value::Null) } else { answer.pointer(p).cloned().unwrap_or(Value::Null) };
                 row.insert(c.to_string(), v);
@@ -315,8 +418,9 @@ async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, Mapp
     }
     let t = target_table(session, &u.table.relation)?;
     let w = writes_of(&t)?;
-    let request = w.update.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows of {} cannot be updated", t.qualified_name())))?;
     let flavor = session.client().flavor();
+    let route = route(&t, w, flavor, Verb::Update)?;
+    let request = route.request;
     let mut sets: Vec<(&ColumnDef, String, &Expr)> = Vec::new();
     let mut status: Option<String> = None;
     for (n, a) in u.assignments.iter().enumerate() {
@@ -362,7 +466,7 @@ async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, Mapp
         let result = async {
             if fields > 0 {
                 let path = fill_path(&t, flavor, &request, row)?;
-                session.client().send_json(reqwest::Method::PUT, t.product, &path, Some(&body)).await?;
+                session.client().send_json(reqwest::Method::PUT, t.product, &path, Some(&(route.body)(without_bare_qualifiers(w, body)))).await?;
             }
             if let Some(alias) = &status {
                 transition(session, &t, row, row.get(alias).unwrap_or(&Value::Null)).await?;
@@ -409,8 +513,8 @@ async fn delete(session: &MapperSession, d: &Delete) -> Result<QueryResult, Mapp
     }
     let t = target_table(session, &only.relation)?;
     let w = writes_of(&t)?;
-    let request = w.delete.ok_or_else(|| err(SqlState::SyntaxOrAccess, format!("Rows of {} cannot be deleted", t.qualified_name())))?;
     let flavor = session.client().flavor();
+    let request = route(&t, w, flavor, Verb::Delete)?.request;
     let cols = needed_columns(&t, &request, []);
     let rows = select_rows(session, &t, &cols, &[], &d.selection).await?;
     let mut done = Vec::new();

@@ -51,8 +51,8 @@ def v1_paged(sb, path):
             return out
 
 
-def rows(conn, sql):
-    return [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
+def rows(conn, sql, *params):
+    return [tuple(r) for r in conn.cursor().execute(sql, *params).fetchall()]
 
 
 def issue_keys(sb):
@@ -198,6 +198,15 @@ def test_data_center_answers_the_same_sql(sandbox):
         assert sorted(rows(c, "select Id, Location, PageId, BlogPostId from Confluence.Comments")) == sorted(comments)
         assert sorted(rows(c, "select Id, Title, PageId from Confluence.Attachments")) == sorted(atts)
         assert sorted(rows(c, "select ContentId, ContentType, Label from Confluence.Labels")) == sorted(labels)
+        # Changelogs: Data Center has no changelog list; the issue expanded with its history.
+        keys = [i["key"] for i in get("/rest/api/2/search?jql=project%3DENG%20ORDER%20BY%20id&fields=key&maxResults=25")["issues"]]
+        history = []
+        for k in keys:
+            for h in get(f"/rest/api/2/issue/{k}?expand=changelog&fields=key")["changelog"]["histories"]:
+                history += [(int(h["id"]), n, k, item["field"], item.get("toString")) for n, item in enumerate(h["items"])]
+        assert history
+        marks = ", ".join("?" * len(keys))
+        assert sorted(rows(c, f"select Id, ItemIndex, IssueKey, Field, ToString from Jira.Changelogs where IssueKey in ({marks})", *keys)) == sorted(history)
         users = get("/rest/api/2/user/search?username=.&maxResults=1000")
         assert sorted(rows(c, "select AccountId from Jira.Users")) == sorted((u["accountId"],) for u in users) and users
         for table in ["Confluence.Tasks", "Confluence.PageVersions", "Confluence.ContentProperties"]:
@@ -269,3 +278,29 @@ def test_joins_across_jira_and_confluence(sandbox, conn):
     ranked = rows(conn, 'with c as (select IssueKey, count(*) as n from Jira.Comments group by IssueKey) '
                         'select IssueKey, n, rank() over (order by n desc, IssueKey) as r from c order by r limit 3')
     assert [r[2] for r in ranked] == [1, 2, 3] and ranked[0][1] >= ranked[1][1] >= ranked[2][1]
+
+
+def test_field_metadata_is_cached_for_the_configured_time():
+    """Jira's field list (the custom-field columns) is fetched once and reused by the process's
+    later connections to the same site for MetadataCacheSeconds; 0 fetches it at each connect."""
+    import time
+    from conftest import Sandbox
+    sb = Sandbox()
+    try:
+        fetches = lambda: stats(sb)["routes"].get("GET /rest/api/3/field", 0)
+        for _ in range(3):
+            pyodbc.connect(sb.connection_string(MetadataCacheSeconds="600")).close()
+        assert fetches() == 1
+        for _ in range(2):
+            pyodbc.connect(sb.connection_string(MetadataCacheSeconds="0")).close()
+        assert fetches() == 3
+        # Older than the time asked for: fetched again, then reused.
+        time.sleep(1.2)
+        for _ in range(2):
+            pyodbc.connect(sb.connection_string(MetadataCacheSeconds="1")).close()
+        assert fetches() == 4
+        with pytest.raises(pyodbc.Error) as e:
+            pyodbc.connect(sb.connection_string(MetadataCacheSeconds="soon"))
+        assert "08001" in str(e.value) and "MetadataCacheSeconds" in str(e.value)
+    finally:
+        sb.stop()

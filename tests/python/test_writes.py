@@ -1,14 +1,63 @@
 """Writes through pyodbc and unixODBC round-trip against the sandbox: insert, read back (through
 the driver and the REST API), update, read back, delete, gone. Row counts are SQLRowCount's;
-Atlassian's validation errors come back with Atlassian's message."""
+Atlassian's validation errors come back with Atlassian's message.
+
+Every test runs twice, with the same SQL: against a Cloud site (Jira /rest/api/3, Confluence v2)
+and against a Data Center site (Jira /rest/api/2, Confluence v1 content)."""
+
+import urllib.parse
 
 import pyodbc
 import pytest
 
+from conftest import Sandbox
+
+
+class Site:
+    def __init__(self, sb, dc):
+        self.sb, self.dc = sb, dc
+        self.api = 2 if dc else 3
+
+    def rest(self, path):
+        return self.sb.rest(path.replace("{api}", str(self.api)))
+
+    def issue_keys(self, jql):
+        """Issue keys of a JQL query, in id order, from the flavor's own search."""
+        if not self.dc:
+            return [i["key"] for i in self.sb.all_issues(jql, ["key"])]
+        out, start = [], 0
+        while True:
+            page = self.rest("/rest/api/2/search?" + urllib.parse.urlencode({"jql": jql, "fields": "key", "startAt": start, "maxResults": 100}))
+            out.extend(page["issues"])
+            start += len(page["issues"])
+            if start >= page["total"] or not page["issues"]:
+                return [i["key"] for i in sorted(out, key=lambda i: int(i["id"]))]
+
+    def space_id(self, key):
+        if self.dc:
+            return int(self.rest(f"/rest/api/space/{key}")["id"])
+        return int(self.rest(f"/wiki/api/v2/spaces?keys={key}")["results"][0]["id"])
+
+    def text_of(self, v):
+        """A Jira rich-text value as text: ADF on Cloud (first paragraph), a string on Data Center."""
+        return v if self.dc else v["content"][0]["content"][0]["text"]
+
+
+@pytest.fixture(scope="module", params=["cloud", "datacenter"])
+def site(request, sandbox):
+    if request.param == "cloud":
+        yield Site(sandbox, False)
+        return
+    dc = Sandbox("--flavor", "datacenter")
+    try:
+        yield Site(dc, True)
+    finally:
+        dc.stop()
+
 
 @pytest.fixture(scope="module")
-def conn(sandbox):
-    c = pyodbc.connect(sandbox.connection_string(), autocommit=True)
+def conn(site):
+    c = pyodbc.connect(site.sb.connection_string(), autocommit=True)
     yield c
     c.close()
 
@@ -17,7 +66,7 @@ def one(conn, sql, *params):
     return conn.cursor().execute(sql, *params).fetchone()
 
 
-def test_issue_round_trip(sandbox, conn):
+def test_issue_round_trip(site, conn):
     cur = conn.cursor()
     cur.execute(
         "insert into Jira.Issues (ProjectKey, IssueType, Summary, Description, Priority, Labels, DueDate) values (?, ?, ?, ?, ?, ?, ?)",
@@ -29,8 +78,9 @@ def test_issue_round_trip(sandbox, conn):
     assert key.startswith("ENG-")
     assert row.Description == "First line\nsecond line"
     assert (row.Priority, sorted(row.Labels.split(",")), str(row.DueDate)) == ("High", ["odbc", "write-test"], "2031-05-17")
-    rest = sandbox.rest(f"/rest/api/3/issue/{key}?fields=summary,priority,labels,duedate,description")
-    assert rest["fields"]["summary"] == "Written through ODBC ✓" and rest["fields"]["description"]["type"] == "doc"
+    rest = site.rest(f"/rest/api/{{api}}/issue/{key}?fields=summary,priority,labels,duedate,description")
+    assert rest["fields"]["summary"] == "Written through ODBC ✓"
+    assert (rest["fields"]["description"] == "First line\nsecond line") if site.dc else rest["fields"]["description"]["type"] == "doc"
 
     # RETURNING gives the generated key and id.
     got = cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('ENG', 'Bug', 'second') returning \"Key\", Id").fetchall()
@@ -44,7 +94,7 @@ def test_issue_round_trip(sandbox, conn):
     # Status changes go through the workflow's transitions.
     cur.execute("update Jira.Issues set Status = 'Done' where \"Key\" = ?", key)
     assert one(conn, "select Status from Jira.Issues where \"Key\" = ?", key)[0] == "Done"
-    assert sandbox.rest(f"/rest/api/3/issue/{key}?fields=status")["fields"]["status"]["name"] == "Done"
+    assert site.rest(f"/rest/api/{{api}}/issue/{key}?fields=status")["fields"]["status"]["name"] == "Done"
     with pytest.raises(pyodbc.Error) as e:
         cur.execute("update Jira.Issues set Status = 'No Such Status' where \"Key\" = ?", key)
     assert "no transition" in str(e.value).lower()
@@ -54,7 +104,7 @@ def test_issue_round_trip(sandbox, conn):
     assert one(conn, "select count(*) from Jira.Issues where \"Key\" = ?", key)[0] == 0
 
 
-def test_multi_row_insert_and_validation_errors(sandbox, conn):
+def test_multi_row_insert_and_validation_errors(site, conn):
     cur = conn.cursor()
     cur.execute("insert into Jira.Issues (ProjectKey, IssueType, Summary) values ('ENG', 'Task', 'multi a'), ('ENG', 'Task', 'multi b'), ('ENG', 'Task', 'multi c')")
     assert cur.rowcount == 3
@@ -82,14 +132,14 @@ def test_multi_row_insert_and_validation_errors(sandbox, conn):
     assert cur.rowcount == 4
 
 
-def test_jira_comments_and_versions(sandbox, conn):
+def test_jira_comments_and_versions(site, conn):
     cur = conn.cursor()
     cur.execute("insert into Jira.Comments (IssueKey, Body) values ('ENG-2', 'A comment from ODBC')")
     assert cur.rowcount == 1
     cid = one(conn, "select Id from Jira.Comments where IssueKey = 'ENG-2' and Body = 'A comment from ODBC'")[0]
     cur.execute("update Jira.Comments set Body = 'Edited comment' where IssueKey = 'ENG-2' and Id = ?", cid)
     assert cur.rowcount == 1
-    assert [c["body"]["content"][0]["content"][0]["text"] for c in sandbox.rest("/rest/api/3/issue/ENG-2/comment")["comments"] if c["id"] == str(cid)] == ["Edited comment"]
+    assert [site.text_of(c["body"]) for c in site.rest("/rest/api/{api}/issue/ENG-2/comment")["comments"] if c["id"] == str(cid)] == ["Edited comment"]
     cur.execute("delete from Jira.Comments where IssueKey = 'ENG-2' and Id = ?", cid)
     assert cur.rowcount == 1
     assert one(conn, "select count(*) from Jira.Comments where IssueKey = 'ENG-2' and Id = ?", cid)[0] == 0
@@ -103,9 +153,9 @@ def test_jira_comments_and_versions(sandbox, conn):
     assert cur.rowcount == 1
 
 
-def test_confluence_page_round_trip(sandbox, conn):
+def test_confluence_page_round_trip(site, conn):
     cur = conn.cursor()
-    space_id = int(sandbox.rest("/wiki/api/v2/spaces?keys=ENG")["results"][0]["id"])
+    space_id = site.space_id("ENG")
     got = cur.execute("insert into Confluence.Pages (SpaceId, Title, Body) values (?, ?, ?) returning Id, VersionNumber", space_id, "ODBC page", "<p>Hello</p>").fetchall()
     page_id, version = got[0]
     assert version == 1
@@ -132,12 +182,40 @@ def test_confluence_page_round_trip(sandbox, conn):
     assert one(conn, "select count(*) from Confluence.Pages where Id = ?", page_id)[0] == 0
 
 
-def test_issue_links_read_and_write(sandbox, conn):
+def test_confluence_blog_post_and_page_tree(site, conn):
     cur = conn.cursor()
-    keys = [i["key"] for i in sandbox.all_issues("project = ENG", ["key"])]
+    space_id = site.space_id("ENG")
+    post_id, version = cur.execute("insert into Confluence.BlogPosts (SpaceId, Title, Body) values (?, 'ODBC news ✓', '<p>news</p>') returning Id, VersionNumber", space_id).fetchone()
+    assert version == 1
+    assert tuple(one(conn, "select Title, Body from Confluence.BlogPosts where Id = ?", post_id)) == ("ODBC news ✓", "<p>news</p>")
+    cur.execute("update Confluence.BlogPosts set Title = 'ODBC news (edited)' where Id = ?", post_id)
+    assert tuple(one(conn, "select Title, Body, VersionNumber from Confluence.BlogPosts where Id = ?", post_id)) == ("ODBC news (edited)", "<p>news</p>", 2)
+    cur.execute("insert into Confluence.Comments (BlogPostId, Body) values (?, '<p>on the post</p>')", post_id)
+    assert one(conn, "select count(*) from Confluence.Comments where BlogPostId = ?", post_id)[0] == 1
+    # A child page under a parent: the REST API shows the parent.
+    parent = cur.execute("insert into Confluence.Pages (SpaceId, Title) values (?, 'ODBC parent') returning Id", space_id).fetchval()
+    child = cur.execute("insert into Confluence.Pages (SpaceId, Title, ParentId, Body) values (?, 'ODBC child', ?, '<p>c</p>') returning Id", space_id, parent).fetchval()
+    assert one(conn, "select ParentId from Confluence.Pages where Id = ?", child)[0] == parent
+    if site.dc:
+        assert site.rest(f"/rest/api/content/{child}?expand=ancestors")["ancestors"][-1]["id"] == str(parent)
+    else:
+        assert site.rest(f"/wiki/api/v2/pages/{child}")["parentId"] == str(parent)
+    # A title already used in the space: Confluence's own message, nothing written.
+    with pytest.raises(pyodbc.Error) as e:
+        cur.execute("insert into Confluence.Pages (SpaceId, Title) values (?, 'ODBC parent')", space_id)
+    assert "same TITLE" in str(e.value)
+    cur.execute("delete from Confluence.Pages where Id in (?, ?)", child, parent)
+    assert cur.rowcount == 2
+    cur.execute("delete from Confluence.BlogPosts where Id = ?", post_id)
+    assert cur.rowcount == 1
+
+
+def test_issue_links_read_and_write(site, conn):
+    cur = conn.cursor()
+    keys = site.issue_keys("project = ENG")
     expected = []
     for k in keys:
-        for l in sandbox.rest(f"/rest/api/3/issue/{k}?fields=issuelinks")["fields"]["issuelinks"]:
+        for l in site.rest(f"/rest/api/{{api}}/issue/{k}?fields=issuelinks")["fields"]["issuelinks"]:
             other = l.get("outwardIssue") or l.get("inwardIssue")
             expected.append((int(l["id"]), k, l["type"]["name"], "outward" if "outwardIssue" in l else "inward", other["key"]))
     assert expected, "the sandbox seeds links"
@@ -154,7 +232,7 @@ def test_issue_links_read_and_write(sandbox, conn):
     assert cur.execute("select count(*) from Jira.IssueLinks where IssueKey = ? and LinkedIssueKey = ?", b, a).fetchval() == 0
 
 
-def test_parameter_arrays(sandbox, conn):
+def test_parameter_arrays(site, conn):
     """pyodbc's fast_executemany binds whole arrays of parameter sets (SQL_ATTR_PARAMSET_SIZE):
     one execute writes them all, SQLRowCount is their sum."""
     cur = conn.cursor()

@@ -333,6 +333,20 @@ pub struct Writes {
     pub returns: &'static [(&'static str, &'static str)],
     /// `UPDATE Issues SET Status = ...` goes through the issue's workflow transitions.
     pub status_by_transition: bool,
+    /// Data Center's own requests where its API differs (Confluence v1 content); `None` means
+    /// the same requests, v1 paths taken without Cloud's `/wiki` prefix.
+    pub data_center: Option<DataCenterWrites>,
+}
+
+/// Writes on Data Center where its API differs from Cloud's: its requests, the body built for
+/// Cloud reshaped for it, and its answer read in Cloud's shape (so `returns` holds for both).
+#[derive(Debug, Clone, Copy)]
+pub struct DataCenterWrites {
+    pub insert: Option<Request>,
+    pub update: Option<Request>,
+    pub delete: Option<Request>,
+    pub body: fn(serde_json::Value) -> serde_json::Value,
+    pub answer: fn(&serde_json::Value) -> Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::cursor::v1_page;
 use super::render::*;
@@ -21,9 +21,9 @@ use crate::state::Sandbox;
 pub fn routes(prefix: &str) -> Router<Arc<Sandbox>> {
     let p = |s: &str| format!("{prefix}{s}");
     let mut r = Router::new()
-        .route(&p("/content"), get(contents))
+        .route(&p("/content"), get(contents).post(content_create))
         .route(&p("/content/search"), get(content_search))
-        .route(&p("/content/{id}"), get(content))
+        .route(&p("/content/{id}"), get(content).put(content_update).delete(content_delete))
         .route(&p("/content/{id}/child/page"), get(child_pages))
         .route(&p("/content/{id}/child/comment"), get(child_comments))
         .route(&p("/content/{id}/child/attachment"), get(child_attachments).post(attachment_upload))
@@ -82,6 +82,88 @@ async fn content(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiErro
         .filter(|x| c.content_visible(&site, x))
         .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))?;
     Ok(Json(content_v1(&site, &c.wiki(), x, &expand(&c))))
+}
+
+// ------------------------------------------------------------------------------------------- writes
+
+/// An id in a v1 body: Confluence takes it as a string or a number.
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A v1 content body (`type`, `space.key`, `ancestors`, `container`, `body.storage`) read into
+/// the v2 form the shared write code takes, with the kind it names.
+fn v2_form(c: &Conf, body: &str) -> Result<(ContentKind, Map<String, Value>), ApiError> {
+    let b = super::v2::object(c, body)?;
+    let kind = match b.get("type").and_then(Value::as_str) {
+        Some("page") => ContentKind::Page,
+        Some("blogpost") => ContentKind::BlogPost,
+        Some("comment") => ContentKind::FooterComment,
+        Some(other) => return Err(c.error(StatusCode::BAD_REQUEST, format!("Unsupported content type: {other}"))),
+        None => return Err(c.error(StatusCode::BAD_REQUEST, "Content type is required")),
+    };
+    let mut o = Map::new();
+    for k in ["title", "status", "version"] {
+        if let Some(v) = b.get(k) {
+            o.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(key) = b.get("space").and_then(|s| s.get("key")).and_then(Value::as_str) {
+        let site = c.sb.site.read();
+        let s = site.space_by_key(key).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
+        o.insert("spaceId".into(), json!(s.id.to_string()));
+    }
+    if let Some(parent) = b.get("ancestors").and_then(Value::as_array).and_then(|a| a.last()).and_then(|a| a.get("id")).and_then(id_text) {
+        o.insert(if kind == ContentKind::FooterComment { "parentCommentId" } else { "parentId" }.into(), json!(parent));
+    }
+    if let Some(container) = b.get("container") {
+        let id = container.get("id").and_then(id_text).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "container.id is required"))?;
+        let key = if container.get("type").and_then(Value::as_str) == Some("blogpost") { "blogPostId" } else { "pageId" };
+        o.insert(key.into(), json!(id));
+    }
+    if let Some(storage) = b.get("body").and_then(|x| x.get("storage")) {
+        o.insert("body".into(), json!({"value": storage.get("value"), "representation": storage.get("representation").cloned().unwrap_or(json!("storage"))}));
+    }
+    Ok((kind, o))
+}
+
+fn written_v1(c: &Conf, x: &Content) -> Json<Value> {
+    let site = c.sb.site.read();
+    Json(content_v1(&site, &c.wiki(), x, &["space".into(), "version".into(), "history".into(), "container".into(), "ancestors".into(), "body.storage".into()]))
+}
+
+async fn content_create(c: Conf, body: String) -> Result<Json<Value>, ApiError> {
+    let (kind, b) = v2_form(&c, &body)?;
+    let x = match kind {
+        ContentKind::FooterComment => super::v2::create_comment(&c, &b)?,
+        _ => {
+            if !b.contains_key("spaceId") {
+                return Err(c.error(StatusCode::BAD_REQUEST, "Space is required: give space.key"));
+            }
+            super::v2::create(&c, &b, kind)?
+        }
+    };
+    Ok(written_v1(&c, &x))
+}
+
+/// PUT names the type of the content it changes; it must match, as Confluence checks.
+async fn content_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
+    let (kind, b) = v2_form(&c, &body)?;
+    let kinds: &[ContentKind] = if kind == ContentKind::FooterComment { &[ContentKind::FooterComment, ContentKind::InlineComment] } else { &[kind] };
+    let x = super::v2::update(&c, &id, &b, kinds)?;
+    Ok(written_v1(&c, &x))
+}
+
+/// Attachments are content in v1 too (`att…` ids).
+async fn content_delete(c: Conf, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if id.starts_with("att") {
+        return super::v2::delete_attachment(&c, &id);
+    }
+    super::v2::delete(&c, &id, &[ContentKind::Page, ContentKind::BlogPost, ContentKind::FooterComment, ContentKind::InlineComment])
 }
 
 fn cql_of(c: &Conf) -> Result<String, ApiError> {

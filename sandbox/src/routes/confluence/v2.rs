@@ -360,9 +360,13 @@ async fn attachment(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiE
 }
 
 async fn attachment_delete(c: Conf, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    delete_attachment(&c, &id)
+}
+
+pub(super) fn delete_attachment(c: &Conf, id: &str) -> Result<StatusCode, ApiError> {
     c.require_user()?;
     let mut site = c.sb.site.write();
-    let i = attachment_ix(&c, &site, &id)?;
+    let i = attachment_ix(c, &site, id)?;
     site.attachments.remove(i);
     site.touch();
     drop(site);
@@ -417,7 +421,7 @@ async fn tasks(c: Conf) -> Result<Response, ApiError> {
 
 // ------------------------------------------------------------------------------------------- writes
 
-fn object(c: &Conf, body: &str) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn object(c: &Conf, body: &str) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(c.error(StatusCode::BAD_REQUEST, "Invalid request body: expected a JSON object")),
@@ -448,9 +452,9 @@ fn str_field<'a>(c: &Conf, b: &'a Map<String, Value>, k: &str) -> Result<Option<
     }
 }
 
-fn create(c: &Conf, body: &str, kind: ContentKind) -> Result<Value, ApiError> {
+/// A new page or blog post from a v2-shaped body (v1's is read into this shape first).
+pub(super) fn create(c: &Conf, b: &Map<String, Value>, kind: ContentKind) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let b = object(c, body)?;
     let space_id: u64 = str_field(c, &b, "spaceId")?.ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "spaceId is required"))?.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "spaceId must be a numeric id"))?;
     let title = str_field(c, &b, "title")?.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Title is required"))?.to_string();
     if title.chars().count() > 255 {
@@ -497,27 +501,25 @@ fn create(c: &Conf, body: &str, kind: ContentKind) -> Result<Value, ApiError> {
         inline_selection: None,
         resolution_status: None,
     };
-    let out = page_v2(&content, Some("storage"));
-    site.contents.push(content);
+    site.contents.push(content.clone());
     site.touch();
     site.reindex();
     drop(site);
     c.sb.persist();
-    Ok(out)
+    Ok(content)
 }
 
 async fn page_create(c: Conf, body: String) -> Result<Json<Value>, ApiError> {
-    create(&c, &body, ContentKind::Page).map(Json)
+    Ok(Json(page_v2(&create(&c, &object(&c, &body)?, ContentKind::Page)?, Some("storage"))))
 }
 
 async fn blogpost_create(c: Conf, body: String) -> Result<Json<Value>, ApiError> {
-    create(&c, &body, ContentKind::BlogPost).map(Json)
+    Ok(Json(page_v2(&create(&c, &object(&c, &body)?, ContentKind::BlogPost)?, Some("storage"))))
 }
 
 /// PUT with `version.number` exactly one more than the current version, as Confluence requires.
-fn update(c: &Conf, raw: &str, body: &str, kinds: &[ContentKind]) -> Result<Value, ApiError> {
+pub(super) fn update(c: &Conf, raw: &str, b: &Map<String, Value>, kinds: &[ContentKind]) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let b = object(c, body)?;
     let number = b.get("version").and_then(|v| v.get("number")).and_then(Value::as_u64).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "version.number is required"))?;
     let message = b.get("version").and_then(|v| v.get("message")).and_then(Value::as_str).unwrap_or("").to_string();
     let text = storage_body(c, &b, false)?;
@@ -542,7 +544,6 @@ fn update(c: &Conf, raw: &str, body: &str, kinds: &[ContentKind]) -> Result<Valu
         }
     }
     let now = c.sb.clock.now();
-    let is_comment = matches!(x.kind, ContentKind::FooterComment | ContentKind::InlineComment);
     let out = {
         let m = site.content_mut(id).expect("found");
         if let Some(t) = title {
@@ -559,26 +560,26 @@ fn update(c: &Conf, raw: &str, body: &str, kinds: &[ContentKind]) -> Result<Valu
         m.clone()
     };
     site.touch();
-    let json = if is_comment { comment_v2(&site, &out, Some("storage")) } else { page_v2(&out, Some("storage")) };
     drop(site);
     c.sb.persist();
-    Ok(json)
+    Ok(out)
 }
 
 async fn page_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
-    update(&c, &id, &body, &[ContentKind::Page]).map(Json)
+    Ok(Json(page_v2(&update(&c, &id, &object(&c, &body)?, &[ContentKind::Page])?, Some("storage"))))
 }
 
 async fn blogpost_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
-    update(&c, &id, &body, &[ContentKind::BlogPost]).map(Json)
+    Ok(Json(page_v2(&update(&c, &id, &object(&c, &body)?, &[ContentKind::BlogPost])?, Some("storage"))))
 }
 
 async fn footer_comment_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
-    update(&c, &id, &body, &[ContentKind::FooterComment]).map(Json)
+    let out = update(&c, &id, &object(&c, &body)?, &[ContentKind::FooterComment])?;
+    Ok(Json(comment_v2(&c.sb.site.read(), &out, Some("storage"))))
 }
 
 /// DELETE moves to the trash; `purge=true` on trashed content removes it.
-fn delete(c: &Conf, raw: &str, kinds: &[ContentKind]) -> Result<StatusCode, ApiError> {
+pub(super) fn delete(c: &Conf, raw: &str, kinds: &[ContentKind]) -> Result<StatusCode, ApiError> {
     c.require_user()?;
     let id = c.id(raw)?;
     let purge = c.query.bool("purge") == Some(true);
@@ -617,15 +618,21 @@ async fn footer_comment_delete(c: Conf, Path(id): Path<String>) -> Result<Status
 }
 
 async fn footer_comment_create(c: Conf, body: String) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let comment = create_comment(&c, &object(&c, &body)?)?;
+    let out = comment_v2(&c.sb.site.read(), &comment, Some("storage"));
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// A new footer comment on the page or blog post the body names.
+pub(super) fn create_comment(c: &Conf, b: &Map<String, Value>) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let b = object(&c, &body)?;
-    let container = str_field(&c, &b, "pageId")?.or(str_field(&c, &b, "blogPostId")?).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "pageId or blogPostId is required"))?.to_string();
-    let text = storage_body(&c, &b, true)?.unwrap_or_default();
+    let container = str_field(c, b, "pageId")?.or(str_field(c, b, "blogPostId")?).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "pageId or blogPostId is required"))?.to_string();
+    let text = storage_body(c, b, true)?.unwrap_or_default();
     if text.trim().is_empty() {
         return Err(c.error(StatusCode::BAD_REQUEST, "Comment body cannot be empty"));
     }
     let mut site = c.sb.site.write();
-    let parent = find(&c, &site, &container, &[ContentKind::Page, ContentKind::BlogPost])?.clone();
+    let parent = find(c, &site, &container, &[ContentKind::Page, ContentKind::BlogPost])?.clone();
     let now = c.sb.clock.now();
     let id = site.next_id("content", 65_537);
     let title = format!("Re: {}", parent.title);
@@ -651,8 +658,7 @@ async fn footer_comment_create(c: Conf, body: String) -> Result<(StatusCode, Jso
     site.contents.push(comment.clone());
     site.touch();
     site.reindex();
-    let out = comment_v2(&site, &comment, Some("storage"));
     drop(site);
     c.sb.persist();
-    Ok((StatusCode::CREATED, Json(out)))
+    Ok(comment)
 }

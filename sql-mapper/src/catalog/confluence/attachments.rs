@@ -1,7 +1,7 @@
 //! `Confluence.Attachments`: attachment metadata, from `/wiki/api/v2/attachments` (Cloud).
 //! The files themselves come through the `DownloadAttachment` procedure.
 
-use crate::catalog::{Endpoint, ParentLink, delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{DataCenterWrites, Endpoint, ParentLink, delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 const PAGE: ParentLink = ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None };
 const BLOG_POST: ParentLink = ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None };
@@ -36,6 +36,11 @@ pub fn table() -> TableDef {
             Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
             Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
         ]),
-        writes: Some(Writes { delete: Some(delete("/wiki/api/v2/attachments/{Id}")), ..Writes::default() }),
+        writes: Some(Writes {
+            delete: Some(delete("/wiki/api/v2/attachments/{Id}")),
+            // Attachments are content in v1: Data Center deletes them as such.
+            data_center: Some(DataCenterWrites { insert: None, update: None, delete: Some(delete("/rest/api/content/{Id}")), body: std::convert::identity, answer: super::from_v1_attachment }),
+            ..Writes::default()
+        }),
     }
 }

@@ -47,6 +47,7 @@ pub fn table() -> TableDef {
             required: &["Body"],
             versioned: Some(("VersionNumber", "/version/number")),
             returns: &[("Id", "/id"), ("Location", "")],
+            data_center: Some(super::v1_content_writes(super::to_v1_comment)),
             ..Writes::default()
         }),
     }

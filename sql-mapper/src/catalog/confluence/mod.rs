@@ -42,6 +42,54 @@ pub(crate) fn from_v1_content(item: &Value) -> Vec<Value> {
     vec![o]
 }
 
+/// A v2 write body (`spaceId`, `parentId`, `pageId`, `body.value`) in v1's shape. The space is
+/// named by id here; the write resolves it to the key Data Center takes.
+fn to_v1_content(kind: &str, v: Value) -> Value {
+    let mut o = json!({"type": kind});
+    let given = |k: &str| v.get(k).filter(|x| !x.is_null()).cloned();
+    for k in ["id", "title", "status", "version"] {
+        if let Some(x) = given(k) {
+            o[k] = x;
+        }
+    }
+    if let Some(space) = given("spaceId") {
+        o["space"] = json!({"id": space});
+    }
+    if let Some(parent) = given("parentId").or_else(|| given("parentCommentId")) {
+        o["ancestors"] = json!([{"id": parent}]);
+    }
+    if let Some(page) = given("pageId") {
+        o["container"] = json!({"id": page, "type": "page"});
+    }
+    if let Some(post) = given("blogPostId") {
+        o["container"] = json!({"id": post, "type": "blogpost"});
+    }
+    if let Some(text) = v.pointer("/body/value").filter(|x| !x.is_null()) {
+        o["body"] = json!({"storage": {"value": text, "representation": "storage"}});
+    }
+    o
+}
+pub(crate) fn to_v1_page(v: Value) -> Value {
+    to_v1_content("page", v)
+}
+pub(crate) fn to_v1_blogpost(v: Value) -> Value {
+    to_v1_content("blogpost", v)
+}
+pub(crate) fn to_v1_comment(v: Value) -> Value {
+    to_v1_content("comment", v)
+}
+
+/// v1 content writes on Data Center: `/rest/api/content`, the body reshaped by `body`.
+pub(crate) const fn v1_content_writes(body: fn(Value) -> Value) -> super::DataCenterWrites {
+    super::DataCenterWrites {
+        insert: Some(super::post("/rest/api/content")),
+        update: Some(super::put("/rest/api/content/{Id}")),
+        delete: Some(super::delete("/rest/api/content/{Id}")),
+        body,
+        answer: from_v1_content,
+    }
+}
+
 /// A v1 attachment in the v2 shape.
 pub(crate) fn from_v1_attachment(item: &Value) -> Vec<Value> {
     let mut o = json!({

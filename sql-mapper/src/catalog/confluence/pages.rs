@@ -37,6 +37,7 @@ pub fn table() -> TableDef {
             required: &["SpaceId", "Title"],
             versioned: Some(("VersionNumber", "/version/number")),
             returns: &[("Id", "/id"), ("VersionNumber", "/version/number"), ("CreatedAt", "/createdAt")],
+            data_center: Some(super::v1_content_writes(super::to_v1_page)),
             ..Writes::default()
         }),
     }
