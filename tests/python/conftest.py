@@ -106,3 +106,52 @@ def odbc_env():
     """The environment child processes (isql, odbc2parquet) need to see the private config."""
     env = dict(os.environ)
     return env
+
+
+class Site:
+    """A sandbox site of one flavor, for the suites that run the same SQL on Cloud and on Data
+    Center: its REST API with the flavor's paths, and what the tests read from it."""
+
+    def __init__(self, sb, dc):
+        self.sb, self.dc = sb, dc
+        self.api = 2 if dc else 3
+        self.url = sb.url
+
+    def connection_string(self, **extra):
+        return self.sb.connection_string(**extra)
+
+    def rest(self, path):
+        return self.sb.rest(path.replace("{api}", str(self.api)))
+
+    def issue_keys(self, jql):
+        """Issue keys of a JQL query, in id order, from the flavor's own search."""
+        if not self.dc:
+            return [i["key"] for i in self.sb.all_issues(jql, ["key"])]
+        out, start = [], 0
+        while True:
+            page = self.rest("/rest/api/2/search?" + urllib.parse.urlencode({"jql": jql, "fields": "key", "startAt": start, "maxResults": 100}))
+            out.extend(page["issues"])
+            start += len(page["issues"])
+            if start >= page["total"] or not page["issues"]:
+                return [i["key"] for i in sorted(out, key=lambda i: int(i["id"]))]
+
+    def space_id(self, key):
+        if self.dc:
+            return int(self.rest(f"/rest/api/space/{key}")["id"])
+        return int(self.rest(f"/wiki/api/v2/spaces?keys={key}")["results"][0]["id"])
+
+    def text_of(self, v):
+        """A Jira rich-text value as text: ADF on Cloud (first paragraph), a string on Data Center."""
+        return v if self.dc else v["content"][0]["content"][0]["text"]
+
+
+@pytest.fixture(scope="module", params=["cloud", "datacenter"])
+def site(request, sandbox):
+    if request.param == "cloud":
+        yield Site(sandbox, False)
+        return
+    dc = Sandbox("--flavor", "datacenter")
+    try:
+        yield Site(dc, True)
+    finally:
+        dc.stop()

@@ -1,6 +1,6 @@
 """Stored procedures through pyodbc and unixODBC: listed by SQLProcedures/SQLProcedureColumns,
 callable as EXEC (named and positional) and {call ...} with bound parameters, each returning a
-result set whose values agree with the REST API."""
+result set whose values agree with the REST API; on a Cloud site and on a Data Center site."""
 
 import base64
 
@@ -9,8 +9,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def conn(sandbox):
-    c = pyodbc.connect(sandbox.connection_string(), autocommit=True)
+def conn(site):
+    c = pyodbc.connect(site.connection_string(), autocommit=True)
     yield c
     c.close()
 
@@ -29,9 +29,9 @@ def test_listed_with_their_parameters(conn):
     assert only == {"GetIssueTransitions"}
 
 
-def test_transitions_in_every_call_form(sandbox, conn):
+def test_transitions_in_every_call_form(site, conn):
     cur = conn.cursor()
-    rest = sandbox.rest("/rest/api/3/issue/ENG-3/transitions")["transitions"]
+    rest = site.rest("/rest/api/{api}/issue/ENG-3/transitions")["transitions"]
     expected = sorted((int(t["id"]), t["name"], t["to"]["name"]) for t in rest)
     for sql, params in [
         ("EXEC GetIssueTransitions @IssueKey = 'ENG-3'", ()),
@@ -48,8 +48,8 @@ def test_transitions_in_every_call_form(sandbox, conn):
 
     target = rest[0]["to"]["name"]
     row = cur.execute("EXEC TransitionIssue @IssueKey = 'ENG-3', @Transition = ?, @Comment = 'moved by ODBC'", target).fetchone()
-    assert row.Status == target == sandbox.rest("/rest/api/3/issue/ENG-3?fields=status")["fields"]["status"]["name"]
-    comments = sandbox.rest("/rest/api/3/issue/ENG-3/comment")["comments"]
+    assert row.Status == target == site.rest("/rest/api/{api}/issue/ENG-3?fields=status")["fields"]["status"]["name"]
+    comments = site.rest("/rest/api/{api}/issue/ENG-3/comment")["comments"]
     assert any("moved by ODBC" in str(c["body"]) for c in comments)
 
 
@@ -67,9 +67,9 @@ def test_bad_calls_get_clear_errors(conn):
         assert state in str(e.value) and text in str(e.value), (sql, str(e.value))
 
 
-def test_attachment_upload_and_download_round_trip(sandbox, conn):
+def test_attachment_upload_and_download_round_trip(site, conn):
     cur = conn.cursor()
-    page = sandbox.rest("/wiki/api/v2/pages?limit=1")["results"][0]
+    page = site.rest("/rest/api/content?type=page&limit=1" if site.dc else "/wiki/api/v2/pages?limit=1")["results"][0]
     data = bytes(range(256)) * 40
     up = cur.execute("{call UploadAttachment(?, ?, ?, NULL, 'application/octet-stream', 'from ODBC')}", int(page["id"]), "blob.bin", base64.b64encode(data).decode()).fetchone()
     assert up.Title == "blob.bin" and up.FileSize == len(data)

@@ -2,7 +2,9 @@
 Confluence.Pages (CQL) runs with pushdown on and off and must give identical rows. Filters cover
 every pushable column, AND/OR/NOT, IN/NOT IN, ranges, NULL tests, and odd strings (quotes,
 backslashes, reserved words and functions, newlines, non-ASCII). The sandbox's stats show that
-pushing sent no more requests than not pushing, and fewer for selective filters."""
+pushing sent no more requests than not pushing, and fewer for selective filters. It runs against a
+Cloud site (JQL search/jql, CQL through v1 search) and a Data Center site (/rest/api/2/search with
+startAt, /rest/api/content/search): the `site` fixture."""
 
 import json
 import random
@@ -83,9 +85,9 @@ def distinct(conn, sql):
 
 
 @pytest.fixture(scope="module")
-def conns(sandbox):
-    on = pyodbc.connect(sandbox.connection_string(), autocommit=True)
-    off = pyodbc.connect(sandbox.connection_string(Pushdown="false"), autocommit=True)
+def conns(site):
+    on = pyodbc.connect(site.connection_string(), autocommit=True)
+    off = pyodbc.connect(site.connection_string(Pushdown="false"), autocommit=True)
     yield on, off
     on.close()
     off.close()
@@ -121,35 +123,35 @@ def run_corpus(sandbox, on, off, select, filters):
     return requests_on, requests_off, fewer
 
 
-def test_issue_filters_agree_with_and_without_jql(sandbox, conns):
+def test_issue_filters_agree_with_and_without_jql(site, conns):
     on, off = conns
     values = {c: distinct(off, f'select distinct "{c}" from Jira.Issues') for c in ["Status", "StatusCategory", "IssueType", "Priority", "ProjectKey", "Key", "AssigneeAccountId", "ReporterAccountId", "Resolution"]}
     values["Id"] = distinct(off, "select Id from Jira.Issues")
     corpus = Corpus(random.Random(SEED), values)
     cols = (["Status", "StatusCategory", "IssueType", "Priority", "ProjectKey", "Key", "AssigneeAccountId", "ReporterAccountId", "Resolution"], "Id", ["Created", "Updated", "DueDate", "ResolutionDate"], ["AssigneeAccountId", "DueDate", "Resolution", "Priority"])
     filters = [corpus.filter(*cols) for _ in range(ISSUE_QUERIES)]
-    req_on, req_off, fewer = run_corpus(sandbox, on, off, 'select "Key", Status, Created from Jira.Issues', filters)
+    req_on, req_off, fewer = run_corpus(site, on, off, 'select "Key", Status, Created from Jira.Issues', filters)
     print(f"\nissues: {len(filters)} queries, requests pushed {req_on} vs not {req_off}, fewer for {fewer}")
     assert fewer > len(filters) // 4, "selective filters send fewer requests when pushed"
 
 
-def test_page_filters_agree_with_and_without_cql(sandbox, conns):
+def test_page_filters_agree_with_and_without_cql(site, conns):
     on, off = conns
     values = {c: distinct(off, f'select distinct "{c}" from Confluence.Pages') for c in ["Title", "SpaceKey", "AuthorId"]}
     values["Id"] = distinct(off, "select Id from Confluence.Pages")
     corpus = Corpus(random.Random(SEED + 1), values)
     cols = (["Title", "SpaceKey", "AuthorId"], "Id", ["CreatedAt"], ["ParentId"])
     filters = [corpus.filter(*cols) for _ in range(PAGE_QUERIES)]
-    req_on, req_off, fewer = run_corpus(sandbox, on, off, "select Id, Title, SpaceKey from Confluence.Pages", filters)
+    req_on, req_off, fewer = run_corpus(site, on, off, "select Id, Title, SpaceKey from Confluence.Pages", filters)
     print(f"\npages: {len(filters)} queries, requests pushed {req_on} vs not {req_off}, fewer for {fewer}")
 
 
-def test_point_lookups_are_one_request(sandbox, conns):
+def test_point_lookups_are_one_request(site, conns):
     on, _ = conns
     for sql in ["select Summary from Jira.Issues where \"Key\" = 'ENG-5'", "select Summary from Jira.Issues where Id = 10003"]:
-        reset(sandbox)
+        reset(site)
         assert len(on.cursor().execute(sql).fetchall()) == 1
-        assert stats_total(sandbox) == 1, sql
-    reset(sandbox)
+        assert stats_total(site) == 1, sql
+    reset(site)
     on.cursor().execute("select Summary from Jira.Issues where ProjectKey = 'ENG' and Status = 'Done'").fetchall()
-    assert stats_total(sandbox) == 1
+    assert stats_total(site) == 1

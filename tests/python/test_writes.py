@@ -5,55 +5,8 @@ Atlassian's validation errors come back with Atlassian's message.
 Every test runs twice, with the same SQL: against a Cloud site (Jira /rest/api/3, Confluence v2)
 and against a Data Center site (Jira /rest/api/2, Confluence v1 content)."""
 
-import urllib.parse
-
 import pyodbc
 import pytest
-
-from conftest import Sandbox
-
-
-class Site:
-    def __init__(self, sb, dc):
-        self.sb, self.dc = sb, dc
-        self.api = 2 if dc else 3
-
-    def rest(self, path):
-        return self.sb.rest(path.replace("{api}", str(self.api)))
-
-    def issue_keys(self, jql):
-        """Issue keys of a JQL query, in id order, from the flavor's own search."""
-        if not self.dc:
-            return [i["key"] for i in self.sb.all_issues(jql, ["key"])]
-        out, start = [], 0
-        while True:
-            page = self.rest("/rest/api/2/search?" + urllib.parse.urlencode({"jql": jql, "fields": "key", "startAt": start, "maxResults": 100}))
-            out.extend(page["issues"])
-            start += len(page["issues"])
-            if start >= page["total"] or not page["issues"]:
-                return [i["key"] for i in sorted(out, key=lambda i: int(i["id"]))]
-
-    def space_id(self, key):
-        if self.dc:
-            return int(self.rest(f"/rest/api/space/{key}")["id"])
-        return int(self.rest(f"/wiki/api/v2/spaces?keys={key}")["results"][0]["id"])
-
-    def text_of(self, v):
-        """A Jira rich-text value as text: ADF on Cloud (first paragraph), a string on Data Center."""
-        return v if self.dc else v["content"][0]["content"][0]["text"]
-
-
-@pytest.fixture(scope="module", params=["cloud", "datacenter"])
-def site(request, sandbox):
-    if request.param == "cloud":
-        yield Site(sandbox, False)
-        return
-    dc = Sandbox("--flavor", "datacenter")
-    try:
-        yield Site(dc, True)
-    finally:
-        dc.stop()
-
 
 @pytest.fixture(scope="module")
 def conn(site):

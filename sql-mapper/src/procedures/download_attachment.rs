@@ -1,5 +1,6 @@
 //! `DownloadAttachment(AttachmentId)`: a Confluence attachment's file, base64-encoded (and as
-//! text when it is text), from its `downloadLink` (Cloud).
+//! text when it is text), from its download link: v2's `downloadLink` (Cloud) or v1's
+//! `_links.download` (Data Center).
 
 use base64::Engine;
 use serde_json::{json, Value};
@@ -33,13 +34,18 @@ pub fn def() -> ProcedureDef {
 }
 
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
-    if session.client().flavor() != Flavor::Cloud {
-        return Err(MapperError::new(SqlState::NotSupported, "DownloadAttachment is not available on Data Center sites yet"));
-    }
     let id = text(&args, "AttachmentId").unwrap_or_default();
-    let meta = session.client().get_json(Product::Confluence, &format!("/wiki/api/v2/attachments/{}", url_encode(&id))).await?;
+    let client = session.client();
+    // Links are relative to Cloud's `/wiki`, or to the Data Center site itself.
+    let (meta, base) = match client.flavor() {
+        Flavor::Cloud => (client.get_json(Product::Confluence, &format!("/wiki/api/v2/attachments/{}", url_encode(&id))).await?, "/wiki"),
+        Flavor::DataCenter => {
+            let v1 = client.get_json(Product::Confluence, &format!("/rest/api/content/{}?expand=version,container", url_encode(&id))).await?;
+            (crate::catalog::confluence::from_v1_attachment(&v1).into_iter().next().unwrap_or(Value::Null), "")
+        }
+    };
     let link = meta.get("downloadLink").and_then(Value::as_str).ok_or_else(|| MapperError::new(SqlState::General, format!("attachment {id} has no download link")))?;
-    let bytes = session.client().get_bytes(Product::Confluence, &format!("/wiki{link}")).await?;
+    let bytes = client.get_bytes(Product::Confluence, &format!("{base}{link}")).await?;
     let media = meta.get("mediaType").cloned().unwrap_or(Value::Null);
     let as_text = media.as_str().is_some_and(|m| m.starts_with("text/") || m.contains("json") || m.contains("xml")).then(|| String::from_utf8(bytes.clone()).ok()).flatten();
     Ok(vec![[

@@ -75,6 +75,17 @@ async fn contents(c: Conf) -> Result<Json<Value>, ApiError> {
 }
 
 async fn content(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    // Attachments are content too, under their `att…` ids.
+    if let Some(n) = id.strip_prefix("att") {
+        let n: u64 = n.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, format!("Invalid id: {id}")))?;
+        let site = c.sb.site.read();
+        let a = site.attachments.iter().find(|a| a.id == n && site.content(a.container_id).is_some_and(|x| c.content_visible(&site, x))).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))?;
+        let mut o = attachment_v1(&c.wiki(), a);
+        if let Some(x) = site.content(a.container_id).filter(|_| expand(&c).iter().any(|e| e == "container")) {
+            o["container"] = json!({"id": x.id.to_string(), "type": x.kind.cql_type(), "title": x.title});
+        }
+        return Ok(Json(o));
+    }
     let id = c.id(&id)?;
     let site = c.sb.site.read();
     let x = site
