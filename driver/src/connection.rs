@@ -193,14 +193,7 @@ fn authenticator(props: &Properties) -> OdbcResult<Arc<dyn Authenticator>> {
     let password = props.any(&["password", "pwd"]);
     let token = props.any(&["apitoken"]);
     let pat = props.any(&["personalaccesstoken"]);
-    let scheme = match props.get("authscheme").map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse::<AuthScheme>().map_err(|e| OdbcError::new("08001", e))?,
-        None if pat.is_some() => AuthScheme::Pat,
-        None if props.any(&["oauthclientid"]).is_some() => AuthScheme::OAuth,
-        None if !user.is_empty() && token.is_some() => AuthScheme::ApiToken,
-        None if !user.is_empty() && password.is_some() => AuthScheme::Basic,
-        None => AuthScheme::Anonymous,
-    };
+    let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
     let creds = match scheme {
         AuthScheme::ApiToken => StaticCredentials::basic(AuthScheme::ApiToken, user, token.or(password).unwrap_or_default())?,
         // Older connection strings give Basic an API token instead of a password.

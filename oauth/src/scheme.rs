@@ -17,6 +17,30 @@ pub enum AuthScheme {
     Anonymous,
 }
 
+impl AuthScheme {
+    /// The scheme a connection uses: its `AuthScheme` property when given, else inferred from
+    /// which credentials it has (a PAT, an OAuth client, a user with a token or a password).
+    /// `get` looks a property up by its lower-case name.
+    pub fn of_properties<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<AuthScheme, String> {
+        let given = |names: &[&str]| names.iter().filter_map(|n| get(n)).find(|v| !v.trim().is_empty());
+        if let Some(s) = given(&["authscheme"]).map(str::trim).filter(|s| !s.is_empty()) {
+            return s.parse();
+        }
+        let user = given(&["user", "uid"]).is_some();
+        Ok(if given(&["personalaccesstoken"]).is_some() {
+            AuthScheme::Pat
+        } else if given(&["oauthclientid"]).is_some() {
+            AuthScheme::OAuth
+        } else if user && given(&["apitoken"]).is_some() {
+            AuthScheme::ApiToken
+        } else if user && given(&["password", "pwd"]).is_some() {
+            AuthScheme::Basic
+        } else {
+            AuthScheme::Anonymous
+        })
+    }
+}
+
 impl FromStr for AuthScheme {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -56,5 +80,17 @@ mod tests {
         assert_eq!("None".parse::<AuthScheme>(), Ok(AuthScheme::Anonymous));
         assert_eq!("Anonymous".parse::<AuthScheme>(), Ok(AuthScheme::Anonymous));
         assert!("kerberos".parse::<AuthScheme>().unwrap_err().contains("kerberos"));
+    }
+
+    #[test]
+    fn inferred_from_the_credentials_given() {
+        let of = |pairs: &[(&'static str, &'static str)]| AuthScheme::of_properties(|k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v));
+        assert_eq!(of(&[("user", "a"), ("apitoken", "t")]), Ok(AuthScheme::ApiToken));
+        assert_eq!(of(&[("uid", "a"), ("pwd", "p")]), Ok(AuthScheme::Basic));
+        assert_eq!(of(&[("personalaccesstoken", "p"), ("user", "a")]), Ok(AuthScheme::Pat));
+        assert_eq!(of(&[("oauthclientid", "c")]), Ok(AuthScheme::OAuth));
+        assert_eq!(of(&[("apitoken", "t")]), Ok(AuthScheme::Anonymous));
+        assert_eq!(of(&[("authscheme", "Basic"), ("personalaccesstoken", "p")]), Ok(AuthScheme::Basic));
+        assert!(of(&[("authscheme", "nope")]).is_err());
     }
 }

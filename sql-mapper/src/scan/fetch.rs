@@ -555,6 +555,8 @@ fn take_array(page: &mut Value, pointer: &str) -> Vec<Value> {
     let slot = if pointer.is_empty() { Some(page) } else { page.pointer_mut(pointer) };
     match slot.map(Value::take) {
         Some(Value::Array(items)) => items,
+        // A resource that is one object (`/myself`) is one row.
+        Some(one @ Value::Object(_)) => vec![one],
         _ => Vec::new(),
     }
 }

@@ -4,6 +4,7 @@ mod boards;
 mod changelogs;
 mod comments;
 mod components;
+mod current_user;
 mod fields;
 mod filters;
 mod groups;
@@ -42,6 +43,7 @@ pub fn tables() -> Vec<TableDef> {
         priorities::table(),
         resolutions::table(),
         users::table(),
+        current_user::table(),
         groups::table(),
         filters::table(),
         components::table(),
