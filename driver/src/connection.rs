@@ -36,14 +36,6 @@ pub mod attr {
     pub const RESET_CONNECTION: i32 = 116;
 }
 
-/// Properties the driver reads; anything else in a connection string earns a warning.
-pub const KNOWN_PROPERTIES: &[&str] = &[
-    "driver", "dsn", "filedsn", "savefile", "description", "url", "confluenceurl", "deployment", "authscheme", "user", "uid", "password", "pwd",
-    "apitoken", "personalaccesstoken", "timeout", "pushdown", "logfile", "verbosity", "oauthversion", "oauthclientid", "oauthclientsecret",
-    "callbackurl", "scope", "initiateoauth", "oauthsettingslocation", "oauthverifier", "oauthaccesstoken", "oauthrefreshtoken", "oauthexpiresin",
-    "oauthtokentimestamp", "cloudid", "oauthauthorizationurl", "oauthaccesstokenurl", "apigatewayurl", "sslservercert", "proxyserver",
-    "proxyport", "proxyuser", "proxypassword", "readonly", "metadatacacheseconds",
-];
 
 /// What the connection learned of the site, for `SQLGetInfo`.
 #[derive(Debug, Clone, Default)]
@@ -108,7 +100,7 @@ impl Connection {
         }
         let warnings: Vec<String> = props
             .keys()
-            .filter(|k| !KNOWN_PROPERTIES.iter().any(|n| n.eq_ignore_ascii_case(k)))
+            .filter(|k| !crate::properties::is_known(k))
             .map(|k| format!("Invalid connection string attribute: '{k}' is not a property of this driver and was ignored"))
             .collect();
         if let Some(path) = props.get("logfile").filter(|p| !p.is_empty()) {

@@ -21,6 +21,7 @@ mod handles;
 mod info;
 mod logging;
 mod params;
+mod properties;
 mod runtime;
 mod sql_text;
 mod statement;

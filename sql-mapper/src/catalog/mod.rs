@@ -3,6 +3,7 @@
 //! push down how. `SQLTables`/`SQLColumns` and the README's table list are generated from here.
 
 pub mod confluence;
+pub mod docs;
 pub mod jira;
 
 use std::fmt;

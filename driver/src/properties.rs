@@ -1,0 +1,82 @@
+//! Every connection property the driver reads, with its default and meaning: the one list that
+//! decides which keywords are known (others earn a `01S00` warning) and that the README's property
+//! table is generated from (a test keeps the two equal).
+
+/// One connection property: its name as documented, the other names it answers to, its
+/// default, and what it does.
+// `default` and `meaning` are read by the README test only: they are documentation.
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct PropertyDoc {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub default: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn p(name: &'static str, aliases: &'static [&'static str], default: &'static str, meaning: &'static str) -> PropertyDoc {
+    PropertyDoc { name, aliases, default, meaning }
+}
+
+pub const PROPERTIES: &[PropertyDoc] = &[
+    p("Driver", &[], "", "The driver's name as registered (`{Atlassian ODBC}`), in DSN-less connection strings."),
+    p("DSN", &["FileDSN", "SaveFile"], "", "A data source whose properties are read from `odbc.ini`; the connection string's own values win over the DSN's."),
+    p("Description", &[], "", "Free text describing a DSN."),
+    p("Url", &[], "(required)", "The site: `https://yoursite.atlassian.net` (Cloud) or a Data Center base URL."),
+    p("ConfluenceUrl", &[], "`Url`", "Confluence's base URL when it is not the site's (Data Center installs on another host or context path)."),
+    p("Deployment", &[], "`Auto`", "`Cloud`, `DataCenter` or `Auto` (asks the site's server info)."),
+    p("AuthScheme", &[], "inferred", "`APIToken`, `Basic`, `PAT`, `OAuth` or `None`; when absent, inferred from the credentials given (a PAT, an OAuth client id, a user with a token or a password)."),
+    p("User", &["UID"], "", "Cloud: your Atlassian account's email (with `APIToken`). Data Center: the user name (with `Password`)."),
+    p("Password", &["PWD"], "", "Data Center password for `Basic`. Given `APIToken` instead, `Basic` behaves as `APIToken`."),
+    p("APIToken", &[], "", "Cloud API token (id.atlassian.com > Security > API tokens), sent with `User` as HTTP Basic."),
+    p("PersonalAccessToken", &[], "", "Data Center personal access token, sent as a bearer token."),
+    p("Timeout", &[], "`60`", "Seconds one HTTP request may take; `0` waits up to an hour."),
+    p("Pushdown", &[], "`true`", "`false` sends no filters to the site (JQL/CQL): every filter is applied by the driver. For comparison and troubleshooting."),
+    p("MetadataCacheSeconds", &[], "`300`", "How long the process's connections to the same site and user reuse the Jira field list (the custom-field columns); `0` fetches it at each connect."),
+    p("Logfile", &[], "", "A file the driver appends its log to (requests, timings, errors; never secrets)."),
+    p("Verbosity", &[], "`1`", "Log detail: `1` warnings and errors, `2` connections and statements, `3` each request, `4` everything."),
+];
+
+/// Whether `key` names a property of the driver (case-insensitive, aliases included).
+pub fn is_known(key: &str) -> bool {
+    PROPERTIES.iter().any(|p| p.name.eq_ignore_ascii_case(key) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(key)))
+}
+
+/// The README's property table.
+#[cfg(test)]
+pub fn markdown_table() -> String {
+    let mut out = String::from("| property | default | meaning |\n| --- | --- | --- |\n");
+    for p in PROPERTIES {
+        let names = std::iter::once(p.name).chain(p.aliases.iter().copied()).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        out.push_str(&format!("| {names} | {} | {} |\n", p.default, p.meaning));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEGIN: &str = "<!-- connection properties: generated from driver/src/properties.rs -->\n";
+    const END: &str = "<!-- end of connection properties -->";
+
+    /// The README's table is this list. `ATLASSIAN_ODBC_WRITE_README=1` rewrites it.
+    #[test]
+    fn the_readme_lists_exactly_these_properties() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+        let readme = std::fs::read_to_string(path).expect("README.md");
+        let start = readme.find(BEGIN).expect("the README has the property table's start marker") + BEGIN.len();
+        let end = readme[start..].find(END).expect("and its end marker") + start;
+        let table = markdown_table();
+        if std::env::var_os("ATLASSIAN_ODBC_WRITE_README").is_some() {
+            std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[end..])).expect("write README.md");
+            return;
+        }
+        assert_eq!(&readme[start..end], table, "README.md's property table differs from driver/src/properties.rs: run the driver's tests with ATLASSIAN_ODBC_WRITE_README=1");
+    }
+
+    #[test]
+    fn names_and_aliases_are_known_without_case() {
+        assert!(is_known("apitoken") && is_known("UID") && is_known("FILEDSN") && is_known("MetadataCacheSeconds"));
+        assert!(!is_known("ApiTokn"));
+    }
+}
