@@ -139,21 +139,35 @@ impl Connection {
             Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
         };
-        let auth = authenticator(&props)?;
+        let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
+        let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, timeout)?) } else { None };
+        let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
         let login_timeout = if self.login_timeout > 0 { Some(Duration::from_secs(self.login_timeout.into())) } else { None };
         self.connect_cancel.reset();
         let (session, flavor, version) = block_on_cancellable(
             async {
+                // OAuth reaches Cloud sites only, through the gateway, once the token is known.
+                let (auth, oauth, bases): (Arc<dyn Authenticator>, _, _) = match (fixed, oauth_setup) {
+                    (Some(a), _) => (a, None, None),
+                    (None, Some(setup)) => {
+                        let o = crate::oauth_connect::start(setup).await?;
+                        let bases = crate::oauth_connect::gateway_bases(&o).await;
+                        (o.clone(), Some(o), bases)
+                    }
+                    (None, None) => unreachable!("an authenticator or an OAuth set-up"),
+                };
                 let (flavor, version) = match flavor_prop.as_deref() {
+                    _ if oauth.is_some() => (Flavor::Cloud, String::new()),
                     Some("cloud") => (Flavor::Cloud, String::new()),
                     Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
                     Some(other) => return Err(OdbcError::new("08001", format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
                     None => sql_mapper::detect_site(&url, auth.clone(), timeout).await?,
                 };
-                let site = SiteConfig { jira_base: url.clone(), confluence_base: confluence_url.clone().unwrap_or_else(|| url.clone()), flavor, timeout };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache }, auth.clone()).await?;
+                let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
+                let site = SiteConfig { jira_base, confluence_base, flavor, timeout };
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, oauth }, auth).await?;
                 Ok((session, flavor, version))
             },
             &self.connect_cancel,
@@ -180,12 +194,11 @@ impl Connection {
 }
 
 /// The authenticator the properties ask for. The scheme is inferred when `AuthScheme` is absent.
-fn authenticator(props: &Properties) -> OdbcResult<Arc<dyn Authenticator>> {
+fn authenticator(props: &Properties, scheme: AuthScheme) -> OdbcResult<Arc<dyn Authenticator>> {
     let user = props.any(&["user", "uid"]).unwrap_or_default();
     let password = props.any(&["password", "pwd"]);
     let token = props.any(&["apitoken"]);
     let pat = props.any(&["personalaccesstoken"]);
-    let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
     let creds = match scheme {
         AuthScheme::ApiToken => StaticCredentials::basic(AuthScheme::ApiToken, user, token.or(password).unwrap_or_default())?,
         // Older connection strings give Basic an API token instead of a password.
@@ -195,9 +208,7 @@ fn authenticator(props: &Properties) -> OdbcResult<Arc<dyn Authenticator>> {
         },
         AuthScheme::Pat => StaticCredentials::pat(pat.or(password).unwrap_or_default())?,
         AuthScheme::Anonymous => StaticCredentials::anonymous(),
-        AuthScheme::OAuth => {
-            return Err(OdbcError::new("08001", "AuthScheme=OAuth is not available in this build yet: connect with APIToken, Basic or PAT"));
-        }
+        AuthScheme::OAuth => unreachable!("OAuth connections start in oauth_connect"),
     };
     Ok(Arc::new(creds))
 }

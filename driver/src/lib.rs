@@ -20,6 +20,7 @@ pub mod functions;
 mod handles;
 mod info;
 mod logging;
+mod oauth_connect;
 mod params;
 mod properties;
 mod runtime;

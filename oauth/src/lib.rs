@@ -3,12 +3,24 @@
 //! whether a retry can succeed (OAuth refreshes; fixed credentials cannot).
 //!
 //! This crate depends on no other crate of the project.
+//!
+//! OAuth 2.0: [`OAuthFlow`] speaks the protocol (through the `oauth2` crate), [`SettingsStore`]
+//! keeps the tokens between connections, [`OAuthAuthenticator`] keeps a connection's token fresh.
 
+mod desktop;
+mod flow;
+mod oauth_authenticator;
 mod scheme;
+mod settings;
 mod static_credentials;
+mod tokens;
 
+pub use flow::{OAuthConfig, OAuthFlow, DEFAULT_AUTHORIZE_URL, DEFAULT_CALLBACK_URL, DEFAULT_GATEWAY_URL, DEFAULT_SCOPE, DEFAULT_TOKEN_URL};
+pub use oauth_authenticator::{InitiateOAuth, OAuthAuthenticator};
 pub use scheme::AuthScheme;
+pub use settings::SettingsStore;
 pub use static_credentials::StaticCredentials;
+pub use tokens::{unix_now, TokenSet};
 
 /// Why authentication failed, with the SQLSTATE the driver reports.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -19,13 +31,16 @@ pub enum AuthError {
     /// The server refused the credentials (`28000`).
     #[error("{0}")]
     Rejected(String),
+    /// The OAuth grant is dead: revoked, expired, or its refresh token reused (`28000`).
+    #[error("{0}")]
+    Revoked(String),
 }
 
 impl AuthError {
     pub fn sqlstate(&self) -> &'static str {
         match self {
             AuthError::Configuration(_) => "08001",
-            AuthError::Rejected(_) => "28000",
+            AuthError::Rejected(_) | AuthError::Revoked(_) => "28000",
         }
     }
 }
@@ -39,4 +54,9 @@ pub trait Authenticator: Send + Sync + std::fmt::Debug {
     /// credentials were obtained and one retry is worth it.
     async fn unauthorized(&self) -> Result<bool, AuthError>;
     fn scheme(&self) -> AuthScheme;
+    /// Whether requests carry credentials at all: not for anonymous access, nor for an OAuth
+    /// connection that has no token yet (it opens for the OAuth procedures only).
+    fn has_credentials(&self) -> bool {
+        self.scheme() != AuthScheme::Anonymous
+    }
 }

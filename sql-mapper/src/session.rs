@@ -26,6 +26,8 @@ pub struct ConnectOptions {
     /// How long connections of this process reuse the Jira field list another one fetched
     /// (`MetadataCacheSeconds`); zero fetches it at every connect.
     pub metadata_cache: std::time::Duration,
+    /// An OAuth connection's token keeper, for the OAuth procedures.
+    pub oauth: Option<Arc<atlassian_oauth::OAuthAuthenticator>>,
 }
 
 impl ConnectOptions {
@@ -38,6 +40,7 @@ pub struct MapperSession {
     catalog: Catalog,
     procedures: Vec<crate::procedures::ProcedureDef>,
     client: Arc<AtlassianClient>,
+    oauth: Option<Arc<atlassian_oauth::OAuthAuthenticator>>,
 }
 
 /// A statement's result: rows as a stream of Arrow batches; for a write, the number of rows
@@ -91,7 +94,9 @@ pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
 
 impl MapperSession {
     pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
-        let anonymous = auth.scheme() == atlassian_oauth::AuthScheme::Anonymous;
+        let anonymous = !auth.has_credentials();
+        // An OAuth connection without a token yet opens for the OAuth procedures only.
+        let tokenless = anonymous && auth.scheme() == atlassian_oauth::AuthScheme::OAuth;
         let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?);
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
@@ -107,6 +112,7 @@ impl MapperSession {
         let site = &opts.site.jira_base;
         let fields = match crate::field_cache::fresh(site, &who, opts.metadata_cache) {
             Some(f) => f,
+            None if tokenless => Arc::new(Value::Array(Vec::new())),
             None => {
                 let f = Arc::new(client.get_json(Product::Jira, &format!("/rest/api/{api}/field")).await?);
                 crate::field_cache::store(site, &who, f.clone());
@@ -146,7 +152,7 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -156,6 +162,11 @@ impl MapperSession {
     /// The stored procedures (`SQLProcedures`, `EXEC`, `{call}`).
     pub fn procedures(&self) -> &[crate::procedures::ProcedureDef] {
         &self.procedures
+    }
+
+    /// The OAuth token keeper of an `AuthScheme=OAuth` connection.
+    pub fn oauth(&self) -> Option<&Arc<atlassian_oauth::OAuthAuthenticator>> {
+        self.oauth.as_ref()
     }
 
     pub fn client(&self) -> &Arc<AtlassianClient> {

@@ -4,7 +4,11 @@
 //! driver hands over as `CALL Name(...)`); each returns one result set.
 
 mod download_attachment;
+mod get_current_user;
 mod get_issue_transitions;
+mod get_oauth_access_token;
+mod get_oauth_authorization_url;
+mod refresh_oauth_access_token;
 mod transition_issue;
 mod upload_attachment;
 
@@ -70,9 +74,63 @@ impl ProcedureDef {
 
 /// Every procedure, in schema and name order.
 pub fn all() -> Vec<ProcedureDef> {
-    let mut v = vec![get_issue_transitions::def(), transition_issue::def(), download_attachment::def(), upload_attachment::def()];
+    let mut v = vec![
+        get_issue_transitions::def(),
+        transition_issue::def(),
+        download_attachment::def(),
+        upload_attachment::def(),
+        get_oauth_authorization_url::def(),
+        get_oauth_access_token::def(),
+        refresh_oauth_access_token::def(),
+        get_current_user::def(),
+    ];
     v.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
     v
+}
+
+/// The OAuth token keeper, for the OAuth procedures: only `AuthScheme=OAuth` connections have one.
+fn oauth_of(session: &MapperSession) -> Result<&Arc<atlassian_oauth::OAuthAuthenticator>, MapperError> {
+    session.oauth().ok_or_else(|| err(SqlState::NotSupported, "The OAuth procedures need a connection with AuthScheme=OAuth (and OAuthClientId, OAuthClientSecret)"))
+}
+
+/// Makes `tokens` the connection's own and sends its requests through the gateway to the site
+/// they name (the web flow's connection opened without a token).
+async fn adopt(session: &MapperSession, tokens: atlassian_oauth::TokenSet) -> Result<atlassian_oauth::TokenSet, MapperError> {
+    let oauth = oauth_of(session)?;
+    let t = oauth.adopt(tokens).await.map_err(crate::rest::auth_error)?;
+    if let Some(cloud) = &t.cloud_id {
+        let gw = oauth.flow().config.gateway_url.trim_end_matches('/').to_string();
+        session.client().set_bases(format!("{gw}/ex/jira/{cloud}"), format!("{gw}/ex/confluence/{cloud}"));
+    }
+    Ok(t)
+}
+
+/// The result columns of the procedures that return tokens.
+fn token_result() -> Vec<ColumnDef> {
+    use crate::catalog::{at, SqlType::*};
+    let c = ColumnDef::new;
+    vec![
+        c("OAuthAccessToken", Varchar(4000), false, at("/OAuthAccessToken"), "The access token"),
+        c("OAuthRefreshToken", Varchar(4000), true, at("/OAuthRefreshToken"), "The refresh token (with offline_access)"),
+        c("ExpiresIn", BigInt, true, at("/ExpiresIn"), "Seconds the access token lives"),
+        c("OAuthTokenTimestamp", BigInt, false, at("/OAuthTokenTimestamp"), "When it was issued (Unix seconds)"),
+        c("Scope", Varchar(4000), true, at("/Scope"), "The scopes granted"),
+        c("CloudId", Varchar(64), true, at("/CloudId"), "The site's cloud id"),
+    ]
+}
+
+fn token_row(t: &atlassian_oauth::TokenSet) -> HashMap<String, Value> {
+    use serde_json::json;
+    [
+        ("OAuthAccessToken".to_string(), json!(t.access_token)),
+        ("OAuthRefreshToken".to_string(), json!(t.refresh_token)),
+        ("ExpiresIn".to_string(), json!(t.expires_at.map(|e| e.saturating_sub(t.issued_at)))),
+        ("OAuthTokenTimestamp".to_string(), json!(t.issued_at)),
+        ("Scope".to_string(), json!(t.scope)),
+        ("CloudId".to_string(), json!(t.cloud_id)),
+    ]
+    .into_iter()
+    .collect()
 }
 
 fn err(state: SqlState, msg: impl Into<String>) -> MapperError {

@@ -29,10 +29,18 @@ pub struct SiteConfig {
 pub struct AtlassianClient {
     http: reqwest::Client,
     site: SiteConfig,
+    /// Jira's and Confluence's bases: the site's, or the OAuth gateway's once a token names the
+    /// site (an OAuth connection that opened without one moves when it gets one).
+    bases: std::sync::RwLock<(String, String)>,
     auth: Arc<dyn Authenticator>,
 }
 
 impl AtlassianClient {
+    /// How the connection signs its requests.
+    pub fn scheme(&self) -> atlassian_oauth::AuthScheme {
+        self.auth.scheme()
+    }
+
     pub fn new(site: SiteConfig, auth: Arc<dyn Authenticator>) -> Result<AtlassianClient, MapperError> {
         let http = reqwest::Client::builder()
             .timeout(site.timeout)
@@ -40,7 +48,8 @@ impl AtlassianClient {
             .user_agent(concat!("atlassian-odbc/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| MapperError::new(SqlState::CannotConnect, format!("cannot create the HTTP client: {e}")))?;
-        Ok(AtlassianClient { http, site, auth })
+        let bases = std::sync::RwLock::new((site.jira_base.clone(), site.confluence_base.clone()));
+        Ok(AtlassianClient { http, site, bases, auth })
     }
 
     pub fn flavor(&self) -> Flavor {
@@ -48,11 +57,16 @@ impl AtlassianClient {
     }
 
     pub fn url(&self, product: Product, path_and_query: &str) -> String {
+        let bases = self.bases.read().unwrap_or_else(|p| p.into_inner());
         let base = match product {
-            Product::Jira => &self.site.jira_base,
-            Product::Confluence => &self.site.confluence_base,
+            Product::Jira => &bases.0,
+            Product::Confluence => &bases.1,
         };
         format!("{}{}", base.trim_end_matches('/'), path_and_query)
+    }
+
+    pub fn set_bases(&self, jira: String, confluence: String) {
+        *self.bases.write().unwrap_or_else(|p| p.into_inner()) = (jira, confluence);
     }
 
     /// GET a JSON document. A 401 asks the authenticator once whether a retry can succeed.
@@ -140,7 +154,7 @@ enum Payload<'a> {
     File(&'a Upload<'a>),
 }
 
-fn auth_error(e: atlassian_oauth::AuthError) -> MapperError {
+pub(crate) fn auth_error(e: atlassian_oauth::AuthError) -> MapperError {
     let state = match e.sqlstate() {
         "28000" => SqlState::InvalidAuthorization,
         _ => SqlState::CannotConnect,

@@ -4,3 +4,4 @@
 mod client;
 
 pub use client::{AtlassianClient, Flavor, SiteConfig, Upload};
+pub(crate) use client::auth_error;

@@ -1,0 +1,81 @@
+//! `AuthScheme=OAuth` connection properties read into the OAuth crate's configuration, and the
+//! site's API bases through Atlassian's gateway once the cloud id is known.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use atlassian_oauth::{InitiateOAuth, OAuthAuthenticator, OAuthConfig, OAuthFlow, SettingsStore, TokenSet};
+
+use crate::connstr::Properties;
+use crate::error::{OdbcError, OdbcResult};
+
+/// What an OAuth connection starts from, read from its properties before any request.
+pub struct OAuthSetup {
+    flow: Arc<OAuthFlow>,
+    store: SettingsStore,
+    mode: InitiateOAuth,
+    given: Option<TokenSet>,
+    verifier: Option<String>,
+}
+
+fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>> {
+    match props.get(key).map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => v.parse().map(Some).map_err(|_| OdbcError::new("08001", format!("{name} '{v}' is not a whole number of seconds"))),
+        None => Ok(None),
+    }
+}
+
+pub fn setup(props: &Properties, url: &str, timeout: Duration) -> OdbcResult<OAuthSetup> {
+    let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    if let Some(v) = text("oauthversion").filter(|v| v != "2.0" && v != "2") {
+        return Err(OdbcError::new("08001", format!("OAuthVersion '{v}' is not supported: Atlassian Cloud uses OAuth 2.0")));
+    }
+    let client_id = text("oauthclientid").unwrap_or_default();
+    let config = OAuthConfig {
+        client_id: client_id.clone(),
+        client_secret: text("oauthclientsecret"),
+        authorize_url: text("oauthauthorizationurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_AUTHORIZE_URL.into()),
+        token_url: text("oauthaccesstokenurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_TOKEN_URL.into()),
+        gateway_url: text("apigatewayurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_GATEWAY_URL.into()),
+        callback_url: text("callbackurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_CALLBACK_URL.into()),
+        scope: text("scope").unwrap_or_else(|| atlassian_oauth::DEFAULT_SCOPE.into()),
+        site_url: url.to_string(),
+        cloud_id: text("cloudid"),
+        timeout,
+        browser_command: text("browsercommand"),
+        callback_timeout: Duration::from_secs(seconds(props, "oauthcallbacktimeout", "OAuthCallbackTimeout")?.unwrap_or(300)),
+    };
+    let flow = Arc::new(OAuthFlow::new(config)?);
+    let store = SettingsStore::from_property(props.get("oauthsettingslocation"), url, &client_id)?;
+    let given = text("oauthaccesstoken").map(|access_token| {
+        let now = atlassian_oauth::unix_now();
+        TokenSet { access_token, refresh_token: text("oauthrefreshtoken"), issued_at: now, expires_at: None, scope: String::new(), cloud_id: text("cloudid") }
+    });
+    let given = match given {
+        Some(mut t) => {
+            let issued = seconds(props, "oauthtokentimestamp", "OAuthTokenTimestamp")?.unwrap_or(t.issued_at);
+            t.issued_at = issued;
+            t.expires_at = seconds(props, "oauthexpiresin", "OAuthExpiresIn")?.map(|s| issued + s);
+            Some(t)
+        }
+        None => None,
+    };
+    // Without a token given, a desktop program signs in; with one, it is used as it is.
+    let mode = match text("initiateoauth") {
+        Some(m) => m.parse().map_err(|e: String| OdbcError::new("08001", e))?,
+        None if given.is_some() => InitiateOAuth::Off,
+        None => InitiateOAuth::GetAndRefresh,
+    };
+    Ok(OAuthSetup { flow, store, mode, given, verifier: text("oauthverifier") })
+}
+
+pub async fn start(s: OAuthSetup) -> OdbcResult<Arc<OAuthAuthenticator>> {
+    Ok(Arc::new(OAuthAuthenticator::start(s.flow, s.store, s.mode, s.given, s.verifier).await?))
+}
+
+/// Jira's and Confluence's bases through the gateway, for the site the token reaches.
+pub async fn gateway_bases(auth: &OAuthAuthenticator) -> Option<(String, String)> {
+    let cloud = auth.tokens().await?.cloud_id?;
+    let gw = auth.flow().config.gateway_url.trim_end_matches('/').to_string();
+    Some((format!("{gw}/ex/jira/{cloud}"), format!("{gw}/ex/confluence/{cloud}")))
+}

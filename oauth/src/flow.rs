@@ -1,0 +1,153 @@
+//! The OAuth 2.0 (3LO) protocol against Atlassian's authorization server, through the `oauth2`
+//! crate: the authorization URL, the code exchange, the refresh (Atlassian rotates refresh
+//! tokens), and the cloud id of the site from accessible-resources.
+
+use std::time::Duration;
+
+use oauth2::basic::{BasicClient, BasicErrorResponseType};
+use oauth2::{AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse, TokenUrl};
+use serde::Deserialize;
+
+use crate::tokens::{unix_now, TokenSet};
+use crate::AuthError;
+
+/// Read access to Jira and Confluence, the user's profile, and `offline_access` (a refresh
+/// token). Writes need their scopes added to `Scope`.
+pub const DEFAULT_SCOPE: &str = "read:jira-work read:jira-user read:confluence-content.all read:confluence-space.summary read:confluence-user search:confluence read:me offline_access";
+pub const DEFAULT_AUTHORIZE_URL: &str = "https://auth.atlassian.com/authorize";
+pub const DEFAULT_TOKEN_URL: &str = "https://auth.atlassian.com/oauth/token";
+pub const DEFAULT_GATEWAY_URL: &str = "https://api.atlassian.com";
+pub const DEFAULT_CALLBACK_URL: &str = "http://localhost:33333";
+
+/// The OAuth properties of a connection.
+#[derive(Clone)]
+pub struct OAuthConfig {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub gateway_url: String,
+    pub callback_url: String,
+    pub scope: String,
+    /// The site (`Url`) whose cloud id accessible-resources is searched for.
+    pub site_url: String,
+    pub cloud_id: Option<String>,
+    pub timeout: Duration,
+    /// How to open the browser (`BrowserCommand`); the system's opener when absent.
+    pub browser_command: Option<String>,
+    /// How long the desktop sign-in waits for the browser to come back.
+    pub callback_timeout: Duration,
+}
+
+impl std::fmt::Debug for OAuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthConfig").field("client_id", &self.client_id).field("callback_url", &self.callback_url).field("scope", &self.scope).finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    id: String,
+    url: String,
+}
+
+/// The protocol, for one client.
+#[derive(Debug)]
+pub struct OAuthFlow {
+    pub config: OAuthConfig,
+    http: oauth2::reqwest::Client,
+}
+
+fn config_error(what: &str, value: &str, e: impl std::fmt::Display) -> AuthError {
+    AuthError::Configuration(format!("{what} '{value}' is not a valid URL: {e}"))
+}
+
+impl OAuthFlow {
+    pub fn new(config: OAuthConfig) -> Result<OAuthFlow, AuthError> {
+        if config.client_id.trim().is_empty() {
+            return Err(AuthError::Configuration("AuthScheme=OAuth needs OAuthClientId (and OAuthClientSecret) from your app in the Atlassian developer console".into()));
+        }
+        // No redirects: a token endpoint that redirects is not followed with the client's secret.
+        let http = oauth2::reqwest::Client::builder()
+            .redirect(oauth2::reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| AuthError::Configuration(format!("Cannot set up HTTPS for OAuth: {e}")))?;
+        Ok(OAuthFlow { config, http })
+    }
+
+    fn client(&self, callback: &str) -> Result<oauth2::basic::BasicClient<oauth2::EndpointSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointSet>, AuthError> {
+        let mut c = BasicClient::new(ClientId::new(self.config.client_id.clone()))
+            .set_auth_uri(AuthUrl::new(self.config.authorize_url.clone()).map_err(|e| config_error("OAuthAuthorizationURL", &self.config.authorize_url, e))?)
+            .set_token_uri(TokenUrl::new(self.config.token_url.clone()).map_err(|e| config_error("OAuthAccessTokenURL", &self.config.token_url, e))?)
+            .set_redirect_uri(RedirectUrl::new(callback.to_string()).map_err(|e| config_error("CallbackURL", callback, e))?);
+        if let Some(s) = self.config.client_secret.as_ref().filter(|s| !s.is_empty()) {
+            c = c.set_client_secret(ClientSecret::new(s.clone()));
+        }
+        Ok(c)
+    }
+
+    /// The URL the user signs in and consents at; `implicit` asks for a token in the fragment
+    /// instead of a code (no refresh token then).
+    pub fn authorization_url(&self, callback: &str, scope: &str, state: Option<&str>, implicit: bool) -> Result<(String, String), AuthError> {
+        let client = self.client(callback)?;
+        let state = state.filter(|s| !s.is_empty()).map(|s| CsrfToken::new(s.to_string())).unwrap_or_else(CsrfToken::new_random);
+        let mut req = client.authorize_url(|| state.clone()).add_extra_param("audience", "api.atlassian.com").add_extra_param("prompt", "consent");
+        for s in scope.split_whitespace() {
+            req = req.add_scope(Scope::new(s.to_string()));
+        }
+        if implicit {
+            req = req.use_implicit_flow();
+        }
+        let (url, state) = req.url();
+        Ok((url.to_string(), state.secret().clone()))
+    }
+
+    pub async fn exchange_code(&self, code: &str, callback: &str) -> Result<TokenSet, AuthError> {
+        let client = self.client(callback)?;
+        let r = client.exchange_code(AuthorizationCode::new(code.to_string())).request_async(&self.http).await.map_err(|e| token_error(e, "The authorization code was refused"))?;
+        Ok(TokenSet::from_response(&r, unix_now()))
+    }
+
+    /// New tokens for a refresh token; the answer carries the next (rotated) refresh token.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet, AuthError> {
+        let client = self.client(&self.config.callback_url)?;
+        let r = client.exchange_refresh_token(&RefreshToken::new(refresh_token.to_string())).request_async(&self.http).await.map_err(|e| token_error(e, "The refresh token was refused"))?;
+        Ok(TokenSet::from_response(&r, unix_now()))
+    }
+
+    /// The cloud id of `Url` among the sites the token reaches (`CloudId` when given).
+    pub async fn cloud_id(&self, access_token: &str) -> Result<String, AuthError> {
+        if let Some(id) = self.config.cloud_id.as_ref().filter(|s| !s.is_empty()) {
+            return Ok(id.clone());
+        }
+        let url = format!("{}/oauth/token/accessible-resources", self.config.gateway_url.trim_end_matches('/'));
+        let resp = self.http.get(&url).bearer_auth(access_token).header("Accept", "application/json").send().await.map_err(|e| AuthError::Configuration(format!("Cannot reach {url}: {e}")))?;
+        if !resp.status().is_success() {
+            return Err(AuthError::Rejected(format!("accessible-resources answered {}: the token cannot reach any site", resp.status())));
+        }
+        let sites: Vec<Resource> = resp.json().await.map_err(|e| AuthError::Configuration(format!("accessible-resources answered something else than a list of sites: {e}")))?;
+        let want = self.config.site_url.trim_end_matches('/').to_ascii_lowercase();
+        sites.iter().find(|s| s.url.trim_end_matches('/').eq_ignore_ascii_case(&want)).map(|s| s.id.clone()).ok_or_else(|| {
+            let listed: Vec<&str> = sites.iter().map(|s| s.url.as_str()).collect();
+            AuthError::Rejected(format!("The OAuth grant does not include the site {}; it reaches: {}. Check Url, or give CloudId", self.config.site_url, if listed.is_empty() { "no site".to_string() } else { listed.join(", ") }))
+        })
+    }
+}
+
+/// Atlassian's answer as an error that says what to do. `invalid_grant` on a refresh means the
+/// grant was revoked, expired, or its refresh token reused.
+fn token_error<RE: std::error::Error + 'static>(e: RequestTokenError<RE, StandardErrorResponse<BasicErrorResponseType>>, what: &str) -> AuthError {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let detail = r.error_description().map(|d| format!(": {d}")).unwrap_or_default();
+            match r.error() {
+                BasicErrorResponseType::InvalidGrant => AuthError::Revoked(format!("{what} (invalid_grant{detail}): the grant was revoked, has expired, or its refresh token was already used")),
+                other => AuthError::Rejected(format!("{what} ({}{detail})", other.as_ref())),
+            }
+        }
+        RequestTokenError::Request(err) => AuthError::Configuration(format!("Cannot reach the OAuth token endpoint: {err}")),
+        RequestTokenError::Parse(err, _) => AuthError::Rejected(format!("{what}: the token endpoint's answer is not a token response ({err})")),
+        RequestTokenError::Other(m) => AuthError::Rejected(format!("{what}: {m}")),
+    }
+}

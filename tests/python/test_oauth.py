@@ -1,0 +1,220 @@
+"""AuthScheme=OAuth through pyodbc and unixODBC against the sandbox's OAuth 2.0 server: the desktop
+sign-in (GETANDREFRESH with a BrowserCommand), saved tokens (REFRESH), tokens given (OFF), the web
+flow's procedures, refresh on expiry with rotating refresh tokens, revocation, and the failures a
+user can meet (deny, forged state, no callback, busy port, corrupt settings file)."""
+
+import base64
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pyodbc
+import pytest
+
+from conftest import Sandbox
+
+HERE = pathlib.Path(__file__).resolve().parent
+BROWSER = f"{sys.executable} {HERE / 'http_browser.py'}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site():
+    sb = Sandbox()
+    os.environ["SANDBOX_USER"] = sb.info["user"]
+    os.environ["SANDBOX_API_TOKEN"] = sb.info["api_token"]
+    yield sb
+    sb.stop()
+
+
+def oauth_cs(sb, **extra):
+    props = {
+        "Driver": "{Atlassian ODBC}",
+        "Url": sb.url,
+        "AuthScheme": "OAuth",
+        "OAuthClientId": sb.info["oauth_client_id"],
+        "OAuthClientSecret": sb.info["oauth_client_secret"],
+        "OAuthAuthorizationURL": sb.info["authorize_url"],
+        "OAuthAccessTokenURL": sb.info["token_url"],
+        "ApiGatewayURL": sb.info["api_gateway_url"],
+        "CallbackURL": f"http://127.0.0.1:{free_port()}/callback",
+    }
+    props.update(extra)
+    brace = lambda v: v if v.startswith("{") or not (";" in v or " " in v) else "{" + v + "}"
+    return ";".join(f"{k}={brace(str(v))}" for k, v in props.items()) + ";"
+
+
+def advance(sb, seconds):
+    req = urllib.request.Request(sb.url + "/__sandbox/clock", data=json.dumps({"advance_seconds": seconds}).encode(), method="POST", headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+
+
+def basic(sb):
+    return "Basic " + base64.b64encode(f"{sb.info['user']}:{sb.info['api_token']}".encode()).decode()
+
+
+def grants(sb):
+    req = urllib.request.Request(sb.url + "/rest/oauth2/latest/tokens", headers={"Authorization": basic(sb), "Accept": "application/json"})
+    return json.load(urllib.request.urlopen(req))
+
+
+def count_projects(conn):
+    return conn.cursor().execute("select count(*) from Jira.Projects").fetchval()
+
+
+def test_desktop_sign_in_then_saved_tokens_then_refresh(site, tmp_path):
+    settings = tmp_path / "cfg" / "tokens.json"
+    before = len(grants(site))
+    conn = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings), autocommit=True)
+    n = count_projects(conn)
+    assert n == len(json.load(urllib.request.urlopen(urllib.request.Request(site.url + "/rest/api/3/project/search", headers={"Authorization": basic(site)})))["values"])
+    assert len(grants(site)) == before + 1, "one consent, one grant"
+    saved = json.loads(settings.read_text())
+    assert saved["refresh_token"] and saved["cloud_id"] == site.info["cloud_id"]
+    assert oct(settings.stat().st_mode & 0o777) == "0o600" and oct(settings.parent.stat().st_mode & 0o777) == "0o700"
+    who = conn.cursor().execute("{call GetCurrentUser()}").fetchone()
+    assert who.AuthScheme == "OAuth" and who.EmailAddress == site.info["user"] and "offline_access" in who.Scopes
+    conn.close()
+
+    # REFRESH never opens a browser: the saved token serves.
+    again = pyodbc.connect(oauth_cs(site, InitiateOAuth="REFRESH", BrowserCommand="false", OAuthSettingsLocation=settings), autocommit=True)
+    assert count_projects(again) == n
+    # Past the access token's expiry: the next query refreshes (401, one refresh, one retry) and
+    # the settings file holds the rotated refresh token.
+    advance(site, 4000)
+    assert count_projects(again) == n
+    rotated = json.loads(settings.read_text())
+    assert rotated["refresh_token"] != saved["refresh_token"] and rotated["access_token"] != saved["access_token"]
+    again.close()
+    assert len(grants(site)) == before + 1, "refreshing kept the one grant"
+
+
+def test_refresh_without_saved_tokens_says_what_to_do(site, tmp_path):
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(oauth_cs(site, InitiateOAuth="REFRESH", OAuthSettingsLocation=tmp_path / "none.json"))
+    assert "28000" in str(e.value) and "atlassian-odbc login" in str(e.value)
+    assert not (tmp_path / "none.json").exists()
+
+
+def test_deny_forged_state_no_callback_busy_port_and_corrupt_file(site, tmp_path):
+    settings = tmp_path / "t.json"
+    for browser, text in [(BROWSER + " --deny", "access_denied"), (BROWSER + " --tamper-state", "state")]:
+        with pytest.raises(pyodbc.Error) as e:
+            pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=browser, OAuthSettingsLocation=settings))
+        assert "28000" in str(e.value) and text in str(e.value), str(e.value)
+        assert not settings.exists(), "nothing saved"
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER + " --ignore", OAuthCallbackTimeout="2", OAuthSettingsLocation=settings))
+    assert "28000" in str(e.value) and "did not come back" in str(e.value)
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        with pytest.raises(pyodbc.Error) as e:
+            pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, CallbackURL=f"http://127.0.0.1:{busy.getsockname()[1]}/cb", OAuthSettingsLocation=settings))
+        assert "08001" in str(e.value) and "another program" in str(e.value)
+    finally:
+        busy.close()
+    settings.write_text("{ this is not json")
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings))
+    assert "08001" in str(e.value) and "not valid" in str(e.value)
+    assert settings.read_text() == "{ this is not json", "left as it was"
+
+
+def test_web_flow_through_the_procedures(site):
+    # A web application's connection: no token yet, it opens for the OAuth procedures.
+    app = pyodbc.connect(oauth_cs(site, InitiateOAuth="OFF"), autocommit=True)
+    callback = "http://127.0.0.1:9/app/callback"
+    url, state = app.cursor().execute("EXEC GetOAuthAuthorizationURL @CallbackUrl = ?, @State = 'xyz-42'", callback).fetchone()
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert state == "xyz-42" and q["state"] == "xyz-42" and q["redirect_uri"] == callback and "offline_access" in q["scope"]
+    with pytest.raises(pyodbc.Error) as e:
+        app.cursor().execute("select count(*) from Jira.Projects").fetchall()
+    assert "28000" in str(e.value) and "GetOAuthAccessToken" in str(e.value)
+    # The user approves in their browser; the application's callback receives the code.
+    code = approve(url)
+    row = app.cursor().execute("{call GetOAuthAccessToken('WEB', ?, NULL, ?, 'xyz-42')}", code, callback).fetchone()
+    assert row.OAuthAccessToken and row.OAuthRefreshToken and row.ExpiresIn > 0 and row.CloudId == site.info["cloud_id"]
+    # The connection now acts with the token; a new one connects with it as given.
+    assert count_projects(app) > 0
+    other = pyodbc.connect(oauth_cs(site, OAuthAccessToken=row.OAuthAccessToken), autocommit=True)
+    assert count_projects(other) == count_projects(app)
+    fresh = app.cursor().execute("EXEC RefreshOAuthAccessToken @OAuthRefreshToken = ?", row.OAuthRefreshToken).fetchone()
+    assert fresh.OAuthRefreshToken != row.OAuthRefreshToken, "Atlassian rotates refresh tokens"
+    # OFF never refreshes: past expiry, a clear 28000.
+    advance(site, 4000)
+    with pytest.raises(pyodbc.Error) as e:
+        count_projects(other)
+    assert "28000" in str(e.value)
+    other.close()
+    app.close()
+
+
+def approve(url):
+    """The user approves in their browser; the code is in the redirect to the app's callback."""
+    import http_browser
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(http_browser.consent(url)).query))["code"]
+
+
+def test_revoked_grant_fails_cleanly_and_forgets_its_tokens(site, tmp_path):
+    settings = tmp_path / "r.json"
+    conn = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings), autocommit=True)
+    assert count_projects(conn) > 0
+    newest = grants(site)[-1]
+    req = urllib.request.Request(site.url + f"/rest/oauth2/latest/tokens/{newest['id']}", method="DELETE", headers={"Authorization": basic(site)})
+    urllib.request.urlopen(req).read()
+    with pytest.raises(pyodbc.Error) as e:
+        count_projects(conn)
+    assert "28000" in str(e.value) and "invalid_grant" in str(e.value)
+    assert not settings.exists(), "the dead grant's tokens are removed"
+    conn.close()
+
+
+WORKER = r"""
+import sys, time, pyodbc
+cs, seconds = sys.argv[1], float(sys.argv[2])
+conn = pyodbc.connect(cs, autocommit=True)
+end, n = time.time() + seconds, 0
+while time.time() < end:
+    conn.cursor().execute("select count(*) from Jira.Projects").fetchval()
+    n += 1
+    time.sleep(0.05)
+print(n)
+"""
+
+
+def test_processes_sharing_one_settings_file_never_reuse_a_refresh_token(tmp_path):
+    """Eight processes, one settings file, access tokens that live 3 seconds: every refresh is
+    done by one process under the file lock, so no refresh token is spent twice (which would
+    revoke the grant) and the grant is alive at the end."""
+    sb = Sandbox("--oauth-expires-in", "3", "--refresh-reuse-interval", "0")
+    try:
+        os.environ["SANDBOX_USER"], os.environ["SANDBOX_API_TOKEN"] = sb.info["user"], sb.info["api_token"]
+        settings = tmp_path / "shared.json"
+        first = pyodbc.connect(oauth_cs(sb, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings))
+        first.close()
+        cs = oauth_cs(sb, InitiateOAuth="REFRESH", OAuthSettingsLocation=settings, BrowserCommand="false")
+        env = dict(os.environ)
+        procs = [subprocess.Popen([sys.executable, "-c", WORKER, cs, "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+        results = [p.communicate(timeout=120) for p in procs]
+        for p, (out, err) in zip(procs, results):
+            assert p.returncode == 0, err
+            assert int(out.strip()) > 10
+        assert len(grants(sb)) == 1, "the grant is alive"
+        last = pyodbc.connect(cs)
+        assert count_projects(last) > 0
+        last.close()
+    finally:
+        sb.stop()
