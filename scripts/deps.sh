@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs when they are missing (Debian). Idempotent:
 # does nothing when everything is there, so the demo and the tests can call it every time.
+# `--tests` adds what only the tests need (Chromium, for the real-browser OAuth sign-in).
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for pkg in unixodbc unixodbc-dev odbcinst curl ca-certificates gcc libc6-dev valgrind python3 python3-pip python3-venv; do
+pkgs=(unixodbc unixodbc-dev odbcinst curl ca-certificates gcc libc6-dev valgrind python3 python3-pip python3-venv)
+[ "${1:-}" = "--tests" ] && pkgs+=(chromium)
+for pkg in "${pkgs[@]}"; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust first (https://rustup.rs)" >&2; exit 1; }

@@ -4,7 +4,7 @@
 # of the workspace is shared by all test binaries; both suites run even when the first fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --tests
 export CARGO_TERM_COLOR=never
 cargo build --workspace --all-targets --locked
 py=$(scripts/pyenv.sh)

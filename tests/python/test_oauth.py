@@ -218,3 +218,42 @@ def test_processes_sharing_one_settings_file_never_reuse_a_refresh_token(tmp_pat
         last.close()
     finally:
         sb.stop()
+
+
+CHROMIUM = f"{sys.executable} {HERE / 'chromium_browser.py'}"
+
+
+def test_real_browser_approve_deny_and_revoke(site, tmp_path):
+    """Headless Chromium as the BrowserCommand: the sandbox's sign-in and consent pages, Approve,
+    the driver's loopback listener gets the code, the query returns rows; Deny gives 28000; the
+    token revoked on the "View OAuth Access Tokens" page makes the next query fail cleanly."""
+    import chromium_browser
+    settings = tmp_path / "chromium.json"
+    conn = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM, OAuthSettingsLocation=settings, OAuthCallbackTimeout="60"), autocommit=True)
+    assert count_projects(conn) > 0
+    assert settings.exists()
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM + " --deny", OAuthSettingsLocation=tmp_path / "denied.json", OAuthCallbackTimeout="60"))
+    assert "28000" in str(e.value) and "access_denied" in str(e.value)
+    assert not (tmp_path / "denied.json").exists()
+    revoked, empty = chromium_browser.revoke_all(site.url)
+    assert revoked >= 1 and empty == 1
+    with pytest.raises(pyodbc.Error) as e:
+        count_projects(conn)
+    assert "28000" in str(e.value)
+    conn.close()
+
+
+def test_installer_login_then_refresh_only_connections(site, tmp_path):
+    """`atlassian-odbc login` runs the desktop sign-in once; a BI tool's connection with
+    InitiateOAuth=REFRESH (no browser) then works with the saved tokens."""
+    from conftest import PROFILE_DIR
+    installer = str(PROFILE_DIR / "atlassian-odbc")
+    settings = tmp_path / "login.json"
+    cs = oauth_cs(site, BrowserCommand=BROWSER, OAuthSettingsLocation=settings)
+    out = subprocess.run([installer, "login", cs], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "Signed in as" in out.stdout and site.info["user"] in out.stdout and str(settings) in out.stdout
+    refresh_only = oauth_cs(site, InitiateOAuth="REFRESH", BrowserCommand="false", OAuthSettingsLocation=settings)
+    tested = subprocess.run([installer, "test", refresh_only], capture_output=True, text=True, timeout=120)
+    assert tested.returncode == 0 and "AuthScheme: OAuth" in tested.stdout, tested.stderr
