@@ -257,3 +257,23 @@ def test_installer_login_then_refresh_only_connections(site, tmp_path):
     refresh_only = oauth_cs(site, InitiateOAuth="REFRESH", BrowserCommand="false", OAuthSettingsLocation=settings)
     tested = subprocess.run([installer, "test", refresh_only], capture_output=True, text=True, timeout=120)
     assert tested.returncode == 0 and "AuthScheme: OAuth" in tested.stdout, tested.stderr
+
+
+def test_users_list_and_revoke_their_oauth_grants_with_sql(site, tmp_path):
+    """Jira.OAuthAccessTokens lists the grants the user gave (as the REST API does); DELETE
+    revokes one, and the app's connection then fails cleanly."""
+    app = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=tmp_path / "g.json"), autocommit=True)
+    assert count_projects(app) > 0
+    user = pyodbc.connect(site.connection_string(), autocommit=True)
+    rest = grants(site)
+    rows = [tuple(r) for r in user.cursor().execute("select Id, ClientId, Consumer from Jira.OAuthAccessTokens").fetchall()]
+    assert sorted(rows) == sorted((g["id"], g["clientId"], g["consumerName"]) for g in rest) and rows
+    newest = rest[-1]["id"]
+    cur = user.cursor().execute("delete from Jira.OAuthAccessTokens where Id = ?", newest)
+    assert cur.rowcount == 1
+    assert newest not in [g["id"] for g in grants(site)]
+    with pytest.raises(pyodbc.Error) as e:
+        count_projects(app)
+    assert "28000" in str(e.value)
+    app.close()
+    user.close()

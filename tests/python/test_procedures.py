@@ -26,7 +26,9 @@ def test_listed_with_their_parameters(conn):
     assert cols[:3] == [("IssueKey", 1, 0), ("Transition", 1, 0), ("Comment", 1, 1)]
     assert ("Status", 3, 0) in cols
     only = {r.procedure_name for r in cur.procedures(procedure="Get%")}
-    assert only == {"GetIssueTransitions"}
+    assert only == {"GetIssueTransitions", "GetOAuthAuthorizationURL", "GetOAuthAccessToken", "GetCurrentUser"}
+    for name in ["GetOAuthAuthorizationURL", "GetOAuthAccessToken", "RefreshOAuthAccessToken", "GetCurrentUser"]:
+        assert ("Jira", name) in procs, name
 
 
 def test_transitions_in_every_call_form(site, conn):

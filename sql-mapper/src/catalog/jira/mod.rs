@@ -11,6 +11,7 @@ mod groups;
 mod issue_links;
 mod issue_types;
 mod issues;
+mod oauth_access_tokens;
 mod priorities;
 mod projects;
 mod resolutions;
@@ -44,6 +45,7 @@ pub fn tables() -> Vec<TableDef> {
         resolutions::table(),
         users::table(),
         current_user::table(),
+        oauth_access_tokens::table(),
         groups::table(),
         filters::table(),
         components::table(),
