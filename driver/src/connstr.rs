@@ -9,22 +9,7 @@ pub struct Properties {
     pairs: Vec<(String, String)>,
 }
 
-/// Keys whose values are secrets: never logged, never returned in an out-connection string.
-pub const SECRET_KEYS: &[&str] = &[
-    "pwd",
-    "password",
-    "apitoken",
-    "personalaccesstoken",
-    "oauthclientsecret",
-    "oauthaccesstoken",
-    "oauthrefreshtoken",
-    "oauthverifier",
-    "proxypassword",
-];
-
-pub fn is_secret(key: &str) -> bool {
-    SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-}
+pub use atlassian_oauth::is_secret_property as is_secret;
 
 impl Properties {
     pub fn parse(text: &str) -> OdbcResult<Properties> {

@@ -76,6 +76,5 @@ pub async fn start(s: OAuthSetup) -> OdbcResult<Arc<OAuthAuthenticator>> {
 /// Jira's and Confluence's bases through the gateway, for the site the token reaches.
 pub async fn gateway_bases(auth: &OAuthAuthenticator) -> Option<(String, String)> {
     let cloud = auth.tokens().await?.cloud_id?;
-    let gw = auth.flow().config.gateway_url.trim_end_matches('/').to_string();
-    Some((format!("{gw}/ex/jira/{cloud}"), format!("{gw}/ex/confluence/{cloud}")))
+    Some(auth.flow().config.gateway_bases(&cloud))
 }

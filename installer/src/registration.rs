@@ -17,13 +17,7 @@ const DRIVER_KEYS: [&str; 3] = ["Description", "Driver", "Threading"];
 /// Where unixODBC and Windows list the DSNs by name.
 const DSN_INDEX: &str = "ODBC Data Sources";
 
-/// Connection properties that are secrets: a DSN that holds one is written privately, and
-/// listings show them masked.
-pub const SECRET_KEYS: &[&str] = &["apitoken", "password", "pwd", "personalaccesstoken", "oauthclientsecret", "oauthaccesstoken", "oauthrefreshtoken", "proxypassword"];
-
-fn is_secret(key: &str) -> bool {
-    SECRET_KEYS.iter().any(|s| s.eq_ignore_ascii_case(key))
-}
+use atlassian_oauth::is_secret_property as is_secret;
 
 /// The driver library beside this program (`target/<profile>/` holds both after a build).
 fn default_driver_path() -> Result<PathBuf> {

@@ -51,6 +51,14 @@ struct Resource {
     url: String,
 }
 
+impl OAuthConfig {
+    /// Jira's and Confluence's API bases through the gateway for the site `cloud_id`.
+    pub fn gateway_bases(&self, cloud_id: &str) -> (String, String) {
+        let gw = self.gateway_url.trim_end_matches('/');
+        (format!("{gw}/ex/jira/{cloud_id}"), format!("{gw}/ex/confluence/{cloud_id}"))
+    }
+}
+
 /// The protocol, for one client.
 #[derive(Debug)]
 pub struct OAuthFlow {

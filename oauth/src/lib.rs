@@ -22,6 +22,24 @@ pub use settings::SettingsStore;
 pub use static_credentials::StaticCredentials;
 pub use tokens::{unix_now, TokenSet};
 
+/// Connection properties whose values are secrets: never logged, never returned in an
+/// out-connection string, masked in listings; a DSN file holding one is private.
+pub const SECRET_PROPERTIES: &[&str] = &[
+    "pwd",
+    "password",
+    "apitoken",
+    "personalaccesstoken",
+    "oauthclientsecret",
+    "oauthaccesstoken",
+    "oauthrefreshtoken",
+    "oauthverifier",
+    "proxypassword",
+];
+
+pub fn is_secret_property(key: &str) -> bool {
+    SECRET_PROPERTIES.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
 /// Why authentication failed, with the SQLSTATE the driver reports.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {

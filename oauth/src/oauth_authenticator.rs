@@ -87,10 +87,6 @@ impl OAuthAuthenticator {
         &self.store
     }
 
-    pub fn mode(&self) -> InitiateOAuth {
-        self.mode
-    }
-
     /// The connection's tokens, if it has any yet.
     pub async fn tokens(&self) -> Option<TokenSet> {
         self.current.lock().await.clone()

@@ -50,11 +50,6 @@ impl TokenSet {
         }
     }
 
-    /// Seconds the access token has left (0 when expired); `None` without a known expiry.
-    pub fn expires_in(&self, now: u64) -> Option<u64> {
-        self.expires_at.map(|e| e.saturating_sub(now))
-    }
-
     /// Whether the access token should be refreshed before use: a minute before it expires, or
     /// half way through a lifetime shorter than two minutes.
     pub fn needs_refresh(&self, now: u64) -> bool {

@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::catalog::{ColumnDef, Product, Request, Shape, SqlType, TableDef, Writes};
 use crate::rest::Flavor;
-use crate::scan::{cell_value, url_encode};
+use crate::scan::{cell_value, scalar_text, url_encode};
 use crate::session::{MapperSession, QueryResult};
 use crate::{MapperError, SqlState};
 
@@ -118,7 +118,7 @@ async fn space_key(session: &MapperSession, id: &str, known: &mut HashMap<String
         let page = session.client().get_json(Product::Confluence, &format!("/rest/api/space?limit=500&start={start}")).await?;
         let results = page.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
         for s in &results {
-            let sid = s.get("id").map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default();
+            let sid = s.get("id").map(scalar_text).unwrap_or_default();
             if let Some(key) = s.get("key").and_then(Value::as_str) {
                 known.insert(sid, key.to_string());
             }
@@ -144,11 +144,7 @@ fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Va
     for name in placeholders(r.path) {
         let v = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v).filter(|v| !v.is_null());
         let v = v.ok_or_else(|| err(SqlState::IntegrityConstraint, format!("{name} is required to write {}", t.qualified_name())))?;
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        path = path.replace(&format!("{{{name}}}"), &url_encode(&text));
+        path = path.replace(&format!("{{{name}}}"), &url_encode(&scalar_text(v)));
     }
     Ok(path)
 }
@@ -343,7 +339,7 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
             }
             let path = fill_path(t, flavor, &request, &row).map_err(|e| partial(e, "inserted", &done))?;
             let mut body = (route.body)(without_bare_qualifiers(w, body));
-            if let Some(id) = body.pointer("/space/id").map(|v| v.to_string().trim_matches('"').to_string()) {
+            if let Some(id) = body.pointer("/space/id").map(scalar_text) {
                 let key = space_key(session, &id, &mut spaces).await.map_err(|e| partial(e, "inserted", &done))?;
                 body["space"] = json!({ "key": key });
             }

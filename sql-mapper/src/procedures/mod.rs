@@ -99,8 +99,8 @@ async fn adopt(session: &MapperSession, tokens: atlassian_oauth::TokenSet) -> Re
     let oauth = oauth_of(session)?;
     let t = oauth.adopt(tokens).await.map_err(crate::rest::auth_error)?;
     if let Some(cloud) = &t.cloud_id {
-        let gw = oauth.flow().config.gateway_url.trim_end_matches('/').to_string();
-        session.client().set_bases(format!("{gw}/ex/jira/{cloud}"), format!("{gw}/ex/confluence/{cloud}"));
+        let (jira, confluence) = oauth.flow().config.gateway_bases(cloud);
+        session.client().set_bases(jira, confluence);
     }
     Ok(t)
 }

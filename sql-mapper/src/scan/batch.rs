@@ -174,7 +174,8 @@ fn extract(col: &ColumnDef, item: &Value, context: &HashMap<String, Value>) -> V
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+/// A JSON scalar as text: strings without their quotes (ids come as strings or numbers).
+pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),

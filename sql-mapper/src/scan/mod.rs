@@ -5,7 +5,7 @@ mod batch;
 mod fetch;
 
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
-pub(crate) use batch::{cell_value, column_from_json};
+pub(crate) use batch::{cell_value, column_from_json, scalar_text};
 pub(crate) use fetch::url_encode;
 pub use fetch::FetchPlan;
 
