@@ -87,6 +87,10 @@ pub struct Config {
     /// Longest expiration (days) a Token Manager admin may give an API token created for someone else.
     #[arg(long, default_value_t = 90)]
     pub token_manager_max_days: i64,
+    /// Serve no token REST resources (Token Manager, PATs), as a site without them: clients
+    /// get 404 there.
+    #[arg(long)]
+    pub without_token_apis: bool,
 }
 
 impl Config {

@@ -78,7 +78,13 @@ pub struct StatsSnapshot {
     pub status: BTreeMap<String, u64>,
     /// Faults injected, by kind.
     pub faults: BTreeMap<String, u64>,
+    /// The last requests (`METHOD /path?query`), oldest first, so tests can see what a
+    /// client sent (pushed filters, page sizes).
+    pub recent: std::collections::VecDeque<String>,
 }
+
+/// How many requests `recent` keeps.
+const RECENT: usize = 1000;
 
 #[derive(Default)]
 pub struct Stats {
@@ -91,6 +97,13 @@ impl Stats {
         s.total += 1;
         *s.routes.entry(route.to_string()).or_default() += 1;
         *s.status.entry(status.to_string()).or_default() += 1;
+    }
+    fn seen(&self, line: String) {
+        let mut s = self.inner.lock();
+        if s.recent.len() >= RECENT {
+            s.recent.pop_front();
+        }
+        s.recent.push_back(line);
     }
     fn fault(&self, kind: &str) {
         *self.inner.lock().faults.entry(kind.to_string()).or_default() += 1;
@@ -172,6 +185,7 @@ fn too_many_requests(retry_after: u64, reason: &'static str) -> Response {
 pub async fn api_middleware(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) -> Response {
     let route = route_key(&req);
     let path = req.uri().path().to_string();
+    sb.stats.seen(format!("{} {}", req.method(), req.uri()));
     if sb.config.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(sb.config.latency_ms)).await;
     }

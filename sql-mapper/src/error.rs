@@ -60,11 +60,13 @@ impl SqlState {
 pub struct MapperError {
     pub state: SqlState,
     pub message: String,
+    /// The HTTP status Atlassian answered with, when the error is its refusal.
+    pub http_status: Option<u16>,
 }
 
 impl MapperError {
     pub fn new(state: SqlState, message: impl Into<String>) -> MapperError {
-        MapperError { state, message: message.into() }
+        MapperError { state, message: message.into(), http_status: None }
     }
 }
 

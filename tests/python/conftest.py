@@ -67,9 +67,11 @@ class Sandbox:
                 f.write(f"{k}={v}\n")
         return dsn
 
-    def rest(self, path, method="GET", body=None):
-        """The site's REST API, straight (what the driver's answers are checked against)."""
-        auth = base64.b64encode(f"{self.info['user']}:{self.info['api_token']}".encode()).decode()
+    def rest(self, path, method="GET", body=None, auth=None):
+        """The site's REST API, straight (what the driver's answers are checked against), as
+        the default user or as `auth` = (user, API token)."""
+        user, token = auth or (self.info["user"], self.info["api_token"])
+        auth = base64.b64encode(f"{user}:{token}".encode()).decode()
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.url + path, data=data, method=method)
         req.add_header("Authorization", "Basic " + auth)
@@ -78,6 +80,14 @@ class Sandbox:
             req.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(req) as resp:
             return json.loads(resp.read() or b"null")
+
+    def admin(self):
+        """The site admin's (user, API token)."""
+        return self.info["admin_user"], self.info["admin_api_token"]
+
+    def recent_requests(self):
+        """The requests the site saw lately (`METHOD /path?query`), oldest first."""
+        return json.load(urllib.request.urlopen(self.url + "/__sandbox/stats"))["recent"]
 
     def all_issues(self, jql, fields):
         """Every issue of a JQL query through /rest/api/3/search/jql, following nextPageToken,

@@ -29,7 +29,12 @@ fn confluence_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
 
 /// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs.
 pub fn site_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    jira_api(sb).merge(confluence_api(sb)).merge(tokens::site_routes(sb.config.flavor))
+    let api = jira_api(sb).merge(confluence_api(sb));
+    if sb.config.without_token_apis {
+        api
+    } else {
+        api.merge(tokens::site_routes(sb.config.flavor))
+    }
 }
 
 /// The same product APIs under the OAuth 2.0 gateway: `/ex/jira/{cloudId}/...`, `/ex/confluence/{cloudId}/...`.

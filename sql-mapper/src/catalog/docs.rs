@@ -22,6 +22,15 @@ fn resources(t: &TableDef) -> (String, String) {
     (show(cloud), show(dc))
 }
 
+/// " (Cloud)" when Data Center's lists of the table take no such filter parameter.
+fn on_cloud_only(t: &TableDef, param: &str) -> &'static str {
+    let dc = match &t.source {
+        Source::Lists(parts) => parts.iter().filter_map(|p| p.data_center).any(|e| e.filters.contains(&param)),
+        _ => false,
+    };
+    if dc { "" } else { " (Cloud)" }
+}
+
 fn writes_of(t: &TableDef) -> String {
     let Some(w) = &t.writes else { return "read-only".into() };
     let verbs: Vec<&str> = [("INSERT", w.insert.is_some()), ("UPDATE", w.update.is_some() || w.status_by_transition), ("DELETE", w.delete.is_some())].iter().filter(|(_, on)| *on).map(|(v, _)| *v).collect();
@@ -59,7 +68,9 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
             let pushed = match &c.pushdown {
                 Pushdown::None => String::new(),
                 Pushdown::Query(name) => format!("{} `{name}`", language(t)),
-                Pushdown::Param(name) => format!("`{name}=` parameter"),
+                Pushdown::Param(name) => format!("`{name}=` parameter{}", on_cloud_only(t, name)),
+                Pushdown::Contains(name) => format!("`{name}=` parameter (substring){}", on_cloud_only(t, name)),
+                Pushdown::Range(from, to) => format!("`{from}=`/`{to}=` parameters{}", on_cloud_only(t, from)),
                 Pushdown::Raw => format!("whole {} query", language(t)),
             };
             let writable = if c.write.is_some() { "yes" } else { "" };

@@ -66,8 +66,14 @@ pub enum Pushdown {
     None,
     /// Pushed into the query language under this field name (JQL or CQL clause name).
     Query(Text),
-    /// Pushed as a REST query parameter with this name (equality / IN only).
+    /// Pushed as a REST query parameter with this name (equality / IN; repeated for a list).
+    /// The server may refuse a value it cannot look up (an unknown user): the scan then asks
+    /// without it and the engine filters.
     Param(Text),
+    /// A case-insensitive substring parameter (`LIKE '%text%'`, `ILIKE`, `=`).
+    Contains(Text),
+    /// A timestamp range as two parameters, `[from, to)` (`>`, `>=`, `<`, `<=`, `=`, `BETWEEN`).
+    Range(Text, Text),
     /// A pseudo-column whose value is a whole query in the table's language (JQL, CQL),
     /// ANDed with the rest: `WHERE JQL = 'sprint in openSprints()'`.
     Raw,
@@ -88,6 +94,9 @@ pub enum Extract {
     Context(Text),
     /// The first of these pointers that holds a value.
     FirstOf(&'static [&'static str]),
+    /// The value at the pointer, else this context value (a list of the caller's own items
+    /// names no owner: the parent row it was read for does).
+    AtOrContext(Text, Text),
 }
 
 /// Short constructors for the table files.
@@ -109,6 +118,9 @@ pub fn join(p: &'static str, each: &'static str) -> Extract {
 pub fn first_of(pointers: &'static [&'static str]) -> Extract {
     Extract::FirstOf(pointers)
 }
+pub fn at_or_context(p: &'static str, k: &'static str) -> Extract {
+    Extract::AtOrContext(Text::Borrowed(p), Text::Borrowed(k))
+}
 pub fn context(k: &'static str) -> Extract {
     Extract::Context(Text::Borrowed(k))
 }
@@ -117,6 +129,12 @@ pub fn query(clause: &'static str) -> Pushdown {
 }
 pub fn param(name: &'static str) -> Pushdown {
     Pushdown::Param(Text::Borrowed(name))
+}
+pub fn contains(name: &'static str) -> Pushdown {
+    Pushdown::Contains(Text::Borrowed(name))
+}
+pub fn range(from: &'static str, to: &'static str) -> Pushdown {
+    Pushdown::Range(Text::Borrowed(from), Text::Borrowed(to))
 }
 
 #[derive(Debug, Clone)]
@@ -207,11 +225,25 @@ pub struct Endpoint {
     /// Turns one item of this endpoint into the rows the columns read: Data Center's v1 items
     /// into the Cloud shape, or an entry holding several rows (a history entry's fields).
     pub rows: Option<fn(&serde_json::Value) -> Vec<serde_json::Value>>,
+    /// The query parameters this endpoint filters by (columns' `Param`/`Contains`/`Range`
+    /// pushdowns reach only endpoints that accept them).
+    pub filters: &'static [&'static str],
+    /// A resource some sites lack (the Token Manager's REST form): a 404 for the list means
+    /// "not supported by this site" (HYC00), never an empty table.
+    pub optional: bool,
 }
 
 impl Endpoint {
     pub const fn new(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
-        Endpoint { path, items, paging, rows: None }
+        Endpoint { path, items, paging, rows: None, filters: &[], optional: false }
+    }
+    pub const fn filtered_by(mut self, params: &'static [&'static str]) -> Endpoint {
+        self.filters = params;
+        self
+    }
+    pub const fn optional(mut self) -> Endpoint {
+        self.optional = true;
+        self
     }
     pub const fn unnest(mut self, rows: fn(&serde_json::Value) -> Vec<serde_json::Value>) -> Endpoint {
         self.rows = Some(rows);

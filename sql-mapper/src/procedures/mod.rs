@@ -3,6 +3,7 @@
 //! `EXEC Name @Param = value, ...`, `EXEC Name value, ...` and `{call Name(?, ...)}` (which the
 //! driver hands over as `CALL Name(...)`); each returns one result set.
 
+mod create_api_token;
 mod download_attachment;
 mod get_current_user;
 mod get_issue_transitions;
@@ -83,6 +84,7 @@ pub fn all() -> Vec<ProcedureDef> {
         get_oauth_access_token::def(),
         refresh_oauth_access_token::def(),
         get_current_user::def(),
+        create_api_token::def(),
     ];
     v.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
     v

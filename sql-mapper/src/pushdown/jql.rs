@@ -316,17 +316,12 @@ fn scalar_number(v: &ScalarValue) -> Option<String> {
 /// the user's time zone, the JQL range contains every row the SQL bound keeps.
 fn widened_day(v: &ScalarValue, op: Operator) -> Option<String> {
     let millis = match v {
-        ScalarValue::TimestampSecond(Some(s), _) => s.checked_mul(1000)?,
-        ScalarValue::TimestampMillisecond(Some(ms), _) => *ms,
-        ScalarValue::TimestampMicrosecond(Some(us), _) => us / 1000,
-        ScalarValue::TimestampNanosecond(Some(ns), _) => ns / 1_000_000,
-        ScalarValue::Date32(Some(d)) => (*d as i64) * 86_400_000,
-        ScalarValue::Date64(Some(ms)) => *ms,
+        // The day of a date-time text, whatever its time part: the range is widened anyway.
         ScalarValue::Utf8(Some(s)) => {
             let d = chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?;
             d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis()
         }
-        _ => return None,
+        other => super::params::millis_of(other)?,
     };
     let t = chrono::DateTime::from_timestamp_millis(millis)?;
     let day = match op {

@@ -3,6 +3,7 @@
 //! else stays with DataFusion (`Unsupported`).
 
 pub mod jql;
+pub mod params;
 
 /// How much of a filter the server can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

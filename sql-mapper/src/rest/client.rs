@@ -201,7 +201,7 @@ fn status_error(status: u16, body: &str) -> MapperError {
         429 | 502 | 503 => SqlState::LinkFailure,
         _ => SqlState::General,
     };
-    MapperError::new(state, format!("Atlassian answered {status}: {msg}"))
+    MapperError { http_status: Some(status), ..MapperError::new(state, format!("Atlassian answered {status}: {msg}")) }
 }
 
 #[cfg(test)]

@@ -171,6 +171,7 @@ fn extract(col: &ColumnDef, item: &Value, context: &HashMap<String, Value>) -> V
         },
         Extract::Context(k) => context.get(k.as_ref()).cloned().unwrap_or(Value::Null),
         Extract::FirstOf(ps) => ps.iter().filter_map(|p| pointer(item, p)).find(|v| !v.is_null()).cloned().unwrap_or(Value::Null),
+        Extract::AtOrContext(p, k) => pointer(item, p).filter(|v| !v.is_null()).or_else(|| context.get(k.as_ref())).cloned().unwrap_or(Value::Null),
     }
 }
 

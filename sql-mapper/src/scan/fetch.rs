@@ -12,7 +12,8 @@ use futures::{Stream, StreamExt};
 use serde_json::{json, Value};
 
 use super::batch::BatchBuilder;
-use crate::catalog::{Endpoint, Extract, Paging, Part, Product, Source, TableDef};
+use crate::catalog::{Endpoint, Extract, Paging, Part, Product, Pushdown, Source, TableDef};
+use crate::pushdown::params::{merged, QueryParam};
 use crate::rest::{AtlassianClient, Flavor};
 use crate::MapperError;
 
@@ -32,6 +33,9 @@ pub struct FetchPlan {
     /// are dropped (they are inexact, so the engine filters) when Jira refuses them for naming
     /// an issue it does not have.
     jql: std::sync::Mutex<Vec<crate::pushdown::Pushed>>,
+    /// Pushed query parameters (lists that filter by parameters). Those naming values the
+    /// server looks up are dropped when it refuses them.
+    params: std::sync::Mutex<Vec<QueryParam>>,
     limit: Option<usize>,
 }
 
@@ -82,7 +86,36 @@ pub(crate) fn url_encode(s: &str) -> String {
 
 impl FetchPlan {
     pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), limit }
+        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit }
+    }
+
+    pub fn with_params(self, params: Vec<QueryParam>) -> FetchPlan {
+        *self.params.lock().expect("params lock") = params;
+        self
+    }
+
+    /// The pushed parameters as `name=value` pairs, URL-encoded, bounds on one range merged.
+    fn filter_params(&self) -> Vec<String> {
+        let ranges: Vec<(String, bool)> = self
+            .def
+            .columns
+            .iter()
+            .filter_map(|c| match &c.pushdown {
+                Pushdown::Range(from, to) => Some([(from.to_string(), true), (to.to_string(), false)]),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        merged(&self.params.lock().expect("params lock"), &ranges).iter().map(|p| format!("{}={}", enc(&p.name), enc(&p.value))).collect()
+    }
+
+    /// After the server refused a value it looks up: ask without such parameters (the engine
+    /// filters). Returns false when there was nothing to drop.
+    fn drop_droppable_params(&self) -> bool {
+        let mut params = self.params.lock().expect("params lock");
+        let before = params.len();
+        params.retain(|p| !p.droppable);
+        params.len() != before
     }
 
     /// After Jira refused a query for naming a missing issue: drop the clauses that name issues.
@@ -173,15 +206,16 @@ impl FetchPlan {
     fn requests(&self) -> String {
         match &self.def.source {
             Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.issue_page_size(&self.jira_fields())),
-            Source::Lists(_) => {
+            Source::Lists(_) | Source::Spaces => {
                 let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
-                format!("{} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
+                let params = self.filter_params();
+                let params = if params.is_empty() { String::new() } else { format!(" params={}", params.join("&")) };
+                format!("{}{params} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
             }
             Source::Pages => match self.cql() {
                 Some(cql) => format!("/wiki/rest/api/content/search cql={:?} limit={}", format!("type=page AND {cql}"), self.page_size(CONFLUENCE_PAGE)),
                 None => format!("{} limit={}", self.def.source.describe(), self.page_size(CONFLUENCE_PAGE)),
             },
-            _ => format!("{} limit={:?}", self.def.source.describe(), self.limit),
         }
     }
 
@@ -321,7 +355,19 @@ impl PageState {
                 self.cursor = Cursor::Start;
             }
             let ctx = self.context.clone().unwrap_or_default();
-            let items = self.list_page(&endpoint, &ctx).await?;
+            let first = matches!(self.cursor, Cursor::Start);
+            let items = match self.list_page(&endpoint, &ctx).await {
+                // The server refused a value it looks up (a user it does not know, tokens the
+                // caller may not see): those filters were inexact, so ask without them.
+                Err(e) if first && matches!(e.http_status, Some(400 | 403 | 404)) && self.plan.drop_droppable_params() => self.list_page(&endpoint, &ctx).await,
+                other => other,
+            };
+            let items = match items {
+                Err(e) if endpoint.optional && e.http_status == Some(404) => {
+                    return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not supported by this site: it has no {} resource ({})", self.plan.def.qualified_name(), endpoint.path, e.message)));
+                }
+                other => other?,
+            };
             // This list is read: the next parent row's (or the next part's) list follows; the
             // page loop stops only when the last part is done.
             if matches!(self.cursor, Cursor::Done) {
@@ -397,6 +443,7 @@ impl PageState {
             path = path.replace(&format!("{{{k}}}"), &enc(&text));
         }
         let mut params = self.plan.extra_params();
+        params.extend(self.plan.filter_params());
         // Confluence v1 lists have one `expand` list: the body goes into it.
         if path.contains("expand=") && params.iter().any(|p| p == "body-format=storage") {
             params.retain(|p| p != "body-format=storage");
@@ -494,7 +541,8 @@ impl PageState {
     }
 
     async fn spaces_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
-        let items = self.confluence_page("/api/v2/spaces", "/rest/api/space?expand=homepage,history").await?;
+        let first_cloud = with_params("/api/v2/spaces", &self.plan.filter_params());
+        let items = self.confluence_page(&first_cloud, "/rest/api/space?expand=homepage,history").await?;
         let items: Vec<Value> = if self.plan.client.flavor() == Flavor::DataCenter { items.iter().map(dc_space).collect() } else { items };
         Ok(Some(self.items_to_batch(&items, &HashMap::new())?))
     }

@@ -28,8 +28,9 @@ use datafusion::common::Column;
 
 use crate::catalog::{Product, Source, TableDef};
 use crate::pushdown::jql::JqlBuilder;
+use crate::pushdown::params::{ParamBuilder, QueryParam};
 use crate::pushdown::Fidelity;
-use crate::rest::AtlassianClient;
+use crate::rest::{AtlassianClient, Flavor};
 
 pub struct AtlassianTable {
     def: Arc<TableDef>,
@@ -66,6 +67,26 @@ impl AtlassianTable {
         }
     }
 
+    /// Whether every list this site reads the table from filters by this query parameter.
+    fn accepts(&self, name: &str) -> bool {
+        let flavor = self.client.flavor();
+        match &self.def.source {
+            // Cloud's v2 spaces filter by these; Data Center's v1 names them differently.
+            Source::Spaces => flavor == Flavor::Cloud && ["ids", "keys", "type", "status"].contains(&name),
+            Source::Lists(parts) => {
+                let endpoints: Vec<_> = parts.iter().filter_map(|p| if flavor == Flavor::Cloud { p.cloud } else { p.data_center }).collect();
+                !endpoints.is_empty() && endpoints.iter().all(|e| e.filters.contains(&name))
+            }
+            _ => false,
+        }
+    }
+
+    /// The query parameters one filter becomes on this site, if any.
+    fn params_of(&self, f: &Expr) -> Option<Vec<QueryParam>> {
+        let accepts = |name: &str| self.accepts(name);
+        ParamBuilder::new(&self.def, &accepts).translate(f)
+    }
+
     /// How far one filter pushes into this table's requests.
     fn pushdown_of(&self, f: &Expr) -> TableProviderFilterPushDown {
         if !self.pushdown {
@@ -78,9 +99,9 @@ impl AtlassianTable {
                 None => TableProviderFilterPushDown::Unsupported,
             };
         }
-        // A filter on the columns a parent row binds narrows the parent rows visited; the
-        // engine still applies it to the rows (the lists of other parts are not narrowed).
-        if (0..self.parents.len()).any(|i| self.parent_filter(i, f).is_some()) {
+        // A filter on the columns a parent row binds narrows the parent rows visited, and a
+        // parameter filter the rows sent; the engine still applies both to the rows.
+        if self.params_of(f).is_some() || (0..self.parents.len()).any(|i| self.parent_filter(i, f).is_some()) {
             TableProviderFilterPushDown::Inexact
         } else {
             TableProviderFilterPushDown::Unsupported
@@ -120,8 +141,9 @@ impl AtlassianTable {
             Some(b) if self.pushdown => filters.iter().filter_map(|f| b.translate(f)).collect(),
             _ => Vec::new(),
         };
+        let params: Vec<QueryParam> = if self.pushdown { filters.iter().filter_map(|f| self.params_of(f)).flatten().collect() } else { Vec::new() };
         let Source::Lists(parts) = &self.def.source else {
-            return FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, Vec::new());
+            return FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, Vec::new()).with_params(params);
         };
         let parents = parts
             .iter()
@@ -134,7 +156,7 @@ impl AtlassianTable {
                 Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None)))
             })
             .collect();
-        FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, parents)
+        FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, parents).with_params(params)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `Jira` schema.
 
+mod api_tokens;
 mod boards;
 mod changelogs;
 mod comments;
@@ -33,6 +34,7 @@ pub(crate) const PROJECT_PARENT: ParentLink = ParentLink { table: (Product::Jira
 pub fn tables() -> Vec<TableDef> {
     vec![
         issues::table(),
+        api_tokens::table(),
         projects::table(),
         comments::table(),
         worklogs::table(),
