@@ -129,6 +129,7 @@ impl Connection {
             None => 60,
         };
         let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
+        let transport = transport(&props, timeout)?;
         let pushdown = match props.get("pushdown").map(|v| v.trim().to_ascii_lowercase()) {
             None => true,
             Some(v) if v.is_empty() || v == "true" || v == "1" || v == "yes" => true,
@@ -140,7 +141,7 @@ impl Connection {
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
         };
         let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
-        let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, timeout)?) } else { None };
+        let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, &transport)?) } else { None };
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
@@ -163,10 +164,10 @@ impl Connection {
                     Some("cloud") => (Flavor::Cloud, String::new()),
                     Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
                     Some(other) => return Err(OdbcError::new("08001", format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
-                    None => sql_mapper::detect_site(&url, auth.clone(), timeout).await?,
+                    None => sql_mapper::detect_site(&url, auth.clone(), &transport).await?,
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
-                let site = SiteConfig { jira_base, confluence_base, flavor, timeout };
+                let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone() };
                 let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, oauth }, auth).await?;
                 Ok((session, flavor, version))
             },
@@ -191,6 +192,31 @@ impl Connection {
         self.session = None;
         self.log = None;
     }
+}
+
+/// How the connection's HTTP clients reach the site: `Timeout`, `SSLServerCert`, `Proxy*`.
+fn transport(props: &Properties, timeout: Duration) -> OdbcResult<sql_mapper::Transport> {
+    let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let bad = |e: String| OdbcError::new("08001", e);
+    let trusted_pem = text("sslservercert").map(|v| atlassian_oauth::trusted_pem_of(&v)).transpose().map_err(bad)?;
+    let port = match text("proxyport") {
+        Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| bad(format!("ProxyPort '{p}' is not a port number")))?),
+        None => None,
+    };
+    let proxy = text("proxyserver").map(|server| atlassian_oauth::ProxyConfig { server, port, user: text("proxyuser"), password: text("proxypassword"), exceptions: text("proxyexceptions") });
+    if proxy.is_none() && (port.is_some() || text("proxyuser").is_some()) {
+        return Err(bad("ProxyPort and ProxyUser need ProxyServer: the proxy's host".into()));
+    }
+    let proxy_from_environment = match text("proxyautodetect").map(|v| v.to_ascii_lowercase()) {
+        None => true,
+        Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => true,
+        Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
+        Some(v) => return Err(bad(format!("ProxyAutoDetect '{v}' must be true or false"))),
+    };
+    let t = sql_mapper::Transport { timeout, trusted_pem, proxy, proxy_from_environment };
+    // Built once here so a bad proxy or certificate fails the connect with its own message.
+    t.builder().and_then(|b| b.build().map_err(|e| e.to_string())).map_err(bad)?;
+    Ok(t)
 }
 
 /// The authenticator the properties ask for. The scheme is inferred when `AuthScheme` is absent.

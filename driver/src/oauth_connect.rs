@@ -25,7 +25,7 @@ fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>>
     }
 }
 
-pub fn setup(props: &Properties, url: &str, timeout: Duration) -> OdbcResult<OAuthSetup> {
+pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transport) -> OdbcResult<OAuthSetup> {
     let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     if let Some(v) = text("oauthversion").filter(|v| v != "2.0" && v != "2") {
         return Err(OdbcError::new("08001", format!("OAuthVersion '{v}' is not supported: Atlassian Cloud uses OAuth 2.0")));
@@ -41,7 +41,7 @@ pub fn setup(props: &Properties, url: &str, timeout: Duration) -> OdbcResult<OAu
         scope: text("scope").unwrap_or_else(|| atlassian_oauth::DEFAULT_SCOPE.into()),
         site_url: url.to_string(),
         cloud_id: text("cloudid"),
-        timeout,
+        transport: transport.clone(),
         browser_command: text("browsercommand"),
         callback_timeout: Duration::from_secs(seconds(props, "oauthcallbacktimeout", "OAuthCallbackTimeout")?.unwrap_or(300)),
     };

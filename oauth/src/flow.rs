@@ -32,7 +32,8 @@ pub struct OAuthConfig {
     /// The site (`Url`) whose cloud id accessible-resources is searched for.
     pub site_url: String,
     pub cloud_id: Option<String>,
-    pub timeout: Duration,
+    /// Timeout, trusted certificates and proxy of the token and accessible-resources requests.
+    pub transport: crate::Transport,
     /// How to open the browser (`BrowserCommand`); the system's opener when absent.
     pub browser_command: Option<String>,
     /// How long the desktop sign-in waits for the browser to come back.
@@ -76,9 +77,11 @@ impl OAuthFlow {
             return Err(AuthError::Configuration("AuthScheme=OAuth needs OAuthClientId (and OAuthClientSecret) from your app in the Atlassian developer console".into()));
         }
         // No redirects: a token endpoint that redirects is not followed with the client's secret.
-        let http = oauth2::reqwest::Client::builder()
+        let http = config
+            .transport
+            .builder()
+            .map_err(AuthError::Configuration)?
             .redirect(oauth2::reqwest::redirect::Policy::none())
-            .timeout(config.timeout)
             .build()
             .map_err(|e| AuthError::Configuration(format!("Cannot set up HTTPS for OAuth: {e}")))?;
         Ok(OAuthFlow { config, http })

@@ -14,6 +14,7 @@ mod scheme;
 mod settings;
 mod static_credentials;
 mod tokens;
+mod transport;
 
 pub use flow::{OAuthConfig, OAuthFlow, DEFAULT_AUTHORIZE_URL, DEFAULT_CALLBACK_URL, DEFAULT_GATEWAY_URL, DEFAULT_SCOPE, DEFAULT_TOKEN_URL};
 pub use oauth_authenticator::{InitiateOAuth, OAuthAuthenticator};
@@ -21,6 +22,7 @@ pub use scheme::AuthScheme;
 pub use settings::SettingsStore;
 pub use static_credentials::StaticCredentials;
 pub use tokens::{unix_now, TokenSet};
+pub use transport::{trusted_pem_of, ProxyConfig, Transport};
 
 /// Connection properties whose values are secrets: never logged, never returned in an
 /// out-connection string, masked in listings; a DSN file holding one is private.
@@ -29,6 +31,7 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "password",
     "apitoken",
     "personalaccesstoken",
+    "proxypassword",
     "oauthclientsecret",
     "oauthaccesstoken",
     "oauthrefreshtoken",

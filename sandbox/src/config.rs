@@ -46,6 +46,10 @@ pub struct Config {
     pub tls_cert: Option<PathBuf>,
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Serve https with a new self-signed certificate for 127.0.0.1 and localhost, written to
+    /// DIR/cert.pem (and DIR/key.pem): what a client must be told to trust.
+    #[arg(long, value_name = "DIR", conflicts_with = "tls_cert")]
+    pub tls_self_signed: Option<PathBuf>,
     /// Persist writes and issued tokens in this file across restarts.
     #[arg(long)]
     pub state: Option<PathBuf>,
@@ -94,6 +98,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// With `--tls-self-signed DIR`: makes the certificate and points `tls_cert`/`tls_key` at it.
+    pub fn with_self_signed_tls(mut self) -> Result<Config, String> {
+        let Some(dir) = self.tls_self_signed.clone() else { return Ok(self) };
+        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()]).map_err(|e| format!("cannot make a certificate: {e}"))?;
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert, ck.cert.pem()).map_err(|e| format!("cannot write {}: {e}", cert.display()))?;
+        std::fs::write(&key, ck.key_pair.serialize_pem()).map_err(|e| format!("cannot write {}: {e}", key.display()))?;
+        self.tls_cert = Some(cert);
+        self.tls_key = Some(key);
+        Ok(self)
+    }
+
     /// A configuration with every default, for tests that build a sandbox in-process.
     pub fn defaults() -> Config {
         Config::parse_from(["atlassian-sandbox"])

@@ -46,6 +46,7 @@ pub fn startup_line(sb: &Sandbox, addr: SocketAddr) -> String {
         "authorize_url": format!("{url}/authorize"),
         "token_url": format!("{url}/oauth/token"),
         "api_gateway_url": url,
+        "tls_cert": c.tls_cert,
     })
     .to_string()
 }

@@ -1,5 +1,4 @@
 use std::sync::Arc;
-use std::time::Duration;
 
 use atlassian_oauth::Authenticator;
 use serde_json::Value;
@@ -22,7 +21,8 @@ pub struct SiteConfig {
     /// Base URL for Confluence REST paths (`/wiki/...` on Cloud, `/rest/api/...` on Data Center).
     pub confluence_base: String,
     pub flavor: Flavor,
-    pub timeout: Duration,
+    /// Timeout, trusted certificates and proxy.
+    pub transport: atlassian_oauth::Transport,
 }
 
 #[derive(Debug)]
@@ -42,8 +42,10 @@ impl AtlassianClient {
     }
 
     pub fn new(site: SiteConfig, auth: Arc<dyn Authenticator>) -> Result<AtlassianClient, MapperError> {
-        let http = reqwest::Client::builder()
-            .timeout(site.timeout)
+        let http = site
+            .transport
+            .builder()
+            .map_err(|e| MapperError::new(SqlState::CannotConnect, e))?
             .gzip(true)
             .user_agent(concat!("atlassian-odbc/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -167,7 +169,23 @@ fn transport_error(url: &str, e: reqwest::Error) -> MapperError {
     let state = if e.is_timeout() { SqlState::Timeout } else { SqlState::LinkFailure };
     let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let kind = if e.is_connect() { "cannot connect to" } else if e.is_timeout() { "timed out talking to" } else { "lost the connection to" };
-    MapperError::new(state, format!("{kind} {host}: {}", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string())))
+    // The innermost causes say what happened (a refused connection, an untrusted certificate).
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = s.source();
+    }
+    let cause = if causes.is_empty() { e.to_string() } else { causes.join(": ") };
+    let hint = if cause.contains("certificate") {
+        ". The site's TLS certificate is not trusted: if it is self-signed or issued by your company's CA, give that certificate (PEM) as SSLServerCert"
+    } else {
+        ""
+    };
+    MapperError::new(state, format!("{kind} {host}: {cause}{hint}"))
 }
 
 /// Atlassian's own message from any of its error shapes.
@@ -196,6 +214,7 @@ fn status_error(status: u16, body: &str) -> MapperError {
     let msg = atlassian_message(body).unwrap_or_else(|| format!("HTTP {status}"));
     let state = match status {
         401 => SqlState::InvalidAuthorization,
+        407 => return MapperError { http_status: Some(407), ..MapperError::new(SqlState::CannotConnect, "The proxy refused the request (407 Proxy Authentication Required): check ProxyUser and ProxyPassword") },
         403 => SqlState::SyntaxOrAccess,
         408 | 504 => SqlState::Timeout,
         429 | 502 | 503 => SqlState::LinkFailure,
