@@ -11,6 +11,8 @@ import os
 import pathlib
 import subprocess
 import tempfile
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -78,8 +80,15 @@ class Sandbox:
         req.add_header("Accept", "application/json")
         if data is not None:
             req.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(req) as resp:
-            return json.loads(resp.read() or b"null")
+        for attempt in range(10):
+            try:
+                with urllib.request.urlopen(req) as resp:
+                    return json.loads(resp.read() or b"null")
+            except urllib.error.HTTPError as e:
+                # The site's rate limit: wait as it asks, as any good client does.
+                if e.code != 429 or attempt == 9:
+                    raise
+                time.sleep(float(e.headers.get("Retry-After") or 1))
 
     def admin(self):
         """The site admin's (user, API token)."""

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use atlassian_oauth::Authenticator;
 use serde_json::Value;
 
+use super::retry::{GaveUp, RetryBudget};
 use crate::catalog::Product;
 use crate::{MapperError, SqlState};
 
@@ -78,31 +79,43 @@ impl AtlassianClient {
 
     pub async fn send_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
-        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json)).await?;
+        let read = method == reqwest::Method::GET;
+        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
         if text.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
         serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
     }
 
+    /// A POST that only reads (Jira's JQL search): as safe to send again as a GET.
+    pub async fn search_json(&self, product: Product, path_and_query: &str, body: &Value) -> Result<Value, MapperError> {
+        let url = self.url(product, path_and_query);
+        let text = self.send(reqwest::Method::POST, &url, Payload::Json(body), true).await?;
+        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+    }
+
     /// GET raw bytes (attachment downloads).
     pub async fn get_bytes(&self, product: Product, path_and_query: &str) -> Result<Vec<u8>, MapperError> {
-        self.send(reqwest::Method::GET, &self.url(product, path_and_query), Payload::None).await
+        self.send(reqwest::Method::GET, &self.url(product, path_and_query), Payload::None, true).await
     }
 
     /// POST one file as `multipart/form-data` (part `file`, and `comment`), with the header
     /// Confluence's XSRF check wants.
     pub async fn upload(&self, product: Product, path_and_query: &str, file: &Upload<'_>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
-        let text = self.send(reqwest::Method::POST, &url, Payload::File(file)).await?;
+        let text = self.send(reqwest::Method::POST, &url, Payload::File(file), false).await?;
         serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
     }
 
     /// One request with the connection's credentials. A 401 asks the authenticator once whether
-    /// a retry can succeed; any other failure is an error with Atlassian's message.
-    async fn send(&self, method: reqwest::Method, url: &str, payload: Payload<'_>) -> Result<Vec<u8>, MapperError> {
-        let mut retried = false;
+    /// a retry can succeed; rate limits, overloaded servers and lost connections are waited out
+    /// as [`RetryBudget`] allows (`read`: sending the request twice does no harm); any other
+    /// failure is an error with Atlassian's message.
+    async fn send(&self, method: reqwest::Method, url: &str, payload: Payload<'_>, read: bool) -> Result<Vec<u8>, MapperError> {
+        let mut refreshed = false;
+        let mut budget = RetryBudget::new(self.site.transport.timeout, read);
         loop {
+            budget.attempts += 1;
             let mut req = self.http.request(method.clone(), url).header("Accept", "application/json");
             if let Some(h) = self.auth.authorization().await.map_err(auth_error)? {
                 req = req.header("Authorization", h);
@@ -123,21 +136,48 @@ impl AtlassianClient {
                 }
             };
             let started = std::time::Instant::now();
-            let resp = req.send().await.map_err(|e| transport_error(url, e))?;
-            let status = resp.status();
-            tracing::debug!(method = %method, url = %url, status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "REST");
-            if status.as_u16() == 401 && !retried {
-                retried = true;
-                if self.auth.unauthorized().await.map_err(auth_error)? {
-                    continue;
+            let answer = match req.send().await {
+                Err(e) => Err(e),
+                Ok(resp) => {
+                    let status = resp.status();
+                    tracing::debug!(method = %method, url = %url, status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "REST");
+                    if status.as_u16() == 401 && !refreshed {
+                        refreshed = true;
+                        if self.auth.unauthorized().await.map_err(auth_error)? {
+                            continue;
+                        }
+                    }
+                    let headers = resp.headers().clone();
+                    resp.bytes().await.map(|b| (status, headers, b))
                 }
+            };
+            let (error, next) = match answer {
+                Ok((status, _, bytes)) if status.is_success() => return Ok(bytes.to_vec()),
+                Ok((status, headers, bytes)) => (status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)), budget.after_status(status.as_u16(), &headers)),
+                Err(e) => (transport_error(url, &e), budget.after_transport(e.is_connect(), e.is_timeout())),
+            };
+            match next {
+                Ok(wait) => {
+                    tracing::warn!(method = %method, url = %url, attempt = budget.attempts, wait_ms = wait.as_millis() as u64, error = %error.message, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(why) => return Err(gave_up(error, why)),
             }
-            let bytes = resp.bytes().await.map_err(|e| transport_error(url, e))?;
-            if status.is_success() {
-                return Ok(bytes.to_vec());
-            }
-            return Err(status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)));
         }
+    }
+}
+
+/// The last failure, saying why it was not sent again.
+fn gave_up(e: MapperError, why: GaveUp) -> MapperError {
+    let with = |state: SqlState, note: String| MapperError { state, message: format!("{} ({note})", e.message), http_status: e.http_status };
+    match why {
+        GaveUp::Final => e,
+        GaveUp::NotRepeatable => with(e.state, "not sent again: the write may have been applied; check before repeating it".into()),
+        GaveUp::Attempts(n, spent) => with(e.state, format!("gave up after {n} attempts in {:.1} s", spent.as_secs_f64())),
+        GaveUp::Deadline { wait, timeout } => with(
+            SqlState::Timeout,
+            format!("gave up: the next attempt would be {:.1} s away, past the Timeout of {} s; raise Timeout to wait longer", wait.as_secs_f64(), timeout.as_secs()),
+        ),
     }
 }
 
@@ -164,14 +204,14 @@ pub(crate) fn auth_error(e: atlassian_oauth::AuthError) -> MapperError {
     MapperError::new(state, e.to_string())
 }
 
-fn transport_error(url: &str, e: reqwest::Error) -> MapperError {
+fn transport_error(url: &str, e: &reqwest::Error) -> MapperError {
     // Never include the request itself: its headers carry credentials.
     let state = if e.is_timeout() { SqlState::Timeout } else { SqlState::LinkFailure };
     let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let kind = if e.is_connect() { "cannot connect to" } else if e.is_timeout() { "timed out talking to" } else { "lost the connection to" };
     // The innermost causes say what happened (a refused connection, an untrusted certificate).
     let mut causes: Vec<String> = Vec::new();
-    let mut source = std::error::Error::source(&e);
+    let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let text = s.to_string();
         if !causes.iter().any(|c| c.contains(&text)) {

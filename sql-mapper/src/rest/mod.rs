@@ -2,6 +2,7 @@
 //! bodies turned into diagnostics.
 
 mod client;
+mod retry;
 
 pub use client::{AtlassianClient, Flavor, SiteConfig, Upload};
 pub(crate) use client::auth_error;

@@ -271,7 +271,7 @@ impl PageState {
                 if let Cursor::Token(t) = cursor {
                     body["nextPageToken"] = json!(t);
                 }
-                let mut v = client.send_json(reqwest::Method::POST, Product::Jira, "/rest/api/3/search/jql", Some(&body)).await?;
+                let mut v = client.search_json(Product::Jira, "/rest/api/3/search/jql", &body).await?;
                 let items = take_array(&mut v, "/issues");
                 let next = match v.get("nextPageToken").and_then(Value::as_str) {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
