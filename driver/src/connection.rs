@@ -107,8 +107,7 @@ impl Connection {
             let verbosity = props.get("verbosity").and_then(|v| v.trim().parse().ok()).unwrap_or(1);
             self.log = Some(LogSink::attach(path, verbosity).map_err(|e| OdbcError::new("08001", format!("Cannot open Logfile '{path}': {e}")))?);
         }
-        // The log may have just been attached: enter the driver's dispatcher for the rest.
-        crate::logging::scoped(|| self.connect_logged(props, warnings))
+        self.connect_logged(props, warnings)
     }
 
     fn connect_logged(&mut self, props: Properties, warnings: Vec<String>) -> OdbcResult<Vec<String>> {

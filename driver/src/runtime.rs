@@ -17,8 +17,6 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("atlassian-odbc")
-            // REST events on worker threads reach the connections' log files.
-            .on_thread_start(|| std::mem::forget(tracing::dispatcher::set_default(&crate::logging::DISPATCH)))
             .enable_all()
             .build()
             .expect("the driver's tokio runtime starts")

@@ -50,18 +50,17 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 
 /// The uniform guard around every function that takes a handle.
 pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl FnOnce(&Object, &mut Warnings) -> OdbcResult<Ret>) -> SqlReturn {
+    crate::logging::ready();
     let Some(obj) = lookup(kind, handle) else { return SqlReturn::INVALID_HANDLE };
     obj.diag().lock().clear();
     let mut warnings = Vec::new();
     let result = catch_unwind(AssertUnwindSafe(|| {
-        crate::logging::scoped(|| {
-            tracing::debug!(target: "atlassian_odbc::call", "{name}");
-            let r = f(&obj, &mut warnings);
-            if let Err(e) = &r {
-                tracing::warn!(target: "atlassian_odbc::call", "{name} failed: {e}");
-            }
-            r
-        })
+        tracing::debug!(target: "atlassian_odbc::call", "{name}");
+        let r = f(&obj, &mut warnings);
+        if let Err(e) = &r {
+            tracing::warn!(target: "atlassian_odbc::call", "{name} failed: {e}");
+        }
+        r
     }));
     let mut d = obj.diag().lock();
     let rc = match result {
@@ -94,6 +93,7 @@ pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl
 
 /// `catch_unwind` for the few functions without a handle to report on.
 pub(crate) fn shield(f: impl FnOnce() -> SqlReturn) -> SqlReturn {
+    crate::logging::ready();
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(SqlReturn::ERROR)
 }
 
