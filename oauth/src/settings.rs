@@ -84,6 +84,7 @@ impl SettingsStore {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
                     Err(e) => return Err(io_error("read", path, e)),
                 };
+                refuse_if_others_can_write(path)?;
                 if text.trim().is_empty() {
                     return Ok(None);
                 }
@@ -105,6 +106,9 @@ impl SettingsStore {
             }
             SettingsStore::File(path) => {
                 let text = serde_json::to_string_pretty(tokens).expect("tokens serialise");
+                if path.exists() {
+                    refuse_if_others_can_write(path)?;
+                }
                 write_private(path, text.as_bytes())
             }
         }
@@ -146,6 +150,36 @@ impl SettingsStore {
             }
         }
     }
+}
+
+/// Tokens in a file (or a directory) other users may write could be replaced by theirs: such a
+/// file is refused, with what to do. A sticky shared directory (`/tmp`) protects its files.
+fn refuse_if_others_can_write(path: &Path) -> Result<(), AuthError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let open = |p: &Path, what: &str, sticky_ok: bool| -> Result<(), AuthError> {
+            let Ok(meta) = std::fs::metadata(p) else { return Ok(()) };
+            let mode = meta.permissions().mode();
+            if mode & 0o022 != 0 && !(sticky_ok && mode & 0o1000 != 0) {
+                return Err(AuthError::Configuration(format!(
+                    "The OAuth settings {what} {} can be written by other users (mode {:o}), so the tokens in it cannot be trusted: make it private (chmod {} {}) or choose another OAuthSettingsLocation",
+                    p.display(),
+                    mode & 0o7777,
+                    if what == "file" { "600" } else { "700" },
+                    p.display()
+                )));
+            }
+            Ok(())
+        };
+        open(path, "file", false)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            open(dir, "directory", true)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -224,6 +258,20 @@ mod tests {
         assert!(e.contains("not valid") && e.contains("site.json"), "{e}");
         store.clear().unwrap();
         assert_eq!(store.load().unwrap(), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            store.save(&tokens("a2")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+            let e = store.load().unwrap_err().to_string();
+            assert!(e.contains("other users") && e.contains("chmod 600"), "{e}");
+            assert!(store.save(&tokens("a3")).is_err(), "not overwritten either");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::set_permissions(path.parent().unwrap(), std::fs::Permissions::from_mode(0o777)).unwrap();
+            assert!(store.load().unwrap_err().to_string().contains("directory"));
+            std::fs::set_permissions(path.parent().unwrap(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+            assert_eq!(store.load().unwrap().unwrap().access_token, "a2", "a sticky shared directory protects its files");
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 

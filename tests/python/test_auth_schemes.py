@@ -102,6 +102,17 @@ def test_wrong_credentials_are_refused_with_28000(cloud, dc):
         assert "wrong" not in str(e.value) and "d3JvbmctcGF0" not in str(e.value), f"{name}: the refused secret is not repeated"
 
 
+def test_settings_files_others_can_write_are_refused(cloud, tmp_path):
+    settings = tmp_path / "shared.json"
+    settings.write_text("{}")
+    settings.chmod(0o666)
+    props = dict(AuthScheme="OAuth", OAuthClientId=cloud.info["oauth_client_id"], OAuthClientSecret=cloud.info["oauth_client_secret"], OAuthAccessTokenURL=cloud.info["token_url"], ApiGatewayURL=cloud.info["api_gateway_url"], InitiateOAuth="REFRESH", OAuthSettingsLocation=str(settings))
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(cs(cloud, **props))
+    assert e.value.args[0] == "08001" and "other users" in str(e.value) and "chmod 600" in str(e.value), str(e.value)
+    assert settings.read_text() == "{}", "left as it was"
+
+
 def out_connection_string(connection_string):
     """SQLDriverConnect's completed connection string, straight through the driver manager."""
     odbc = ctypes.CDLL("libodbc.so.2")
