@@ -180,6 +180,54 @@ pub struct CqlQuery {
     order: Vec<(Field, bool)>,
 }
 
+/// One comparison of a parsed query as tests see it: field, operator, values (a function as
+/// `name(args)`), and the connectives above it (`and`, `or`, `not`), outermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CqlTerm {
+    pub field: String,
+    pub op: String,
+    pub values: Vec<String>,
+    pub under: Vec<&'static str>,
+}
+
+impl CqlQuery {
+    /// The query's comparisons, left to right.
+    pub fn terms(&self) -> Vec<CqlTerm> {
+        fn walk(n: &Node, under: &mut Vec<&'static str>, out: &mut Vec<CqlTerm>) {
+            match n {
+                Node::And(l, r) | Node::Or(l, r) => {
+                    under.push(if matches!(n, Node::And(..)) { "and" } else { "or" });
+                    walk(l, under, out);
+                    walk(r, under, out);
+                    under.pop();
+                }
+                Node::Not(x) => {
+                    under.push("not");
+                    walk(x, under, out);
+                    under.pop();
+                }
+                Node::Term { field, op, values } => out.push(CqlTerm {
+                    field: format!("{field:?}").to_lowercase(),
+                    op: op.to_string(),
+                    values: values
+                        .iter()
+                        .map(|v| match v {
+                            Value::Lit(s) => s.clone(),
+                            Value::Func(name, args) => format!("{name}({})", args.join(", ")),
+                        })
+                        .collect(),
+                    under: under.clone(),
+                }),
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.root {
+            walk(root, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+}
+
 struct P<'a> {
     toks: Vec<Tok>,
     i: usize,

@@ -12,7 +12,7 @@ mod tests;
 
 use chrono::{DateTime, Utc};
 
-pub use engine::{parse, CqlQuery};
+pub use engine::{parse, CqlQuery, CqlTerm};
 
 /// What the CQL engine needs to know about one piece of content.
 pub trait CqlContent {
