@@ -29,6 +29,10 @@ pub struct FaultConfig {
     pub reset: f64,
     #[serde(default)]
     pub slow: f64,
+    /// A `200` whose body is not what the API returns: truncated JSON, an HTML page, or JSON
+    /// of the wrong shape (the list a value where an array belongs).
+    #[serde(default)]
+    pub garbage: f64,
     /// Restrict faults to these routes: `"GET /rest/api/3/search/jql"` (route template) or a path prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<String>>,
@@ -46,7 +50,8 @@ impl FaultConfig {
                 "429" => &mut f.rate_limited,
                 "reset" => &mut f.reset,
                 "slow" => &mut f.slow,
-                other => return Err(format!("unknown fault {other:?}: use 503, 429, reset or slow")),
+                "garbage" => &mut f.garbage,
+                other => return Err(format!("unknown fault {other:?}: use 503, 429, reset, slow or garbage")),
             };
             *slot = p;
         }
@@ -55,7 +60,7 @@ impl FaultConfig {
     }
 
     pub fn validate(&self) -> Result<(), String> {
-        for (name, p) in [("503", self.unavailable), ("429", self.rate_limited), ("reset", self.reset), ("slow", self.slow)] {
+        for (name, p) in [("503", self.unavailable), ("429", self.rate_limited), ("reset", self.reset), ("slow", self.slow), ("garbage", self.garbage)] {
             if !(0.0..=1.0).contains(&p) || p.is_nan() {
                 return Err(format!("probability of {name} must be between 0 and 1, got {p}"));
             }
@@ -191,10 +196,22 @@ pub async fn api_middleware(State(sb): State<Arc<Sandbox>>, req: Request, next: 
     }
     let faults = sb.faults.read().clone();
     if faults.applies_to(&route, &path) {
-        let (r503, r429, rreset, rslow): (f64, f64, f64, f64) = {
+        let (r503, r429, rreset, rslow, rgarbage, kind): (f64, f64, f64, f64, f64, u8) = {
             let mut rng = rand::rng();
-            (rng.random(), rng.random(), rng.random(), rng.random())
+            (rng.random(), rng.random(), rng.random(), rng.random(), rng.random(), rng.random_range(0..3))
         };
+        if rgarbage < faults.garbage {
+            sb.stats.fault("garbage");
+            sb.stats.record(&route, "garbage");
+            let (content_type, body) = match kind {
+                0 => ("application/json", "{\"startAt\":0,\"maxResults\":100,\"issues\":[{\"id\":\"1\",\"key\":\"X-1\",\"fields\":{\"summ"),
+                1 => ("text/html", "<html><body><h1>Bad gateway</h1></body></html>"),
+                _ => ("application/json", "{\"issues\":\"none\",\"results\":7,\"values\":{\"a\":1},\"isLast\":true}"),
+            };
+            let mut resp = (StatusCode::OK, body).into_response();
+            resp.headers_mut().insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            return resp;
+        }
         if r503 < faults.unavailable {
             sb.stats.fault("503");
             sb.stats.record(&route, "503");

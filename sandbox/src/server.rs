@@ -17,7 +17,9 @@ pub fn app(sb: Arc<Sandbox>) -> Router {
     let api = site_api
         .merge(gateway)
         .merge(crate::routes::oauth_routes(&sb))
-        .layer(from_fn_with_state(sb.clone(), crate::faults::api_middleware));
+        .layer(from_fn_with_state(sb.clone(), crate::faults::api_middleware))
+        // Page bodies and attachments as large as Atlassian's own limits (100 MB), not axum's 2 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(100 << 20));
     api.merge(crate::routes::control::routes()).fallback(unknown_route).with_state(sb)
 }
 

@@ -8,18 +8,33 @@ use std::process::Command;
 
 use e2e_tests::{driver_library, odbc_config, target_dir, Sandbox};
 
-fn misuse_binary() -> PathBuf {
+/// How the misuse program is built and run.
+#[derive(Clone, Copy, PartialEq)]
+enum Checker {
+    Plain,
+    Valgrind,
+    /// Built with AddressSanitizer: its interceptors watch every allocation and free, the
+    /// driver's included, when the program loads the driver (directly or through unixODBC).
+    AddressSanitizer,
+}
+
+fn misuse_binary(asan: bool) -> PathBuf {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("misuse").join("misuse.c");
-    let out = target_dir().join("misuse").join(format!("misuse-{}", std::process::id()));
+    let out = target_dir().join("misuse").join(format!("misuse-{}{}", std::process::id(), if asan { "-asan" } else { "" }));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let status = Command::new("cc").args(["-O1", "-g", "-Wall", "-o"]).arg(&out).arg(&src).arg("-ldl").status().expect("a C compiler (cc) is installed by scripts/deps.sh");
+    let mut cc = Command::new("cc");
+    cc.args(["-O1", "-g", "-Wall"]);
+    if asan {
+        cc.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
+    }
+    let status = cc.arg("-o").arg(&out).arg(&src).arg("-ldl").status().expect("a C compiler (cc) is installed by scripts/deps.sh");
     assert!(status.success(), "compiling misuse.c failed");
     out
 }
 
-fn run(mode: &str, library: &str, conn: &str, valgrind: bool) -> (bool, String) {
-    let bin = misuse_binary();
-    let mut cmd = if valgrind {
+fn run(mode: &str, library: &str, conn: &str, checker: Checker) -> (bool, String) {
+    let bin = misuse_binary(checker == Checker::AddressSanitizer);
+    let mut cmd = if checker == Checker::Valgrind {
         let mut c = Command::new("valgrind");
         c.args(["-q", "--error-exitcode=42", "--num-callers=40", "--track-origins=yes"]).arg(&bin);
         c
@@ -39,7 +54,7 @@ fn direct_conn(sb: &Sandbox) -> String {
 fn misuse_straight_at_the_library() {
     let sb = Sandbox::start(&[]);
     let lib = driver_library();
-    let (ok, text) = run("direct", lib.to_str().unwrap(), &direct_conn(&sb), false);
+    let (ok, text) = run("direct", lib.to_str().unwrap(), &direct_conn(&sb), Checker::Plain);
     assert!(ok, "{text}");
     assert!(text.contains(" 0 failures"), "{text}");
 }
@@ -47,7 +62,7 @@ fn misuse_straight_at_the_library() {
 #[test]
 fn misuse_through_the_driver_manager() {
     let sb = Sandbox::start(&[]);
-    let (ok, text) = run("dm", "libodbc.so.2", &sb.connection_string(), false);
+    let (ok, text) = run("dm", "libodbc.so.2", &sb.connection_string(), Checker::Plain);
     assert!(ok, "{text}");
     assert!(text.contains(" 0 failures"), "{text}");
 }
@@ -57,10 +72,25 @@ fn misuse_under_valgrind_memcheck() {
     let sb = Sandbox::start(&[]);
     let lib = driver_library();
     for (mode, library, conn) in [("direct", lib.to_str().unwrap().to_string(), direct_conn(&sb)), ("dm", "libodbc.so.2".to_string(), sb.connection_string())] {
-        let (ok, text) = run(mode, &library, &conn, true);
+        let (ok, text) = run(mode, &library, &conn, Checker::Valgrind);
         let driver_errors: Vec<&str> = text.lines().filter(|l| l.starts_with("==") && (l.contains("atlassian_odbc") || l.contains("sql_mapper"))).collect();
         assert!(driver_errors.is_empty(), "memcheck errors in the driver's frames ({mode}):\n{text}");
         assert!(ok, "misuse under valgrind ({mode}) failed:\n{text}");
+    }
+}
+
+#[test]
+fn misuse_under_address_sanitizer() {
+    let sb = Sandbox::start(&[]);
+    let lib = driver_library();
+    for (mode, library, conn) in [("direct", lib.to_str().unwrap().to_string(), direct_conn(&sb)), ("dm", "libodbc.so.2".to_string(), sb.connection_string())] {
+        // Leak checking is off: the driver's runtime threads and the driver manager's caches
+        // live until exit by design; every bad free, double free and overflow of an
+        // intercepted call is reported.
+        std::env::set_var("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:halt_on_error=1:exitcode=42");
+        let (ok, text) = run(mode, &library, &conn, Checker::AddressSanitizer);
+        assert!(!text.contains("ERROR: AddressSanitizer"), "AddressSanitizer ({mode}):\n{text}");
+        assert!(ok && text.contains(" 0 failures"), "misuse under AddressSanitizer ({mode}) failed:\n{text}");
     }
 }
 

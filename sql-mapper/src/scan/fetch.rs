@@ -272,7 +272,7 @@ impl PageState {
                     body["nextPageToken"] = json!(t);
                 }
                 let mut v = client.search_json(Product::Jira, "/rest/api/3/search/jql", &body).await?;
-                let items = take_array(&mut v, "/issues");
+                let items = take_array(&mut v, "/issues")?;
                 let next = match v.get("nextPageToken").and_then(Value::as_str) {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
                     _ => Cursor::Done,
@@ -283,7 +283,7 @@ impl PageState {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
                 let path = format!("/rest/api/2/search?jql={}&fields={}&startAt={start}&maxResults={size}", enc(jql), enc(&fields.join(",")));
                 let mut v = client.get_json(Product::Jira, &path).await?;
-                let items = take_array(&mut v, "/issues");
+                let items = take_array(&mut v, "/issues")?;
                 let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let next_start = start + items.len();
                 let next = if items.is_empty() || next_start >= total { Cursor::Done } else { Cursor::Offset(next_start) };
@@ -468,7 +468,7 @@ impl PageState {
             }
         };
         let mut v = client.get_json(self.plan.def.product, &path).await?;
-        let items = take_array(&mut v, e.items);
+        let items = take_array(&mut v, e.items)?;
         let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
         self.cursor = match e.paging {
             Paging::Whole | Paging::Context(_) => Cursor::Done,
@@ -508,13 +508,13 @@ impl PageState {
                     Some(n) => Cursor::Next(n.to_string()),
                     None => Cursor::Done,
                 };
-                Ok(take_array(&mut v, "/results"))
+                Ok(take_array(&mut v, "/results")?)
             }
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = self.cursor { o } else { 0 };
                 let sep = if dc_first.contains('?') { "&" } else { "?" };
                 let mut v = client.get_json(Product::Confluence, &format!("{dc_first}{sep}start={start}&limit={size}")).await?;
-                let items = take_array(&mut v, "/results");
+                let items = take_array(&mut v, "/results")?;
                 let has_next = v.pointer("/_links/next").is_some() && !items.is_empty();
                 self.cursor = if has_next { Cursor::Offset(start + items.len()) } else { Cursor::Done };
                 Ok(items)
@@ -532,7 +532,7 @@ impl PageState {
             _ => format!("{prefix}/rest/api/content/search?cql={}&expand={}&limit={}", enc(cql), enc(expand), self.plan.page_size(CONFLUENCE_PAGE)),
         };
         let mut v = client.get_json(Product::Confluence, &path).await?;
-        let items = take_array(&mut v, "/results");
+        let items = take_array(&mut v, "/results")?;
         self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
             Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
             _ => Cursor::Done,
@@ -599,13 +599,31 @@ impl PageState {
 }
 
 /// The array at `pointer` ("" for the page itself), moved out of the page rather than copied.
-fn take_array(page: &mut Value, pointer: &str) -> Vec<Value> {
+/// A reply without the list has no items; a reply whose list is something else is an error,
+/// never an empty (or shortened) result.
+fn take_array(page: &mut Value, pointer: &str) -> Result<Vec<Value>, MapperError> {
+    let not_a_list = |what: &str| MapperError::new(crate::SqlState::LinkFailure, format!("The site's reply is not what its API returns: {what}"));
+    if !pointer.is_empty() && !page.is_object() {
+        return Err(not_a_list(&format!("expected an object holding '{}', got {}", pointer.trim_start_matches('/'), kind_of(page))));
+    }
     let slot = if pointer.is_empty() { Some(page) } else { page.pointer_mut(pointer) };
     match slot.map(Value::take) {
-        Some(Value::Array(items)) => items,
+        Some(Value::Array(items)) => Ok(items),
         // A resource that is one object (`/myself`) is one row.
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
+        Some(one @ Value::Object(_)) if pointer.is_empty() => Ok(vec![one]),
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(other) => Err(not_a_list(&format!("'{}' should be a list, and is {}", pointer.trim_start_matches('/'), kind_of(&other)))),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 
