@@ -32,14 +32,18 @@ impl CallbackListener {
         Ok(CallbackListener { server, path: url.path().to_string(), url: callback_url.to_string() })
     }
 
-    /// Waits for the browser to come back; returns the code once `state` matches.
+    /// Waits for the browser to come back; returns the code once `state` matches. Callbacks
+    /// with another state (forged, or a stale tab) are answered 400 and ignored: they can
+    /// neither sign the user in nor end the sign-in. The listener closes when this returns.
     pub fn wait_for_code(&self, state: &str, timeout: Duration) -> Result<String, AuthError> {
         let deadline = Instant::now() + timeout;
+        let mut ignored = 0;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                let forged = if ignored > 0 { format!(" ({ignored} callback(s) carrying another state than the one sent were ignored: forged or stale)") } else { String::new() };
                 return Err(AuthError::Rejected(format!(
-                    "The browser did not come back to {} within {} s: sign in again, or give OAuthVerifier (the code from the callback URL)",
+                    "The browser did not come back to {} within {} s{forged}: sign in again, or give OAuthVerifier (the code from the callback URL)",
                     self.url,
                     timeout.as_secs()
                 )));
@@ -55,9 +59,13 @@ impl CallbackListener {
                 continue;
             }
             let q: std::collections::HashMap<String, String> = parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            if q.get("state").map(String::as_str) != Some(state) {
+                ignored += 1;
+                let _ = req.respond(tiny_http::Response::from_string("This sign-in answer carries another state than the one this sign-in sent: it was ignored.").with_status_code(400));
+                continue;
+            }
             let outcome = match (q.get("error"), q.get("code")) {
                 (Some(err), _) => Err(AuthError::Rejected(format!("The sign-in was refused ({err}: {})", q.get("error_description").map(String::as_str).unwrap_or("no reason given")))),
-                _ if q.get("state").map(String::as_str) != Some(state) => Err(AuthError::Rejected("The sign-in's answer carried another state than the one sent (a forged or stale callback): nothing was saved; sign in again".into())),
                 (None, Some(code)) if !code.is_empty() => Ok(code.clone()),
                 _ => Err(AuthError::Rejected("The callback carried no authorization code".into())),
             };
@@ -110,4 +118,66 @@ pub fn open_browser(url: &str, command: Option<&str>) -> Result<(), AuthError> {
         let _ = child.wait();
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn get(port: u16, path: &str) -> std::io::Result<String> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    }
+
+    #[test]
+    fn one_callback_with_the_right_state_others_ignored_then_closed() {
+        let port = free_port();
+        let l = CallbackListener::bind(&format!("http://localhost:{port}/cb")).unwrap();
+        let knock = std::thread::spawn(move || {
+            let forged = get(port, "/cb?code=evil&state=other").unwrap();
+            let error_forged = get(port, "/cb?error=access_denied&state=other").unwrap();
+            let elsewhere = get(port, "/favicon.ico").unwrap();
+            let real = get(port, "/cb?code=good&state=s1").unwrap();
+            (forged, error_forged, elsewhere, real)
+        });
+        assert_eq!(l.wait_for_code("s1", Duration::from_secs(10)).unwrap(), "good");
+        let (forged, error_forged, elsewhere, real) = knock.join().unwrap();
+        assert!(forged.starts_with("HTTP/1.1 400") && error_forged.starts_with("HTTP/1.1 400"), "{forged}");
+        assert!(elsewhere.starts_with("HTTP/1.1 404"), "{elsewhere}");
+        assert!(real.starts_with("HTTP/1.1 200"), "{real}");
+        drop(l);
+        assert!(get(port, "/cb?code=late&state=s1").is_err(), "closed after success");
+    }
+
+    #[test]
+    fn a_timeout_says_how_many_forged_callbacks_were_ignored_and_closes() {
+        let port = free_port();
+        let l = CallbackListener::bind(&format!("http://127.0.0.1:{port}/cb")).unwrap();
+        let knock = std::thread::spawn(move || get(port, "/cb?code=evil&state=forged").unwrap());
+        let e = l.wait_for_code("s1", Duration::from_secs(2)).unwrap_err().to_string();
+        assert!(knock.join().unwrap().starts_with("HTTP/1.1 400"));
+        assert!(e.contains("within 2 s") && e.contains("1 callback(s)"), "{e}");
+        drop(l);
+        assert!(get(port, "/cb").is_err());
+    }
+
+    #[test]
+    fn only_loopback_callbacks_are_listened_for() {
+        for url in ["http://example.com:33333/cb", "https://localhost:33333/cb", "http://0.0.0.0:33333/cb", "http://10.1.2.3:33333/"] {
+            assert!(CallbackListener::bind(url).is_err(), "{url}");
+        }
+        let port = free_port();
+        let l = CallbackListener::bind(&format!("http://localhost:{port}/cb")).unwrap();
+        // Bound to the loopback address itself, not to every interface.
+        let addr = l.server.server_addr().to_ip().expect("an IP listener");
+        assert!(addr.ip().is_loopback(), "{addr}");
+    }
 }

@@ -109,9 +109,11 @@ def test_refresh_without_saved_tokens_says_what_to_do(site, tmp_path):
 
 def test_deny_forged_state_no_callback_busy_port_and_corrupt_file(site, tmp_path):
     settings = tmp_path / "t.json"
-    for browser, text in [(BROWSER + " --deny", "access_denied"), (BROWSER + " --tamper-state", "state")]:
+    # A denied sign-in ends at once; a callback with a forged state is ignored (it can neither
+    # sign in nor end the sign-in), so the wait runs out.
+    for browser, text in [(BROWSER + " --deny", "access_denied"), (BROWSER + " --tamper-state", "another state")]:
         with pytest.raises(pyodbc.Error) as e:
-            pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=browser, OAuthSettingsLocation=settings))
+            pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=browser, OAuthCallbackTimeout="3", OAuthSettingsLocation=settings))
         assert "28000" in str(e.value) and text in str(e.value), str(e.value)
         assert not settings.exists(), "nothing saved"
     with pytest.raises(pyodbc.Error) as e:

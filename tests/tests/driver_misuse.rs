@@ -18,7 +18,15 @@ enum Checker {
     AddressSanitizer,
 }
 
+/// Built once per test process and kind: tests run in parallel, and one must never execute
+/// the file while another writes it.
 fn misuse_binary(asan: bool) -> PathBuf {
+    static PLAIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    static ASAN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    (if asan { &ASAN } else { &PLAIN }).get_or_init(|| build_misuse(asan)).clone()
+}
+
+fn build_misuse(asan: bool) -> PathBuf {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("misuse").join("misuse.c");
     let out = target_dir().join("misuse").join(format!("misuse-{}{}", std::process::id(), if asan { "-asan" } else { "" }));
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
