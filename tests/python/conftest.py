@@ -164,6 +164,14 @@ class Site:
         return v if self.dc else v["content"][0]["content"][0]["text"]
 
 
+@pytest.fixture(scope="module")
+def dc():
+    """A Data Center site of the module's own."""
+    sb = Sandbox("--flavor", "datacenter")
+    yield sb
+    sb.stop()
+
+
 @pytest.fixture(scope="module", params=["cloud", "datacenter"])
 def site(request, sandbox):
     if request.param == "cloud":

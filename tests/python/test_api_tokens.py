@@ -21,13 +21,6 @@ def cloud():
     sb.stop()
 
 
-@pytest.fixture(scope="module")
-def dc():
-    sb = Sandbox("--flavor", "datacenter")
-    yield sb
-    sb.stop()
-
-
 def as_admin(sb, **extra):
     user, token = sb.admin()
     return sb.connection_string(User=user, APIToken=token, **extra)

@@ -30,13 +30,6 @@ def cloud():
     sb.stop()
 
 
-@pytest.fixture(scope="module")
-def dc():
-    sb = Sandbox("--flavor", "datacenter")
-    yield sb
-    sb.stop()
-
-
 def cs(sb, **props):
     base = {"Driver": "{" + DRIVER_NAME + "}", "Url": sb.url}
     base.update(props)

@@ -12,7 +12,7 @@
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
 use datafusion::scalar::ScalarValue;
 
-use super::{Fidelity, Pushed};
+use super::{column_name, literal, swap, Fidelity, Pushed};
 use crate::catalog::{Pushdown, TableDef};
 
 /// A JQL string literal: double-quoted, with `"` and `\` escaped and control characters as
@@ -255,35 +255,6 @@ fn fidelity_of(kind: FieldKind) -> Fidelity {
         Fidelity::Inexact
     } else {
         Fidelity::Exact
-    }
-}
-
-fn swap(op: Operator) -> Option<Operator> {
-    Some(match op {
-        Operator::Eq => Operator::Eq,
-        Operator::NotEq => Operator::NotEq,
-        Operator::Lt => Operator::Gt,
-        Operator::LtEq => Operator::GtEq,
-        Operator::Gt => Operator::Lt,
-        Operator::GtEq => Operator::LtEq,
-        _ => return None,
-    })
-}
-
-fn column_name(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Column(c) => Some(c.name.clone()),
-        Expr::Cast(c) => column_name(&c.expr),
-        Expr::TryCast(c) => column_name(&c.expr),
-        _ => None,
-    }
-}
-
-fn literal(e: &Expr) -> Option<ScalarValue> {
-    match e {
-        Expr::Literal(v, _) if !v.is_null() => Some(v.clone()),
-        Expr::Cast(c) => literal(&c.expr),
-        _ => None,
     }
 }
 

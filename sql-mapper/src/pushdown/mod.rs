@@ -5,6 +5,9 @@
 pub mod jql;
 pub mod params;
 
+use datafusion::logical_expr::{Expr, Operator};
+use datafusion::scalar::ScalarValue;
+
 /// How much of a filter the server can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fidelity {
@@ -51,5 +54,37 @@ impl Pushed {
         } else {
             self
         }
+    }
+}
+
+/// The operator seen from the other side (`5 < x` is `x > 5`).
+pub(crate) fn swap(op: Operator) -> Option<Operator> {
+    Some(match op {
+        Operator::Eq => Operator::Eq,
+        Operator::NotEq => Operator::NotEq,
+        Operator::Lt => Operator::Gt,
+        Operator::LtEq => Operator::GtEq,
+        Operator::Gt => Operator::Lt,
+        Operator::GtEq => Operator::LtEq,
+        _ => return None,
+    })
+}
+
+/// The column a comparison side names (through casts).
+pub(crate) fn column_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Column(c) => Some(c.name.clone()),
+        Expr::Cast(c) => column_name(&c.expr),
+        Expr::TryCast(c) => column_name(&c.expr),
+        _ => None,
+    }
+}
+
+/// The literal a comparison side holds (through casts); never NULL.
+pub(crate) fn literal(e: &Expr) -> Option<ScalarValue> {
+    match e {
+        Expr::Literal(v, _) if !v.is_null() => Some(v.clone()),
+        Expr::Cast(c) => literal(&c.expr),
+        _ => None,
     }
 }

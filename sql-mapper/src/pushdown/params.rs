@@ -10,6 +10,7 @@ use datafusion::logical_expr::expr::Like;
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};
 use datafusion::scalar::ScalarValue;
 
+use super::{column_name, literal, swap};
 use crate::catalog::{Pushdown, TableDef};
 
 /// One query parameter a filter became.
@@ -151,34 +152,6 @@ fn longest_fragment(pattern: &str) -> Option<String> {
         return None;
     }
     pattern.split(['%', '_']).max_by_key(|f| f.chars().count()).filter(|f| !f.is_empty()).map(str::to_string)
-}
-
-fn swap(op: Operator) -> Option<Operator> {
-    Some(match op {
-        Operator::Eq => Operator::Eq,
-        Operator::Lt => Operator::Gt,
-        Operator::LtEq => Operator::GtEq,
-        Operator::Gt => Operator::Lt,
-        Operator::GtEq => Operator::LtEq,
-        _ => return None,
-    })
-}
-
-fn column_name(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Column(c) => Some(c.name.clone()),
-        Expr::Cast(c) => column_name(&c.expr),
-        Expr::TryCast(c) => column_name(&c.expr),
-        _ => None,
-    }
-}
-
-fn literal(e: &Expr) -> Option<ScalarValue> {
-    match e {
-        Expr::Literal(v, _) if !v.is_null() => Some(v.clone()),
-        Expr::Cast(c) => literal(&c.expr),
-        _ => None,
-    }
 }
 
 /// A literal as the text a parameter carries (numbers as digits).
