@@ -598,6 +598,33 @@ impl PageState {
     }
 }
 
+/// One page of a table's REST reply as the scan decodes it (the first list the table is read
+/// from on `flavor`), for tests and the fuzz targets: any bytes give a batch or an error.
+pub fn decode_page(def: &TableDef, flavor: Flavor, body: &[u8]) -> Result<RecordBatch, MapperError> {
+    let mut page: Value = serde_json::from_slice(body).map_err(|e| MapperError::new(crate::SqlState::LinkFailure, format!("not valid JSON: {e}")))?;
+    let dc = flavor == Flavor::DataCenter;
+    let (pointer, reshape): (&str, Option<fn(&Value) -> Vec<Value>>) = match &def.source {
+        Source::IssueSearch => ("/issues", None),
+        Source::Spaces => ("/results", if dc { Some(|s| vec![dc_space(s)]) } else { None }),
+        Source::Pages => ("/results", if dc { Some(|p| vec![dc_page(p)]) } else { None }),
+        Source::Lists(parts) => match parts.iter().find_map(|p| if dc { p.data_center } else { p.cloud }) {
+            Some(e) => (e.items, e.rows),
+            None => return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} has no list on this flavor", def.qualified_name()))),
+        },
+    };
+    let items = take_array(&mut page, pointer)?;
+    let rows: Vec<Value> = match reshape {
+        Some(f) => items.iter().flat_map(f).collect(),
+        None => items,
+    };
+    let mut b = BatchBuilder::new(def, super::schema_of(def), None);
+    let context = HashMap::new();
+    for r in &rows {
+        b.push(r, &context)?;
+    }
+    b.finish()
+}
+
 /// The array at `pointer` ("" for the page itself), moved out of the page rather than copied.
 /// A reply without the list has no items; a reply whose list is something else is an error,
 /// never an empty (or shortened) result.

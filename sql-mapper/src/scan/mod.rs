@@ -7,7 +7,7 @@ mod fetch;
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
 pub(crate) use batch::{cell_value, column_from_json, scalar_text};
 pub(crate) use fetch::url_encode;
-pub use fetch::FetchPlan;
+pub use fetch::{decode_page, FetchPlan};
 
 use std::fmt;
 use std::sync::Arc;
