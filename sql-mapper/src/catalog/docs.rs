@@ -69,6 +69,7 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
                 Pushdown::None => String::new(),
                 Pushdown::Query(name) => format!("{} `{name}`", language(t)),
                 Pushdown::Param(name) => format!("`{name}=` parameter{}", on_cloud_only(t, name)),
+                Pushdown::Params(name) => format!("`{name}=` parameter, repeated for a list{}", on_cloud_only(t, name)),
                 Pushdown::Contains(name) => format!("`{name}=` parameter (substring){}", on_cloud_only(t, name)),
                 Pushdown::Range(from, to) => format!("`{from}=`/`{to}=` parameters{}", on_cloud_only(t, from)),
                 Pushdown::Raw => format!("whole {} query", language(t)),

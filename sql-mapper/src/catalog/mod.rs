@@ -66,10 +66,12 @@ pub enum Pushdown {
     None,
     /// Pushed into the query language under this field name (JQL or CQL clause name).
     Query(Text),
-    /// Pushed as a REST query parameter with this name (equality / IN; repeated for a list).
-    /// The server may refuse a value it cannot look up (an unknown user): the scan then asks
+    /// Pushed as a REST query parameter with this name that takes one value (equality). The
+    /// server may refuse a value it cannot look up (an unknown user): the scan then asks
     /// without it and the engine filters.
     Param(Text),
+    /// As `Param`, for a parameter that takes a list (repeated): equality, `IN`, `OR`.
+    Params(Text),
     /// A case-insensitive substring parameter (`LIKE '%text%'`, `ILIKE`, `=`).
     Contains(Text),
     /// A timestamp range as two parameters, `[from, to)` (`>`, `>=`, `<`, `<=`, `=`, `BETWEEN`).
@@ -129,6 +131,9 @@ pub fn query(clause: &'static str) -> Pushdown {
 }
 pub fn param(name: &'static str) -> Pushdown {
     Pushdown::Param(Text::Borrowed(name))
+}
+pub fn params(name: &'static str) -> Pushdown {
+    Pushdown::Params(Text::Borrowed(name))
 }
 pub fn contains(name: &'static str) -> Pushdown {
     Pushdown::Contains(Text::Borrowed(name))

@@ -46,14 +46,15 @@ impl<'a> ParamBuilder<'a> {
                 (Some(one), None) | (None, Some(one)) => Some(one),
                 (None, None) => None,
             },
-            // `a = x OR a = y` (the engine's form of a short IN list): values of one lookup
+            // `a = x OR a = y` (the engine's form of a short IN list): values of one list
             // parameter, which a repeated parameter ORs.
             Expr::BinaryExpr(BinaryExpr { left, op: Operator::Or, right }) => {
                 let mut l = self.translate(left)?;
                 let r = self.translate(right)?;
                 let name = l.first()?.name.clone();
                 l.extend(r);
-                l.iter().all(|p| p.droppable && p.name == name).then_some(l)
+                let listed = self.table.columns.iter().any(|c| matches!(&c.pushdown, Pushdown::Params(n) if *n == name));
+                (listed && l.iter().all(|p| p.droppable && p.name == name)).then_some(l)
             }
             Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
                 let (col, lit, op) = match (column_name(left), literal(right)) {
@@ -64,7 +65,9 @@ impl<'a> ParamBuilder<'a> {
             }
             Expr::InList(list) if !list.negated && !list.list.is_empty() => {
                 let name = match self.pushdown(&column_name(&list.expr)?)? {
-                    Pushdown::Param(n) => n.to_string(),
+                    Pushdown::Params(n) => n.to_string(),
+                    // A parameter of one value says nothing of a list of them.
+                    Pushdown::Param(n) if list.list.len() == 1 => n.to_string(),
                     _ => return None,
                 };
                 list.list.iter().map(|item| Some(QueryParam { name: name.clone(), value: text_of(&literal(item)?)?, droppable: true })).collect()
@@ -91,7 +94,7 @@ impl<'a> ParamBuilder<'a> {
     fn pushdown(&self, column: &str) -> Option<&'a Pushdown> {
         let p = &self.table.column(column)?.pushdown;
         let ok = match p {
-            Pushdown::Param(n) | Pushdown::Contains(n) => (self.accepted)(n),
+            Pushdown::Param(n) | Pushdown::Params(n) | Pushdown::Contains(n) => (self.accepted)(n),
             Pushdown::Range(from, to) => (self.accepted)(from) && (self.accepted)(to),
             _ => false,
         };
@@ -101,7 +104,7 @@ impl<'a> ParamBuilder<'a> {
     fn comparison(&self, col: &str, op: Operator, lit: &ScalarValue) -> Option<Vec<QueryParam>> {
         let one = |name: &str, value: String, droppable| Some(vec![QueryParam { name: name.to_string(), value, droppable }]);
         match (self.pushdown(col)?, op) {
-            (Pushdown::Param(n), Operator::Eq) => one(n, text_of(lit)?, true),
+            (Pushdown::Param(n) | Pushdown::Params(n), Operator::Eq) => one(n, text_of(lit)?, true),
             // Equal text contains itself: a superset the engine narrows.
             (Pushdown::Contains(n), Operator::Eq) => one(n, text_of(lit)?, false).filter(|_| !text_of(lit).unwrap_or_default().is_empty()),
             (Pushdown::Range(from, to), _) => {
@@ -220,6 +223,13 @@ mod tests {
         assert_eq!(pairs(b.translate(&col("Owner").eq(lit("a")).and(col("Id").eq(lit("x"))))), vec![("user".into(), "a".into())]);
         assert_eq!(pairs(b.translate(&col("Owner").eq(lit("a")).or(col("OwnerEmail").eq(lit("b"))))), vec![("user".into(), "a".into()), ("user".into(), "b".into())]);
         assert!(b.translate(&col("Owner").eq(lit("a")).or(col("Description").eq(lit("b")))).is_none());
+        // Status takes one value: a list of them is not pushed (the server would read only one).
+        let spaces = crate::catalog::Catalog::standard().table(crate::catalog::Product::Confluence, "Spaces").unwrap().clone();
+        let sb = ParamBuilder::new(&spaces, &all);
+        assert_eq!(pairs(sb.translate(&col("Type").eq(lit("global")))), vec![("type".into(), "global".into())]);
+        assert!(sb.translate(&col("Type").in_list(vec![lit("global"), lit("personal")], false)).is_none());
+        assert!(sb.translate(&col("Type").eq(lit("global")).or(col("Type").eq(lit("personal")))).is_none());
+        assert_eq!(pairs(sb.translate(&col("Key").in_list(vec![lit("A"), lit("B")], false))), vec![("keys".into(), "A".into()), ("keys".into(), "B".into())]);
         assert!(b.translate(&col("Owner").eq(lit("a")).and(col("Description").eq(lit("c"))).or(col("Owner").eq(lit("b")))).is_none());
         assert!(b.translate(&col("Owner").not_eq(lit("a"))).is_none());
         assert!(b.translate(&col("Owner").in_list(vec![lit("a")], true)).is_none());

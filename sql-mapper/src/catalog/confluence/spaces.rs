@@ -1,6 +1,6 @@
 //! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center).
 
-use crate::catalog::{Source, at, param, ColumnDef, Product, SqlType::*, TableDef};
+use crate::catalog::{Source, at, param, params, ColumnDef, Product, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Spaces",
         remarks: "Confluence spaces the connection can see.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Space id").pushed(param("ids")),
-            c("Key", Varchar(255), false, at("/key"), "Space key").pushed(param("keys")),
+            c("Id", BigInt, false, at("/id"), "Space id").pushed(params("ids")),
+            c("Key", Varchar(255), false, at("/key"), "Space key").pushed(params("keys")),
             c("Name", Varchar(255), false, at("/name"), "Space name"),
             c("Type", Varchar(32), false, at("/type"), "global or personal").pushed(param("type")),
             c("Status", Varchar(32), false, at("/status"), "current or archived").pushed(param("status")),

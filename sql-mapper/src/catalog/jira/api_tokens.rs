@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use crate::catalog::{at, at_or_context, contains, delete, list, param, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, at_or_context, contains, delete, list, params, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
 
 /// Data Center lists the caller's own tokens: they are read for the signed-in user's row.
 const CALLER: ParentLink = ParentLink { table: (Product::Jira, "CurrentUser"), bind: &[("AccountId", "Owner"), ("EmailAddress", "OwnerEmail"), ("DisplayName", "OwnerName")], only: None };
@@ -22,8 +22,8 @@ pub fn table() -> TableDef {
         remarks: "API tokens (Cloud Token Manager) or personal access tokens (Data Center); DELETE revokes, EXEC CreateApiToken creates.",
         columns: vec![
             c("Id", Varchar(64), false, at("/id"), "Token id"),
-            c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key)").pushed(param("user")),
-            c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address").pushed(param("user")),
+            c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key)").pushed(params("user")),
+            c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address").pushed(params("user")),
             c("OwnerName", Varchar(255), true, at_or_context("/displayName", "OwnerName"), "Owner's display name"),
             c("Description", Varchar(255), true, at("/label"), "The token's label (Data Center: its name)").pushed(contains("description")),
             c("Created", Timestamp, true, at("/createdAt"), "When it was created (UTC)").pushed(range("createdFrom", "createdTo")),
