@@ -78,6 +78,9 @@ pub fn routes(flavor: Flavor) -> Router<Arc<Sandbox>> {
         Flavor::Cloud => r
             .route("/rest/api/3/search/jql", get(search::search_jql_get).post(search::search_jql_post))
             .route("/rest/api/3/search/approximate-count", post(search::approximate_count))
+            // Cloud serves the enhanced search under v2 too (text fields as strings there).
+            .route("/rest/api/2/search/jql", get(search::search_jql_get).post(search::search_jql_post))
+            .route("/rest/api/2/search/approximate-count", post(search::approximate_count))
             .route("/rest/api/3/search", get(search::removed).post(search::removed))
             .route("/rest/api/2/search", get(search::removed).post(search::removed)),
         Flavor::Datacenter => r.route("/rest/api/2/search", get(search::search_dc_get).post(search::search_dc_post)),

@@ -1,4 +1,4 @@
-//! Issue search: Cloud's `/rest/api/3/search/jql` (`nextPageToken`, bounded queries only), its
+//! Issue search: Cloud's `/rest/api/{3,2}/search/jql` (`nextPageToken`, bounded queries only), its
 //! approximate count, the removed `/search` (410), and Data Center's `/rest/api/2/search` (`startAt`).
 
 use axum::http::StatusCode;

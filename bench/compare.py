@@ -1,0 +1,274 @@
+"""The driver against the clients a user would pick instead, in one run against one sandbox per
+latency: the driver through unixODBC (pyodbc), the Python `jira` package, `atlassian-python-api`,
+and a plain sequential HTTP loop (`requests`, exactly the pages needed: the floor for one
+stream). Each (client, scenario) runs in a fresh process so its peak memory is its own; request
+counts come from the sandbox's statistics. Writes a Markdown table (bench/results/compare.md).
+
+usage: python bench/compare.py [--profile release|debug] [--issues N] [--pages N] [--latencies 0,100]
+                               [--projects N] [--out FILE]
+bench/compare.sh builds in release mode, makes the venv and runs this.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SCAN_FIELDS = ["summary", "status", "created"]
+CLIENTS = ["driver", "jira", "atlassian-python-api", "http-floor"]
+SCENARIOS = {
+    "issues full scan (5 columns)": "scan",
+    "WHERE Key = ...": "key",
+    "WHERE ProjectKey = ... AND Status = ...": "project_status",
+    "GROUP BY Status (all issues)": "group",
+    "pages full scan": "pages",
+    "pages full scan with bodies": "pages_bodies",
+    "issues JOIN comments (one project)": "join",
+}
+ALL_JQL = 'created >= "1970-01-01"'
+
+
+# ------------------------------------------------------------------ one measured run (child)
+
+REQUESTS_BEFORE = [0]
+
+
+def stats_total(info):
+    return json.load(urllib.request.urlopen(info["url"] + "/__sandbox/stats"))["total"]
+
+
+def begin(info):
+    """Starts the clock, after the client connected: only the scenario's requests count."""
+    REQUESTS_BEFORE[0] = stats_total(info)
+    return time.perf_counter()
+
+
+def site(info):
+    return info["url"], info["user"], info["api_token"]
+
+
+def run_driver(info, scenario, params):
+    import pyodbc
+
+    conn = pyodbc.connect(f"Driver={{Atlassian ODBC}};Url={info['url']};User={info['user']};APIToken={info['api_token']};")
+    sql = {
+        "scan": 'SELECT Id, "Key", Summary, Status, Created FROM Jira.Issues',
+        "key": f"SELECT Id, \"Key\", Summary, Status, Created FROM Jira.Issues WHERE \"Key\" = '{params['key']}'",
+        "project_status": f"SELECT Id, \"Key\", Summary FROM Jira.Issues WHERE ProjectKey = '{params['project']}' AND Status = '{params['status']}'",
+        "group": "SELECT Status, COUNT(*) FROM Jira.Issues GROUP BY Status",
+        "pages": "SELECT Id, Title, SpaceId FROM Confluence.Pages",
+        "pages_bodies": "SELECT Id, Title, Body FROM Confluence.Pages",
+        "join": f"SELECT i.\"Key\", c.Id, c.Body FROM Jira.Issues i JOIN Jira.Comments c ON c.IssueKey = i.\"Key\" WHERE i.ProjectKey = '{params['project']}'",
+    }[scenario]
+    started = begin(info)
+    rows = conn.cursor().execute(sql).fetchall()
+    return time.perf_counter() - started, len(rows)
+
+
+def run_jira(info, scenario, params):
+    from jira import JIRA
+
+    url, user, token = site(info)
+    # The server info tells the client it talks to Cloud (its enhanced search is Cloud-only).
+    j = JIRA(server=url, basic_auth=(user, token))
+    started = begin(info)
+    if scenario in ("scan", "group"):
+        fields = "status" if scenario == "group" else ",".join(SCAN_FIELDS)
+        issues = j.enhanced_search_issues(ALL_JQL, fields=fields, maxResults=False)
+        n = len({i.fields.status.name for i in issues}) if scenario == "group" else len(issues)
+    elif scenario == "key":
+        j.issue(params["key"], fields=",".join(SCAN_FIELDS))
+        n = 1
+    elif scenario == "project_status":
+        n = len(j.enhanced_search_issues(f'project = "{params["project"]}" AND status = "{params["status"]}"', fields="summary", maxResults=False))
+    elif scenario == "join":
+        n = 0
+        for issue in j.enhanced_search_issues(f'project = "{params["project"]}"', fields="summary", maxResults=False):
+            n += len(j.comments(issue.key))
+    else:
+        return None
+    return time.perf_counter() - started, n
+
+
+def run_apa(info, scenario, params):
+    from atlassian import Confluence, Jira
+
+    url, user, token = site(info)
+    started = begin(info)
+    if scenario in ("pages", "pages_bodies"):
+        # This client joins its paths to the URL as given: the v1 REST root.
+        c = Confluence(url=url + "/wiki/rest/api", username=user, password=token, cloud=True)
+        expand = {"expand": "body.storage"} if scenario == "pages_bodies" else {}
+        n = len(c.cql_all("type=page", limit=100, **expand))
+        return time.perf_counter() - started, n
+    j = Jira(url=url, username=user, password=token, cloud=True)
+
+    def all_issues(jql, fields):
+        out, token_ = [], None
+        while True:
+            page = j.enhanced_jql(jql, fields=fields, nextPageToken=token_, limit=100)
+            out.extend(page.get("issues", []))
+            token_ = page.get("nextPageToken")
+            if page.get("isLast", True) or not token_:
+                return out
+
+    if scenario == "scan":
+        n = len(all_issues(ALL_JQL, SCAN_FIELDS))
+    elif scenario == "group":
+        n = len({i["fields"]["status"]["name"] for i in all_issues(ALL_JQL, ["status"])})
+    elif scenario == "key":
+        j.issue(params["key"], fields=",".join(SCAN_FIELDS))
+        n = 1
+    elif scenario == "project_status":
+        n = len(all_issues(f'project = "{params["project"]}" AND status = "{params["status"]}"', ["summary"]))
+    elif scenario == "join":
+        n = 0
+        for issue in all_issues(f'project = "{params["project"]}"', ["summary"]):
+            n += len(j.issue_get_comments(issue["key"]).get("comments", []))
+    return time.perf_counter() - started, n
+
+
+def run_floor(info, scenario, params):
+    import requests
+
+    url, user, token = site(info)
+    s = requests.Session()
+    s.auth = (user, token)
+    s.headers["Accept"] = "application/json"
+    started = begin(info)
+
+    def search(jql, fields):
+        out, tok = [], None
+        while True:
+            body = {"jql": jql, "fields": fields, "maxResults": 100}
+            if tok:
+                body["nextPageToken"] = tok
+            page = s.post(url + "/rest/api/3/search/jql", json=body).json()
+            out.extend(page["issues"])
+            tok = page.get("nextPageToken")
+            if page.get("isLast", True) or not tok:
+                return out
+
+    if scenario == "scan":
+        n = len(search(ALL_JQL, SCAN_FIELDS))
+    elif scenario == "group":
+        counts = {}
+        for i in search(ALL_JQL, ["status"]):
+            counts[i["fields"]["status"]["name"]] = counts.get(i["fields"]["status"]["name"], 0) + 1
+        n = len(counts)
+    elif scenario == "key":
+        s.get(f"{url}/rest/api/3/issue/{params['key']}", params={"fields": ",".join(SCAN_FIELDS)}).json()
+        n = 1
+    elif scenario == "project_status":
+        n = len(search(f'project = "{params["project"]}" AND status = "{params["status"]}"', ["summary"]))
+    elif scenario in ("pages", "pages_bodies"):
+        n, nxt = 0, "/wiki/api/v2/pages?limit=250" + ("&body-format=storage" if scenario == "pages_bodies" else "")
+        while nxt:
+            page = s.get(url + nxt).json()
+            n += len(page["results"])
+            nxt = page.get("_links", {}).get("next")
+            if nxt and not nxt.startswith("/wiki"):
+                nxt = "/wiki" + nxt
+    elif scenario == "join":
+        n = 0
+        for issue in search(f'project = "{params["project"]}"', ["summary"]):
+            n += len(s.get(f"{url}/rest/api/3/issue/{issue['key']}/comment", params={"maxResults": 5000}).json()["comments"])
+    return time.perf_counter() - started, n
+
+
+def child(args):
+    info, params = json.loads(args.info), json.loads(args.params)
+    run = {"driver": run_driver, "jira": run_jira, "atlassian-python-api": run_apa, "http-floor": run_floor}[args.client]
+    result = run(info, args.scenario, params)
+    sent = stats_total(info) - REQUESTS_BEFORE[0]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(None if result is None else {"seconds": result[0], "rows": result[1], "requests": sent, "peak_mib": peak}))
+
+
+# ------------------------------------------------------------------ the run (parent)
+
+class Sandbox:
+    def __init__(self, binary, *args):
+        self.proc = subprocess.Popen([str(binary), "--listen", "127.0.0.1:0", "--rate-limit", "100000", *args], stdout=subprocess.PIPE, text=True)
+        self.info = json.loads(self.proc.stdout.readline())
+        self.url = self.info["url"]
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--child", action="store_true")
+    ap.add_argument("--client")
+    ap.add_argument("--scenario")
+    ap.add_argument("--info")
+    ap.add_argument("--params")
+    ap.add_argument("--profile", default="release")
+    ap.add_argument("--issues", type=int, default=20000)
+    ap.add_argument("--pages", type=int, default=5000)
+    ap.add_argument("--projects", type=int, default=40)
+    ap.add_argument("--latencies", default="0,100")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "compare.md"))
+    args = ap.parse_args()
+    if args.child:
+        return child(args)
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / args.profile
+    conf = pathlib.Path(tempfile.mkdtemp(prefix="bench-odbc-"))
+    (conf / "odbcinst.ini").write_text(f"[Atlassian ODBC]\nDriver={target / 'libatlassian_odbc.so'}\n")
+    (conf / "odbc.ini").write_text("")
+    env = dict(os.environ, ODBCSYSINI=str(conf), ODBCINI=str(conf / "odbc.ini"))
+    lines = [
+        "# The driver vs the clients a user would pick instead",
+        "",
+        f"One sandbox per latency ({args.issues} issues in {args.projects} projects, {args.pages} pages, rate limit off), profile {args.profile}; "
+        "each cell: seconds / requests / peak MiB of the client process. The driver runs through unixODBC with pyodbc; "
+        "`http-floor` is a sequential `requests` loop over exactly the pages needed.",
+    ]
+    for latency in [int(x) for x in args.latencies.split(",")]:
+        sb = Sandbox(target / "atlassian-sandbox", "--issues", str(args.issues), "--projects", str(args.projects), "--pages", str(args.pages), "--latency-ms", str(latency))
+        try:
+            import requests
+
+            auth = (sb.info["user"], sb.info["api_token"])
+            first = requests.post(sb.url + "/rest/api/3/search/jql", json={"jql": ALL_JQL, "fields": ["status", "project"], "maxResults": 1}, auth=auth).json()["issues"][0]
+            params = {"key": first["key"], "project": first["fields"]["project"]["key"], "status": first["fields"]["status"]["name"]}
+            lines += ["", f"## latency {latency} ms", "", "| scenario | " + " | ".join(CLIENTS) + " | driver ÷ floor | driver ÷ best Python client |", "|---|" + "---:|" * (len(CLIENTS) + 2)]
+            for title, scenario in SCENARIOS.items():
+                cells, secs = [], {}
+                for client in CLIENTS:
+                    out = subprocess.run([sys.executable, __file__, "--child", "--client", client, "--scenario", scenario, "--info", json.dumps(sb.info), "--params", json.dumps(params)], env=env, capture_output=True, text=True)
+                    if out.returncode != 0:
+                        cells.append("failed")
+                        print(f"{client} {scenario} failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+                        continue
+                    r = json.loads(out.stdout.strip().splitlines()[-1])
+                    if r is None:
+                        cells.append("n/a")
+                        continue
+                    secs[client] = r["seconds"]
+                    cells.append(f"{r['seconds']:.2f} s / {r['requests']} / {r['peak_mib']:.0f}")
+                    print(f"latency {latency} ms, {title}, {client}: {r['seconds']:.2f} s, {r['rows']} rows, {r['requests']} requests, {r['peak_mib']:.0f} MiB", file=sys.stderr)
+                d = secs.get("driver")
+                floor = secs.get("http-floor")
+                best = min([secs[c] for c in ("jira", "atlassian-python-api") if c in secs], default=None)
+                ratio = lambda a, b: f"{a / b:.2f}" if a and b else "n/a"
+                lines.append(f"| {title} | " + " | ".join(cells) + f" | {ratio(d, floor)} | {ratio(d, best)} |")
+        finally:
+            sb.stop()
+    text = "\n".join(lines) + "\n"
+    pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    pathlib.Path(args.out).write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
