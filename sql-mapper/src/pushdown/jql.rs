@@ -217,6 +217,10 @@ impl<'a> JqlBuilder<'a> {
             // Jira refuses text that is not shaped like an issue key; no issue has such a key,
             // so the engine alone filters.
             FieldKind::Key => scalar_text(lit).filter(|s| looks_like_issue_key(s)).map(|s| self.quoted(&s)),
+            // Dates and times compare as ranges (see `comparison`); as list items or other text
+            // they would be sent as the site's date syntax, which they may not be (found by
+            // fuzzing: `Created IN ('')` made Confluence refuse the whole query).
+            FieldKind::Timestamp | FieldKind::Date => None,
             _ => scalar_text(lit).map(|s| self.quoted(&s)),
         }
     }
@@ -364,7 +368,12 @@ mod tests {
         let ts = ScalarValue::TimestampMillisecond(Some(1_706_745_600_000), None); // 2024-02-01T00:00Z
         let p = b.translate(&col("Created").gt_eq(Expr::Literal(ts.clone(), None))).unwrap();
         assert_eq!(p, Pushed::inexact("created >= \"2024-01-31\""));
-        let p = b.translate(&col("Created").lt(Expr::Literal(ts, None))).unwrap();
+        let p = b.translate(&col("Created").lt(Expr::Literal(ts.clone(), None))).unwrap();
         assert_eq!(p, Pushed::inexact("created < \"2024-02-03\""));
+        // A list of dates or times is left to the engine (regression: the fuzzer's `created IN ("")`).
+        assert!(b.translate(&col("Created").in_list(vec![lit("")], false)).is_none());
+        assert!(b.translate(&col("Created").in_list(vec![Expr::Literal(ts, None)], false)).is_none());
+        let pages = crate::catalog::Catalog::standard().table(crate::catalog::Product::Confluence, "Pages").unwrap().clone();
+        assert!(JqlBuilder::cql(&pages).translate(&col("CreatedAt").in_list(vec![lit("")], false)).is_none());
     }
 }
