@@ -129,12 +129,7 @@ impl Connection {
         };
         let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
         let transport = transport(&props, timeout)?;
-        let pushdown = match props.get("pushdown").map(|v| v.trim().to_ascii_lowercase()) {
-            None => true,
-            Some(v) if v.is_empty() || v == "true" || v == "1" || v == "yes" => true,
-            Some(v) if v == "false" || v == "0" || v == "no" => false,
-            Some(v) => return Err(OdbcError::new("08001", format!("Pushdown '{v}' must be true or false"))),
-        };
+        let pushdown = flag(&props, "pushdown", "Pushdown", true)?;
         let metadata_cache = match props.get("metadatacacheseconds").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
@@ -206,16 +201,20 @@ fn transport(props: &Properties, timeout: Duration) -> OdbcResult<sql_mapper::Tr
     if proxy.is_none() && (port.is_some() || text("proxyuser").is_some()) {
         return Err(bad("ProxyPort and ProxyUser need ProxyServer: the proxy's host".into()));
     }
-    let proxy_from_environment = match text("proxyautodetect").map(|v| v.to_ascii_lowercase()) {
-        None => true,
-        Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => true,
-        Some(v) if matches!(v.as_str(), "false" | "0" | "no") => false,
-        Some(v) => return Err(bad(format!("ProxyAutoDetect '{v}' must be true or false"))),
-    };
-    let t = sql_mapper::Transport { timeout, trusted_pem, proxy, proxy_from_environment };
-    // Built once here so a bad proxy or certificate fails the connect with its own message.
-    t.builder().and_then(|b| b.build().map_err(|e| e.to_string())).map_err(bad)?;
-    Ok(t)
+    let proxy_from_environment = flag(props, "proxyautodetect", "ProxyAutoDetect", true)?;
+    // A proxy the HTTP client cannot use fails the connect when the first client is built.
+    Ok(sql_mapper::Transport { timeout, trusted_pem, proxy, proxy_from_environment })
+}
+
+/// A true/false property (`true`/`1`/`yes`, `false`/`0`/`no`; empty or absent: `default`).
+fn flag(props: &Properties, key: &str, name: &str, default: bool) -> OdbcResult<bool> {
+    match props.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if v.is_empty() => Ok(default),
+        Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => Ok(true),
+        Some(v) if matches!(v.as_str(), "false" | "0" | "no") => Ok(false),
+        Some(v) => Err(OdbcError::new("08001", format!("{name} '{v}' must be true or false"))),
+    }
 }
 
 /// The authenticator the properties ask for. The scheme is inferred when `AuthScheme` is absent.

@@ -78,20 +78,22 @@ impl AtlassianClient {
     }
 
     pub async fn send_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>) -> Result<Value, MapperError> {
-        let url = self.url(product, path_and_query);
         let read = method == reqwest::Method::GET;
-        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
-        if text.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Null);
-        }
-        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+        self.exchange_json(method, product, path_and_query, body, read).await
     }
 
     /// A POST that only reads (Jira's JQL search): as safe to send again as a GET.
     pub async fn search_json(&self, product: Product, path_and_query: &str, body: &Value) -> Result<Value, MapperError> {
+        self.exchange_json(reqwest::Method::POST, product, path_and_query, Some(body), true).await
+    }
+
+    async fn exchange_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
-        let text = self.send(reqwest::Method::POST, &url, Payload::Json(body), true).await?;
-        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
+        if text.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        json_of(&url, &text)
     }
 
     /// GET raw bytes (attachment downloads).
@@ -104,7 +106,7 @@ impl AtlassianClient {
     pub async fn upload(&self, product: Product, path_and_query: &str, file: &Upload<'_>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
         let text = self.send(reqwest::Method::POST, &url, Payload::File(file), false).await?;
-        serde_json::from_slice(&text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+        json_of(&url, &text)
     }
 
     /// One request with the connection's credentials. A 401 asks the authenticator once whether
@@ -165,6 +167,10 @@ impl AtlassianClient {
             }
         }
     }
+}
+
+fn json_of(url: &str, text: &[u8]) -> Result<Value, MapperError> {
+    serde_json::from_slice(text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
 }
 
 /// The last failure, saying why it was not sent again.
