@@ -213,6 +213,9 @@ impl<'a> JqlBuilder<'a> {
 
     fn value(&self, kind: FieldKind, lit: &ScalarValue) -> Option<String> {
         match kind {
+            // Confluence content ids are positive (found by fuzzing: `id = -3` made the whole
+            // CQL query fail); no content has another id, so the engine filters.
+            FieldKind::Number if self.cql => scalar_number(lit).filter(|n| !n.starts_with('-')),
             FieldKind::Number => scalar_number(lit),
             // Jira refuses text that is not shaped like an issue key; no issue has such a key,
             // so the engine alone filters.
@@ -377,5 +380,8 @@ mod tests {
         assert!(b.translate(&col("Created").in_list(vec![Expr::Literal(ts, None)], false)).is_none());
         let pages = crate::catalog::Catalog::standard().table(crate::catalog::Product::Confluence, "Pages").unwrap().clone();
         assert!(JqlBuilder::cql(&pages).translate(&col("CreatedAt").in_list(vec![lit("")], false)).is_none());
+        assert!(JqlBuilder::cql(&pages).translate(&col("Id").eq(lit(-3i64))).is_none(), "no content has a negative id");
+        assert!(JqlBuilder::cql(&pages).translate(&col("Id").eq(lit(3.5f64))).is_none(), "nor a fractional one");
+        assert!(JqlBuilder::cql(&pages).translate(&col("Id").eq(lit(3i64))).is_some());
     }
 }
