@@ -29,8 +29,8 @@ for t in "${targets[@]}"; do
     mkdir -p "fuzz/corpus/$t"
     log="fuzz/target/$t.log"
     echo "== $t: $seconds s"
-    cargo "${toolchain[@]}" fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 2>&1 | tee "$log" | grep -E "^#[0-9]+ +(INITED|DONE)|Done [0-9]+ runs|ERROR|panicked" || true
-    runs=$(grep -oE "Done [0-9]+ runs" "$log" | grep -oE "[0-9]+" | tail -1)
+    cargo "${toolchain[@]}" fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 2>&1 | tee "$log" | grep -a -E "^#[0-9]+ +(INITED|DONE)|Done [0-9]+ runs|ERROR|panicked" || true
+    runs=$(grep -a -oE "Done [0-9]+ runs" "$log" | grep -oE "[0-9]+" | tail -1)
     if [ -z "$runs" ]; then
         echo "$t did not finish cleanly: see $log and fuzz/artifacts/$t" >&2
         exit 1

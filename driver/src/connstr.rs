@@ -113,7 +113,9 @@ fn pair(k: &str, v: &str) -> String {
 }
 
 fn quote(v: &str) -> String {
-    if v.contains([';', '{', '}']) || v.starts_with(' ') || v.ends_with(' ') {
+    // Unbraced values are trimmed when read: any leading or trailing whitespace (a line break
+    // too, as the fuzzer found) needs braces to survive the round trip.
+    if v.contains([';', '{', '}']) || v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace) {
         format!("{{{}}}", v.replace('}', "}}"))
     } else {
         v.to_string()
@@ -143,5 +145,15 @@ mod tests {
         assert!(Properties::parse("novalue").is_err());
         assert_eq!(Properties::parse("").unwrap(), Properties::default());
         assert!(p.redacted().contains("APIToken=***"));
+    }
+
+    #[test]
+    fn values_with_outer_whitespace_survive_the_out_string() {
+        // Regression from the connection_string fuzz target: a braced value starting with a
+        // line break lost it when printed without braces and read again.
+        let p = Properties::parse("h={\n\0x};d={ spaced\t};").unwrap();
+        let again = Properties::parse(&p.to_out_string()).unwrap();
+        assert_eq!(again.get("h"), Some("\n\0x"));
+        assert_eq!(again.get("d"), Some(" spaced\t"));
     }
 }
