@@ -134,6 +134,14 @@ impl Connection {
             Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
         };
+        let max_concurrency = match props.get("maxconcurrency").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => t.parse::<usize>().ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxConcurrency '{t}' must be a whole number from 1 to 64")))?,
+            None => sql_mapper::rest::DEFAULT_CONCURRENCY,
+        };
+        let cache_tolerance = match props.get("cachetolerance").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("CacheTolerance '{t}' is not a whole number of seconds")))?),
+            None => Duration::ZERO,
+        };
         let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
         let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, &transport)?) } else { None };
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
@@ -162,7 +170,7 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone() };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, oauth }, auth).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth }, auth).await?;
                 Ok((session, flavor, version))
             },
             &self.connect_cancel,

@@ -6,6 +6,7 @@ mod adf;
 pub mod catalog;
 mod error;
 mod field_cache;
+mod result_cache;
 pub mod pushdown;
 pub mod rest;
 pub mod scan;

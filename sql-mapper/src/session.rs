@@ -26,6 +26,11 @@ pub struct ConnectOptions {
     /// How long connections of this process reuse the Jira field list another one fetched
     /// (`MetadataCacheSeconds`); zero fetches it at every connect.
     pub metadata_cache: std::time::Duration,
+    /// `MaxConcurrency`: requests in flight at once, and so streams of a split scan.
+    pub max_concurrency: usize,
+    /// `CacheTolerance`: how long a finished scan's rows answer the same scan again; zero
+    /// (the default) caches nothing.
+    pub cache_tolerance: std::time::Duration,
     /// An OAuth connection's token keeper, for the OAuth procedures.
     pub oauth: Option<Arc<atlassian_oauth::OAuthAuthenticator>>,
 }
@@ -97,7 +102,7 @@ impl MapperSession {
         let anonymous = !auth.has_credentials();
         // An OAuth connection without a token yet opens for the OAuth procedures only.
         let tokenless = anonymous && auth.scheme() == atlassian_oauth::AuthScheme::OAuth;
-        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?);
+        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency));
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
         let mut who = String::new();
@@ -107,6 +112,9 @@ impl MapperSession {
                 _ => e,
             })?;
             who = ["/accountId", "/key", "/name"].iter().find_map(|p| me.pointer(p).and_then(Value::as_str)).unwrap_or_default().to_string();
+        }
+        if !opts.cache_tolerance.is_zero() {
+            client.cache_results(&who, opts.cache_tolerance);
         }
         let mut catalog = Catalog::standard();
         let site = &opts.site.jira_base;
@@ -126,6 +134,7 @@ impl MapperSession {
         let mut config = SessionConfig::new().with_default_catalog_and_schema("atlassian", "Jira").with_information_schema(false).with_target_partitions(1);
         config.options_mut().sql_parser.enable_ident_normalization = false;
         let ctx = SessionContext::new_with_config(config);
+        ctx.add_optimizer_rule(Arc::new(crate::scan::JoinNarrowsParents));
         let cat = ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
         // Parents first: a table read per row of another holds that table's provider.
         let mut made: Vec<(Product, &'static str, Arc<AtlassianTable>)> = Vec::new();
@@ -210,10 +219,17 @@ impl MapperSession {
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
         // Procedures and writes are the mapper's own; everything else is DataFusion's.
         if let Some(call) = crate::procedures::parse_call(sql)? {
+            // Procedures may change what scans return (a transition, a new token).
+            crate::result_cache::forget_site(&self.client.site_key());
             return Box::pin(crate::procedures::execute(self, call)).await;
         }
         if let DfStatement::Statement(s) = self.parse(sql)? {
-            if let Some(done) = Box::pin(crate::writes::execute(self, &s)).await? {
+            let done = Box::pin(crate::writes::execute(self, &s)).await;
+            if !matches!(done, Ok(None)) {
+                // A write, even one that failed part-way, may have changed what scans return.
+                crate::result_cache::forget_site(&self.client.site_key());
+            }
+            if let Some(done) = done? {
                 return Ok(done);
             }
         }

@@ -2,7 +2,8 @@
 //! bodies turned into diagnostics.
 
 mod client;
+mod gate;
 mod retry;
 
-pub use client::{AtlassianClient, Flavor, SiteConfig, Upload};
+pub use client::{AtlassianClient, Flavor, SiteConfig, Upload, DEFAULT_CONCURRENCY};
 pub(crate) use client::auth_error;

@@ -8,7 +8,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::{DataFusionError, Result as DfResult};
 use futures::stream::BoxStream;
-use futures::{Stream, StreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
 use super::batch::BatchBuilder;
@@ -37,6 +37,8 @@ pub struct FetchPlan {
     /// server looks up are dropped when it refuses them.
     params: std::sync::Mutex<Vec<QueryParam>>,
     limit: Option<usize>,
+    /// Confluence space id → key, for `SpaceKey` and for splitting by space.
+    space_keys: tokio::sync::OnceCell<Arc<HashMap<String, String>>>,
 }
 
 /// Where the page loop stands.
@@ -56,8 +58,6 @@ struct PageState {
     schema: SchemaRef,
     cursor: Cursor,
     produced: usize,
-    /// Confluence space id → key, loaded once for `SpaceKey`.
-    space_keys: Option<HashMap<String, String>>,
     /// `Source::Lists`: the part being read, and for a part read per parent row the parent
     /// rows' contexts still to visit, the parent's stream, and the current row's context.
     part: usize,
@@ -65,6 +65,49 @@ struct PageState {
     /// (Behind a lock only to make the state `Sync`: the stream is polled by one task.)
     parent_stream: Option<futures::lock::Mutex<BoxStream<'static, DfResult<RecordBatch>>>>,
     context: Option<HashMap<String, Value>>,
+    /// The part of the result this stream reads (all of it, unless the scan is split).
+    slice: Slice,
+    /// What the first page showed, for splitting the rest: its row ids, the last row's
+    /// `created` (pages sorted by it), and the result's size where the site tells it.
+    seen: Seen,
+}
+
+/// One of the independent queries a large scan is split into; together they return every row
+/// exactly once (rows the first page already returned are skipped).
+#[derive(Clone, Default)]
+struct Slice {
+    /// JQL ANDed to the pushed clauses (a `created` range).
+    jql: Option<String>,
+    /// JQL `ORDER BY` (the first page of a splittable issue scan is sorted by `created`).
+    order: Option<&'static str>,
+    /// Confluence v2 `space-id` list.
+    space_ids: Option<String>,
+    /// `startAt` of a single page read on its own (Data Center offsets).
+    single_page_at: Option<usize>,
+    /// Ids the first page returned.
+    skip: Option<Arc<std::collections::HashSet<String>>>,
+    /// Keep what the first page shows (`Seen`).
+    record: bool,
+}
+
+#[derive(Default)]
+struct Seen {
+    ids: Vec<String>,
+    last_created: Option<String>,
+    total: Option<usize>,
+}
+
+/// How a scan larger than a page is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// One stream of pages.
+    None,
+    /// Jira Cloud (cursor paging): ranges of `created`.
+    Created,
+    /// Data Center's `startAt` paging: the remaining pages at once.
+    Offsets,
+    /// Confluence Cloud pages (cursor paging): groups of spaces.
+    Spaces,
 }
 
 fn df(e: MapperError) -> DataFusionError {
@@ -86,7 +129,7 @@ pub(crate) fn url_encode(s: &str) -> String {
 
 impl FetchPlan {
     pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit }
+        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new() }
     }
 
     pub fn with_params(self, params: Vec<QueryParam>) -> FetchPlan {
@@ -219,14 +262,183 @@ impl FetchPlan {
         }
     }
 
-    pub fn stream(self: Arc<Self>, schema: SchemaRef) -> impl Stream<Item = DfResult<RecordBatch>> + Send + 'static {
-        let state = PageState { plan: self, schema, cursor: Cursor::Start, produced: 0, space_keys: None, part: 0, pending: VecDeque::new(), parent_stream: None, context: None };
-        futures::stream::try_unfold(state, |mut st| async move {
+    /// How this scan is split when it is larger than a page: only whole scans (a `LIMIT`
+    /// is met by one stream) of the sources whose paging allows independent queries.
+    fn split(&self) -> Split {
+        if self.limit.is_some() || self.client.max_concurrency() < 2 {
+            return Split::None;
+        }
+        match (&self.def.source, self.client.flavor()) {
+            // Key-only scans come 5000 to a page: few enough pages to read in one stream.
+            (Source::IssueSearch, Flavor::Cloud) if self.issue_page_size(&self.jira_fields()) < JIRA_KEYS_PAGE => Split::Created,
+            (Source::IssueSearch, Flavor::DataCenter) => Split::Offsets,
+            (Source::Pages, Flavor::Cloud) if self.cql().is_none() => Split::Spaces,
+            _ => Split::None,
+        }
+    }
+
+    pub fn stream(self: Arc<Self>, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
+        match self.client.result_cache().cloned() {
+            Some(cache) => {
+                let request = format!("{} projection={:?}", self.describe(), self.projection);
+                cache.serve(request, move || self.read(schema))
+            }
+            None => self.read(schema),
+        }
+    }
+
+    fn read(self: Arc<Self>, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
+        let split = self.split();
+        let first = PageState::new(self.clone(), schema.clone(), Slice { order: (split == Split::Created).then_some("created ASC"), record: split != Split::None, ..Slice::default() });
+        if split == Split::None {
+            return first.pages().boxed();
+        }
+        // The first page as any scan reads it; only a result that does not fit is split.
+        let plan = self.clone();
+        futures::stream::once(async move {
+            let mut st = first;
+            let batch = st.next_page().await.map_err(df)?;
+            let head = futures::stream::iter(batch.filter(|b| b.num_rows() > 0).map(Ok));
+            if matches!(st.cursor, Cursor::Done) {
+                return Ok::<_, DataFusionError>(head.boxed());
+            }
+            let rest = match split {
+                Split::Created => plan.created_slices(&schema, &st).await?,
+                Split::Offsets => plan.offset_pages(&schema, &st),
+                Split::Spaces => plan.space_slices(&schema, &st).await?,
+                Split::None => None,
+            };
+            Ok(match rest {
+                Some(rest) => head.chain(rest).boxed(),
+                // Not splittable after all (one space, one minute): the first stream goes on.
+                None => head.chain(st.pages()).boxed(),
+            })
+        })
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Jira Cloud: the rest of an issue search as ranges of `created`, read at once. The first
+    /// page (sorted by `created`) ends at c1; a cheap request finds the newest issue, and
+    /// `approximate-count` how many pages remain. The first range starts a day before c1 (JQL
+    /// reads a date in the user's time zone, which is within a day of UTC): rows it repeats
+    /// from the first page are skipped. The last range has no upper end.
+    async fn created_slices(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> DfResult<Option<BoxStream<'static, DfResult<RecordBatch>>>> {
+        let Some(c1) = first.seen.last_created.as_deref().and_then(super::parse_timestamp_millis) else { return Ok(None) };
+        let jql = self.jql();
+        let newest = json!({"jql": format!("{jql} ORDER BY created DESC"), "fields": ["created"], "maxResults": 1});
+        let count = json!({"jql": jql});
+        let (newest, count) = futures::join!(
+            self.client.search_json(Product::Jira, "/rest/api/3/search/jql", &newest),
+            self.client.search_json(Product::Jira, "/rest/api/3/search/approximate-count", &count),
+        );
+        let newest = newest.map_err(df)?;
+        let Some(last) = newest.pointer("/issues/0/fields/created").and_then(Value::as_str).and_then(super::parse_timestamp_millis) else { return Ok(None) };
+        // The count only sizes the split: without it, the most streams.
+        let remaining_pages = count.ok().and_then(|c| c.get("count").and_then(Value::as_u64)).map(|n| (n as usize).saturating_sub(first.seen.ids.len()).div_ceil(JIRA_PAGE));
+        let streams = self.client.max_concurrency();
+        let wanted = remaining_pages.map_or(2 * streams, |p| (p / 2).clamp(1, 2 * streams));
+        let bounds = created_bounds(c1, last, wanted);
+        if bounds.len() < 2 {
+            return Ok(None);
+        }
+        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
+        let slices: Vec<Slice> = bounds
+            .iter()
+            .enumerate()
+            .map(|(i, lo)| {
+                let range = match bounds.get(i + 1) {
+                    Some(hi) => format!("created >= \"{lo}\" AND created < \"{hi}\""),
+                    None => format!("created >= \"{lo}\""),
+                };
+                Slice { jql: Some(range), skip: Some(skip.clone()), ..Slice::default() }
+            })
+            .collect();
+        tracing::debug!(table = %self.def.qualified_name(), slices = slices.len(), streams, "split by created");
+        Ok(Some(self.read_slices(schema, slices, streams)))
+    }
+
+    /// Data Center: the pages after the first at once (the first told the total), in order.
+    fn offset_pages(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> Option<BoxStream<'static, DfResult<RecordBatch>>> {
+        let total = first.seen.total?;
+        let size = first.seen.ids.len().max(1);
+        let plan = self.clone();
+        let schema = schema.clone();
+        let pages = (size..total).step_by(size).map(move |at| {
+            let mut st = PageState::new(plan.clone(), schema.clone(), Slice { single_page_at: Some(at), ..Slice::default() });
+            async move { st.next_page().await.map_err(df) }
+        });
+        let pages = futures::stream::iter(pages).buffered(self.client.max_concurrency());
+        Some(pages.try_filter_map(|b| futures::future::ready(Ok(b.filter(|b| b.num_rows() > 0)))).boxed())
+    }
+
+    /// Confluence Cloud: the rest of the pages as groups of spaces, read at once (a page is in
+    /// one space); pages the first page returned are skipped.
+    async fn space_slices(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> DfResult<Option<BoxStream<'static, DfResult<RecordBatch>>>> {
+        let mut ids: Vec<u64> = first.space_keys().await.map_err(df)?.keys().filter_map(|k| k.parse().ok()).collect();
+        if ids.len() < 2 {
+            return Ok(None);
+        }
+        ids.sort_unstable();
+        let streams = self.client.max_concurrency();
+        // Confluence takes at most 100 space ids in one filter.
+        let groups = (2 * streams).min(ids.len()).max(ids.len().div_ceil(100));
+        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
+        let slices: Vec<Slice> = (0..groups)
+            .map(|g| {
+                let group: Vec<String> = ids.iter().skip(g).step_by(groups).map(u64::to_string).collect();
+                Slice { space_ids: Some(group.join(",")), skip: Some(skip.clone()), ..Slice::default() }
+            })
+            .collect();
+        Ok(Some(self.read_slices(schema, slices, streams)))
+    }
+
+    /// The slices' streams, `streams` of them at once, their batches as they come.
+    fn read_slices(self: &Arc<Self>, schema: &SchemaRef, slices: Vec<Slice>, streams: usize) -> BoxStream<'static, DfResult<RecordBatch>> {
+        let plan = self.clone();
+        let schema = schema.clone();
+        futures::stream::iter(slices).map(move |slice| PageState::new(plan.clone(), schema.clone(), slice).pages().boxed()).flatten_unordered(streams).boxed()
+    }
+}
+
+/// Range bounds ("yyyy-MM-dd HH:mm", as JQL reads dates) splitting `created` from `c1` to
+/// `last` (epoch milliseconds) into about `wanted` ranges: the first bound a day before `c1`,
+/// whole minutes, no two the same.
+fn created_bounds(c1: i64, last: i64, wanted: usize) -> Vec<String> {
+    const MINUTE: i64 = 60_000;
+    let format = |ms: i64| chrono::DateTime::from_timestamp_millis(ms.div_euclid(MINUTE) * MINUTE).map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+    let mut bounds: Vec<String> = format(c1 - 86_400_000).into_iter().collect();
+    let span = (last + MINUTE - c1).max(0);
+    for i in 1..wanted.max(1) as i64 {
+        if let Some(b) = format(c1 + span * i / wanted as i64) {
+            if bounds.last() != Some(&b) {
+                bounds.push(b);
+            }
+        }
+    }
+    bounds
+}
+
+impl PageState {
+    fn new(plan: Arc<FetchPlan>, schema: SchemaRef, slice: Slice) -> PageState {
+        let cursor = match slice.single_page_at {
+            Some(at) => Cursor::Offset(at),
+            None => Cursor::Start,
+        };
+        PageState { plan, schema, cursor, produced: 0, part: 0, pending: VecDeque::new(), parent_stream: None, context: None, slice, seen: Seen::default() }
+    }
+
+    /// This stream's pages as batches, until its cursor or the limit ends it.
+    fn pages(self) -> impl Stream<Item = DfResult<RecordBatch>> + Send + 'static {
+        futures::stream::try_unfold(self, |mut st| async move {
             loop {
                 if matches!(st.cursor, Cursor::Done) || st.plan.limit.is_some_and(|l| st.produced >= l) {
                     return Ok(None);
                 }
                 let batch = st.next_page().await.map_err(df)?;
+                if st.slice.single_page_at.is_some() {
+                    st.cursor = Cursor::Done;
+                }
                 if let Some(b) = batch {
                     st.produced += b.num_rows();
                     if b.num_rows() > 0 {
@@ -236,9 +448,20 @@ impl FetchPlan {
             }
         })
     }
-}
 
-impl PageState {
+    /// Rows the first page of a split scan returned are not returned again; the first page
+    /// itself records what it returned.
+    fn keep_new(&mut self, items: Vec<Value>, first: bool) -> Vec<Value> {
+        let id = |item: &Value| item.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        if self.slice.record && first {
+            self.seen.ids = items.iter().filter_map(id).collect();
+        }
+        match &self.slice.skip {
+            Some(skip) => items.into_iter().filter(|i| id(i).is_none_or(|id| !skip.contains(&id))).collect(),
+            None => items,
+        }
+    }
+
     fn builder(&self) -> BatchBuilder {
         BatchBuilder::new(&self.plan.def, self.schema.clone(), self.plan.projection.as_deref())
     }
@@ -263,7 +486,7 @@ impl PageState {
     }
 
     /// One page of a JQL search: items and the next cursor.
-    async fn search_page(&self, jql: &str, fields: &[String], size: usize, cursor: &Cursor) -> Result<(Vec<Value>, Cursor), MapperError> {
+    async fn search_page(&self, jql: &str, fields: &[String], size: usize, cursor: &Cursor) -> Result<(Vec<Value>, Cursor, Option<usize>), MapperError> {
         let client = &self.plan.client;
         match client.flavor() {
             Flavor::Cloud => {
@@ -277,7 +500,7 @@ impl PageState {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
                     _ => Cursor::Done,
                 };
-                Ok((items, next))
+                Ok((items, next, None))
             }
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
@@ -287,24 +510,42 @@ impl PageState {
                 let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let next_start = start + items.len();
                 let next = if items.is_empty() || next_start >= total { Cursor::Done } else { Cursor::Offset(next_start) };
-                Ok((items, next))
+                Ok((items, next, Some(total)))
             }
         }
     }
 
+    /// The JQL this stream sends: the pushed clauses, its slice's range, its order.
+    fn sliced_jql(&self) -> String {
+        let mut jql = self.plan.jql();
+        if let Some(range) = &self.slice.jql {
+            jql = format!("{jql} AND {range}");
+        }
+        if let Some(order) = self.slice.order {
+            jql = format!("{jql} ORDER BY {order}");
+        }
+        jql
+    }
+
     async fn issues_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
-        let fields = self.plan.jira_fields();
+        let mut fields = self.plan.jira_fields();
+        // A scan split by `created` learns from its first page where that page ended.
+        if self.slice.order.is_some() && !fields.iter().any(|f| f == "created") {
+            fields.push("created".into());
+        }
         let size = self.plan.issue_page_size(&fields);
-        let jql = self.plan.jql();
-        let (items, next) = match self.search_page(&jql, &fields, size, &self.cursor).await {
+        let first = matches!(self.cursor, Cursor::Start);
+        let (items, next, total) = match self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await {
             // Jira refuses a whole query that names a missing (or invisible) issue; the filter
             // was inexact, so search without it and let the engine filter.
-            Err(e) if matches!(self.cursor, Cursor::Start) && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => {
-                let jql = self.plan.jql();
-                self.search_page(&jql, &fields, size, &self.cursor).await?
-            }
+            Err(e) if first && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await?,
             other => other?,
         };
+        if self.slice.record && first {
+            self.seen.total = total;
+            self.seen.last_created = items.last().and_then(|i| i.pointer("/fields/created")).and_then(Value::as_str).map(str::to_string);
+        }
+        let items = self.keep_new(items, first);
         self.cursor = next;
         let mut ctx = HashMap::new();
         ctx.insert("jql".to_string(), Value::Null);
@@ -547,39 +788,45 @@ impl PageState {
         Ok(Some(self.items_to_batch(&items, &HashMap::new())?))
     }
 
-    async fn space_keys(&mut self) -> Result<HashMap<String, String>, MapperError> {
-        if let Some(m) = &self.space_keys {
-            return Ok(m.clone());
-        }
+    /// Confluence space id → key, loaded once per scan (its split streams share it).
+    async fn space_keys(&self) -> Result<Arc<HashMap<String, String>>, MapperError> {
         let client = self.plan.client.clone();
-        let mut map = HashMap::new();
-        let mut path = "/wiki/api/v2/spaces?limit=250".to_string();
-        loop {
-            let v = client.get_json(Product::Confluence, &path).await?;
-            for s in v.get("results").and_then(Value::as_array).into_iter().flatten() {
-                if let (Some(id), Some(key)) = (s.get("id").and_then(Value::as_str), s.get("key").and_then(Value::as_str)) {
-                    map.insert(id.to_string(), key.to_string());
+        self.plan
+            .space_keys
+            .get_or_try_init(|| async move {
+                let mut map = HashMap::new();
+                let mut path = "/wiki/api/v2/spaces?limit=250".to_string();
+                loop {
+                    let v = client.get_json(Product::Confluence, &path).await?;
+                    for s in v.get("results").and_then(Value::as_array).into_iter().flatten() {
+                        if let (Some(id), Some(key)) = (s.get("id").and_then(Value::as_str), s.get("key").and_then(Value::as_str)) {
+                            map.insert(id.to_string(), key.to_string());
+                        }
+                    }
+                    match v.pointer("/_links/next").and_then(Value::as_str) {
+                        Some(n) => path = if n.starts_with("/wiki") { n.to_string() } else { format!("/wiki{n}") },
+                        None => break,
+                    }
                 }
-            }
-            match v.pointer("/_links/next").and_then(Value::as_str) {
-                Some(n) => path = if n.starts_with("/wiki") { n.to_string() } else { format!("/wiki{n}") },
-                None => break,
-            }
-        }
-        self.space_keys = Some(map.clone());
-        Ok(map)
+                Ok(Arc::new(map))
+            })
+            .await
+            .cloned()
     }
 
     async fn pages_page(&mut self) -> Result<Option<RecordBatch>, MapperError> {
         let body = if self.plan.wants_body() { "&body-format=storage" } else { "" };
         let dc_expand = if self.plan.wants_body() { "space,version,ancestors,history,body.storage" } else { "space,version,ancestors,history" };
-        let first_cloud = format!("/api/v2/pages?status=current{body}");
+        let spaces = self.slice.space_ids.as_ref().map(|ids| format!("&space-id={ids}")).unwrap_or_default();
+        let first_cloud = format!("/api/v2/pages?status=current{body}{spaces}");
+        let first = matches!(self.cursor, Cursor::Start);
         let first_dc = format!("/rest/api/content?type=page&expand={dc_expand}");
         // Pushed filters: a CQL search (v1 shape on both flavors).
         let (items, dc) = match self.plan.cql() {
             Some(cql) => (self.cql_page(&format!("type=page AND {cql}"), dc_expand).await?, true),
             None => (self.confluence_page(&first_cloud, &first_dc).await?, self.plan.client.flavor() == Flavor::DataCenter),
         };
+        let items = self.keep_new(items, first);
         let keys = if !dc && self.plan.needs_context("SpaceKey") { Some(self.space_keys().await?) } else { None };
         let mut b = self.builder();
         let room = self.plan.limit.map(|l| l.saturating_sub(self.produced)).unwrap_or(usize::MAX);

@@ -3,11 +3,13 @@
 
 mod batch;
 mod fetch;
+mod join_rule;
 
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
 pub(crate) use batch::{cell_value, column_from_json, scalar_text};
 pub(crate) use fetch::url_encode;
 pub use fetch::{decode_page, FetchPlan};
+pub use join_rule::JoinNarrowsParents;
 
 use std::fmt;
 use std::sync::Arc;
@@ -39,6 +41,8 @@ pub struct AtlassianTable {
     pushdown: bool,
     /// For each part of a `Source::Lists` table: the parent table read per row, if any.
     parents: Vec<Option<Arc<AtlassianTable>>>,
+    /// For each part: filters on the parent table a join adds (`JoinNarrowsParents`).
+    parent_filters: Vec<Vec<Expr>>,
 }
 
 impl fmt::Debug for AtlassianTable {
@@ -55,7 +59,36 @@ impl AtlassianTable {
             Source::Lists(parts) => parts.iter().map(|p| p.parent.and_then(|l| parent(l.table.0, l.table.1))).collect(),
             _ => Vec::new(),
         };
-        AtlassianTable { def: Arc::new(def), schema, client, pushdown, parents }
+        let parent_filters = vec![Vec::new(); parents.len()];
+        AtlassianTable { def: Arc::new(def), schema, client, pushdown, parents, parent_filters }
+    }
+
+    /// The part read per row of `parent` whose bound columns the join keys pair: (this
+    /// table's column, the parent's column).
+    pub(crate) fn part_bound_by(&self, parent: &AtlassianTable, keys: &[(&str, &str)]) -> Option<usize> {
+        let Source::Lists(parts) = &self.def.source else { return None };
+        parts.iter().enumerate().position(|(i, part)| {
+            let Some(link) = part.parent else { return false };
+            self.parents.get(i).is_some_and(Option::is_some)
+                && link.table == (parent.def.product, parent.def.name)
+                && keys.iter().any(|(mine, theirs)| link.bind.iter().any(|(pcol, ctx)| pcol.eq_ignore_ascii_case(theirs) && ctx.eq_ignore_ascii_case(mine) && self.def.columns.iter().any(|c| c.name.eq_ignore_ascii_case(mine))))
+        })
+    }
+
+    /// This table with part `part`'s parent rows narrowed by `filters` (on the parent's
+    /// columns; those the parent cannot push are left out). `None` when nothing would change.
+    pub(crate) fn with_parent_filters(&self, part: usize, filters: &[Expr]) -> Option<AtlassianTable> {
+        let parent = self.parents.get(part)?.as_ref()?;
+        if !self.pushdown {
+            return None;
+        }
+        let pushable: Vec<Expr> = filters.iter().filter(|f| !matches!(parent.pushdown_of(f), TableProviderFilterPushDown::Unsupported)).cloned().collect();
+        if pushable.is_empty() || self.parent_filters.get(part) == Some(&pushable) {
+            return None;
+        }
+        let mut parent_filters = self.parent_filters.clone();
+        parent_filters[part] = pushable;
+        Some(AtlassianTable { def: self.def.clone(), schema: self.schema.clone(), client: self.client.clone(), pushdown: self.pushdown, parents: self.parents.clone(), parent_filters })
     }
 
     /// The query language filters on this table become: JQL for issues, CQL for pages.
@@ -152,7 +185,8 @@ impl AtlassianTable {
                 let parent = self.parents.get(i)?.as_ref()?;
                 let link = part.parent?;
                 let cols: Vec<usize> = link.bind.iter().map(|(col, _)| *col).chain(link.only.map(|(col, _)| col)).filter_map(|col| parent.def.columns.iter().position(|c| c.name == col)).collect();
-                let pushed: Vec<Expr> = if self.pushdown { filters.iter().filter_map(|f| self.parent_filter(i, f)).collect() } else { Vec::new() };
+                let mut pushed: Vec<Expr> = if self.pushdown { filters.iter().filter_map(|f| self.parent_filter(i, f)).collect() } else { Vec::new() };
+                pushed.extend(self.parent_filters.get(i).into_iter().flatten().cloned());
                 Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None)))
             })
             .collect();
