@@ -86,6 +86,10 @@ pub struct StatsSnapshot {
     /// The last requests (`METHOD /path?query`), oldest first, so tests can see what a
     /// client sent (pushed filters, page sizes).
     pub recent: std::collections::VecDeque<String>,
+    /// Requests being answered now, and the most at once since the last reset (how parallel
+    /// a client is).
+    pub in_flight: u64,
+    pub max_in_flight: u64,
 }
 
 /// How many requests `recent` keeps.
@@ -110,6 +114,15 @@ impl Stats {
         }
         s.recent.push_back(line);
     }
+    fn enter(&self) {
+        let mut s = self.inner.lock();
+        s.in_flight += 1;
+        s.max_in_flight = s.max_in_flight.max(s.in_flight);
+    }
+    fn leave(&self) {
+        let mut s = self.inner.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
     fn fault(&self, kind: &str) {
         *self.inner.lock().faults.entry(kind.to_string()).or_default() += 1;
     }
@@ -117,7 +130,10 @@ impl Stats {
         serde_json::to_value(&*self.inner.lock()).unwrap_or_default()
     }
     pub fn reset(&self) {
-        *self.inner.lock() = StatsSnapshot::default();
+        let mut s = self.inner.lock();
+        // Requests being answered still leave: they stay counted as in flight.
+        let in_flight = s.in_flight;
+        *s = StatsSnapshot { in_flight, ..StatsSnapshot::default() };
     }
 }
 
@@ -191,6 +207,14 @@ pub async fn api_middleware(State(sb): State<Arc<Sandbox>>, req: Request, next: 
     let route = route_key(&req);
     let path = req.uri().path().to_string();
     sb.stats.seen(format!("{} {}", req.method(), req.uri()));
+    sb.stats.enter();
+    struct Leave<'a>(&'a Stats);
+    impl Drop for Leave<'_> {
+        fn drop(&mut self) {
+            self.0.leave();
+        }
+    }
+    let _leave = Leave(&sb.stats);
     if sb.config.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(sb.config.latency_ms)).await;
     }

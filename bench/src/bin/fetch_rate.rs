@@ -29,9 +29,9 @@ fn stats_total(http: &reqwest::blocking::Client, sb: &Sandbox) -> u64 {
     v["total"].as_u64().unwrap_or(0)
 }
 
-fn driver_run(env: &Environment, sb: &Sandbox, http: &reqwest::blocking::Client) -> Run {
+fn driver_run(env: &Environment, sb: &Sandbox, http: &reqwest::blocking::Client, extra: &str) -> Run {
     // Connecting (site detection, field metadata) is not part of the fetch rate.
-    let conn = env.connect_with_connection_string(&sb.connection_string(), ConnectionOptions::default()).expect("connect");
+    let conn = env.connect_with_connection_string(&format!("{}{extra}", sb.connection_string()), ConnectionOptions::default()).expect("connect");
     let before = stats_total(http, sb);
     let started = Instant::now();
     let mut cursor = conn.execute(SQL, (), None).expect("execute").expect("a result set");
@@ -102,15 +102,24 @@ fn main() {
     let http = reqwest::blocking::Client::new();
 
     // One warm-up of each, then interleaved runs so drift on a shared machine hits both alike.
-    driver_run(&env, &sb, &http);
+    // The cached runs read rows the result cache kept (no request): the ODBC fetch path alone.
+    const ONE: &str = "MaxConcurrency=1;";
+    const CACHED: &str = "CacheTolerance=3600;";
+    for extra in ["", ONE, CACHED] {
+        driver_run(&env, &sb, &http, extra);
+    }
     floor_run(&sb, &http);
-    let (mut driver, mut floor) = (Vec::new(), Vec::new());
+    let (mut driver, mut single, mut cached, mut floor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..repeats {
-        driver.push(driver_run(&env, &sb, &http));
+        driver.push(driver_run(&env, &sb, &http, ""));
+        single.push(driver_run(&env, &sb, &http, ONE));
+        cached.push(driver_run(&env, &sb, &http, CACHED));
         floor.push(floor_run(&sb, &http));
     }
-    let (d, f) = (median(driver), median(floor));
+    let (d, one, c, f) = (median(driver), median(single), median(cached), median(floor));
     assert_eq!(d.rows, f.rows, "the driver and the floor must see the same rows");
+    assert_eq!((one.rows, c.rows), (f.rows, f.rows), "every run sees the same rows");
+    assert_eq!(c.requests, 0, "the cached runs send nothing");
 
     let rate = |r: &Run| r.rows as f64 / r.elapsed.as_secs_f64();
     let cell_rate = |r: &Run| r.cells as f64 / r.elapsed.as_secs_f64();
@@ -118,10 +127,18 @@ fn main() {
     table.push_str("# Fetch rate: driver (odbc-api columnar bulk fetch through unixODBC) vs sequential HTTP+JSON floor\n\n");
     table.push_str(&format!("sandbox: {issues} issues, latency 0 ms, profile {}; `{SQL}`; median of {repeats} runs\n\n", e2e_tests::profile()));
     table.push_str("| client | rows | requests | seconds | rows/s | cells/s |\n|---|---:|---:|---:|---:|---:|\n");
-    for (name, r) in [("driver (bulk fetch, 5000-row buffer)", &d), ("sequential HTTP+JSON floor", &f)] {
+    let rows = [
+        ("driver (bulk fetch, 5000-row buffer, MaxConcurrency 8)", &d),
+        ("driver, MaxConcurrency 1 (one stream, as the floor)", &one),
+        ("driver, rows from the result cache (the ODBC fetch path alone)", &c),
+        ("sequential HTTP+JSON floor", &f),
+    ];
+    for (name, r) in rows {
         table.push_str(&format!("| {name} | {} | {} | {:.3} | {:.0} | {:.0} |\n", r.rows, r.requests, r.elapsed.as_secs_f64(), rate(r), cell_rate(r)));
     }
-    table.push_str(&format!("\ndriver time ÷ floor time: {:.2}\n", d.elapsed.as_secs_f64() / f.elapsed.as_secs_f64()));
+    let ratio = |a: &Run| a.elapsed.as_secs_f64() / f.elapsed.as_secs_f64();
+    table.push_str(&format!("\ndriver time ÷ floor time: {:.2} (MaxConcurrency 8), {:.2} (MaxConcurrency 1)\n", ratio(&d), ratio(&one)));
+    table.push_str(&format!("ODBC bulk fetch from the result cache: {:.2} million cells/s\n", cell_rate(&c) / 1e6));
     print!("{table}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
     std::fs::create_dir_all(&dir).expect("create bench/results");

@@ -954,3 +954,30 @@ fn dc_page(p: &Value) -> Value {
         "body": {"storage": {"value": p.pointer("/body/storage/value")}},
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::created_bounds;
+
+    fn ms(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn created_ranges_start_a_day_early_and_split_evenly() {
+        let b = created_bounds(ms("2024-01-02T00:00:30Z"), ms("2024-01-10T00:00:00Z"), 4);
+        assert_eq!(b, ["2024-01-01 00:00", "2024-01-04 00:00", "2024-01-06 00:00", "2024-01-08 00:00"]);
+    }
+
+    #[test]
+    fn created_ranges_never_repeat_a_minute() {
+        // Everything within two minutes: at most three distinct bounds, however many are wanted.
+        let b = created_bounds(ms("2024-01-02T00:00:00Z"), ms("2024-01-02T00:01:00Z"), 16);
+        let mut d = b.clone();
+        d.dedup();
+        assert_eq!(b, d);
+        assert!(b.len() <= 3, "{b:?}");
+        // One range only: the caller reads on in one stream.
+        assert_eq!(created_bounds(ms("2024-01-02T00:00:00Z"), ms("2024-01-02T00:00:00Z"), 1).len(), 1);
+    }
+}
