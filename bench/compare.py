@@ -5,7 +5,7 @@ stream). Each (client, scenario) runs in a fresh process so its peak memory is i
 counts come from the sandbox's statistics. Writes a Markdown table (bench/results/compare.md).
 
 usage: python bench/compare.py [--profile release|debug] [--issues N] [--pages N] [--latencies 0,100]
-                               [--projects N] [--out FILE]
+                               [--projects N] [--memory-issues N] [--out FILE]
 bench/compare.sh builds in release mode, makes the venv and runs this.
 """
 
@@ -57,9 +57,10 @@ def site(info):
 def run_driver(info, scenario, params):
     import pyodbc
 
-    conn = pyodbc.connect(f"Driver={{Atlassian ODBC}};Url={info['url']};User={info['user']};APIToken={info['api_token']};")
+    conn = pyodbc.connect(f"Driver={{Atlassian ODBC}};Url={info['url']};User={info['user']};APIToken={info['api_token']};MaxConcurrency={params.get('streams', 8)};")
     sql = {
         "scan": 'SELECT Id, "Key", Summary, Status, Created FROM Jira.Issues',
+        "scan_stream": 'SELECT Id, "Key", Summary, Status, Created FROM Jira.Issues',
         "key": f"SELECT Id, \"Key\", Summary, Status, Created FROM Jira.Issues WHERE \"Key\" = '{params['key']}'",
         "project_status": f"SELECT Id, \"Key\", Summary FROM Jira.Issues WHERE ProjectKey = '{params['project']}' AND Status = '{params['status']}'",
         "group": "SELECT Status, COUNT(*) FROM Jira.Issues GROUP BY Status",
@@ -68,7 +69,14 @@ def run_driver(info, scenario, params):
         "join": f"SELECT i.\"Key\", c.Id, c.Body FROM Jira.Issues i JOIN Jira.Comments c ON c.IssueKey = i.\"Key\" WHERE i.ProjectKey = '{params['project']}'",
     }[scenario]
     started = begin(info)
-    rows = conn.cursor().execute(sql).fetchall()
+    cur = conn.cursor().execute(sql)
+    if scenario == "scan_stream":
+        # Rows read and dropped a block at a time: the memory is the driver's, not the rows'.
+        n = 0
+        while block := cur.fetchmany(5000):
+            n += len(block)
+        return time.perf_counter() - started, n
+    rows = cur.fetchall()
     return time.perf_counter() - started, len(rows)
 
 
@@ -205,6 +213,15 @@ class Sandbox:
         self.proc.wait()
 
 
+def measure(client, scenario, sb, params, env):
+    """One (client, scenario) in a process of its own: its result, None (not offered), or "failed"."""
+    out = subprocess.run([sys.executable, __file__, "--child", "--client", client, "--scenario", scenario, "--info", json.dumps(sb.info), "--params", json.dumps(params)], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"{client} {scenario} failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+        return "failed"
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--child", action="store_true")
@@ -217,6 +234,7 @@ def main():
     ap.add_argument("--pages", type=int, default=5000)
     ap.add_argument("--projects", type=int, default=40)
     ap.add_argument("--latencies", default="0,100")
+    ap.add_argument("--memory-issues", type=int, default=200000, help="issues of the memory run (0: none)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "compare.md"))
     args = ap.parse_args()
     if args.child:
@@ -245,12 +263,10 @@ def main():
             for title, scenario in SCENARIOS.items():
                 cells, secs = [], {}
                 for client in CLIENTS:
-                    out = subprocess.run([sys.executable, __file__, "--child", "--client", client, "--scenario", scenario, "--info", json.dumps(sb.info), "--params", json.dumps(params)], env=env, capture_output=True, text=True)
-                    if out.returncode != 0:
+                    r = measure(client, scenario, sb, params, env)
+                    if r == "failed":
                         cells.append("failed")
-                        print(f"{client} {scenario} failed:\n{out.stderr[-2000:]}", file=sys.stderr)
                         continue
-                    r = json.loads(out.stdout.strip().splitlines()[-1])
                     if r is None:
                         cells.append("n/a")
                         continue
@@ -262,6 +278,22 @@ def main():
                 best = min([secs[c] for c in ("jira", "atlassian-python-api") if c in secs], default=None)
                 ratio = lambda a, b: f"{a / b:.2f}" if a and b else "n/a"
                 lines.append(f"| {title} | " + " | ".join(cells) + f" | {ratio(d, floor)} | {ratio(d, best)} |")
+        finally:
+            sb.stop()
+    if args.memory_issues:
+        # Peak memory of a scan far larger than any page: a few pages per stream are in flight,
+        # whatever the result's size.
+        sb = Sandbox(target / "atlassian-sandbox", "--issues", str(args.memory_issues), "--projects", str(args.projects), "--pages", "10", "--latency-ms", "0")
+        try:
+            lines += ["", f"## {args.memory_issues} issues, latency 0 ms: peak memory of a streamed scan (rows fetched 5000 at a time and dropped)", "",
+                      "| client | seconds | rows | requests | peak MiB |", "|---|---:|---:|---:|---:|"]
+            for streams in (8, 1):
+                r = measure("driver", "scan_stream", sb, {"streams": streams}, env)
+                if r in ("failed", None):
+                    lines.append(f"| driver, MaxConcurrency {streams} | failed | | | |")
+                    continue
+                print(f"memory run, MaxConcurrency {streams}: {r}", file=sys.stderr)
+                lines.append(f"| driver, MaxConcurrency {streams} | {r['seconds']:.2f} | {r['rows']} | {r['requests']} | {r['peak_mib']:.0f} |")
         finally:
             sb.stop()
     text = "\n".join(lines) + "\n"

@@ -250,6 +250,56 @@ pub fn convert(cell: &Cell, kind: ValueKind, target: Target) -> OdbcResult<Conve
     }
 }
 
+/// A value converted into a buffer the caller reuses from cell to cell.
+pub enum Scratch {
+    /// Written whole (a number, a struct).
+    Fixed,
+    /// Character data with a terminator of this many bytes.
+    Text(usize),
+}
+
+/// The conversions a bulk fetch spends its time in (text as `SQL_C_CHAR`/`SQL_C_WCHAR`, whole
+/// numbers as 64-bit integers or doubles, timestamps as the timestamp struct), written into
+/// `out` (cleared first) rather than into a new buffer per cell. `None`: any other case, which
+/// [`convert`] handles (with its checks and diagnostics); the results are the same.
+pub fn convert_into(cell: &Cell, c_type: i16, out: &mut Vec<u8>) -> Option<Scratch> {
+    out.clear();
+    match (cell, c_type) {
+        (Cell::Text(s), c::CHAR) => {
+            out.extend_from_slice(s.as_bytes());
+            Some(Scratch::Text(1))
+        }
+        (Cell::Text(s), c::WCHAR) => {
+            out.reserve(s.len() * 2);
+            for u in s.encode_utf16() {
+                out.extend_from_slice(&u.to_ne_bytes());
+            }
+            Some(Scratch::Text(2))
+        }
+        (Cell::Int(v), c::SBIGINT) => {
+            out.extend_from_slice(&v.to_ne_bytes());
+            Some(Scratch::Fixed)
+        }
+        (Cell::Int(v), c::DOUBLE) => {
+            out.extend_from_slice(&(*v as f64).to_ne_bytes());
+            Some(Scratch::Fixed)
+        }
+        (Cell::Float(f), c::DOUBLE) => {
+            out.extend_from_slice(&f.to_ne_bytes());
+            Some(Scratch::Fixed)
+        }
+        (Cell::Timestamp(us), c::TYPE_TIMESTAMP | c::TIMESTAMP) => {
+            let d = datetime_of(*us)?;
+            for v in [d.year() as i16 as u16, d.month() as u16, d.day() as u16, d.hour() as u16, d.minute() as u16, d.second() as u16] {
+                out.extend_from_slice(&v.to_ne_bytes());
+            }
+            out.extend_from_slice(&d.nanosecond().min(999_999_999).to_ne_bytes());
+            Some(Scratch::Fixed)
+        }
+        _ => None,
+    }
+}
+
 pub fn utf16_bytes(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() * 2);
     for u in s.encode_utf16() {

@@ -277,40 +277,53 @@ pub fn deliver(value: Option<&Conversion>, dest: &Dest, offset: usize) -> OdbcRe
         buffers::write_isize(dest.ind_ptr, SQL_NULL_DATA);
         return Ok(Delivery::default());
     };
+    match &conv.value {
+        Converted::Fixed(bytes) => Ok(deliver_fixed(bytes, conv.fractional_truncation, dest)),
+        Converted::Var { data, terminator, min_whole } => deliver_var(data, *terminator, *min_whole, dest, offset),
+    }
+}
+
+/// The indicator of a non-null value, when it has a place of its own.
+fn mark_not_null(dest: &Dest) {
     if dest.ind_ptr != 0 && dest.ind_ptr != dest.len_ptr {
         buffers::write_isize(dest.ind_ptr, 0);
     }
-    match &conv.value {
-        Converted::Fixed(bytes) => {
-            buffers::write_bytes(dest.data, bytes);
-            buffers::write_isize(dest.len_ptr, bytes.len() as isize);
-            Ok(Delivery { truncated: false, fractional: conv.fractional_truncation, next_offset: bytes.len() })
-        }
-        Converted::Var { data, terminator, min_whole } => {
-            let remaining = data.len().saturating_sub(offset);
-            if dest.data == 0 {
-                buffers::write_isize(dest.len_ptr, remaining as isize);
-                return Ok(Delivery { truncated: remaining > 0, fractional: false, next_offset: offset });
-            }
-            if dest.buffer_len < 0 {
-                return Err(OdbcError::bad_length("BufferLength", dest.buffer_len as i64));
-            }
-            let room = (dest.buffer_len as usize).saturating_sub(*terminator);
-            let mut n = remaining.min(room);
-            if *terminator == 2 {
-                n &= !1;
-            }
-            if n < remaining && offset == 0 && *min_whole > n {
-                return Err(OdbcError::new("22003", format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len)));
-            }
-            buffers::write_bytes(dest.data, &data[offset..offset + n]);
-            if *terminator > 0 && dest.buffer_len as usize >= *terminator {
-                buffers::write_bytes(dest.data + n, &[0u8; 2][..*terminator]);
-            }
-            buffers::write_isize(dest.len_ptr, remaining as isize);
-            Ok(Delivery { truncated: n < remaining, fractional: false, next_offset: offset + n })
-        }
+}
+
+/// A non-null fixed-size value into the application's buffer.
+fn deliver_fixed(bytes: &[u8], fractional: bool, dest: &Dest) -> Delivery {
+    mark_not_null(dest);
+    buffers::write_bytes(dest.data, bytes);
+    buffers::write_isize(dest.len_ptr, bytes.len() as isize);
+    Delivery { truncated: false, fractional, next_offset: bytes.len() }
+}
+
+/// Non-null character or binary data, from byte `offset` on, into the application's buffer.
+/// `terminator`: bytes of the null terminator; `min_whole`: bytes that must fit (22003).
+fn deliver_var(data: &[u8], terminator: usize, min_whole: usize, dest: &Dest, offset: usize) -> OdbcResult<Delivery> {
+    mark_not_null(dest);
+    let remaining = data.len().saturating_sub(offset);
+    if dest.data == 0 {
+        buffers::write_isize(dest.len_ptr, remaining as isize);
+        return Ok(Delivery { truncated: remaining > 0, fractional: false, next_offset: offset });
     }
+    if dest.buffer_len < 0 {
+        return Err(OdbcError::bad_length("BufferLength", dest.buffer_len as i64));
+    }
+    let room = (dest.buffer_len as usize).saturating_sub(terminator);
+    let mut n = remaining.min(room);
+    if terminator == 2 {
+        n &= !1;
+    }
+    if n < remaining && offset == 0 && min_whole > n {
+        return Err(OdbcError::new("22003", format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len)));
+    }
+    buffers::write_bytes(dest.data, &data[offset..offset + n]);
+    if terminator > 0 && dest.buffer_len as usize >= terminator {
+        buffers::write_bytes(dest.data + n, &[0u8; 2][..terminator]);
+    }
+    buffers::write_isize(dest.len_ptr, remaining as isize);
+    Ok(Delivery { truncated: n < remaining, fractional: false, next_offset: offset + n })
 }
 
 /// Address of row `row`'s element for a binding: column-wise strides by the element size,
@@ -352,6 +365,8 @@ pub struct Statement {
     pub odbc_version: i32,
     /// The rowset's row that `SQLGetData` reads (after a fetch).
     positioned: bool,
+    /// `SQLGetData`'s conversion buffer, reused from call to call.
+    scratch: Vec<u8>,
 }
 
 impl Statement {
@@ -645,6 +660,7 @@ impl Statement {
         let offset = buffers::read_isize(self.ard.bind_offset_ptr);
         let bind_type = self.ard.bind_type;
         let mut row_errors = 0;
+        let mut scratch: Vec<u8> = Vec::with_capacity(256);
         for row in 0..size {
             if row >= n {
                 buffers::write_status(self.ird.array_status_ptr, row, row_status::NOROW);
@@ -668,10 +684,12 @@ impl Statement {
                     ind_ptr: element(rec.indicator_ptr, row, bind_type, 8, offset),
                 };
                 let cell = rs.cell(row, i);
-                let outcome = if cell == Cell::Null {
-                    deliver(None, &dest, 0)
-                } else {
-                    convert::convert(&cell, meta.kind, Target { c_type, precision: rec.precision, scale: rec.scale }).and_then(|conv| deliver(Some(&conv), &dest, 0))
+                // The common conversions go through one reused buffer: no allocation per cell.
+                let outcome = match convert::convert_into(&cell, c_type, &mut scratch) {
+                    Some(convert::Scratch::Fixed) => Ok(deliver_fixed(&scratch, false, &dest)),
+                    Some(convert::Scratch::Text(terminator)) => deliver_var(&scratch, terminator, 0, &dest, 0),
+                    None if cell == Cell::Null => deliver(None, &dest, 0),
+                    None => convert::convert(&cell, meta.kind, Target { c_type, precision: rec.precision, scale: rec.scale }).and_then(|conv| deliver(Some(&conv), &dest, 0)),
                 };
                 match outcome {
                     Ok(d) => {
@@ -732,17 +750,22 @@ impl Statement {
         } else if rs.getdata.done {
             return Ok(None);
         }
-        let meta = rs.columns[col - 1].clone();
+        let kind = rs.columns[col - 1].kind;
         let cell = rs.cell(0, col - 1);
-        let delivery = if cell == Cell::Null {
-            deliver(None, dest, 0)?
-        } else {
-            let conv = convert::convert(&cell, meta.kind, target)?;
+        let c_type = if target.c_type == c::DEFAULT { convert::default_c_type(kind) } else { target.c_type };
+        // The common conversions through the statement's reused buffer (no allocation per cell).
+        let delivery = match convert::convert_into(&cell, c_type, &mut self.scratch) {
+            Some(convert::Scratch::Fixed) => Delivery { truncated: false, ..deliver_fixed(&self.scratch, false, dest) },
+            Some(convert::Scratch::Text(terminator)) => deliver_var(&self.scratch, terminator, 0, dest, rs.getdata.offset)?,
+            None if cell == Cell::Null => deliver(None, dest, 0)?,
+            None => {
+            let conv = convert::convert(&cell, kind, target)?;
             let d = deliver(Some(&conv), dest, rs.getdata.offset)?;
             if matches!(conv.value, Converted::Fixed(_)) {
                 Delivery { truncated: false, ..d }
             } else {
                 d
+            }
             }
         };
         rs.getdata.offset = delivery.next_offset;
