@@ -88,6 +88,12 @@ struct Slice {
     skip: Option<Arc<std::collections::HashSet<String>>>,
     /// Keep what the first page shows (`Seen`).
     record: bool,
+    /// `Source::Lists`: read only this part.
+    part: Option<usize>,
+    /// `Source::Lists`: read only the list of this parent row (its bound columns).
+    context: Option<HashMap<String, Value>>,
+    /// The stream ends with that one list.
+    one_list: bool,
 }
 
 #[derive(Default)]
@@ -288,6 +294,12 @@ impl FetchPlan {
     }
 
     fn read(self: Arc<Self>, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
+        if let Source::Lists(parts) = &self.def.source {
+            if self.limit.is_none() && self.client.max_concurrency() > 1 && self.parents.iter().any(Option::is_some) {
+                let parts: Vec<BoxStream<'static, DfResult<RecordBatch>>> = (0..parts.len()).map(|i| self.clone().part_stream(i, schema.clone())).collect();
+                return futures::stream::iter(parts).flatten().boxed();
+            }
+        }
         let split = self.split();
         let first = PageState::new(self.clone(), schema.clone(), Slice { order: (split == Split::Created).then_some("created ASC"), record: split != Split::None, ..Slice::default() });
         if split == Split::None {
@@ -316,6 +328,30 @@ impl FetchPlan {
         })
         .try_flatten()
         .boxed()
+    }
+
+    /// One part of a `Source::Lists` table; a part read per parent row reads the lists of
+    /// several parent rows at once (`MaxConcurrency`), in the parent rows' order.
+    fn part_stream(self: Arc<Self>, i: usize, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
+        let Source::Lists(parts) = &self.def.source else { unreachable!("part_stream reads lists") };
+        let (Some(parent), Some(link)) = (self.parents.get(i).cloned().flatten(), parts[i].parent) else {
+            return PageState::new(self, schema, Slice { part: Some(i), ..Slice::default() }).pages().boxed();
+        };
+        let streams = self.client.max_concurrency();
+        let contexts = parent.clone().stream(super::schema_of(&parent.def)).map_ok(move |batch| futures::stream::iter(parent_contexts(&batch, &link).into_iter().map(Ok::<_, DataFusionError>))).try_flatten();
+        let plan = self.clone();
+        contexts
+            .map(move |ctx| {
+                let (plan, schema) = (plan.clone(), schema.clone());
+                async move {
+                    let slice = Slice { part: Some(i), context: Some(ctx?), one_list: true, ..Slice::default() };
+                    PageState::new(plan, schema, slice).pages().try_collect::<Vec<_>>().await
+                }
+            })
+            .buffered(streams)
+            .map_ok(|batches| futures::stream::iter(batches.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
     }
 
     /// Jira Cloud: the rest of an issue search as ranges of `created`, read at once. The first
@@ -425,7 +461,8 @@ impl PageState {
             Some(at) => Cursor::Offset(at),
             None => Cursor::Start,
         };
-        PageState { plan, schema, cursor, produced: 0, part: 0, pending: VecDeque::new(), parent_stream: None, context: None, slice, seen: Seen::default() }
+        let part = slice.part.unwrap_or(0);
+        PageState { plan, schema, cursor, produced: 0, part, pending: VecDeque::new(), parent_stream: None, context: None, slice, seen: Seen::default() }
     }
 
     /// This stream's pages as batches, until its cursor or the limit ends it.
@@ -556,7 +593,7 @@ impl PageState {
     /// next parent row, and then to the next part, as each runs out.
     async fn lists_page(&mut self, parts: &[Part]) -> Result<Option<RecordBatch>, MapperError> {
         loop {
-            let Some(part) = parts.get(self.part) else {
+            let Some(part) = parts.get(self.part).filter(|_| self.slice.part.is_none_or(|p| p == self.part)) else {
                 self.cursor = Cursor::Done;
                 return Ok(None);
             };
@@ -578,7 +615,9 @@ impl PageState {
             };
             // The context of the list being read: the parent row's, or the part's constants.
             if self.context.is_none() {
+                let one_list = self.slice.context.take();
                 match &self.plan.parents.get(self.part).cloned().flatten() {
+                    _ if one_list.is_some() => self.context = one_list,
                     None => self.context = Some(HashMap::new()),
                     Some(parent) => match self.next_parent_row(parent, part).await? {
                         Some(ctx) => self.context = Some(ctx),
@@ -611,7 +650,8 @@ impl PageState {
             };
             // This list is read: the next parent row's (or the next part's) list follows; the
             // page loop stops only when the last part is done.
-            if matches!(self.cursor, Cursor::Done) {
+            // (A stream of one parent row's list ends with it.)
+            if matches!(self.cursor, Cursor::Done) && !self.slice.one_list {
                 self.context = None;
                 self.cursor = Cursor::Start;
                 if part.parent.is_none() {
@@ -648,17 +688,7 @@ impl PageState {
             let stream = self.parent_stream.as_mut().expect("parent stream set").get_mut();
             let Some(batch) = stream.next().await else { return Ok(None) };
             let batch = batch.map_err(crate::session::df_error)?;
-            let columns: Vec<(usize, &str)> = link.bind.iter().filter_map(|(col, name)| Some((batch.schema().index_of(col).ok()?, *name))).collect();
-            let only = link.only.and_then(|(col, value)| Some((batch.schema().index_of(col).ok()?, value)));
-            for row in 0..batch.num_rows() {
-                if let Some((i, value)) = only {
-                    if super::cell_value(batch.column(i).as_ref(), row) != json!(value) {
-                        continue;
-                    }
-                }
-                let ctx: HashMap<String, Value> = columns.iter().map(|(i, name)| (name.to_string(), super::cell_value(batch.column(*i).as_ref(), row))).collect();
-                self.pending.push_back(ctx);
-            }
+            self.pending.extend(parent_contexts(&batch, &link));
         }
     }
 
@@ -843,6 +873,16 @@ impl PageState {
         }
         Ok(Some(b.finish()?))
     }
+}
+
+/// The contexts (bound column values) of a batch of parent rows, of the rows the link visits.
+fn parent_contexts(batch: &RecordBatch, link: &crate::catalog::ParentLink) -> Vec<HashMap<String, Value>> {
+    let columns: Vec<(usize, &str)> = link.bind.iter().filter_map(|(col, name)| Some((batch.schema().index_of(col).ok()?, *name))).collect();
+    let only = link.only.and_then(|(col, value)| Some((batch.schema().index_of(col).ok()?, value)));
+    (0..batch.num_rows())
+        .filter(|row| only.is_none_or(|(i, value)| super::cell_value(batch.column(i).as_ref(), *row) == json!(value)))
+        .map(|row| columns.iter().map(|(i, name)| (name.to_string(), super::cell_value(batch.column(*i).as_ref(), row))).collect())
+        .collect()
 }
 
 /// One page of a table's REST reply as the scan decodes it (the first list the table is read
