@@ -91,6 +91,19 @@ def test_point_lookups_and_selective_filters_send_one_request(big):
     rows, st = measured(big, conn, SCAN + " WHERE ProjectKey = ? AND Priority = 'Highest' AND Status = 'To Do'", project)
     assert sorted(int(r[0]) for r in rows) == sorted(int(i["id"]) for i in few)
     assert st["total"] == 1, st["recent"]
+    # A result of two pages: those two pages (a split only pays for larger results).
+    two = None
+    for p in big.rest("/rest/api/3/project/search")["values"]:
+        for status in ("To Do", "In Progress", "Done", "In Review"):
+            n = len(big.all_issues(f'project = "{p["key"]}" AND status = "{status}"', ["id"]))
+            if 100 < n <= 200:
+                two = (p["key"], status, n)
+                break
+        if two:
+            break
+    assert two, "the site has a project and status with 101 to 200 issues"
+    rows, st = measured(big, conn, SCAN + " WHERE ProjectKey = ? AND Status = ?", two[0], two[1])
+    assert len(rows) == two[2] and st["total"] == 2, st["recent"]
     # LIMIT: one page of that size.
     rows, st = measured(big, conn, SCAN + " LIMIT 5")
     assert len(rows) == 5 and st["total"] == 1

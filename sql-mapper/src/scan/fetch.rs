@@ -305,12 +305,23 @@ impl FetchPlan {
         if split == Split::None {
             return first.pages().boxed();
         }
-        // The first page as any scan reads it; only a result that does not fit is split.
+        // The first pages as any scan reads them; only a result that does not fit is split.
+        // Cursor paging reads two pages first: a result of two pages then costs exactly two
+        // requests, and a split (which costs a round trip and a few requests) only pays for larger.
         let plan = self.clone();
+        let before_split = if split == Split::Offsets { 1 } else { 2 };
         futures::stream::once(async move {
             let mut st = first;
-            let batch = st.next_page().await.map_err(df)?;
-            let head = futures::stream::iter(batch.filter(|b| b.num_rows() > 0).map(Ok));
+            let mut head = Vec::new();
+            for _ in 0..before_split {
+                if let Some(b) = st.next_page().await.map_err(df)?.filter(|b| b.num_rows() > 0) {
+                    head.push(Ok(b));
+                }
+                if matches!(st.cursor, Cursor::Done) {
+                    break;
+                }
+            }
+            let head = futures::stream::iter(head);
             if matches!(st.cursor, Cursor::Done) {
                 return Ok::<_, DataFusionError>(head.boxed());
             }
@@ -323,7 +334,10 @@ impl FetchPlan {
             Ok(match rest {
                 Some(rest) => head.chain(rest).boxed(),
                 // Not splittable after all (one space, one minute): the first stream goes on.
-                None => head.chain(st.pages()).boxed(),
+                None => {
+                    st.slice.record = false;
+                    head.chain(st.pages()).boxed()
+                }
             })
         })
         .try_flatten()
@@ -486,12 +500,12 @@ impl PageState {
         })
     }
 
-    /// Rows the first page of a split scan returned are not returned again; the first page
-    /// itself records what it returned.
-    fn keep_new(&mut self, items: Vec<Value>, first: bool) -> Vec<Value> {
+    /// Rows the first pages of a split scan returned are not returned again; those pages
+    /// record what they returned.
+    fn keep_new(&mut self, items: Vec<Value>) -> Vec<Value> {
         let id = |item: &Value| item.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
-        if self.slice.record && first {
-            self.seen.ids = items.iter().filter_map(id).collect();
+        if self.slice.record {
+            self.seen.ids.extend(items.iter().filter_map(id));
         }
         match &self.slice.skip {
             Some(skip) => items.into_iter().filter(|i| id(i).is_none_or(|id| !skip.contains(&id))).collect(),
@@ -578,11 +592,11 @@ impl PageState {
             Err(e) if first && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await?,
             other => other?,
         };
-        if self.slice.record && first {
+        if self.slice.record {
             self.seen.total = total;
             self.seen.last_created = items.last().and_then(|i| i.pointer("/fields/created")).and_then(Value::as_str).map(str::to_string);
         }
-        let items = self.keep_new(items, first);
+        let items = self.keep_new(items);
         self.cursor = next;
         let mut ctx = HashMap::new();
         ctx.insert("jql".to_string(), Value::Null);
@@ -849,14 +863,13 @@ impl PageState {
         let dc_expand = if self.plan.wants_body() { "space,version,ancestors,history,body.storage" } else { "space,version,ancestors,history" };
         let spaces = self.slice.space_ids.as_ref().map(|ids| format!("&space-id={ids}")).unwrap_or_default();
         let first_cloud = format!("/api/v2/pages?status=current{body}{spaces}");
-        let first = matches!(self.cursor, Cursor::Start);
         let first_dc = format!("/rest/api/content?type=page&expand={dc_expand}");
         // Pushed filters: a CQL search (v1 shape on both flavors).
         let (items, dc) = match self.plan.cql() {
             Some(cql) => (self.cql_page(&format!("type=page AND {cql}"), dc_expand).await?, true),
             None => (self.confluence_page(&first_cloud, &first_dc).await?, self.plan.client.flavor() == Flavor::DataCenter),
         };
-        let items = self.keep_new(items, first);
+        let items = self.keep_new(items);
         let keys = if !dc && self.plan.needs_context("SpaceKey") { Some(self.space_keys().await?) } else { None };
         let mut b = self.builder();
         let room = self.plan.limit.map(|l| l.saturating_sub(self.produced)).unwrap_or(usize::MAX);
