@@ -122,12 +122,26 @@ impl AtlassianClient {
     }
 
     async fn exchange_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool) -> Result<Value, MapperError> {
+        self.exchange_page(method, product, path_and_query, body, read, None).await
+    }
+
+    /// A page of a scan: a GET (`body` None) or a read-only search POST, its list `items`
+    /// decoded keeping only `paths` (what the scan's columns read).
+    pub(crate) async fn read_page(&self, product: Product, path_and_query: &str, body: Option<&Value>, items: &str, paths: &crate::scan::WantedPaths) -> Result<Value, MapperError> {
+        let method = if body.is_some() { reqwest::Method::POST } else { reqwest::Method::GET };
+        self.exchange_page(method, product, path_and_query, body, true, Some((items, paths))).await
+    }
+
+    async fn exchange_page(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool, pruned: Option<(&str, &crate::scan::WantedPaths)>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
         let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
         if text.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
-        json_of(&url, &text)
+        match pruned {
+            Some((items, paths)) => crate::scan::decode_pruned(&text, items, paths).map_err(|e| not_json(&url, e)),
+            None => json_of(&url, &text),
+        }
     }
 
     /// GET raw bytes (attachment downloads).
@@ -207,7 +221,11 @@ impl AtlassianClient {
 }
 
 fn json_of(url: &str, text: &[u8]) -> Result<Value, MapperError> {
-    serde_json::from_slice(text).map_err(|e| MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}")))
+    serde_json::from_slice(text).map_err(|e| not_json(url, e))
+}
+
+fn not_json(url: &str, e: serde_json::Error) -> MapperError {
+    MapperError::new(SqlState::LinkFailure, format!("{url} returned a response that is not valid JSON: {e}"))
 }
 
 /// The last failure, saying why it was not sent again.

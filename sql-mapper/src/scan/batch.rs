@@ -1,5 +1,6 @@
 //! JSON items of a REST page → an Arrow `RecordBatch`, column by column as the catalog declares.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -73,8 +74,10 @@ impl BatchBuilder {
     }
 
     pub fn push(&mut self, item: &Value, context: &HashMap<String, Value>) -> Result<(), MapperError> {
+        const NULL: Value = Value::Null;
         for (i, col) in self.columns.iter().enumerate() {
-            let value = if self.wanted[i] { extract(col, item, context) } else { Value::Null };
+            // Borrowed from the page where the value is there as it is: no copy per cell.
+            let value = if self.wanted[i] { extract(col, item, context) } else { Cow::Borrowed(&NULL) };
             append(self.builders[i].as_mut(), col, &value)?;
         }
         self.rows += 1;
@@ -149,29 +152,31 @@ fn pointer<'a>(item: &'a Value, p: &str) -> Option<&'a Value> {
     }
 }
 
-fn extract(col: &ColumnDef, item: &Value, context: &HashMap<String, Value>) -> Value {
+fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Value>) -> Cow<'a, Value> {
+    const NULL: &Value = &Value::Null;
     match &col.extract {
-        Extract::At(p) => pointer(item, p).cloned().unwrap_or(Value::Null),
+        Extract::At(p) => Cow::Borrowed(pointer(item, p).unwrap_or(NULL)),
         Extract::AdfText(p) => match pointer(item, p) {
-            None | Some(Value::Null) => Value::Null,
-            Some(Value::String(s)) => Value::String(s.clone()),
-            Some(doc) => Value::String(crate::adf::plain_text(doc)),
+            None => Cow::Borrowed(NULL),
+            Some(v @ (Value::Null | Value::String(_))) => Cow::Borrowed(v),
+            Some(doc) => Cow::Owned(Value::String(crate::adf::plain_text(doc))),
         },
         Extract::JsonText(p) => match pointer(item, p) {
-            None | Some(Value::Null) => Value::Null,
-            Some(v) => Value::String(v.to_string()),
+            None => Cow::Borrowed(NULL),
+            Some(v @ Value::Null) => Cow::Borrowed(v),
+            Some(v) => Cow::Owned(Value::String(v.to_string())),
         },
         Extract::Join(p, each) => match pointer(item, p).and_then(Value::as_array) {
-            None => Value::Null,
-            Some(arr) if arr.is_empty() => Value::Null,
+            None => Cow::Borrowed(NULL),
+            Some(arr) if arr.is_empty() => Cow::Borrowed(NULL),
             Some(arr) => {
                 let parts: Vec<String> = arr.iter().filter_map(|x| pointer(x, each)).map(scalar_text).collect();
-                Value::String(parts.join(","))
+                Cow::Owned(Value::String(parts.join(",")))
             }
         },
-        Extract::Context(k) => context.get(k.as_ref()).cloned().unwrap_or(Value::Null),
-        Extract::FirstOf(ps) => ps.iter().filter_map(|p| pointer(item, p)).find(|v| !v.is_null()).cloned().unwrap_or(Value::Null),
-        Extract::AtOrContext(p, k) => pointer(item, p).filter(|v| !v.is_null()).or_else(|| context.get(k.as_ref())).cloned().unwrap_or(Value::Null),
+        Extract::Context(k) => Cow::Borrowed(context.get(k.as_ref()).unwrap_or(NULL)),
+        Extract::FirstOf(ps) => Cow::Borrowed(ps.iter().filter_map(|p| pointer(item, p)).find(|v| !v.is_null()).unwrap_or(NULL)),
+        Extract::AtOrContext(p, k) => Cow::Borrowed(pointer(item, p).filter(|v| !v.is_null()).or_else(|| context.get(k.as_ref())).unwrap_or(NULL)),
     }
 }
 
@@ -202,7 +207,8 @@ fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), Ma
             let b = any.downcast_mut::<StringBuilder>().expect("string builder");
             match v {
                 Value::Null => b.append_null(),
-                other => b.append_value(scalar_text(other)),
+                Value::String(s) => b.append_value(s),
+                other => b.append_value(other.to_string()),
             }
         }
         SqlType::BigInt => {

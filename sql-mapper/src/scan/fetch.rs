@@ -39,6 +39,8 @@ pub struct FetchPlan {
     limit: Option<usize>,
     /// Confluence space id → key, for `SpaceKey` and for splitting by space.
     space_keys: tokio::sync::OnceCell<Arc<HashMap<String, String>>>,
+    /// What the columns read of an item, for the pages decoded keeping only that.
+    item_paths: super::WantedPaths,
 }
 
 /// Where the page loop stands.
@@ -135,7 +137,27 @@ pub(crate) fn url_encode(s: &str) -> String {
 
 impl FetchPlan {
     pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new() }
+        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), item_paths: super::WantedPaths::default() }.with_item_paths()
+    }
+
+    /// The JSON pointers the projected columns read, and what the scan itself reads (ids, for
+    /// skipping rows a split repeats; `created`, for splitting; a page's space, for `SpaceKey`).
+    fn with_item_paths(mut self) -> FetchPlan {
+        let mut paths = super::WantedPaths::default();
+        for p in ["/id", "/fields/created", "/spaceId"] {
+            paths.keep(p);
+        }
+        let columns: Vec<Extract> = self.wanted().map(|c| c.extract.clone()).collect();
+        for e in columns {
+            match e {
+                Extract::At(p) | Extract::AdfText(p) | Extract::JsonText(p) | Extract::AtOrContext(p, _) => paths.keep(&p),
+                Extract::Join(p, each) => paths.keep(&format!("{p}/*{each}")),
+                Extract::FirstOf(ps) => ps.iter().for_each(|p| paths.keep(p)),
+                Extract::Context(_) => {}
+            }
+        }
+        self.item_paths = paths;
+        self
     }
 
     pub fn with_params(self, params: Vec<QueryParam>) -> FetchPlan {
@@ -545,7 +567,7 @@ impl PageState {
                 if let Cursor::Token(t) = cursor {
                     body["nextPageToken"] = json!(t);
                 }
-                let mut v = client.search_json(Product::Jira, "/rest/api/3/search/jql", &body).await?;
+                let mut v = client.read_page(Product::Jira, "/rest/api/3/search/jql", Some(&body), "issues", &self.plan.item_paths).await?;
                 let items = take_array(&mut v, "/issues")?;
                 let next = match v.get("nextPageToken").and_then(Value::as_str) {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
@@ -556,7 +578,7 @@ impl PageState {
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
                 let path = format!("/rest/api/2/search?jql={}&fields={}&startAt={start}&maxResults={size}", enc(jql), enc(&fields.join(",")));
-                let mut v = client.get_json(Product::Jira, &path).await?;
+                let mut v = client.read_page(Product::Jira, &path, None, "issues", &self.plan.item_paths).await?;
                 let items = take_array(&mut v, "/issues")?;
                 let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let next_start = start + items.len();
@@ -788,7 +810,7 @@ impl PageState {
                     Cursor::Next(n) => n.trim_start_matches("/wiki").to_string(),
                     _ => format!("{cloud_first}{}limit={size}", if cloud_first.contains('?') { "&" } else { "?" }),
                 };
-                let mut v = client.get_json(Product::Confluence, &format!("/wiki{path}")).await?;
+                let mut v = client.read_page(Product::Confluence, &format!("/wiki{path}"), None, "results", &self.plan.item_paths).await?;
                 self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
                     Some(n) => Cursor::Next(n.to_string()),
                     None => Cursor::Done,
