@@ -404,7 +404,9 @@ impl FetchPlan {
             self.client.search_json(Product::Jira, "/rest/api/3/search/jql", &newest),
             self.client.search_json(Product::Jira, "/rest/api/3/search/approximate-count", &count),
         );
-        let newest = newest.map_err(df)?;
+        // Without the newest issue there is nothing to split by: the first stream goes on (and
+        // reports a fault that lasts).
+        let Ok(newest) = newest else { return Ok(None) };
         let Some(last) = newest.pointer("/issues/0/fields/created").and_then(Value::as_str).and_then(super::parse_timestamp_millis) else { return Ok(None) };
         // The count only sizes the split: without it, the most streams.
         let remaining_pages = count.ok().and_then(|c| c.get("count").and_then(Value::as_u64)).map(|n| (n as usize).saturating_sub(first.seen.ids.len()).div_ceil(JIRA_PAGE));
