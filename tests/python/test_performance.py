@@ -136,6 +136,26 @@ def test_a_split_page_scan_returns_every_page_once(big):
     assert st["max_in_flight"] > 1
 
 
+def test_a_data_center_page_scan_is_split_by_space():
+    sb = Sandbox("--flavor", "datacenter", "--pages", "900", "--latency-ms", "15", "--rate-limit", "100000")
+    try:
+        expected, start = [], 0
+        while True:
+            page = sb.rest(f"/rest/api/content?type=page&start={start}&limit=200")
+            expected += [int(p["id"]) for p in page["results"]]
+            start += len(page["results"])
+            if not page.get("_links", {}).get("next") or not page["results"]:
+                break
+        conn = pyodbc.connect(sb.connection_string(Deployment="DataCenter"))
+        rows, st = measured(sb, conn, "SELECT Id, Title, SpaceKey FROM Confluence.Pages")
+        ids = [int(r[0]) for r in rows]
+        assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids)) > 400
+        assert all(r[2] for r in rows)
+        assert st["max_in_flight"] > 1
+    finally:
+        sb.stop()
+
+
 def test_the_result_cache_answers_repeats_until_a_write(sandbox):
     conn = pyodbc.connect(sandbox.connection_string(CacheTolerance="600"))
     sql = 'SELECT "Key", Summary FROM Jira.Issues WHERE ProjectKey = ?'

@@ -84,6 +84,8 @@ struct Slice {
     order: Option<&'static str>,
     /// Confluence v2 `space-id` list.
     space_ids: Option<String>,
+    /// Confluence Data Center `spaceKey`.
+    space_key: Option<String>,
     /// `startAt` of a single page read on its own (Data Center offsets).
     single_page_at: Option<usize>,
     /// Ids the first page returned.
@@ -114,7 +116,7 @@ enum Split {
     Created,
     /// Data Center's `startAt` paging: the remaining pages at once.
     Offsets,
-    /// Confluence Cloud pages (cursor paging): groups of spaces.
+    /// Confluence pages: by spaces (groups of them on Cloud, one each on Data Center).
     Spaces,
 }
 
@@ -300,7 +302,7 @@ impl FetchPlan {
             // Key-only scans come 5000 to a page: few enough pages to read in one stream.
             (Source::IssueSearch, Flavor::Cloud) if self.issue_page_size(&self.jira_fields()) < JIRA_KEYS_PAGE => Split::Created,
             (Source::IssueSearch, Flavor::DataCenter) => Split::Offsets,
-            (Source::Pages, Flavor::Cloud) if self.cql().is_none() => Split::Spaces,
+            (Source::Pages, _) if self.cql().is_none() => Split::Spaces,
             _ => Split::None,
         }
     }
@@ -446,18 +448,28 @@ impl FetchPlan {
         Some(pages.try_filter_map(|b| futures::future::ready(Ok(b.filter(|b| b.num_rows() > 0)))).boxed())
     }
 
-    /// Confluence Cloud: the rest of the pages as groups of spaces, read at once (a page is in
-    /// one space); pages the first page returned are skipped.
+    /// Confluence: the rest of the pages by space, read at once (a page is in one space):
+    /// groups of spaces on Cloud, one space a stream on Data Center; pages the first pages
+    /// returned are skipped.
     async fn space_slices(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> DfResult<Option<BoxStream<'static, DfResult<RecordBatch>>>> {
+        let streams = self.client.max_concurrency();
+        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
+        if self.client.flavor() == Flavor::DataCenter {
+            // Data Center's content list takes one space key: a slice per space.
+            let keys = self.dc_space_keys().await.map_err(df)?;
+            if keys.len() < 2 {
+                return Ok(None);
+            }
+            let slices = keys.into_iter().map(|k| Slice { space_key: Some(k), skip: Some(skip.clone()), ..Slice::default() }).collect();
+            return Ok(Some(self.read_slices(schema, slices, streams)));
+        }
         let mut ids: Vec<u64> = first.space_keys().await.map_err(df)?.keys().filter_map(|k| k.parse().ok()).collect();
         if ids.len() < 2 {
             return Ok(None);
         }
         ids.sort_unstable();
-        let streams = self.client.max_concurrency();
         // Confluence takes at most 100 space ids in one filter.
         let groups = (2 * streams).min(ids.len()).max(ids.len().div_ceil(100));
-        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
         let slices: Vec<Slice> = (0..groups)
             .map(|g| {
                 let group: Vec<String> = ids.iter().skip(g).step_by(groups).map(u64::to_string).collect();
@@ -465,6 +477,20 @@ impl FetchPlan {
             })
             .collect();
         Ok(Some(self.read_slices(schema, slices, streams)))
+    }
+
+    /// Every space key of a Data Center site, following `start` paging.
+    async fn dc_space_keys(&self) -> Result<Vec<String>, MapperError> {
+        let mut keys = Vec::new();
+        loop {
+            let v = self.client.get_json(Product::Confluence, &format!("/rest/api/space?start={}&limit=200", keys.len())).await?;
+            let page: Vec<String> = v.get("results").and_then(Value::as_array).into_iter().flatten().filter_map(|s| s.get("key").and_then(Value::as_str).map(str::to_string)).collect();
+            let more = v.pointer("/_links/next").is_some() && !page.is_empty();
+            keys.extend(page);
+            if !more {
+                return Ok(keys);
+            }
+        }
     }
 
     /// The slices' streams, `streams` of them at once, their batches as they come.
@@ -887,7 +913,8 @@ impl PageState {
         let dc_expand = if self.plan.wants_body() { "space,version,ancestors,history,body.storage" } else { "space,version,ancestors,history" };
         let spaces = self.slice.space_ids.as_ref().map(|ids| format!("&space-id={ids}")).unwrap_or_default();
         let first_cloud = format!("/api/v2/pages?status=current{body}{spaces}");
-        let first_dc = format!("/rest/api/content?type=page&expand={dc_expand}");
+        let space = self.slice.space_key.as_ref().map(|k| format!("&spaceKey={}", enc(k))).unwrap_or_default();
+        let first_dc = format!("/rest/api/content?type=page&expand={dc_expand}{space}");
         // Pushed filters: a CQL search (v1 shape on both flavors).
         let (items, dc) = match self.plan.cql() {
             Some(cql) => (self.cql_page(&format!("type=page AND {cql}"), dc_expand).await?, true),
