@@ -56,7 +56,7 @@ pub const PROPERTIES: &[PropertyDoc] = &[
     p("ProxyExceptions", &[], "", "Hosts reached without the proxy, separated by `,` (or `;` inside braces: `{localhost;.corp.example.com;10.0.0.0/8}`)."),
     p("ProxyAutoDetect", &[], "`true`", "Without `ProxyServer`: `true` uses the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, `false` connects directly."),
     p("Pushdown", &[], "`true`", "`false` sends no filters to the site (JQL/CQL): every filter is applied by the driver. For comparison and troubleshooting."),
-    p("MaxConcurrency", &[], "`8`", "Requests one connection has in flight at once (1 to 64): a scan larger than a page is split into independent queries (Jira Cloud by ranges of `created`, Data Center by pages, Confluence Cloud by spaces) read this many at a time. Fewer while the site reports it is near its rate limit."),
+    p("MaxConcurrency", &[], "`8`", "Requests one connection has in flight at once (1 to 64): a scan larger than a page is split into independent queries (Jira Cloud by ranges of `created`, Jira Data Center by pages, Confluence pages by spaces) read this many at a time. Fewer while the site reports it is near its rate limit."),
     p("CacheTolerance", &[], "`0` (off)", "Seconds a finished scan's rows answer the same scan again (same site, user, pushed filters and columns) without a request, for dashboards that repeat queries; writes and procedures through the driver empty the site's cache."),
     p("MetadataCacheSeconds", &[], "`300`", "How long the process's connections to the same site and user reuse the Jira field list (the custom-field columns); `0` fetches it at each connect."),
     p("Logfile", &[], "", "A file the driver appends its log to (requests, timings, errors; never secrets)."),
