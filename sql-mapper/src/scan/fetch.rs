@@ -393,10 +393,10 @@ impl FetchPlan {
     }
 
     /// Jira Cloud: the rest of an issue search as ranges of `created`, read at once. The first
-    /// page (sorted by `created`) ends at c1; a cheap request finds the newest issue, and
+    /// pages (sorted by `created`) end at c1; a cheap request finds the newest issue, and
     /// `approximate-count` how many pages remain. The first range starts a day before c1 (JQL
     /// reads a date in the user's time zone, which is within a day of UTC): rows it repeats
-    /// from the first page are skipped. The last range has no upper end.
+    /// from the first pages are skipped. The last range has no upper end.
     async fn created_slices(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> DfResult<Option<BoxStream<'static, DfResult<RecordBatch>>>> {
         let Some(c1) = first.seen.last_created.as_deref().and_then(super::parse_timestamp_millis) else { return Ok(None) };
         let jql = self.jql();
