@@ -348,6 +348,11 @@ async fn download_by_name(c: Conf, Path((id, name)): Path<(String, String)>) -> 
 async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, mut form: Multipart) -> Result<Json<Value>, ApiError> {
     let me = c.require_user()?.to_string();
     if headers.get("x-atlassian-token").and_then(|v| v.to_str().ok()) != Some("no-check") {
+        // The request is read to its end before the refusal, as Atlassian's front end reads it:
+        // a client still sending the file sees the 403, not a connection closed under it.
+        while let Ok(Some(field)) = form.next_field().await {
+            let _ = field.bytes().await;
+        }
         return Err(c.error(StatusCode::FORBIDDEN, "XSRF check failed"));
     }
     let mut files: Vec<(String, String, Vec<u8>)> = Vec::new();
