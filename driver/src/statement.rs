@@ -283,6 +283,19 @@ pub fn deliver(value: Option<&Conversion>, dest: &Dest, offset: usize) -> OdbcRe
     }
 }
 
+/// One cell (or NULL) into the application's buffer, from byte `offset` on: the common
+/// conversions through `scratch`, a buffer reused from cell to cell (no allocation per cell),
+/// the others through [`convert::convert`].
+fn deliver_cell(cell: &Cell, kind: crate::types::ValueKind, target: Target, dest: &Dest, offset: usize, scratch: &mut Vec<u8>) -> OdbcResult<Delivery> {
+    let c_type = if target.c_type == c::DEFAULT { convert::default_c_type(kind) } else { target.c_type };
+    match convert::convert_into(cell, c_type, scratch) {
+        Some(convert::Scratch::Fixed) => Ok(deliver_fixed(scratch, false, dest)),
+        Some(convert::Scratch::Text(terminator)) => deliver_var(scratch, terminator, 0, dest, offset),
+        None if *cell == Cell::Null => deliver(None, dest, 0),
+        None => convert::convert(cell, kind, target).and_then(|conv| deliver(Some(&conv), dest, offset)),
+    }
+}
+
 /// The indicator of a non-null value, when it has a place of its own.
 fn mark_not_null(dest: &Dest) {
     if dest.ind_ptr != 0 && dest.ind_ptr != dest.len_ptr {
@@ -660,7 +673,6 @@ impl Statement {
         let offset = buffers::read_isize(self.ard.bind_offset_ptr);
         let bind_type = self.ard.bind_type;
         let mut row_errors = 0;
-        let mut scratch: Vec<u8> = Vec::with_capacity(256);
         for row in 0..size {
             if row >= n {
                 buffers::write_status(self.ird.array_status_ptr, row, row_status::NOROW);
@@ -684,13 +696,7 @@ impl Statement {
                     ind_ptr: element(rec.indicator_ptr, row, bind_type, 8, offset),
                 };
                 let cell = rs.cell(row, i);
-                // The common conversions go through one reused buffer: no allocation per cell.
-                let outcome = match convert::convert_into(&cell, c_type, &mut scratch) {
-                    Some(convert::Scratch::Fixed) => Ok(deliver_fixed(&scratch, false, &dest)),
-                    Some(convert::Scratch::Text(terminator)) => deliver_var(&scratch, terminator, 0, &dest, 0),
-                    None if cell == Cell::Null => deliver(None, &dest, 0),
-                    None => convert::convert(&cell, meta.kind, Target { c_type, precision: rec.precision, scale: rec.scale }).and_then(|conv| deliver(Some(&conv), &dest, 0)),
-                };
+                let outcome = deliver_cell(&cell, meta.kind, Target { c_type, precision: rec.precision, scale: rec.scale }, &dest, 0, &mut self.scratch);
                 match outcome {
                     Ok(d) => {
                         if d.truncated {
@@ -752,22 +758,7 @@ impl Statement {
         }
         let kind = rs.columns[col - 1].kind;
         let cell = rs.cell(0, col - 1);
-        let c_type = if target.c_type == c::DEFAULT { convert::default_c_type(kind) } else { target.c_type };
-        // The common conversions through the statement's reused buffer (no allocation per cell).
-        let delivery = match convert::convert_into(&cell, c_type, &mut self.scratch) {
-            Some(convert::Scratch::Fixed) => Delivery { truncated: false, ..deliver_fixed(&self.scratch, false, dest) },
-            Some(convert::Scratch::Text(terminator)) => deliver_var(&self.scratch, terminator, 0, dest, rs.getdata.offset)?,
-            None if cell == Cell::Null => deliver(None, dest, 0)?,
-            None => {
-            let conv = convert::convert(&cell, kind, target)?;
-            let d = deliver(Some(&conv), dest, rs.getdata.offset)?;
-            if matches!(conv.value, Converted::Fixed(_)) {
-                Delivery { truncated: false, ..d }
-            } else {
-                d
-            }
-            }
-        };
+        let delivery = deliver_cell(&cell, kind, target, dest, rs.getdata.offset, &mut self.scratch)?;
         rs.getdata.offset = delivery.next_offset;
         rs.getdata.done = !delivery.truncated;
         Ok(Some(delivery))

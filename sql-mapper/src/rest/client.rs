@@ -5,12 +5,12 @@ use serde_json::Value;
 
 use super::gate::RequestGate;
 use super::retry::{GaveUp, RetryBudget};
+use crate::catalog::Product;
+use crate::{MapperError, SqlState};
 
 /// `MaxConcurrency` when not given: at 100 ms of latency, 8 streams already make a scan of
 /// 20,000 issues over 4x quicker than one, and more mostly spend the site's rate limit.
 pub const DEFAULT_CONCURRENCY: usize = 8;
-use crate::catalog::Product;
-use crate::{MapperError, SqlState};
 
 /// Cloud or Data Center: which REST APIs a table uses, invisible to SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,21 +125,21 @@ impl AtlassianClient {
         self.exchange_page(method, product, path_and_query, body, read, None).await
     }
 
-    /// A page of a scan: a GET (`body` None) or a read-only search POST, its list `items`
-    /// decoded keeping only `paths` (what the scan's columns read).
-    pub(crate) async fn read_page(&self, product: Product, path_and_query: &str, body: Option<&Value>, items: &str, paths: &crate::scan::WantedPaths) -> Result<Value, MapperError> {
+    /// A page of a scan: a GET (`body` None) or a read-only search POST, decoded keeping
+    /// only `page` (what the scan's columns read).
+    pub(crate) async fn read_page(&self, product: Product, path_and_query: &str, body: Option<&Value>, page: &crate::scan::WantedPaths) -> Result<Value, MapperError> {
         let method = if body.is_some() { reqwest::Method::POST } else { reqwest::Method::GET };
-        self.exchange_page(method, product, path_and_query, body, true, Some((items, paths))).await
+        self.exchange_page(method, product, path_and_query, body, true, Some(page)).await
     }
 
-    async fn exchange_page(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool, pruned: Option<(&str, &crate::scan::WantedPaths)>) -> Result<Value, MapperError> {
+    async fn exchange_page(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool, pruned: Option<&crate::scan::WantedPaths>) -> Result<Value, MapperError> {
         let url = self.url(product, path_and_query);
         let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
         if text.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
         match pruned {
-            Some((items, paths)) => crate::scan::decode_pruned(&text, items, paths).map_err(|e| not_json(&url, e)),
+            Some(page) => crate::scan::decode_pruned(&text, page).map_err(|e| not_json(&url, e)),
             None => json_of(&url, &text),
         }
     }

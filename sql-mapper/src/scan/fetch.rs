@@ -39,8 +39,8 @@ pub struct FetchPlan {
     limit: Option<usize>,
     /// Confluence space id → key, for `SpaceKey` and for splitting by space.
     space_keys: tokio::sync::OnceCell<Arc<HashMap<String, String>>>,
-    /// What the columns read of an item, for the pages decoded keeping only that.
-    item_paths: super::WantedPaths,
+    /// What the columns read of a page's items, for pages decoded keeping only that.
+    page_paths: super::WantedPaths,
 }
 
 /// Where the page loop stands.
@@ -86,18 +86,17 @@ struct Slice {
     space_ids: Option<String>,
     /// Confluence Data Center `spaceKey`.
     space_key: Option<String>,
-    /// `startAt` of a single page read on its own (Data Center offsets).
-    single_page_at: Option<usize>,
+    /// The `startAt` the paging starts from (a Data Center page read on its own).
+    start_at: Option<usize>,
     /// Ids the first page returned.
     skip: Option<Arc<std::collections::HashSet<String>>>,
     /// Keep what the first page shows (`Seen`).
     record: bool,
     /// `Source::Lists`: read only this part.
     part: Option<usize>,
-    /// `Source::Lists`: read only the list of this parent row (its bound columns).
+    /// `Source::Lists`: read only the list of this parent row (its bound columns); the
+    /// stream ends with that one list.
     context: Option<HashMap<String, Value>>,
-    /// The stream ends with that one list.
-    one_list: bool,
 }
 
 #[derive(Default)]
@@ -105,6 +104,13 @@ struct Seen {
     ids: Vec<String>,
     last_created: Option<String>,
     total: Option<usize>,
+}
+
+impl Seen {
+    /// The rows the split's streams skip: those the first pages returned.
+    fn skip(&self) -> Option<Arc<std::collections::HashSet<String>>> {
+        Some(Arc::new(self.ids.iter().cloned().collect()))
+    }
 }
 
 /// How a scan larger than a page is split.
@@ -139,27 +145,28 @@ pub(crate) fn url_encode(s: &str) -> String {
 
 impl FetchPlan {
     pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), item_paths: super::WantedPaths::default() }.with_item_paths()
+        let mut plan = FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), page_paths: super::WantedPaths::default() };
+        plan.page_paths = plan.page_paths();
+        plan
     }
 
-    /// The JSON pointers the projected columns read, and what the scan itself reads (ids, for
-    /// skipping rows a split repeats; `created`, for splitting; a page's space, for `SpaceKey`).
-    fn with_item_paths(mut self) -> FetchPlan {
+    /// The JSON pointers the projected columns read of a page's items, and what the scan
+    /// itself reads (ids, for skipping rows a split repeats; `created`, for splitting; a
+    /// page's space, for `SpaceKey`). Issue searches list `issues`, Confluence `results`.
+    fn page_paths(&self) -> super::WantedPaths {
         let mut paths = super::WantedPaths::default();
         for p in ["/id", "/fields/created", "/spaceId"] {
             paths.keep(p);
         }
-        let columns: Vec<Extract> = self.wanted().map(|c| c.extract.clone()).collect();
-        for e in columns {
-            match e {
-                Extract::At(p) | Extract::AdfText(p) | Extract::JsonText(p) | Extract::AtOrContext(p, _) => paths.keep(&p),
+        for c in self.wanted() {
+            match &c.extract {
+                Extract::At(p) | Extract::AdfText(p) | Extract::JsonText(p) | Extract::AtOrContext(p, _) => paths.keep(p),
                 Extract::Join(p, each) => paths.keep(&format!("{p}/*{each}")),
                 Extract::FirstOf(ps) => ps.iter().for_each(|p| paths.keep(p)),
                 Extract::Context(_) => {}
             }
         }
-        self.item_paths = paths;
-        self
+        super::WantedPaths::page(if matches!(self.def.source, Source::IssueSearch) { "issues" } else { "results" }, paths)
     }
 
     pub fn with_params(self, params: Vec<QueryParam>) -> FetchPlan {
@@ -382,7 +389,7 @@ impl FetchPlan {
             .map(move |ctx| {
                 let (plan, schema) = (plan.clone(), schema.clone());
                 async move {
-                    let slice = Slice { part: Some(i), context: Some(ctx?), one_list: true, ..Slice::default() };
+                    let slice = Slice { part: Some(i), context: Some(ctx?), ..Slice::default() };
                     PageState::new(plan, schema, slice).pages().try_collect::<Vec<_>>().await
                 }
             })
@@ -418,7 +425,7 @@ impl FetchPlan {
         if bounds.len() < 2 {
             return Ok(None);
         }
-        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
+        let skip = first.seen.skip();
         let slices: Vec<Slice> = bounds
             .iter()
             .enumerate()
@@ -427,7 +434,7 @@ impl FetchPlan {
                     Some(hi) => format!("created >= \"{lo}\" AND created < \"{hi}\""),
                     None => format!("created >= \"{lo}\""),
                 };
-                Slice { jql: Some(range), skip: Some(skip.clone()), ..Slice::default() }
+                Slice { jql: Some(range), skip: skip.clone(), ..Slice::default() }
             })
             .collect();
         tracing::debug!(table = %self.def.qualified_name(), slices = slices.len(), streams, "split by created");
@@ -441,7 +448,7 @@ impl FetchPlan {
         let plan = self.clone();
         let schema = schema.clone();
         let pages = (size..total).step_by(size).map(move |at| {
-            let mut st = PageState::new(plan.clone(), schema.clone(), Slice { single_page_at: Some(at), ..Slice::default() });
+            let mut st = PageState::new(plan.clone(), schema.clone(), Slice { start_at: Some(at), ..Slice::default() });
             async move { st.next_page().await.map_err(df) }
         });
         let pages = futures::stream::iter(pages).buffered(self.client.max_concurrency());
@@ -453,14 +460,14 @@ impl FetchPlan {
     /// returned are skipped.
     async fn space_slices(self: &Arc<Self>, schema: &SchemaRef, first: &PageState) -> DfResult<Option<BoxStream<'static, DfResult<RecordBatch>>>> {
         let streams = self.client.max_concurrency();
-        let skip = Arc::new(first.seen.ids.iter().cloned().collect::<std::collections::HashSet<_>>());
+        let skip = first.seen.skip();
         if self.client.flavor() == Flavor::DataCenter {
             // Data Center's content list takes one space key: a slice per space.
             let keys = self.dc_space_keys().await.map_err(df)?;
             if keys.len() < 2 {
                 return Ok(None);
             }
-            let slices = keys.into_iter().map(|k| Slice { space_key: Some(k), skip: Some(skip.clone()), ..Slice::default() }).collect();
+            let slices = keys.into_iter().map(|k| Slice { space_key: Some(k), skip: skip.clone(), ..Slice::default() }).collect();
             return Ok(Some(self.read_slices(schema, slices, streams)));
         }
         let mut ids: Vec<u64> = first.space_keys().await.map_err(df)?.keys().filter_map(|k| k.parse().ok()).collect();
@@ -473,7 +480,7 @@ impl FetchPlan {
         let slices: Vec<Slice> = (0..groups)
             .map(|g| {
                 let group: Vec<String> = ids.iter().skip(g).step_by(groups).map(u64::to_string).collect();
-                Slice { space_ids: Some(group.join(",")), skip: Some(skip.clone()), ..Slice::default() }
+                Slice { space_ids: Some(group.join(",")), skip: skip.clone(), ..Slice::default() }
             })
             .collect();
         Ok(Some(self.read_slices(schema, slices, streams)))
@@ -521,7 +528,7 @@ fn created_bounds(c1: i64, last: i64, wanted: usize) -> Vec<String> {
 
 impl PageState {
     fn new(plan: Arc<FetchPlan>, schema: SchemaRef, slice: Slice) -> PageState {
-        let cursor = match slice.single_page_at {
+        let cursor = match slice.start_at {
             Some(at) => Cursor::Offset(at),
             None => Cursor::Start,
         };
@@ -537,9 +544,6 @@ impl PageState {
                     return Ok(None);
                 }
                 let batch = st.next_page().await.map_err(df)?;
-                if st.slice.single_page_at.is_some() {
-                    st.cursor = Cursor::Done;
-                }
                 if let Some(b) = batch {
                     st.produced += b.num_rows();
                     if b.num_rows() > 0 {
@@ -595,7 +599,7 @@ impl PageState {
                 if let Cursor::Token(t) = cursor {
                     body["nextPageToken"] = json!(t);
                 }
-                let mut v = client.read_page(Product::Jira, "/rest/api/3/search/jql", Some(&body), "issues", &self.plan.item_paths).await?;
+                let mut v = client.read_page(Product::Jira, "/rest/api/3/search/jql", Some(&body), &self.plan.page_paths).await?;
                 let items = take_array(&mut v, "/issues")?;
                 let next = match v.get("nextPageToken").and_then(Value::as_str) {
                     Some(t) if v.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
@@ -606,7 +610,7 @@ impl PageState {
             Flavor::DataCenter => {
                 let start = if let Cursor::Offset(o) = cursor { *o } else { 0 };
                 let path = format!("/rest/api/2/search?jql={}&fields={}&startAt={start}&maxResults={size}", enc(jql), enc(&fields.join(",")));
-                let mut v = client.read_page(Product::Jira, &path, None, "issues", &self.plan.item_paths).await?;
+                let mut v = client.read_page(Product::Jira, &path, None, &self.plan.page_paths).await?;
                 let items = take_array(&mut v, "/issues")?;
                 let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
                 let next_start = start + items.len();
@@ -679,9 +683,8 @@ impl PageState {
             };
             // The context of the list being read: the parent row's, or the part's constants.
             if self.context.is_none() {
-                let one_list = self.slice.context.take();
                 match &self.plan.parents.get(self.part).cloned().flatten() {
-                    _ if one_list.is_some() => self.context = one_list,
+                    _ if self.slice.context.is_some() => self.context = self.slice.context.clone(),
                     None => self.context = Some(HashMap::new()),
                     Some(parent) => match self.next_parent_row(parent, part).await? {
                         Some(ctx) => self.context = Some(ctx),
@@ -715,7 +718,7 @@ impl PageState {
             // This list is read: the next parent row's (or the next part's) list follows; the
             // page loop stops only when the last part is done.
             // (A stream of one parent row's list ends with it.)
-            if matches!(self.cursor, Cursor::Done) && !self.slice.one_list {
+            if matches!(self.cursor, Cursor::Done) && self.slice.context.is_none() {
                 self.context = None;
                 self.cursor = Cursor::Start;
                 if part.parent.is_none() {
@@ -838,7 +841,7 @@ impl PageState {
                     Cursor::Next(n) => n.trim_start_matches("/wiki").to_string(),
                     _ => format!("{cloud_first}{}limit={size}", if cloud_first.contains('?') { "&" } else { "?" }),
                 };
-                let mut v = client.read_page(Product::Confluence, &format!("/wiki{path}"), None, "results", &self.plan.item_paths).await?;
+                let mut v = client.read_page(Product::Confluence, &format!("/wiki{path}"), None, &self.plan.page_paths).await?;
                 self.cursor = match v.pointer("/_links/next").and_then(Value::as_str) {
                     Some(n) => Cursor::Next(n.to_string()),
                     None => Cursor::Done,

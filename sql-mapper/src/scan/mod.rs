@@ -36,6 +36,7 @@ use crate::pushdown::params::{ParamBuilder, QueryParam};
 use crate::pushdown::Fidelity;
 use crate::rest::{AtlassianClient, Flavor};
 
+#[derive(Clone)]
 pub struct AtlassianTable {
     def: Arc<TableDef>,
     schema: SchemaRef,
@@ -88,9 +89,9 @@ impl AtlassianTable {
         if pushable.is_empty() || self.parent_filters.get(part) == Some(&pushable) {
             return None;
         }
-        let mut parent_filters = self.parent_filters.clone();
-        parent_filters[part] = pushable;
-        Some(AtlassianTable { def: self.def.clone(), schema: self.schema.clone(), client: self.client.clone(), pushdown: self.pushdown, parents: self.parents.clone(), parent_filters })
+        let mut narrowed = self.clone();
+        narrowed.parent_filters[part] = pushable;
+        Some(narrowed)
     }
 
     /// The query language filters on this table become: JQL for issues, CQL for pages.

@@ -132,15 +132,22 @@ impl<'de> Visitor<'de> for PrunedVisitor<'_> {
     }
 }
 
-/// A page: the list at `items` (a top-level key) decoded against `item_paths`, every other
-/// top-level member (cursors, totals, links) kept whole.
-pub(crate) fn decode_page(bytes: &[u8], items: &str, item_paths: &WantedPaths) -> serde_json::Result<Value> {
-    let mut page = WantedPaths { others_whole: true, ..WantedPaths::default() };
-    let mut list = WantedPaths::default();
-    list.children.insert("*".to_string(), item_paths.clone());
-    page.children.insert(items.to_string(), list);
+impl WantedPaths {
+    /// The paths of a page whose list at `items` (a top-level key) holds items read at
+    /// `item_paths`; every other top-level member (cursors, totals, links) is kept whole.
+    pub fn page(items: &str, item_paths: WantedPaths) -> WantedPaths {
+        let mut list = WantedPaths::default();
+        list.children.insert("*".to_string(), item_paths);
+        let mut page = WantedPaths { others_whole: true, ..WantedPaths::default() };
+        page.children.insert(items.to_string(), list);
+        page
+    }
+}
+
+/// A page decoded against its paths ([`WantedPaths::page`]).
+pub(crate) fn decode_page(bytes: &[u8], page: &WantedPaths) -> serde_json::Result<Value> {
     let mut d = serde_json::Deserializer::from_slice(bytes);
-    let v = Pruned(&page).deserialize(&mut d)?;
+    let v = Pruned(page).deserialize(&mut d)?;
     d.end()?;
     Ok(v)
 }
@@ -164,7 +171,7 @@ mod tests {
         for p in ["/id", "/fields/status/name", "/fields/labels", "/fields/fixVersions/*/name", "/fields/description", "/fields/missing/deep"] {
             w.keep(p);
         }
-        let got = decode_page(page.to_string().as_bytes(), "issues", &w).unwrap();
+        let got = decode_page(page.to_string().as_bytes(), &WantedPaths::page("issues", w)).unwrap();
         assert_eq!(got["nextPageToken"], "t");
         assert_eq!(got["isLast"], false);
         assert_eq!(
@@ -184,11 +191,12 @@ mod tests {
         w.keep("/fields/status");
         w.keep("");
         let page = json!({"results": [{"a": {"b": 1}}]});
-        assert_eq!(decode_page(page.to_string().as_bytes(), "results", &w).unwrap(), page);
+        assert_eq!(decode_page(page.to_string().as_bytes(), &WantedPaths::page("results", w.clone())).unwrap(), page);
         // Not what the API returns: decoded as it is (the scan refuses it), or a parse error.
-        assert!(decode_page(b"[1, 2]", "issues", &w).unwrap().is_array());
-        assert_eq!(decode_page(br#"{"issues": "none"}"#, "issues", &w).unwrap(), json!({"issues": "none"}));
-        assert!(decode_page(br#"{"issues": [{"id": "1"}"#, "issues", &w).is_err());
-        assert!(decode_page(br#"{"issues": []} trailing"#, "issues", &w).is_err());
+        let issues = WantedPaths::page("issues", w);
+        assert!(decode_page(b"[1, 2]", &issues).unwrap().is_array());
+        assert_eq!(decode_page(br#"{"issues": "none"}"#, &issues).unwrap(), json!({"issues": "none"}));
+        assert!(decode_page(br#"{"issues": [{"id": "1"}"#, &issues).is_err());
+        assert!(decode_page(br#"{"issues": []} trailing"#, &issues).is_err());
     }
 }
