@@ -17,7 +17,7 @@ use crate::environment::Environment;
 use crate::error::{OdbcError, OdbcResult};
 use crate::handles::{self, DbcHandle, DescHandle, EnvHandle, Kind, Object, StmtHandle, Token};
 use crate::params;
-use crate::runtime::CancelSignal;
+use crate::runtime::{CancelPoint, CancelSignal};
 use crate::statement::{attr as sattr, Dest, Executed, Fetched, Statement};
 use crate::types::{sql, ColumnMeta, ValueKind};
 
@@ -76,7 +76,7 @@ pub fn alloc_stmt(dbc: &Arc<DbcHandle>) -> OdbcResult<Token> {
 
 fn free_statement_token(token: Token) {
     if let Some(Object::Stmt(h)) = handles::remove(token) {
-        h.cancel.cancel();
+        h.cancel.request();
         if let Some(descs) = h.descriptors.get() {
             for d in descs {
                 handles::remove(*d);
@@ -213,6 +213,13 @@ pub fn set_connect_attr(dbc: &DbcHandle, attr: i32, value: usize, text: Option<S
         }
         cattr::TRACE | cattr::TRACEFILE | cattr::TRANSLATE_LIB | cattr::TRANSLATE_OPTION | cattr::ODBC_CURSORS | cattr::ANSI_APP | cattr::RESET_CONNECTION | cattr::DISCONNECT_BEHAVIOR => {}
         cattr::CONNECTION_DEAD | cattr::AUTO_IPD => return Err(OdbcError::new("HY092", format!("Connection attribute {attr} is read-only"))),
+        // Wide strings in UTF-16 or UCS-4 as the application uses them; UTF-8 is refused, so
+        // iODBC keeps its own conversion.
+        cattr::APP_WCHAR_TYPE => match value {
+            crate::connection::wchar_type::UTF16 => crate::wide::set(crate::wide::WcharWidth::Utf16),
+            crate::connection::wchar_type::UCS4 => crate::wide::set(crate::wide::WcharWidth::Ucs4),
+            other => return Err(OdbcError::not_implemented(format!("wide character encoding {other} (UTF-16 and UCS-4 are supported)"))),
+        },
         other => return Err(OdbcError::bad_attribute("connection attribute", other.into())),
     }
     Ok(Ret::Success)
@@ -390,12 +397,30 @@ pub fn prepare(h: &StmtHandle, sql: &str) -> OdbcResult<Ret> {
     Ok(Ret::Success)
 }
 
+/// Runs one of the statement's functions that `SQLCancel` can stop (execution, fetching,
+/// describing), holding the statement. A cancel that arrives while it runs makes it fail with
+/// `HY008` and close the cursor, whatever it got done: both driver managers treat a successful
+/// `SQLCancel` as closing the cursor, so the driver must have closed it too.
+fn cancellable<T>(h: &StmtHandle, f: impl FnOnce(&mut Statement, &CancelPoint<'_>) -> OdbcResult<T>) -> OdbcResult<T> {
+    let mut s = h.stmt.lock();
+    let point = h.cancel.begin();
+    let r = f(&mut s, &point);
+    if point.is_cancelled() {
+        s.close_cursor();
+        s.cancel_data_at_exec();
+        point.take();
+        return Err(crate::runtime::cancelled());
+    }
+    r
+}
+
 pub fn execute(h: &StmtHandle) -> OdbcResult<Ret> {
     let session = session_of(h)?;
-    let mut s = h.stmt.lock();
-    Ok(match s.execute(&session, &h.cancel)? {
-        Executed::Done => Ret::Success,
-        Executed::NeedData => Ret::NeedData,
+    cancellable(h, |s, cancel| {
+        Ok(match s.execute(&session, cancel)? {
+            Executed::Done => Ret::Success,
+            Executed::NeedData => Ret::NeedData,
+        })
     })
 }
 
@@ -406,10 +431,11 @@ pub fn exec_direct(h: &StmtHandle, sql: &str) -> OdbcResult<Ret> {
 
 pub fn param_data(h: &StmtHandle) -> OdbcResult<(Ret, usize)> {
     let session = session_of(h)?;
-    let mut s = h.stmt.lock();
-    Ok(match s.param_data(&session, &h.cancel)? {
-        Some(token) => (Ret::NeedData, token),
-        None => (Ret::Success, 0),
+    cancellable(h, |s, cancel| {
+        Ok(match s.param_data(&session, cancel)? {
+            Some(token) => (Ret::NeedData, token),
+            None => (Ret::Success, 0),
+        })
     })
 }
 
@@ -423,13 +449,28 @@ pub fn put_data(h: &StmtHandle, piece: Option<Vec<u8>>) -> OdbcResult<Ret> {
     Ok(Ret::Success)
 }
 
+/// `SQLCancel`. Both driver managers close the statement's cursor in their own state when the
+/// driver's `SQLCancel` succeeds, so it succeeds only when the driver's state changes the same
+/// way: a running call was stopped (it fails with `HY008`, its cursor closed), or pending
+/// data-at-execution parameters were dropped. With nothing to cancel it fails and changes
+/// nothing (ODBC 3's "no effect"), so the application's open cursor stays usable on both sides.
 pub fn cancel(h: &StmtHandle) -> OdbcResult<Ret> {
-    h.cancel.cancel();
-    // A pending data-at-execution sequence is cancelled too (only if nobody holds the statement).
     if let Some(mut s) = h.stmt.try_lock() {
-        s.cancel_data_at_exec();
+        return if s.cancel_data_at_exec() { Ok(Ret::Success) } else { Err(nothing_to_cancel()) };
     }
-    Ok(Ret::Success)
+    let request = h.cancel.request();
+    // The running call ends promptly (its waits were woken); whether it took the request is
+    // known once it has let go of the statement.
+    let _s = h.stmt.lock();
+    if h.cancel.was_taken(request) {
+        Ok(Ret::Success)
+    } else {
+        Err(nothing_to_cancel())
+    }
+}
+
+fn nothing_to_cancel() -> OdbcError {
+    OdbcError::new("HY000", "Nothing to cancel: no function that can be cancelled is running on this statement and no data-at-execution parameters are pending; the statement and its cursor are unchanged")
 }
 
 pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
@@ -479,8 +520,7 @@ fn columns_of(h: &StmtHandle) -> OdbcResult<Arc<Vec<ColumnMeta>>> {
     }
     drop(s);
     let session = session_of(h)?;
-    let mut s = h.stmt.lock();
-    s.describe_prepared(&session)
+    cancellable(h, |s, _| s.describe_prepared(&session))
 }
 
 pub fn num_result_cols(h: &StmtHandle) -> OdbcResult<i16> {
@@ -638,13 +678,14 @@ pub fn describe_param(h: &StmtHandle, n: u16) -> OdbcResult<Described> {
 }
 
 pub fn fetch(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
-    let mut s = h.stmt.lock();
-    let mut diags = Vec::new();
-    let r = s.fetch(&h.cancel, &mut diags);
-    w.extend(diags);
-    Ok(match r? {
-        Fetched::Rows => Ret::Success,
-        Fetched::NoData => Ret::NoData,
+    cancellable(h, |s, cancel| {
+        let mut diags = Vec::new();
+        let r = s.fetch(cancel, &mut diags);
+        w.extend(diags);
+        Ok(match r? {
+            Fetched::Rows => Ret::Success,
+            Fetched::NoData => Ret::NoData,
+        })
     })
 }
 
@@ -659,8 +700,7 @@ pub fn get_data(h: &StmtHandle, col: u16, target: Target, dest: &Dest, w: &mut W
     if dest.buffer_len < 0 {
         return Err(OdbcError::bad_length("BufferLength", dest.buffer_len as i64));
     }
-    let mut s = h.stmt.lock();
-    match s.get_data(col as usize, target, dest)? {
+    match cancellable(h, |s, _| s.get_data(col as usize, target, dest))? {
         None => Ok(Ret::NoData),
         Some(d) => {
             if d.truncated {

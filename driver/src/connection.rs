@@ -34,6 +34,15 @@ pub mod attr {
     pub const METADATA_ID: i32 = 10014;
     pub const ANSI_APP: i32 = 115;
     pub const RESET_CONNECTION: i32 = 116;
+    /// iODBC 3.52.14+ (`iodbcext.h`): the application's wide encoding, offered to the driver;
+    /// a driver that accepts it gets wide strings in it.
+    pub const APP_WCHAR_TYPE: i32 = 1061;
+}
+
+/// iODBC's wide encodings (`SQL_DM_CP_*` of `iodbcext.h`).
+pub mod wchar_type {
+    pub const UTF16: usize = 1;
+    pub const UCS4: usize = 3;
 }
 
 
@@ -148,7 +157,7 @@ impl Connection {
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
         let login_timeout = if self.login_timeout > 0 { Some(Duration::from_secs(self.login_timeout.into())) } else { None };
-        self.connect_cancel.reset();
+        let cancel = self.connect_cancel.begin();
         let (session, flavor, version) = block_on_cancellable(
             async {
                 // OAuth reaches Cloud sites only, through the gateway, once the token is known.
@@ -173,7 +182,7 @@ impl Connection {
                 let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth }, auth).await?;
                 Ok((session, flavor, version))
             },
-            &self.connect_cancel,
+            &cancel,
             login_timeout,
         )
         .map_err(|e| if e.state == "HYT00" { OdbcError::new("HYT00", format!("Login timeout expired connecting to {url}")) } else { e })?;

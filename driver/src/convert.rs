@@ -188,9 +188,9 @@ pub fn convert(cell: &Cell, kind: ValueKind, target: Target) -> OdbcResult<Conve
     match c_type {
         c::CHAR | c::WCHAR => {
             let (text, min_whole) = as_text(cell);
-            let data = if c_type == c::CHAR { text.into_bytes() } else { utf16_bytes(&text) };
-            let min_whole = if c_type == c::WCHAR { min_whole * 2 } else { min_whole };
-            Ok(Conversion { value: Converted::Var { data, terminator: if c_type == c::CHAR { 1 } else { 2 }, min_whole }, fractional_truncation: false })
+            let unit = if c_type == c::CHAR { 1 } else { crate::wide::width().unit() };
+            let data = if c_type == c::CHAR { text.into_bytes() } else { crate::wide::width().encode(&text) };
+            Ok(Conversion { value: Converted::Var { data, terminator: unit, min_whole: min_whole * unit }, fractional_truncation: false })
         }
         c::BINARY => {
             let (data, whole) = match cell {
@@ -270,11 +270,9 @@ pub fn convert_into(cell: &Cell, c_type: i16, out: &mut Vec<u8>) -> Option<Scrat
             Some(Scratch::Text(1))
         }
         (Cell::Text(s), c::WCHAR) => {
-            out.reserve(s.len() * 2);
-            for u in s.encode_utf16() {
-                out.extend_from_slice(&u.to_ne_bytes());
-            }
-            Some(Scratch::Text(2))
+            let w = crate::wide::width();
+            w.encode_into(s, out);
+            Some(Scratch::Text(w.unit()))
         }
         (Cell::Int(v), c::SBIGINT) => {
             out.extend_from_slice(&v.to_ne_bytes());
@@ -298,14 +296,6 @@ pub fn convert_into(cell: &Cell, c_type: i16, out: &mut Vec<u8>) -> Option<Scrat
         }
         _ => None,
     }
-}
-
-pub fn utf16_bytes(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() * 2);
-    for u in s.encode_utf16() {
-        out.extend_from_slice(&u.to_ne_bytes());
-    }
-    out
 }
 
 fn decimal_text(v: i128, scale: i8) -> String {

@@ -27,6 +27,7 @@ mod runtime;
 mod sql_text;
 mod statement;
 mod types;
+mod wide;
 
 pub use sql_mapper::MAPPER_VERSION;
 

@@ -60,8 +60,8 @@ pub fn decode(c_type: i16, bytes: &[u8]) -> OdbcResult<ParamValue> {
     Ok(match c_type {
         c::CHAR => ParamValue::Text(String::from_utf8(bytes.to_vec()).map_err(|_| OdbcError::new("22018", "Parameter text is not valid UTF-8"))?),
         c::WCHAR => {
-            let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_ne_bytes([p[0], p[1]])).collect();
-            ParamValue::Text(String::from_utf16(&units).map_err(|_| OdbcError::new("22018", "Parameter text is not valid UTF-16"))?)
+            let w = crate::wide::width();
+            ParamValue::Text(w.decode(bytes).ok_or_else(|| OdbcError::new("22018", format!("Parameter text is not valid {}", if w == crate::wide::WcharWidth::Ucs4 { "UCS-4" } else { "UTF-16" })))?)
         }
         c::BINARY => ParamValue::Binary(bytes.to_vec()),
         c::BIT | c::UTINYINT => ParamValue::Int(ne::<1>(bytes)?[0].into()),

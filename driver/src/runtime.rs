@@ -2,7 +2,7 @@
 //! ODBC calls use to wait for HTTP work, interruptible by `SQLCancel` and a query timeout.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -23,23 +23,52 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// `SQLCancel` from another thread: wakes the statement's wait.
+/// `SQLCancel` from another thread. Requests are numbered: a call remembers the number when it
+/// starts ([`CancelSignal::begin`]) and is cancelled by any later request, so a request can
+/// never be lost to a call that starts just after it, nor stop a call that starts later. A call
+/// that ends cancelled takes the request ([`CancelPoint::take`]), which tells `SQLCancel`
+/// whether it stopped something.
 #[derive(Debug, Default)]
 pub struct CancelSignal {
-    cancelled: AtomicBool,
+    requested: AtomicU64,
+    taken: AtomicU64,
     notify: Notify,
 }
 
 impl CancelSignal {
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+    /// A call starts: requests made before it do not concern it.
+    pub fn begin(&self) -> CancelPoint<'_> {
+        CancelPoint { signal: self, epoch: self.requested.load(Ordering::SeqCst) }
+    }
+
+    /// Asks the running call to stop and wakes its wait; the request's number.
+    pub fn request(&self) -> u64 {
+        let n = self.requested.fetch_add(1, Ordering::SeqCst) + 1;
         self.notify.notify_waiters();
+        n
     }
-    pub fn reset(&self) {
-        self.cancelled.store(false, Ordering::SeqCst);
+
+    /// Whether a call ended cancelled by request `n` (or a later one).
+    pub fn was_taken(&self, n: u64) -> bool {
+        self.taken.load(Ordering::SeqCst) >= n
     }
+}
+
+/// One call's view of its statement's [`CancelSignal`].
+#[derive(Debug, Clone, Copy)]
+pub struct CancelPoint<'a> {
+    signal: &'a CancelSignal,
+    epoch: u64,
+}
+
+impl CancelPoint<'_> {
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.signal.requested.load(Ordering::SeqCst) > self.epoch
+    }
+
+    /// The call ends cancelled: every request so far is answered.
+    pub fn take(&self) {
+        self.signal.taken.fetch_max(self.signal.requested.load(Ordering::SeqCst), Ordering::SeqCst);
     }
 }
 
@@ -58,9 +87,9 @@ where
 }
 
 /// [`block_on`] that gives up with `HY008` when cancelled and `HYT00` after `timeout`.
-pub fn block_on_cancellable<T: Send, F: Future<Output = OdbcResult<T>> + Send>(fut: F, cancel: &CancelSignal, timeout: Option<Duration>) -> OdbcResult<T> {
+pub fn block_on_cancellable<T: Send, F: Future<Output = OdbcResult<T>> + Send>(fut: F, cancel: &CancelPoint<'_>, timeout: Option<Duration>) -> OdbcResult<T> {
     block_on(async {
-        let notified = cancel.notify.notified();
+        let notified = cancel.signal.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         if cancel.is_cancelled() {
@@ -80,6 +109,6 @@ pub fn block_on_cancellable<T: Send, F: Future<Output = OdbcResult<T>> + Send>(f
     })
 }
 
-fn cancelled() -> OdbcError {
+pub fn cancelled() -> OdbcError {
     OdbcError::new("HY008", "Operation canceled")
 }

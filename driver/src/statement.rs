@@ -18,7 +18,7 @@ use crate::diag::DiagRecord;
 use crate::error::{OdbcError, OdbcResult};
 use crate::ffi::buffers;
 use crate::params::{self, ParamValue};
-use crate::runtime::{block_on_cancellable, CancelSignal};
+use crate::runtime::{block_on_cancellable, CancelPoint};
 use crate::sql_text;
 use crate::types::{normalize, ColumnMeta};
 
@@ -153,7 +153,7 @@ impl ResultSet {
     }
 
     /// Pulls the next non-empty batch, normalized; `None` at the end.
-    fn next_batch(&mut self, cancel: &CancelSignal) -> OdbcResult<Option<Arc<Vec<ArrayRef>>>> {
+    fn next_batch(&mut self, cancel: &CancelPoint<'_>) -> OdbcResult<Option<Arc<Vec<ArrayRef>>>> {
         loop {
             let batch = match &mut self.source {
                 RowSource::Batches(q) => q.pop_front(),
@@ -172,7 +172,7 @@ impl ResultSet {
 
     /// Reads the first batch, so that the statement's errors (and its timeout) surface at
     /// execute, where applications look for them, rather than at the first fetch.
-    fn prime(&mut self, cancel: &CancelSignal) -> OdbcResult<()> {
+    fn prime(&mut self, cancel: &CancelPoint<'_>) -> OdbcResult<()> {
         if self.current.is_none() && !self.exhausted {
             match self.next_batch(cancel)? {
                 Some(a) => {
@@ -186,7 +186,7 @@ impl ResultSet {
     }
 
     /// Moves the cursor to the next `size` rows; `false` when there are none.
-    fn advance(&mut self, size: usize, max_rows: u64, cancel: &CancelSignal) -> OdbcResult<bool> {
+    fn advance(&mut self, size: usize, max_rows: u64, cancel: &CancelPoint<'_>) -> OdbcResult<bool> {
         self.rowset.clear();
         self.rowset_len = 0;
         self.getdata = GetDataState::default();
@@ -325,15 +325,16 @@ fn deliver_var(data: &[u8], terminator: usize, min_whole: usize, dest: &Dest, of
     }
     let room = (dest.buffer_len as usize).saturating_sub(terminator);
     let mut n = remaining.min(room);
-    if terminator == 2 {
-        n &= !1;
+    // Whole wide code units only.
+    if terminator > 1 {
+        n -= n % terminator;
     }
     if n < remaining && offset == 0 && min_whole > n {
         return Err(OdbcError::new("22003", format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len)));
     }
     buffers::write_bytes(dest.data, &data[offset..offset + n]);
     if terminator > 0 && dest.buffer_len as usize >= terminator {
-        buffers::write_bytes(dest.data + n, &[0u8; 2][..terminator]);
+        buffers::write_bytes(dest.data + n, &[0u8; 4][..terminator]);
     }
     buffers::write_isize(dest.len_ptr, remaining as isize);
     Ok(Delivery { truncated: n < remaining, fractional: false, next_offset: offset + n })
@@ -429,7 +430,7 @@ impl Statement {
     }
 
     /// Runs the prepared statement.
-    pub fn execute(&mut self, session: &MapperSession, cancel: &CancelSignal) -> OdbcResult<Executed> {
+    pub fn execute(&mut self, session: &MapperSession, cancel: &CancelPoint<'_>) -> OdbcResult<Executed> {
         self.ensure_no_pending()?;
         if self.result.is_some() {
             return Err(OdbcError::new("24000", "Invalid cursor state: a cursor is open on this statement; close it first (SQLCloseCursor)"));
@@ -488,7 +489,7 @@ impl Statement {
         let bytes = match convert::c::fixed_size(c_type) {
             Some(size) => buffers::read_bytes(data, size),
             None => {
-                let unit = if c_type == c::WCHAR { 2 } else { 1 };
+                let unit = if c_type == c::WCHAR { crate::wide::width().unit() } else { 1 };
                 let len = if len_ptr != 0 { buffers::read_isize(len_ptr) } else if c_type == c::BINARY { r.octet_length } else { SQL_NTS };
                 match len {
                     SQL_NTS => buffers::read_until_nul(data, unit, if r.octet_length > 0 { r.octet_length as usize } else { usize::MAX }),
@@ -514,7 +515,7 @@ impl Statement {
     /// `SQL_ATTR_PARAMSET_SIZE` > 1: the statement once per parameter set, in order, each set's
     /// outcome in `SQL_ATTR_PARAM_STATUS_PTR`. Only writes take arrays (a query per set would be
     /// several result sets). The first failing set stops the rest, which are reported unused.
-    fn run_array(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared) -> OdbcResult<Executed> {
+    fn run_array(&mut self, session: &MapperSession, cancel: &CancelPoint<'_>, p: &Prepared) -> OdbcResult<Executed> {
         const SQL_PARAM_SUCCESS: u16 = 0;
         const SQL_PARAM_ERROR: u16 = 5;
         const SQL_PARAM_UNUSED: u16 = 7;
@@ -532,7 +533,6 @@ impl Statement {
             processed += 1;
             buffers::write_usize(self.ipd.rows_processed_ptr, processed);
             let outcome = self.sql_for(p, &[], row).and_then(|sql| {
-                cancel.reset();
                 let r = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
                 match r.rows_affected {
                     Some(n) if r.schema.fields().is_empty() => Ok(n as i64),
@@ -561,12 +561,11 @@ impl Statement {
         Ok(Executed::Done)
     }
 
-    fn run(&mut self, session: &MapperSession, cancel: &CancelSignal, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<Executed> {
+    fn run(&mut self, session: &MapperSession, cancel: &CancelPoint<'_>, p: &Prepared, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<Executed> {
         let sql = self.sql_for(p, sent, 0)?;
         buffers::write_usize(self.ipd.rows_processed_ptr, 1);
         let timeout = (self.attrs.query_timeout > 0).then(|| Duration::from_secs(self.attrs.query_timeout));
         let deadline = timeout.map(|t| Instant::now() + t);
-        cancel.reset();
         let started = Instant::now();
         let result = block_on_cancellable(async { session.query(&sql).await.map_err(OdbcError::from) }, cancel, timeout)?;
         tracing::info!(target: "atlassian_odbc::sql", ms = started.elapsed().as_millis() as u64, "executed");
@@ -586,7 +585,7 @@ impl Statement {
 
     /// `SQLParamData`: `Some(token)` names the next parameter to send; `None` means the
     /// statement ran.
-    pub fn param_data(&mut self, session: &MapperSession, cancel: &CancelSignal) -> OdbcResult<Option<usize>> {
+    pub fn param_data(&mut self, session: &MapperSession, cancel: &CancelPoint<'_>) -> OdbcResult<Option<usize>> {
         let Some(dae) = self.dae.as_mut() else {
             return Err(OdbcError::sequence("Function sequence error: SQLParamData without a pending data-at-execution parameter"));
         };
@@ -653,13 +652,12 @@ impl Statement {
 
     /// `SQLFetch`/`SQLFetchScroll(SQL_FETCH_NEXT)`: the next rowset into the bound buffers.
     /// Returns per-row warnings/errors as diagnostic records.
-    pub fn fetch(&mut self, cancel: &CancelSignal, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
+    pub fn fetch(&mut self, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
         self.ensure_no_pending()?;
         let Some(rs) = self.result.as_mut() else {
             return Err(if self.executed { OdbcError::new("24000", "Invalid cursor state: the statement has no open cursor") } else { OdbcError::sequence("Function sequence error: fetch before the statement was executed") });
         };
         let size = self.ard.array_size.max(1);
-        cancel.reset();
         let has_rows = rs.advance(size, self.attrs.max_rows, cancel)?;
         self.positioned = has_rows;
         let n = rs.rowset_len;

@@ -54,7 +54,7 @@ pub fn read_bytes(addr: usize, len: usize) -> Vec<u8> {
     unsafe { std::slice::from_raw_parts(addr as *const u8, len).to_vec() }
 }
 
-/// Bytes up to a null terminator of `unit` bytes (1: char, 2: UTF-16), at most `max` bytes.
+/// Bytes up to a null terminator of `unit` bytes (1: char, 2: UTF-16, 4: UCS-4), at most `max` bytes.
 pub fn read_until_nul(addr: usize, unit: usize, max: usize) -> Vec<u8> {
     let mut out = Vec::new();
     if addr == 0 {
@@ -87,18 +87,34 @@ pub fn read_str(ptr: *const u8, len: isize) -> OdbcResult<Option<String>> {
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// A UTF-16 input string argument: length in characters or `SQL_NTS`.
-pub fn read_wstr(ptr: *const u16, len: isize) -> OdbcResult<Option<String>> {
+/// A wide input string argument, in the driver manager's `SQLWCHAR` width: length in
+/// characters (code units) or `SQL_NTS`.
+pub fn read_wstr(ptr: *const u8, len: isize) -> OdbcResult<Option<String>> {
     if ptr.is_null() {
         return Ok(None);
     }
+    let w = crate::wide::width();
     let bytes = match len {
-        SQL_NTS => read_until_nul(ptr as usize, 2, usize::MAX),
-        l if l >= 0 => read_bytes(ptr as usize, l as usize * 2),
+        SQL_NTS => read_until_nul(ptr as usize, w.unit(), usize::MAX),
+        l if l >= 0 => read_bytes(ptr as usize, l as usize * w.unit()),
         l => return Err(OdbcError::bad_length("string length", l as i64)),
     };
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_ne_bytes([p[0], p[1]])).collect();
-    Ok(Some(String::from_utf16_lossy(&units)))
+    Ok(Some(w.decode_lossy(&bytes)))
+}
+
+/// The first 4 bytes of a wide input string, when the string has that many whichever the
+/// width (`SQL_NTS`, or a length of 2 characters or more), for [`crate::wide::WcharWidth::sniff`].
+pub fn wide_prefix(ptr: *const u8, len: isize) -> Option<[u8; 4]> {
+    if ptr.is_null() || !(len == SQL_NTS || len >= 2) {
+        return None;
+    }
+    // Two UTF-16 units, or one UCS-4 unit: either is within the string or its terminator,
+    // unless the first unit is the terminator itself.
+    let first = read_bytes(ptr as usize, 2);
+    if first == [0, 0] {
+        return None;
+    }
+    read_bytes(ptr as usize, 4).try_into().ok()
 }
 
 /// How an output string is encoded and how its lengths are counted.
@@ -144,21 +160,23 @@ impl StrOut {
                 (s.len(), n < s.len())
             }
             Encoding::WideChars | Encoding::WideBytes => {
-                let units: Vec<u16> = s.encode_utf16().collect();
+                let w = crate::wide::width();
+                let units = w.units(s);
                 let cap_units = match self.enc {
                     Encoding::WideChars => self.capacity as usize,
-                    _ => self.capacity as usize / 2,
+                    _ => self.capacity as usize / w.unit(),
                 };
                 let mut n = units.len().min(cap_units.saturating_sub(1));
-                // Never split a surrogate pair.
-                if n > 0 && n < units.len() && (0xD800..0xDC00).contains(&units[n - 1]) {
+                if !w.can_cut(&units, n) {
                     n -= 1;
                 }
                 if self.ptr != 0 && cap_units > 0 {
-                    let bytes: Vec<u8> = units[..n].iter().flat_map(|u| u.to_ne_bytes()).chain([0, 0]).collect();
+                    let mut bytes = Vec::with_capacity((n + 1) * w.unit());
+                    w.push_units(&units[..n], &mut bytes);
+                    w.push_units(&[0], &mut bytes);
                     write_bytes(self.ptr, &bytes);
                 }
-                let full = if self.enc == Encoding::WideChars { units.len() } else { units.len() * 2 };
+                let full = if self.enc == Encoding::WideChars { units.len() } else { units.len() * w.unit() };
                 (full, n < units.len())
             }
         };

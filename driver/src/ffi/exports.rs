@@ -170,6 +170,7 @@ pub extern "C" fn SQLDriverConnect(dbc: H, _hwnd: H, in_str: *const u8, in_len: 
 
 #[no_mangle]
 pub extern "C" fn SQLDriverConnectW(dbc: H, _hwnd: H, in_str: *const u16, in_len: i16, out: *mut u16, out_cap: i16, out_len: *mut i16, completion: u16) -> SqlReturn {
+    super::driver_manager::sniff_wide(in_str.cast(), in_len.into());
     driver_connect(true, dbc, in_str.cast(), in_len, out.cast(), out_cap, out_len, completion)
 }
 
@@ -189,6 +190,7 @@ pub extern "C" fn SQLConnect(dbc: H, dsn: *const u8, dsn_len: i16, uid: *const u
 
 #[no_mangle]
 pub extern "C" fn SQLConnectW(dbc: H, dsn: *const u16, dsn_len: i16, uid: *const u16, uid_len: i16, pwd: *const u16, pwd_len: i16) -> SqlReturn {
+    super::driver_manager::sniff_wide(dsn.cast(), dsn_len.into());
     connect(true, dbc, dsn.cast(), dsn_len, uid.cast(), uid_len, pwd.cast(), pwd_len)
 }
 
@@ -201,7 +203,7 @@ fn set_connect_attr(wide: bool, dbc: H, attr: i32, value: H, len: i32) -> SqlRet
     guard(Kind::Dbc, dbc, "SQLSetConnectAttr", |o, _| {
         let text = match attr {
             crate::connection::attr::CURRENT_CATALOG | crate::connection::attr::TRACEFILE => {
-                let chars = if wide && len >= 0 { (len / 2) as isize } else { len as isize };
+                let chars = if wide && len >= 0 { (len as usize / crate::wide::width().unit()) as isize } else { len as isize };
                 in_str(wide, value, chars)?
             }
             _ => None,
@@ -550,7 +552,14 @@ pub extern "C" fn SQLCancel(stmt: H) -> SqlReturn {
     let Some(Object::Stmt(h)) = super::lookup(Kind::Stmt, stmt) else { return SqlReturn::INVALID_HANDLE };
     shield(|| match api::cancel(&h) {
         Ok(_) => SqlReturn::SUCCESS,
-        Err(_) => SqlReturn::ERROR,
+        // Nothing was running (or it had ended): no other call is reading the diagnostics.
+        Err(e) => {
+            let mut d = h.diag.lock();
+            d.clear();
+            d.error(&e);
+            d.return_code = SqlReturn::ERROR.0;
+            SqlReturn::ERROR
+        }
     })
 }
 

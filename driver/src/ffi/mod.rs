@@ -8,9 +8,10 @@
 #![allow(unsafe_code)]
 
 pub mod buffers;
+pub(crate) mod driver_manager;
 mod exports;
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
@@ -51,6 +52,7 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// The uniform guard around every function that takes a handle.
 pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl FnOnce(&Object, &mut Warnings) -> OdbcResult<Ret>) -> SqlReturn {
     crate::logging::ready();
+    driver_manager::detect();
     let Some(obj) = lookup(kind, handle) else { return SqlReturn::INVALID_HANDLE };
     obj.diag().lock().clear();
     let mut warnings = Vec::new();
@@ -94,6 +96,7 @@ pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl
 /// `catch_unwind` for the few functions without a handle to report on.
 pub(crate) fn shield(f: impl FnOnce() -> SqlReturn) -> SqlReturn {
     crate::logging::ready();
+    driver_manager::detect();
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(SqlReturn::ERROR)
 }
 
@@ -113,32 +116,16 @@ pub(crate) fn pin_library() {
     });
 }
 
-#[cfg(unix)]
-#[link(name = "odbcinst")]
-unsafe extern "C" {
-    fn SQLGetPrivateProfileString(section: *const c_char, entry: *const c_char, default: *const c_char, ret: *mut c_char, size: c_int, file: *const c_char) -> c_int;
-}
-
-/// A DSN's attributes from odbc.ini (user and system), through the driver manager's library.
+/// A DSN's attributes from odbc.ini (user and system), through the driver manager's installer
+/// library.
 pub(crate) fn read_dsn(dsn: &str) -> Properties {
     let mut props = Properties::default();
-    #[cfg(unix)]
-    {
-        let (Ok(section), Ok(file), Ok(empty)) = (CString::new(dsn), CString::new("odbc.ini"), CString::new("")) else { return props };
-        let mut keys = vec![0u8; 65536];
-        // SAFETY: buffers sized as passed; the library writes at most `size` bytes.
-        let n = unsafe { SQLGetPrivateProfileString(section.as_ptr(), std::ptr::null(), empty.as_ptr(), keys.as_mut_ptr().cast(), keys.len() as c_int, file.as_ptr()) };
-        if n <= 0 {
-            return props;
-        }
-        for key in keys[..n as usize].split(|b| *b == 0).filter(|k| !k.is_empty()) {
-            let Ok(entry) = CString::new(key) else { continue };
-            let mut value = vec![0u8; 65536];
-            // SAFETY: as above.
-            let m = unsafe { SQLGetPrivateProfileString(section.as_ptr(), entry.as_ptr(), empty.as_ptr(), value.as_mut_ptr().cast(), value.len() as c_int, file.as_ptr()) };
-            let v = String::from_utf8_lossy(&value[..m.max(0) as usize]).into_owned();
-            props.insert_if_absent(&String::from_utf8_lossy(key), &v);
-        }
+    let Ok(section) = CString::new(dsn) else { return props };
+    let Some(keys) = driver_manager::profile_string(&section, None) else { return props };
+    for key in keys.split(|b| *b == 0).filter(|k| !k.is_empty()) {
+        let Ok(entry) = CString::new(key) else { continue };
+        let value = driver_manager::profile_string(&section, Some(&entry)).unwrap_or_default();
+        props.insert_if_absent(&String::from_utf8_lossy(key), &String::from_utf8_lossy(&value));
     }
     props
 }

@@ -18,27 +18,42 @@ pub struct Spec {
     open: Vec<String>,
 }
 
-/// Where the reference descriptions are: `../shared` beside the checkout, or `SHARED_DIR`.
-pub fn reference_dir() -> PathBuf {
+/// Where the reference descriptions are: `ATLASSIAN_OPENAPI_DIR`, or `../shared` beside the
+/// checkout. `None` when neither exists: the project may not carry Atlassian's descriptions
+/// itself, so a clone on its own has none.
+pub fn reference_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("ATLASSIAN_OPENAPI_DIR") {
-        return PathBuf::from(d);
+        return Some(PathBuf::from(d));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for cand in [root.join("../shared/reference/atlassian-openapi"), root.join("shared/reference/atlassian-openapi")] {
-        if cand.exists() {
-            return cand;
-        }
+    [root.join("../shared/reference/atlassian-openapi"), root.join("shared/reference/atlassian-openapi")].into_iter().find(|c| c.exists())
+}
+
+/// Under CI (`CI=true`) the descriptions are always beside the checkout, so their absence is a
+/// failure there; elsewhere the test says it is skipped and why.
+fn descriptions_missing(test: &str) {
+    let why = "Atlassian's OpenAPI descriptions were not found beside the checkout (../shared/reference/atlassian-openapi); set ATLASSIAN_OPENAPI_DIR to that folder";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
     }
-    panic!("Atlassian's OpenAPI descriptions were not found beside the checkout (../shared/reference/atlassian-openapi); set ATLASSIAN_OPENAPI_DIR");
+    // Straight to the process's stderr: the test harness captures `eprintln!` of passing tests.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
 impl Spec {
-    pub fn load(file: &str, open: &[&str]) -> Spec {
-        let path = reference_dir().join(file);
+    /// The description in `file`; `None` (the test is skipped, see `descriptions_missing`)
+    /// when the descriptions are not here.
+    pub fn load(test: &str, file: &str, open: &[&str]) -> Option<Spec> {
+        let Some(dir) = reference_dir() else {
+            descriptions_missing(test);
+            return None;
+        };
+        let path = dir.join(file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc: Value = serde_json::from_str(&text).expect("OpenAPI JSON");
         let templates = doc["paths"].as_object().expect("paths").keys().map(|k| (k.clone(), k.split('/').map(str::to_string).collect())).collect();
-        Spec { doc, templates, cache: Mutex::new(HashMap::new()), open: open.iter().map(|s| s.to_string()).collect() }
+        Some(Spec { doc, templates, cache: Mutex::new(HashMap::new()), open: open.iter().map(|s| s.to_string()).collect() })
     }
 
     /// The template a concrete path matches; literal segments beat parameters.
