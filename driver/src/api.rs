@@ -56,7 +56,8 @@ pub fn alloc_stmt(dbc: &Arc<DbcHandle>) -> OdbcResult<Token> {
         return Err(OdbcError::new("08003", "Connection does not exist: connect before allocating statements"));
     }
     let number = STATEMENT_NUMBER.fetch_add(1, Ordering::Relaxed);
-    let stmt = Statement::new(conn.odbc_version, number);
+    let mut stmt = Statement::new(conn.odbc_version, number);
+    stmt.attrs.static_cursor_memory = conn.static_cursor_memory;
     let token = handles::insert_with(Kind::Stmt, |_| {
         Object::Stmt(Arc::new(StmtHandle {
             diag: Mutex::new(Diagnostics::default()),
@@ -272,24 +273,28 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, w: &mut Warnings) 
         sattr::MAX_LENGTH => st.attrs.max_length = value as u64,
         sattr::NOSCAN => st.attrs.noscan = value != 0,
         sattr::ROW_BIND_TYPE => st.ard.bind_type = value,
+        sattr::CURSOR_TYPE | sattr::CURSOR_SCROLLABLE if st.has_cursor() => return Err(OdbcError::new("24000", "Invalid cursor state: close the open cursor before changing its type")),
         sattr::CURSOR_TYPE => {
-            if value != 0 {
-                w.push(DiagRecord::warning("01S02", "Option value changed: the cursor is forward-only (SQL_CURSOR_FORWARD_ONLY)"));
-            }
+            use crate::statement::cursor_type::*;
+            st.attrs.cursor_type = match value {
+                FORWARD_ONLY | STATIC => value,
+                KEYSET_DRIVEN | DYNAMIC => {
+                    w.push(DiagRecord::warning("01S02", "Option value changed: keyset-driven and dynamic cursors are static here (SQL_CURSOR_STATIC): the rows do not change while the cursor is open"));
+                    STATIC
+                }
+                other => return Err(OdbcError::new("HY024", format!("Invalid attribute value: SQL_ATTR_CURSOR_TYPE {other}"))),
+            };
         }
         sattr::CONCURRENCY => {
             if value != 1 {
                 w.push(DiagRecord::warning("01S02", "Option value changed: the cursor is read-only (SQL_CONCUR_READ_ONLY)"));
             }
         }
-        sattr::CURSOR_SCROLLABLE => {
-            if value != 0 {
-                return Err(OdbcError::not_implemented("scrollable cursors"));
-            }
-        }
+        // SQL_SCROLLABLE: the driver picks its scrollable type, static.
+        sattr::CURSOR_SCROLLABLE => st.attrs.cursor_type = if value != 0 { crate::statement::cursor_type::STATIC } else { crate::statement::cursor_type::FORWARD_ONLY },
         sattr::CURSOR_SENSITIVITY => {
             if value > 1 {
-                return Err(OdbcError::not_implemented("sensitive cursors"));
+                return Err(OdbcError::not_implemented("sensitive cursors: a static cursor is insensitive (SQL_INSENSITIVE)"));
             }
             st.attrs.cursor_sensitivity = value;
         }
@@ -359,9 +364,9 @@ pub fn stmt_attr_get(h: &StmtHandle, attr: i32) -> OdbcResult<usize> {
         sattr::MAX_LENGTH => s.attrs.max_length as usize,
         sattr::NOSCAN => usize::from(s.attrs.noscan),
         sattr::ROW_BIND_TYPE => s.ard.bind_type,
-        sattr::CURSOR_TYPE => 0,
+        sattr::CURSOR_TYPE => s.attrs.cursor_type,
         sattr::CONCURRENCY => 1,
-        sattr::CURSOR_SCROLLABLE => 0,
+        sattr::CURSOR_SCROLLABLE => usize::from(s.attrs.cursor_type != crate::statement::cursor_type::FORWARD_ONLY),
         sattr::CURSOR_SENSITIVITY => s.attrs.cursor_sensitivity,
         sattr::KEYSET_SIZE => s.attrs.keyset_size,
         sattr::SIMULATE_CURSOR => s.attrs.simulate_cursor,
@@ -379,7 +384,7 @@ pub fn stmt_attr_get(h: &StmtHandle, attr: i32) -> OdbcResult<usize> {
         sattr::ROWS_FETCHED_PTR => s.ird.rows_processed_ptr,
         sattr::ROW_ARRAY_SIZE | sattr::ROWSET_SIZE => s.ard.array_size,
         sattr::METADATA_ID => usize::from(s.attrs.metadata_id),
-        sattr::ROW_NUMBER => 0,
+        sattr::ROW_NUMBER => s.row_number(),
         sattr::APP_ROW_DESC => descs[0].0 as usize,
         sattr::APP_PARAM_DESC => descs[1].0 as usize,
         sattr::IMP_ROW_DESC => descs[2].0 as usize,
@@ -689,11 +694,51 @@ pub fn fetch(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
     })
 }
 
-pub fn fetch_scroll(h: &StmtHandle, orientation: i16, w: &mut Warnings) -> OdbcResult<Ret> {
-    if orientation != 1 {
-        return Err(OdbcError::new("HY106", format!("Fetch type out of range: the cursor is forward-only, only SQL_FETCH_NEXT is allowed (got {orientation})")));
+pub fn fetch_scroll(h: &StmtHandle, orientation: i16, offset: isize, w: &mut Warnings) -> OdbcResult<Ret> {
+    cancellable(h, |s, cancel| {
+        let mut diags = Vec::new();
+        let r = s.fetch_scroll(orientation, offset, cancel, &mut diags);
+        w.extend(diags);
+        Ok(match r? {
+            Fetched::Rows => Ret::Success,
+            Fetched::NoData => Ret::NoData,
+        })
+    })
+}
+
+/// `SQLExtendedFetch` (ODBC 2): `SQLFetchScroll` reporting into its own arguments rather than
+/// `SQL_ATTR_ROWS_FETCHED_PTR` and `SQL_ATTR_ROW_STATUS_PTR`.
+pub fn extended_fetch(h: &StmtHandle, orientation: i16, offset: isize, rows_fetched: usize, statuses: usize, w: &mut Warnings) -> OdbcResult<Ret> {
+    let saved = {
+        let mut s = h.stmt.lock();
+        let saved = (s.ird.rows_processed_ptr, s.ird.array_status_ptr);
+        s.ird.rows_processed_ptr = rows_fetched;
+        s.ird.array_status_ptr = statuses;
+        saved
+    };
+    let r = fetch_scroll(h, orientation, offset, w);
+    let mut s = h.stmt.lock();
+    (s.ird.rows_processed_ptr, s.ird.array_status_ptr) = saved;
+    r
+}
+
+/// `SQLSetPos`: positioning within the rowset (`SQL_POSITION`, and `SQL_REFRESH` of a row that
+/// cannot change); the cursor is read-only.
+pub fn set_pos(h: &StmtHandle, row: u64, operation: u16, lock: u16) -> OdbcResult<Ret> {
+    const SQL_POSITION: u16 = 0;
+    const SQL_REFRESH: u16 = 1;
+    const SQL_LOCK_NO_CHANGE: u16 = 0;
+    if lock != SQL_LOCK_NO_CHANGE {
+        return Err(OdbcError::not_implemented("row locks: the cursor is read-only (SQL_LOCK_NO_CHANGE)"));
     }
-    fetch(h, w)
+    match operation {
+        SQL_POSITION | SQL_REFRESH => {
+            h.stmt.lock().set_position(row as usize)?;
+            Ok(Ret::Success)
+        }
+        2..=4 => Err(OdbcError::not_implemented("SQLSetPos updates, deletes and inserts: the cursor is read-only; change rows with UPDATE, DELETE and INSERT statements")),
+        other => Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: SQLSetPos operation {other}"))),
+    }
 }
 
 pub fn get_data(h: &StmtHandle, col: u16, target: Target, dest: &Dest, w: &mut Warnings) -> OdbcResult<Ret> {

@@ -72,6 +72,8 @@ pub struct Connection {
     /// The environment's `SQL_ATTR_ODBC_VERSION`, fixed when the connection is allocated.
     pub odbc_version: i32,
     pub connect_cancel: Arc<CancelSignal>,
+    /// Bytes a static cursor may keep (`MaxStaticCursorMemory`), for the statements to come.
+    pub static_cursor_memory: usize,
 }
 
 impl Connection {
@@ -91,6 +93,7 @@ impl Connection {
             log: None,
             odbc_version,
             connect_cancel: Arc::new(CancelSignal::default()),
+            static_cursor_memory: crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
         }
     }
 
@@ -156,6 +159,10 @@ impl Connection {
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
+        let static_cursor_memory = match props.get("maxstaticcursormemory").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => t.parse::<usize>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))? << 20,
+            None => crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
+        };
         let login_timeout = if self.login_timeout > 0 { Some(Duration::from_secs(self.login_timeout.into())) } else { None };
         let cancel = self.connect_cancel.begin();
         let (session, flavor, version) = block_on_cancellable(
@@ -194,6 +201,7 @@ impl Connection {
             version,
         };
         self.session = Some(Arc::new(session));
+        self.static_cursor_memory = static_cursor_memory;
         self.props = props;
         tracing::info!(target: "atlassian_odbc::connect", host = %self.site.host, cloud = self.site.cloud, "connected");
         Ok(warnings)

@@ -54,7 +54,7 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         4 => InfoValue::ULen(handles.1), // SQL_DRIVER_HENV
         6 => Str("libatlassian_odbc.so".into()), // SQL_DRIVER_NAME
         7 => Str(DRIVER_VERSION.into()), // SQL_DRIVER_VER
-        8 => U32(0x1), // SQL_FETCH_DIRECTION: SQL_FD_FETCH_NEXT
+        8 => U32(0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20), // SQL_FETCH_DIRECTION: NEXT, FIRST, LAST, PRIOR, ABSOLUTE, RELATIVE (static cursors)
         9 => U16(1),   // SQL_ODBC_API_CONFORMANCE: level 1
         10 => Str("03.80".into()), // SQL_ODBC_VER (the driver manager normally answers)
         11 => yn(false), // SQL_ROW_UPDATES
@@ -90,7 +90,7 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         41 => Str(String::new()), // SQL_CATALOG_NAME_SEPARATOR
         42 => Str(String::new()), // SQL_CATALOG_TERM
         43 => U32(1),  // SQL_SCROLL_CONCURRENCY: SQL_SCCO_READ_ONLY
-        44 => U32(1),  // SQL_SCROLL_OPTIONS: SQL_SO_FORWARD_ONLY
+        44 => U32(0x1 | 0x10), // SQL_SCROLL_OPTIONS: SQL_SO_FORWARD_ONLY, SQL_SO_STATIC
         45 => Str("table".into()), // SQL_TABLE_TERM
         46 => U16(0),  // SQL_TXN_CAPABLE: SQL_TC_NONE
         47 => Str(site.user.clone()), // SQL_USER_NAME
@@ -112,8 +112,8 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         75 => U16(1),  // SQL_NON_NULLABLE_COLUMNS: SQL_NNC_NON_NULL
         76 => InfoValue::ULen(0), // SQL_DRIVER_HLIB (the driver manager answers)
         77 => Str("03.80".into()), // SQL_DRIVER_ODBC_VER
-        78 => U32(0),  // SQL_LOCK_TYPES
-        79 => U32(0),  // SQL_POS_OPERATIONS
+        78 => U32(0x1), // SQL_LOCK_TYPES: SQL_LCK_NO_CHANGE
+        79 => U32(0x1 | 0x2), // SQL_POS_OPERATIONS: SQL_POS_POSITION, SQL_POS_REFRESH
         80 => U32(0),  // SQL_POSITIONED_STATEMENTS
         81 => U32(0x1 | 0x2 | 0x8), // SQL_GETDATA_EXTENSIONS: ANY_COLUMN, ANY_ORDER, BOUND
         82 => U32(0),  // SQL_BOOKMARK_PERSISTENCE
@@ -153,8 +153,10 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         121 => U32(0), // SQL_BATCH_SUPPORT
         127..=133 | 135..=143 => U32(0), // SQL_CREATE_*/SQL_DROP_* (no DDL)
         134 => Str(String::new()), // SQL_COLLATION_SEQ (deprecated id)
-        144 | 145 | 150 | 151 | 167 | 168 => U32(0), // dynamic/keyset/static cursor attributes
-        146 => U32(0x1), // SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1: SQL_CA1_NEXT
+        144 | 145 | 150 | 151 => U32(0), // dynamic and keyset cursor attributes
+        167 => U32(0x1 | 0x2 | 0x4 | 0x40 | 0x200 | 0x1000), // SQL_STATIC_CURSOR_ATTRIBUTES1: NEXT, ABSOLUTE, RELATIVE, LOCK_NO_CHANGE, POS_POSITION, POS_REFRESH
+        168 => U32(0x1 | 0x80), // SQL_STATIC_CURSOR_ATTRIBUTES2: READ_ONLY_CONCURRENCY, MAX_ROWS_SELECT
+        146 => U32(0x1 | 0x40 | 0x200 | 0x1000), // SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1: NEXT, LOCK_NO_CHANGE, POS_POSITION, POS_REFRESH
         147 => U32(0x1 | 0x80), // SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES2: READ_ONLY_CONCURRENCY, MAX_ROWS_SELECT
         148 => U32(0), // SQL_INDEX_KEYWORDS: SQL_IK_NONE
         149 => U32(0), // SQL_INFO_SCHEMA_VIEWS

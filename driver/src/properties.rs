@@ -57,6 +57,7 @@ pub const PROPERTIES: &[PropertyDoc] = &[
     p("ProxyAutoDetect", &[], "`true`", "Without `ProxyServer`: `true` uses the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, `false` connects directly."),
     p("Pushdown", &[], "`true`", "`false` sends no filters to the site (JQL/CQL): every filter is applied by the driver. For comparison and troubleshooting."),
     p("MaxConcurrency", &[], "`8`", "Requests one connection has in flight at once (1 to 64): a scan larger than a page is split into independent queries (Jira Cloud by ranges of `created`, Jira Data Center by pages, Confluence pages by spaces) read this many at a time. Fewer while the site reports it is near its rate limit."),
+    p("MaxStaticCursorMemory", &[], "`256`", "MiB of rows a static (scrollable) cursor may keep: it holds the rows read so far so that it can scroll back; a result larger than this fails with `HY001` (the default forward-only cursor streams and keeps nothing)."),
     p("CacheTolerance", &[], "`0` (off)", "Seconds a finished scan's rows answer the same scan again (same site, user, pushed filters and columns) without a request, for dashboards that repeat queries; writes and procedures through the driver empty the site's cache."),
     p("MetadataCacheSeconds", &[], "`300`", "How long the process's connections to the same site and user reuse the Jira field list (the custom-field columns); `0` fetches it at each connect."),
     p("Logfile", &[], "", "A file the driver appends its log to (requests, timings, errors; never secrets)."),

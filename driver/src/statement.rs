@@ -83,7 +83,22 @@ pub struct StmtAttrs {
     pub retrieve_data: bool,
     pub metadata_id: bool,
     pub cursor_sensitivity: usize,
+    /// `SQL_ATTR_CURSOR_TYPE`: forward-only or static.
+    pub cursor_type: usize,
+    /// Bytes a static cursor may keep (`MaxStaticCursorMemory`).
+    pub static_cursor_memory: usize,
 }
+
+/// `SQL_ATTR_CURSOR_TYPE` values.
+pub mod cursor_type {
+    pub const FORWARD_ONLY: usize = 0;
+    pub const KEYSET_DRIVEN: usize = 1;
+    pub const DYNAMIC: usize = 2;
+    pub const STATIC: usize = 3;
+}
+
+/// `MaxStaticCursorMemory`'s default, in MiB.
+pub const DEFAULT_STATIC_CURSOR_MIB: usize = 256;
 
 impl Default for StmtAttrs {
     fn default() -> StmtAttrs {
@@ -97,6 +112,8 @@ impl Default for StmtAttrs {
             retrieve_data: true,
             metadata_id: false,
             cursor_sensitivity: 0,
+            cursor_type: cursor_type::FORWARD_ONLY,
+            static_cursor_memory: DEFAULT_STATIC_CURSOR_MIB << 20,
         }
     }
 }
@@ -142,6 +159,39 @@ pub struct ResultSet {
     exhausted: bool,
     getdata: GetDataState,
     deadline: Option<Instant>,
+    /// A static (scrollable) cursor's rows, kept as they are read; `None`: forward-only.
+    store: Option<RowStore>,
+    /// Where a static cursor is.
+    position: Position,
+}
+
+/// A static cursor's rows: every batch read so far, kept, in result order, within a memory
+/// limit (`MaxStaticCursorMemory`).
+struct RowStore {
+    batches: Vec<(Arc<Vec<ArrayRef>>, usize)>,
+    rows: usize,
+    bytes: usize,
+    limit: usize,
+}
+
+/// A static cursor's position: before the first row, on a rowset starting at a row (0-based),
+/// or after the last row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Before,
+    At(usize),
+    After,
+}
+
+/// `SQLFetchScroll` orientations (`SQL_FETCH_*`).
+pub mod orientation {
+    pub const NEXT: i16 = 1;
+    pub const FIRST: i16 = 2;
+    pub const LAST: i16 = 3;
+    pub const PRIOR: i16 = 4;
+    pub const ABSOLUTE: i16 = 5;
+    pub const RELATIVE: i16 = 6;
+    pub const BOOKMARK: i16 = 8;
 }
 
 impl ResultSet {
@@ -149,7 +199,147 @@ impl ResultSet {
         ResultSet::new(columns, RowSource::Batches(batches.into()), None)
     }
     fn new(columns: Vec<ColumnMeta>, source: RowSource, deadline: Option<Instant>) -> ResultSet {
-        ResultSet { columns: Arc::new(columns), source, current: None, rowset: Vec::new(), rowset_len: 0, rows_returned: 0, exhausted: false, getdata: GetDataState::default(), deadline }
+        ResultSet { columns: Arc::new(columns), source, current: None, rowset: Vec::new(), rowset_len: 0, rows_returned: 0, exhausted: false, getdata: GetDataState::default(), deadline, store: None, position: Position::Before }
+    }
+
+    /// Makes this a static cursor: rows are kept as read, up to `limit` bytes of them.
+    fn keep_rows(&mut self, limit: usize) {
+        self.store = Some(RowStore { batches: Vec::new(), rows: 0, bytes: 0, limit });
+    }
+
+    /// Reads until the static cursor holds `n` rows or the result ends; the rows held.
+    fn fill_to(&mut self, n: usize, cancel: &CancelPoint<'_>) -> OdbcResult<usize> {
+        loop {
+            let store = self.store.as_ref().expect("a static cursor");
+            if store.rows >= n || (self.exhausted && self.current.is_none()) {
+                return Ok(store.rows);
+            }
+            let arrays = match self.current.take() {
+                Some((a, 0, _)) => a,
+                Some((a, start, total)) => Arc::new(a.iter().map(|c| c.slice(start, total - start)).collect()),
+                None => match self.next_batch(cancel)? {
+                    Some(a) => a,
+                    None => {
+                        self.exhausted = true;
+                        continue;
+                    }
+                },
+            };
+            let len = arrays.first().map_or(0, |x| x.len());
+            let bytes: usize = arrays.iter().map(|c| c.get_array_memory_size()).sum();
+            let store = self.store.as_mut().expect("a static cursor");
+            if store.bytes + bytes > store.limit {
+                return Err(OdbcError::new(
+                    "HY001",
+                    format!(
+                        "Memory allocation error: a static (scrollable) cursor keeps its rows in memory, and this result needs more than MaxStaticCursorMemory ({} MiB) after {} rows; raise MaxStaticCursorMemory, narrow the query, or read it with a forward-only cursor (SQL_CURSOR_FORWARD_ONLY, the default), which streams",
+                        store.limit >> 20,
+                        store.rows
+                    ),
+                ));
+            }
+            store.bytes += bytes;
+            store.batches.push((arrays, store.rows));
+            store.rows += len;
+        }
+    }
+
+    /// Moves a static cursor as `SQLFetchScroll` does (the ODBC reference's table for each
+    /// orientation) and makes the rowset there. Returns whether there are rows, and whether
+    /// the move was cut short at the first row (`01S06`).
+    fn scroll(&mut self, orientation: i16, offset: isize, size: usize, max_rows: u64, cancel: &CancelPoint<'_>) -> OdbcResult<(bool, bool)> {
+        let cap = if max_rows > 0 { max_rows as usize } else { usize::MAX };
+        let size_i = size as i64;
+        let all = |rs: &mut ResultSet| -> OdbcResult<i64> { Ok(rs.fill_to(usize::MAX, cancel)?.min(cap) as i64) };
+        // 1-based start of the new rowset; `None` with the position to take otherwise.
+        let mut clipped = false;
+        let target: Result<i64, Position> = match (orientation, self.position) {
+            (orientation::NEXT, Position::Before) => Ok(1),
+            (orientation::NEXT, Position::At(s)) => Ok(s as i64 + 1 + size_i),
+            (orientation::NEXT, Position::After) => Err(Position::After),
+            (orientation::FIRST, _) => Ok(1),
+            (orientation::LAST, _) => Ok((all(self)? - size_i + 1).max(1)),
+            (orientation::PRIOR, Position::Before) => Err(Position::Before),
+            (orientation::PRIOR, Position::After) => {
+                let start = all(self)? - size_i + 1;
+                clipped = start < 1;
+                Ok(start.max(1))
+            }
+            (orientation::PRIOR, Position::At(s)) => {
+                let cur = s as i64 + 1;
+                if cur == 1 {
+                    Err(Position::Before)
+                } else if cur - size_i < 1 {
+                    clipped = true;
+                    Ok(1)
+                } else {
+                    Ok(cur - size_i)
+                }
+            }
+            (orientation::ABSOLUTE, _) | (orientation::RELATIVE, Position::Before | Position::After) => {
+                let k = offset as i64;
+                match (orientation, self.position) {
+                    (orientation::RELATIVE, Position::Before) if k <= 0 => Err(Position::Before),
+                    (orientation::RELATIVE, Position::After) if k >= 0 => Err(Position::After),
+                    (orientation::RELATIVE, Position::After) => Ok(all(self)? + k + 1).and_then(|s| absolute_before(s, k, size_i, &mut clipped)),
+                    _ if k < 0 => Ok(all(self)? + k + 1).and_then(|s| absolute_before(s, k, size_i, &mut clipped)),
+                    _ if k == 0 => Err(Position::Before),
+                    _ => Ok(k),
+                }
+            }
+            (orientation::RELATIVE, Position::At(s)) => {
+                let k = offset as i64;
+                let start = s as i64 + 1 + k;
+                if start < 1 {
+                    if k.abs() > size_i {
+                        Err(Position::Before)
+                    } else {
+                        clipped = true;
+                        Ok(1)
+                    }
+                } else {
+                    Ok(start)
+                }
+            }
+            (orientation::BOOKMARK, _) => return Err(OdbcError::not_implemented("bookmarks (SQL_FETCH_BOOKMARK)")),
+            (other, _) => return Err(OdbcError::new("HY106", format!("Fetch type out of range: {other}"))),
+        };
+        self.rowset.clear();
+        self.rowset_len = 0;
+        self.getdata = GetDataState::default();
+        let start = match target {
+            Err(p) => {
+                self.position = p;
+                return Ok((false, false));
+            }
+            Ok(s) => (s - 1) as usize,
+        };
+        let held = self.fill_to(start.saturating_add(size), cancel)?.min(cap);
+        if start >= held {
+            self.position = Position::After;
+            return Ok((false, false));
+        }
+        self.position = Position::At(start);
+        let end = (start + size).min(held);
+        let store = self.store.as_ref().expect("a static cursor");
+        for (arrays, first) in &store.batches {
+            let len = arrays.first().map_or(0, |x| x.len());
+            let (from, to) = (start.max(*first), end.min(first + len));
+            if from < to {
+                self.rowset.push(Segment { arrays: arrays.clone(), start: from - first, len: to - from });
+            }
+        }
+        self.rowset_len = end - start;
+        Ok((true, clipped))
+    }
+
+    /// The 1-based row number of the current rowset's row `row` (`SQL_ATTR_ROW_NUMBER`).
+    fn row_number(&self, row: usize) -> usize {
+        match self.position {
+            Position::At(s) => s + row + 1,
+            _ if self.rowset_len > 0 => self.rows_returned as usize - self.rowset_len + row + 1,
+            _ => 0,
+        }
     }
 
     /// Pulls the next non-empty batch, normalized; `None` at the end.
@@ -227,6 +417,19 @@ impl ResultSet {
             r -= s.len;
         }
         Cell::Null
+    }
+}
+
+/// `ABSOLUTE` with a negative offset: a start before the first row is the first row (`01S06`)
+/// when the offset is within a rowset of it, before the start otherwise.
+fn absolute_before(start: i64, k: i64, size: i64, clipped: &mut bool) -> Result<i64, Position> {
+    if start >= 1 {
+        Ok(start)
+    } else if k.abs() > size {
+        Err(Position::Before)
+    } else {
+        *clipped = true;
+        Ok(1)
     }
 }
 
@@ -379,6 +582,8 @@ pub struct Statement {
     pub odbc_version: i32,
     /// The rowset's row that `SQLGetData` reads (after a fetch).
     positioned: bool,
+    /// Which row of the rowset that is (`SQLSetPos(SQL_POSITION)`), 0-based.
+    current_row: usize,
     /// `SQLGetData`'s conversion buffer, reused from call to call.
     scratch: Vec<u8>,
 }
@@ -447,6 +652,12 @@ impl Statement {
                 return Err(OdbcError::not_implemented("data-at-execution parameters in an array of parameter sets"));
             }
             return self.run_array(session, cancel, &p);
+        }
+        if !pending.is_empty() && crate::ffi::driver_manager::cursor_library_loaded() && !self.describe_prepared(session)?.is_empty() {
+            // unixODBC's cursor library learns a result's columns only when SQLExecute itself
+            // succeeds; after SQLParamData it fetches into buffers it never allocated and crashes
+            // the program. Refused before anything runs.
+            return Err(OdbcError::not_implemented("a query whose parameters are sent at execution (SQLParamData/SQLPutData) through unixODBC's cursor library (SQL_ATTR_ODBC_CURSORS = SQL_CUR_USE_ODBC), which loses such a query's result: connect with SQL_CUR_USE_IF_NEEDED or SQL_CUR_USE_DRIVER (the driver's own cursors scroll), or bind the parameter values"));
         }
         if !pending.is_empty() {
             self.dae = Some(DataAtExec { pending, current: None, received: Vec::new() });
@@ -578,6 +789,9 @@ impl Statement {
             return Ok(Executed::Done);
         }
         let mut rs = ResultSet::new(columns, RowSource::Stream(result.stream), deadline);
+        if self.attrs.cursor_type == cursor_type::STATIC {
+            rs.keep_rows(self.attrs.static_cursor_memory);
+        }
         rs.prime(cancel)?;
         self.result = Some(rs);
         Ok(Executed::Done)
@@ -641,6 +855,30 @@ impl Statement {
         Ok(())
     }
 
+    /// `SQLSetPos(SQL_POSITION)`: row `row` (1-based) of the rowset is the one `SQLGetData`
+    /// reads.
+    pub fn set_position(&mut self, row: usize) -> OdbcResult<()> {
+        self.ensure_no_pending()?;
+        let rs = self.result.as_mut().ok_or_else(|| OdbcError::new("24000", "Invalid cursor state: the statement has no open cursor"))?;
+        if !self.positioned {
+            return Err(OdbcError::new("24000", "Invalid cursor state: the cursor is not positioned on a rowset (call SQLFetch or SQLFetchScroll first)"));
+        }
+        if row == 0 || row > rs.rowset_len {
+            return Err(OdbcError::new("HY107", format!("Row value out of range: the rowset has {} row(s), row {row} was asked for", rs.rowset_len)));
+        }
+        self.current_row = row - 1;
+        rs.getdata = GetDataState::default();
+        Ok(())
+    }
+
+    /// `SQL_ATTR_ROW_NUMBER`: the current row's number in the result set; 0 when unknown.
+    pub fn row_number(&self) -> usize {
+        match &self.result {
+            Some(rs) if self.positioned => rs.row_number(self.current_row),
+            _ => 0,
+        }
+    }
+
     pub fn close_cursor(&mut self) {
         self.result = None;
         self.positioned = false;
@@ -653,13 +891,30 @@ impl Statement {
     /// `SQLFetch`/`SQLFetchScroll(SQL_FETCH_NEXT)`: the next rowset into the bound buffers.
     /// Returns per-row warnings/errors as diagnostic records.
     pub fn fetch(&mut self, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
+        self.fetch_scroll(orientation::NEXT, 0, cancel, diags)
+    }
+
+    /// `SQLFetchScroll`: a forward-only cursor moves to the next rowset only; a static one
+    /// anywhere.
+    pub fn fetch_scroll(&mut self, orientation: i16, offset: isize, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
         self.ensure_no_pending()?;
         let Some(rs) = self.result.as_mut() else {
             return Err(if self.executed { OdbcError::new("24000", "Invalid cursor state: the statement has no open cursor") } else { OdbcError::sequence("Function sequence error: fetch before the statement was executed") });
         };
         let size = self.ard.array_size.max(1);
-        let has_rows = rs.advance(size, self.attrs.max_rows, cancel)?;
+        let has_rows = if rs.store.is_some() {
+            let (has_rows, clipped) = rs.scroll(orientation, offset, size, self.attrs.max_rows, cancel)?;
+            if clipped {
+                diags.push(DiagRecord::warning("01S06", "Attempt to fetch before the result set returned the first rowset: the first rowset was returned"));
+            }
+            has_rows
+        } else if orientation == orientation::NEXT {
+            rs.advance(size, self.attrs.max_rows, cancel)?
+        } else {
+            return Err(OdbcError::new("HY106", format!("Fetch type out of range: the cursor is forward-only (SQL_ATTR_CURSOR_TYPE), only SQL_FETCH_NEXT is allowed (got {orientation})")));
+        };
         self.positioned = has_rows;
+        self.current_row = 0;
         let n = rs.rowset_len;
         buffers::write_usize(self.ird.rows_processed_ptr, n);
         if !has_rows {
@@ -755,7 +1010,7 @@ impl Statement {
             return Ok(None);
         }
         let kind = rs.columns[col - 1].kind;
-        let cell = rs.cell(0, col - 1);
+        let cell = rs.cell(self.current_row, col - 1);
         let delivery = deliver_cell(&cell, kind, target, dest, rs.getdata.offset, &mut self.scratch)?;
         rs.getdata.offset = delivery.next_offset;
         rs.getdata.done = !delivery.truncated;

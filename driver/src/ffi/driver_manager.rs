@@ -49,6 +49,12 @@ pub fn sniff_wide(ptr: *const c_void, len: isize) {
     }
 }
 
+/// Whether unixODBC's cursor library (`libodbccr`, loaded for `SQL_CUR_USE_ODBC`) is in the
+/// process.
+pub fn cursor_library_loaded() -> bool {
+    loaded(c"libodbccr.so.2")
+}
+
 type ProfileFn = unsafe extern "C" fn(
     *const c_char,
     *const c_char,

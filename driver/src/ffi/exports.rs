@@ -512,8 +512,18 @@ pub extern "C" fn SQLFetch(stmt: H) -> SqlReturn {
 }
 
 #[no_mangle]
-pub extern "C" fn SQLFetchScroll(stmt: H, orientation: i16, _offset: isize) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLFetchScroll", |o, w| api::fetch_scroll(stmt!(o), orientation, w))
+pub extern "C" fn SQLFetchScroll(stmt: H, orientation: i16, offset: isize) -> SqlReturn {
+    guard(Kind::Stmt, stmt, "SQLFetchScroll", |o, w| api::fetch_scroll(stmt!(o), orientation, offset, w))
+}
+
+#[no_mangle]
+pub extern "C" fn SQLExtendedFetch(stmt: H, orientation: u16, offset: isize, rows: *mut usize, statuses: *mut u16) -> SqlReturn {
+    guard(Kind::Stmt, stmt, "SQLExtendedFetch", |o, w| api::extended_fetch(stmt!(o), orientation as i16, offset, rows as usize, statuses as usize, w))
+}
+
+#[no_mangle]
+pub extern "C" fn SQLSetPos(stmt: H, row: u64, operation: u16, lock: u16) -> SqlReturn {
+    guard(Kind::Stmt, stmt, "SQLSetPos", |o, _| api::set_pos(stmt!(o), row, operation, lock))
 }
 
 #[no_mangle]
