@@ -1023,3 +1023,79 @@ fn located(mut d: DiagRecord, row: usize, col: usize) -> DiagRecord {
     d.column = Some(col as i32 + 1);
     d
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::CancelSignal;
+    use datafusion::arrow::array::Int64Array;
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+
+    /// A static cursor over the numbers 1..=n, in batches of `per_batch`.
+    fn numbers(n: i64, per_batch: i64, limit: usize) -> ResultSet {
+        let field = Field::new("n", DataType::Int64, true);
+        let schema = Arc::new(Schema::new(vec![field.clone()]));
+        let batches = (1..=n).step_by(per_batch as usize).map(|s| RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from_iter_values(s..(s + per_batch).min(n + 1)))]).unwrap()).collect();
+        let mut rs = ResultSet::from_batches(vec![ColumnMeta::from_field(&field)], batches);
+        rs.keep_rows(limit);
+        rs
+    }
+
+    /// The rowset's values after a move, or `None` when there are no rows.
+    fn scroll(rs: &mut ResultSet, orientation: i16, offset: isize, size: usize) -> (Option<Vec<i64>>, bool) {
+        let signal = CancelSignal::default();
+        let (rows, clipped) = rs.scroll(orientation, offset, size, 0, &signal.begin()).unwrap();
+        let values = (0..rs.rowset_len).map(|r| match rs.cell(r, 0) {
+            Cell::Int(v) => v,
+            other => panic!("{other:?}"),
+        });
+        (rows.then(|| values.collect()), clipped)
+    }
+
+    #[test]
+    fn a_static_cursor_moves_as_the_odbc_tables_say() {
+        use orientation::*;
+        let mut rs = numbers(10, 4, 1 << 20);
+        let r = |v: &[i64]| (Some(v.to_vec()), false);
+        assert_eq!(scroll(&mut rs, NEXT, 0, 3), r(&[1, 2, 3]));
+        assert_eq!(scroll(&mut rs, NEXT, 0, 3), r(&[4, 5, 6]));
+        assert_eq!(scroll(&mut rs, PRIOR, 0, 3), r(&[1, 2, 3]));
+        assert_eq!(scroll(&mut rs, PRIOR, 0, 3), (None, false));
+        assert_eq!(rs.position, Position::Before);
+        assert_eq!(scroll(&mut rs, RELATIVE, 2, 3), r(&[2, 3, 4]));
+        assert_eq!(scroll(&mut rs, RELATIVE, -2, 3), (Some(vec![1, 2, 3]), true));
+        assert_eq!(scroll(&mut rs, LAST, 0, 3), r(&[8, 9, 10]));
+        assert_eq!(scroll(&mut rs, NEXT, 0, 3), (None, false));
+        assert_eq!(rs.position, Position::After);
+        assert_eq!(scroll(&mut rs, PRIOR, 0, 3), r(&[8, 9, 10]));
+        assert_eq!(scroll(&mut rs, ABSOLUTE, -1, 3), r(&[10]));
+        assert_eq!(scroll(&mut rs, ABSOLUTE, 9, 3), r(&[9, 10]));
+        assert_eq!(scroll(&mut rs, ABSOLUTE, 0, 3), (None, false));
+        assert_eq!(scroll(&mut rs, ABSOLUTE, 11, 3), (None, false));
+        assert_eq!(rs.position, Position::After);
+        assert_eq!(scroll(&mut rs, RELATIVE, -3, 3), r(&[8, 9, 10]));
+        assert_eq!(scroll(&mut rs, ABSOLUTE, -12, 3), (None, false));
+        assert_eq!(scroll(&mut rs, FIRST, 0, 4), r(&[1, 2, 3, 4]));
+        assert_eq!(scroll(&mut rs, RELATIVE, 5, 4), r(&[6, 7, 8, 9]));
+        assert_eq!(rs.row_number(2), 8);
+        assert!(rs.scroll(BOOKMARK, 0, 1, 0, &CancelSignal::default().begin()).is_err());
+    }
+
+    #[test]
+    fn a_short_result_clips_prior_and_negative_absolute_to_the_first_row() {
+        let mut rs = numbers(2, 2, 1 << 20);
+        assert_eq!(scroll(&mut rs, orientation::ABSOLUTE, -3, 4), (Some(vec![1, 2]), true));
+        assert_eq!(scroll(&mut rs, orientation::NEXT, 0, 4), (None, false));
+        assert_eq!(scroll(&mut rs, orientation::PRIOR, 0, 4), (Some(vec![1, 2]), true));
+    }
+
+    #[test]
+    fn a_static_cursor_past_its_memory_limit_is_hy001() {
+        let mut rs = numbers(100_000, 1000, 64 << 10);
+        let e = rs.scroll(orientation::LAST, 0, 1, 0, &CancelSignal::default().begin()).unwrap_err();
+        assert_eq!(e.state, "HY001");
+        assert!(e.message.contains("MaxStaticCursorMemory") && e.message.contains("SQL_CURSOR_FORWARD_ONLY"), "{}", e.message);
+        // The rows that fit are still there.
+        assert_eq!(scroll(&mut rs, orientation::FIRST, 0, 2).0, Some(vec![1, 2]));
+    }
+}
