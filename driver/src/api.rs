@@ -683,15 +683,7 @@ pub fn describe_param(h: &StmtHandle, n: u16) -> OdbcResult<Described> {
 }
 
 pub fn fetch(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
-    cancellable(h, |s, cancel| {
-        let mut diags = Vec::new();
-        let r = s.fetch(cancel, &mut diags);
-        w.extend(diags);
-        Ok(match r? {
-            Fetched::Rows => Ret::Success,
-            Fetched::NoData => Ret::NoData,
-        })
-    })
+    fetch_scroll(h, crate::statement::orientation::NEXT, 0, w)
 }
 
 pub fn fetch_scroll(h: &StmtHandle, orientation: i16, offset: isize, w: &mut Warnings) -> OdbcResult<Ret> {

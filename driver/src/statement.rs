@@ -888,12 +888,6 @@ impl Statement {
         self.result.as_ref().map(|r| &r.columns)
     }
 
-    /// `SQLFetch`/`SQLFetchScroll(SQL_FETCH_NEXT)`: the next rowset into the bound buffers.
-    /// Returns per-row warnings/errors as diagnostic records.
-    pub fn fetch(&mut self, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
-        self.fetch_scroll(orientation::NEXT, 0, cancel, diags)
-    }
-
     /// `SQLFetchScroll`: a forward-only cursor moves to the next rowset only; a static one
     /// anywhere.
     pub fn fetch_scroll(&mut self, orientation: i16, offset: isize, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {

@@ -103,13 +103,7 @@ impl WcharWidth {
     /// value past U+10FFFF). A trailing partial unit is ignored.
     pub fn decode(self, bytes: &[u8]) -> Option<String> {
         match self {
-            WcharWidth::Utf16 => {
-                let units: Vec<u16> = bytes
-                    .chunks_exact(2)
-                    .map(|p| u16::from_ne_bytes([p[0], p[1]]))
-                    .collect();
-                String::from_utf16(&units).ok()
-            }
+            WcharWidth::Utf16 => String::from_utf16(&utf16_units(bytes)).ok(),
             WcharWidth::Ucs4 => bytes
                 .chunks_exact(4)
                 .map(|p| char::from_u32(u32::from_ne_bytes([p[0], p[1], p[2], p[3]])))
@@ -120,13 +114,7 @@ impl WcharWidth {
     /// As [`WcharWidth::decode`], invalid units becoming U+FFFD.
     pub fn decode_lossy(self, bytes: &[u8]) -> String {
         match self {
-            WcharWidth::Utf16 => {
-                let units: Vec<u16> = bytes
-                    .chunks_exact(2)
-                    .map(|p| u16::from_ne_bytes([p[0], p[1]]))
-                    .collect();
-                String::from_utf16_lossy(&units)
-            }
+            WcharWidth::Utf16 => String::from_utf16_lossy(&utf16_units(bytes)),
             WcharWidth::Ucs4 => bytes
                 .chunks_exact(4)
                 .map(|p| {
@@ -149,6 +137,11 @@ impl WcharWidth {
             _ => Some(WcharWidth::Utf16),
         }
     }
+}
+
+/// Native-endian UTF-16 code units; a trailing odd byte is ignored.
+fn utf16_units(bytes: &[u8]) -> Vec<u16> {
+    bytes.chunks_exact(2).map(|p| u16::from_ne_bytes([p[0], p[1]])).collect()
 }
 
 #[cfg(test)]

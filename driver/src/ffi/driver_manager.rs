@@ -95,10 +95,23 @@ fn get_private_profile_string() -> Option<ProfileFn> {
     }
 }
 
-/// One value of `odbc.ini` (`entry` `None`: the section's key names, each null-terminated),
-/// through the driver manager's installer library; `None` when there is none.
-pub fn profile_string(section: &CStr, entry: Option<&CStr>) -> Option<Vec<u8>> {
-    let f = get_private_profile_string()?;
+/// Every key and value of a section of `odbc.ini`, through the driver manager's installer
+/// library (found once for the section).
+pub fn section_entries(section: &CStr) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let Some(f) = get_private_profile_string() else { return Vec::new() };
+    let Some(keys) = profile_string(f, section, None) else { return Vec::new() };
+    keys.split(|b| *b == 0)
+        .filter(|k| !k.is_empty())
+        .filter_map(|key| {
+            let entry = std::ffi::CString::new(key).ok()?;
+            Some((key.to_vec(), profile_string(f, section, Some(&entry)).unwrap_or_default()))
+        })
+        .collect()
+}
+
+/// One value (`entry` `None`: the section's key names, each null-terminated); `None` when
+/// there is none.
+fn profile_string(f: ProfileFn, section: &CStr, entry: Option<&CStr>) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; 65536];
     // SAFETY: buffers sized as passed; the library writes at most `size` bytes.
     let n = unsafe {

@@ -121,11 +121,8 @@ pub(crate) fn pin_library() {
 pub(crate) fn read_dsn(dsn: &str) -> Properties {
     let mut props = Properties::default();
     let Ok(section) = CString::new(dsn) else { return props };
-    let Some(keys) = driver_manager::profile_string(&section, None) else { return props };
-    for key in keys.split(|b| *b == 0).filter(|k| !k.is_empty()) {
-        let Ok(entry) = CString::new(key) else { continue };
-        let value = driver_manager::profile_string(&section, Some(&entry)).unwrap_or_default();
-        props.insert_if_absent(&String::from_utf8_lossy(key), &String::from_utf8_lossy(&value));
+    for (key, value) in driver_manager::section_entries(&section) {
+        props.insert_if_absent(&String::from_utf8_lossy(&key), &String::from_utf8_lossy(&value));
     }
     props
 }
