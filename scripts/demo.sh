@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The main job: builds the driver, the installer and the sandbox site in release mode, starts the
+# The main job: builds the driver, the installer and the sandbox site (in the test profile, so the
+# test command reuses this build rather than making a second one), starts the
 # sandbox in the background, registers the driver and a demo DSN in your user scope, and answers
 # SQL over Jira and Confluence through the ODBC driver manager (unixODBC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-cargo build --release --locked -p atlassian-odbc-driver -p atlassian-odbc-installer -p atlassian-sandbox
-bin="${CARGO_TARGET_DIR:-target}/release"
+cargo build --locked -p atlassian-odbc-driver -p atlassian-odbc-installer -p atlassian-sandbox
+bin="${CARGO_TARGET_DIR:-target}/debug"
 odbc="$bin/atlassian-odbc"
 
 state_dir="${XDG_RUNTIME_DIR:-/tmp}/atlassian-odbc-demo"

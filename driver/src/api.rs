@@ -15,9 +15,11 @@ use crate::descriptor::{self, field, DescKind, FieldValue};
 use crate::diag::{DiagRecord, Diagnostics};
 use crate::environment::Environment;
 use crate::error::{OdbcError, OdbcResult};
+use crate::ffi::buffers::AppPtr;
 use crate::handles::{self, DbcHandle, DescHandle, EnvHandle, Kind, Object, StmtHandle, Token};
 use crate::params;
 use crate::runtime::{CancelPoint, CancelSignal};
+use crate::statement::state::Call;
 use crate::statement::{attr as sattr, Dest, Executed, Fetched, Statement};
 use crate::types::{sql, ColumnMeta, ValueKind};
 
@@ -264,16 +266,19 @@ pub fn native_sql(sql: &str) -> OdbcResult<String> {
 
 // ---------------------------------------------------------------- statements
 
-pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, w: &mut Warnings) -> OdbcResult<Ret> {
+/// `ptr`: the value as an application pointer, for the pointer attributes ([`sattr::is_pointer`]).
+pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &mut Warnings) -> OdbcResult<Ret> {
     let mut s = h.stmt.lock();
     let st = &mut *s;
+    // The attributes that shape the cursor are fixed once a statement is prepared.
+    let shapes_cursor = matches!(attr, sattr::CONCURRENCY | sattr::CURSOR_TYPE | sattr::SIMULATE_CURSOR | sattr::USE_BOOKMARKS | sattr::CURSOR_SCROLLABLE | sattr::CURSOR_SENSITIVITY);
+    st.admit(if shapes_cursor { Call::SetCursorAttr } else { Call::Bind })?;
     match attr {
         sattr::QUERY_TIMEOUT => st.attrs.query_timeout = value as u64,
         sattr::MAX_ROWS => st.attrs.max_rows = value as u64,
         sattr::MAX_LENGTH => st.attrs.max_length = value as u64,
         sattr::NOSCAN => st.attrs.noscan = value != 0,
         sattr::ROW_BIND_TYPE => st.ard.bind_type = value,
-        sattr::CURSOR_TYPE | sattr::CURSOR_SCROLLABLE if st.has_cursor() => return Err(OdbcError::new("24000", "Invalid cursor state: close the open cursor before changing its type")),
         sattr::CURSOR_TYPE => {
             use crate::statement::cursor_type::*;
             st.attrs.cursor_type = match value {
@@ -321,21 +326,21 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, w: &mut Warnings) 
                 return Err(OdbcError::not_implemented("bookmarks"));
             }
         }
-        sattr::PARAM_BIND_OFFSET_PTR => st.apd.bind_offset_ptr = value,
+        sattr::PARAM_BIND_OFFSET_PTR => st.apd.bind_offset_ptr = ptr,
         sattr::PARAM_BIND_TYPE => st.apd.bind_type = value,
-        sattr::PARAM_OPERATION_PTR => st.apd.array_status_ptr = value,
-        sattr::PARAM_STATUS_PTR => st.ipd.array_status_ptr = value,
-        sattr::PARAMS_PROCESSED_PTR => st.ipd.rows_processed_ptr = value,
+        sattr::PARAM_OPERATION_PTR => st.apd.array_status_ptr = ptr,
+        sattr::PARAM_STATUS_PTR => st.ipd.array_status_ptr = ptr,
+        sattr::PARAMS_PROCESSED_PTR => st.ipd.rows_processed_ptr = ptr,
         sattr::PARAMSET_SIZE => {
             if value == 0 {
                 return Err(OdbcError::new("HY024", "Invalid attribute value: SQL_ATTR_PARAMSET_SIZE must be at least 1"));
             }
             st.apd.array_size = value;
         }
-        sattr::ROW_BIND_OFFSET_PTR => st.ard.bind_offset_ptr = value,
-        sattr::ROW_OPERATION_PTR => st.ard.array_status_ptr = value,
-        sattr::ROW_STATUS_PTR => st.ird.array_status_ptr = value,
-        sattr::ROWS_FETCHED_PTR => st.ird.rows_processed_ptr = value,
+        sattr::ROW_BIND_OFFSET_PTR => st.ard.bind_offset_ptr = ptr,
+        sattr::ROW_OPERATION_PTR => st.ard.array_status_ptr = ptr,
+        sattr::ROW_STATUS_PTR => st.ird.array_status_ptr = ptr,
+        sattr::ROWS_FETCHED_PTR => st.ird.rows_processed_ptr = ptr,
         sattr::ROW_ARRAY_SIZE | sattr::ROWSET_SIZE => {
             if value == 0 {
                 return Err(OdbcError::new("HY024", "Invalid attribute value: the row array size must be at least 1"));
@@ -357,6 +362,10 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, w: &mut Warnings) 
 
 pub fn stmt_attr_get(h: &StmtHandle, attr: i32) -> OdbcResult<usize> {
     let s = h.stmt.lock();
+    if attr == sattr::ROW_NUMBER {
+        return s.row_number();
+    }
+    s.admit(Call::Bind)?;
     let descs = h.descriptors.get().copied().unwrap_or([Token(0); 4]);
     Ok(match attr {
         sattr::QUERY_TIMEOUT => s.attrs.query_timeout as usize,
@@ -372,19 +381,18 @@ pub fn stmt_attr_get(h: &StmtHandle, attr: i32) -> OdbcResult<usize> {
         sattr::SIMULATE_CURSOR => s.attrs.simulate_cursor,
         sattr::RETRIEVE_DATA => usize::from(s.attrs.retrieve_data),
         sattr::USE_BOOKMARKS | sattr::ENABLE_AUTO_IPD | sattr::ASYNC_ENABLE | sattr::FETCH_BOOKMARK_PTR => 0,
-        sattr::PARAM_BIND_OFFSET_PTR => s.apd.bind_offset_ptr,
+        sattr::PARAM_BIND_OFFSET_PTR => s.apd.bind_offset_ptr.addr(),
         sattr::PARAM_BIND_TYPE => s.apd.bind_type,
-        sattr::PARAM_OPERATION_PTR => s.apd.array_status_ptr,
-        sattr::PARAM_STATUS_PTR => s.ipd.array_status_ptr,
-        sattr::PARAMS_PROCESSED_PTR => s.ipd.rows_processed_ptr,
+        sattr::PARAM_OPERATION_PTR => s.apd.array_status_ptr.addr(),
+        sattr::PARAM_STATUS_PTR => s.ipd.array_status_ptr.addr(),
+        sattr::PARAMS_PROCESSED_PTR => s.ipd.rows_processed_ptr.addr(),
         sattr::PARAMSET_SIZE => s.apd.array_size,
-        sattr::ROW_BIND_OFFSET_PTR => s.ard.bind_offset_ptr,
-        sattr::ROW_OPERATION_PTR => s.ard.array_status_ptr,
-        sattr::ROW_STATUS_PTR => s.ird.array_status_ptr,
-        sattr::ROWS_FETCHED_PTR => s.ird.rows_processed_ptr,
+        sattr::ROW_BIND_OFFSET_PTR => s.ard.bind_offset_ptr.addr(),
+        sattr::ROW_OPERATION_PTR => s.ard.array_status_ptr.addr(),
+        sattr::ROW_STATUS_PTR => s.ird.array_status_ptr.addr(),
+        sattr::ROWS_FETCHED_PTR => s.ird.rows_processed_ptr.addr(),
         sattr::ROW_ARRAY_SIZE | sattr::ROWSET_SIZE => s.ard.array_size,
         sattr::METADATA_ID => usize::from(s.attrs.metadata_id),
-        sattr::ROW_NUMBER => s.row_number(),
         sattr::APP_ROW_DESC => descs[0].0 as usize,
         sattr::APP_PARAM_DESC => descs[1].0 as usize,
         sattr::IMP_ROW_DESC => descs[2].0 as usize,
@@ -398,7 +406,8 @@ fn session_of(h: &StmtHandle) -> OdbcResult<Arc<sql_mapper::MapperSession>> {
 }
 
 pub fn prepare(h: &StmtHandle, sql: &str) -> OdbcResult<Ret> {
-    h.stmt.lock().prepare(sql)?;
+    let session = session_of(h)?;
+    h.stmt.lock().prepare(&session, sql)?;
     Ok(Ret::Success)
 }
 
@@ -411,8 +420,7 @@ fn cancellable<T>(h: &StmtHandle, f: impl FnOnce(&mut Statement, &CancelPoint<'_
     let point = h.cancel.begin();
     let r = f(&mut s, &point);
     if point.is_cancelled() {
-        s.close_cursor();
-        s.cancel_data_at_exec();
+        s.cancelled();
         point.take();
         return Err(crate::runtime::cancelled());
     }
@@ -430,8 +438,13 @@ pub fn execute(h: &StmtHandle) -> OdbcResult<Ret> {
 }
 
 pub fn exec_direct(h: &StmtHandle, sql: &str) -> OdbcResult<Ret> {
-    prepare(h, sql)?;
-    execute(h)
+    let session = session_of(h)?;
+    cancellable(h, |s, cancel| {
+        Ok(match s.exec_direct(&session, sql, cancel)? {
+            Executed::Done => Ret::Success,
+            Executed::NeedData => Ret::NeedData,
+        })
+    })
 }
 
 pub fn param_data(h: &StmtHandle) -> OdbcResult<(Ret, usize)> {
@@ -481,9 +494,13 @@ fn nothing_to_cancel() -> OdbcError {
 pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
     let mut s = h.stmt.lock();
     match option {
-        0 => s.close_cursor(),
-        2 => s.ard.unbind_all(),
+        0 => s.close(Call::FreeClose)?,
+        2 => {
+            s.admit(Call::Bind)?;
+            s.ard.unbind_all();
+        }
         3 => {
+            s.admit(Call::Bind)?;
             s.apd.records.clear();
             s.ipd.records.clear();
         }
@@ -493,51 +510,26 @@ pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
 }
 
 pub fn close_cursor(h: &StmtHandle) -> OdbcResult<Ret> {
-    let mut s = h.stmt.lock();
-    if !s.has_cursor() && !s.executed {
-        return Err(OdbcError::new("24000", "Invalid cursor state: no cursor is open"));
-    }
-    s.close_cursor();
+    h.stmt.lock().close(Call::CloseCursor)?;
     Ok(Ret::Success)
 }
 
+/// `SQLMoreResults`: a statement has one result at most, so there is never a next one.
 pub fn more_results(h: &StmtHandle) -> OdbcResult<Ret> {
-    let mut s = h.stmt.lock();
-    s.close_cursor();
+    h.stmt.lock().close(Call::MoreResults)?;
     Ok(Ret::NoData)
 }
 
 pub fn row_count(h: &StmtHandle) -> OdbcResult<isize> {
-    let s = h.stmt.lock();
-    if !s.executed {
-        return Err(OdbcError::sequence("Function sequence error: SQLRowCount before execute"));
-    }
-    Ok(s.row_count as isize)
+    Ok(h.stmt.lock().row_count()? as isize)
 }
 
-fn columns_of(h: &StmtHandle) -> OdbcResult<Arc<Vec<ColumnMeta>>> {
-    let s = h.stmt.lock();
-    if let Some(c) = s.columns() {
-        return Ok(c.clone());
-    }
-    if s.prepared.is_none() {
-        return Err(OdbcError::sequence("Function sequence error: no statement is prepared or executed"));
-    }
-    drop(s);
-    let session = session_of(h)?;
-    cancellable(h, |s, _| s.describe_prepared(&session))
+fn columns_of(h: &StmtHandle, call: Call) -> OdbcResult<Arc<Vec<ColumnMeta>>> {
+    h.stmt.lock().result_columns(call)
 }
 
 pub fn num_result_cols(h: &StmtHandle) -> OdbcResult<i16> {
-    let s = h.stmt.lock();
-    if s.prepared.is_none() && !s.has_cursor() {
-        if s.executed {
-            return Ok(0);
-        }
-        return Err(OdbcError::sequence("Function sequence error: no statement is prepared or executed"));
-    }
-    drop(s);
-    Ok(columns_of(h)?.len() as i16)
+    Ok(columns_of(h, Call::NumResultCols)?.len() as i16)
 }
 
 pub struct Described {
@@ -549,7 +541,7 @@ pub struct Described {
 }
 
 fn column(h: &StmtHandle, col: u16) -> OdbcResult<(ColumnMeta, i32)> {
-    let cols = columns_of(h)?;
+    let cols = columns_of(h, Call::DescribeCol)?;
     if col == 0 || col as usize > cols.len() {
         return Err(OdbcError::bad_index("column", col.into()));
     }
@@ -612,17 +604,18 @@ pub fn column_attribute(m: &ColumnMeta, id: i16, version: i32) -> OdbcResult<Fie
 
 pub fn col_attribute(h: &StmtHandle, col: u16, id: i16) -> OdbcResult<FieldValue> {
     if id == field::COUNT || id == field::COLUMN_COUNT {
-        return Ok(FieldValue::Int(columns_of(h)?.len() as i64));
+        return Ok(FieldValue::Int(columns_of(h, Call::ColumnCount)?.len() as i64));
     }
     let (m, version) = column(h, col)?;
     column_attribute(&m, id, version)
 }
 
-pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: usize, buffer_len: isize, ind: usize) -> OdbcResult<Ret> {
+pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: AppPtr, buffer_len: isize, ind: AppPtr) -> OdbcResult<Ret> {
     if col == 0 {
         return Err(OdbcError::bad_index("column (bookmarks are not supported)", 0));
     }
-    if ptr == 0 && ind == 0 {
+    h.stmt.lock().admit(Call::Bind)?;
+    if ptr.is_null() && ind.is_null() {
         let mut s = h.stmt.lock();
         if let Some(r) = s.ard.records.get_mut(col as usize - 1) {
             *r = descriptor::AppRecord::default();
@@ -642,7 +635,7 @@ pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: usize, buffer_len: i
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn bind_parameter(h: &StmtHandle, n: u16, io_type: i16, c_type: i16, sql_type: i16, column_size: usize, digits: i16, ptr: usize, buffer_len: isize, ind: usize) -> OdbcResult<Ret> {
+pub fn bind_parameter(h: &StmtHandle, n: u16, io_type: i16, c_type: i16, sql_type: i16, column_size: usize, digits: i16, ptr: AppPtr, buffer_len: isize, ind: AppPtr) -> OdbcResult<Ret> {
     if n == 0 {
         return Err(OdbcError::bad_index("parameter", 0));
     }
@@ -661,25 +654,26 @@ pub fn bind_parameter(h: &StmtHandle, n: u16, io_type: i16, c_type: i16, sql_typ
         return Err(OdbcError::bad_length("BufferLength", buffer_len as i64));
     }
     let mut s = h.stmt.lock();
+    s.admit(Call::Bind)?;
     *s.apd.record_mut(n as usize) = descriptor::AppRecord { c_type, data_ptr: ptr, octet_length: buffer_len, octet_length_ptr: ind, indicator_ptr: ind, precision: column_size.min(i16::MAX as usize) as i16, scale: digits };
     *s.ipd.record_mut(n as usize) = descriptor::ParamRecord { sql_type, column_size, decimal_digits: digits, io_type };
     Ok(Ret::Success)
 }
 
 pub fn num_params(h: &StmtHandle) -> OdbcResult<i16> {
-    let s = h.stmt.lock();
-    let p = s.prepared.as_ref().ok_or_else(|| OdbcError::sequence("Function sequence error: SQLNumParams before SQLPrepare"))?;
-    Ok(p.markers as i16)
+    Ok(h.stmt.lock().num_params()? as i16)
 }
 
+/// `SQLDescribeParam`: the type the prepared plan gives the parameter (from the column it is
+/// compared with or written to); text, which every filter accepts and converts, where the plan
+/// gives none.
 pub fn describe_param(h: &StmtHandle, n: u16) -> OdbcResult<Described> {
     let s = h.stmt.lock();
-    let p = s.prepared.as_ref().ok_or_else(|| OdbcError::sequence("Function sequence error: SQLDescribeParam before SQLPrepare"))?;
-    if n == 0 || n as usize > p.markers {
-        return Err(OdbcError::bad_index("parameter", n.into()));
-    }
-    // Parameter types are not inferred: text is what every filter accepts and converts.
-    Ok(Described { name: String::new(), sql_type: sql::WVARCHAR, size: crate::types::COMPUTED_TEXT_SIZE, digits: 0, nullable: 1 })
+    let Some(t) = s.parameter_type(n as usize)? else {
+        return Ok(Described { name: String::new(), sql_type: sql::WVARCHAR, size: crate::types::COMPUTED_TEXT_SIZE, digits: 0, nullable: 1 });
+    };
+    let m = ColumnMeta::from_field(&datafusion::arrow::datatypes::Field::new("", t, true));
+    Ok(Described { name: String::new(), sql_type: m.sql_type_for(s.odbc_version), size: m.column_size, digits: m.decimal_digits, nullable: 1 })
 }
 
 pub fn fetch(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
@@ -687,9 +681,21 @@ pub fn fetch(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
 }
 
 pub fn fetch_scroll(h: &StmtHandle, orientation: i16, offset: isize, w: &mut Warnings) -> OdbcResult<Ret> {
+    scroll(h, orientation, offset, None, w)
+}
+
+/// `SQLFetchScroll`, or with `extended` (its rows-fetched and row-status arguments)
+/// `SQLExtendedFetch`, which reports there rather than in `SQL_ATTR_ROWS_FETCHED_PTR` and
+/// `SQL_ATTR_ROW_STATUS_PTR`: those are swapped in for the one call, under one lock.
+fn scroll(h: &StmtHandle, orientation: i16, offset: isize, extended: Option<(AppPtr, AppPtr)>, w: &mut Warnings) -> OdbcResult<Ret> {
     cancellable(h, |s, cancel| {
+        let saved = (s.ird.rows_processed_ptr, s.ird.array_status_ptr);
+        if let Some((rows_fetched, statuses)) = extended {
+            (s.ird.rows_processed_ptr, s.ird.array_status_ptr) = (rows_fetched, statuses);
+        }
         let mut diags = Vec::new();
-        let r = s.fetch_scroll(orientation, offset, cancel, &mut diags);
+        let r = s.fetch_scroll(orientation, offset, extended.is_some(), cancel, &mut diags);
+        (s.ird.rows_processed_ptr, s.ird.array_status_ptr) = saved;
         w.extend(diags);
         Ok(match r? {
             Fetched::Rows => Ret::Success,
@@ -698,20 +704,9 @@ pub fn fetch_scroll(h: &StmtHandle, orientation: i16, offset: isize, w: &mut War
     })
 }
 
-/// `SQLExtendedFetch` (ODBC 2): `SQLFetchScroll` reporting into its own arguments rather than
-/// `SQL_ATTR_ROWS_FETCHED_PTR` and `SQL_ATTR_ROW_STATUS_PTR`.
-pub fn extended_fetch(h: &StmtHandle, orientation: i16, offset: isize, rows_fetched: usize, statuses: usize, w: &mut Warnings) -> OdbcResult<Ret> {
-    let saved = {
-        let mut s = h.stmt.lock();
-        let saved = (s.ird.rows_processed_ptr, s.ird.array_status_ptr);
-        s.ird.rows_processed_ptr = rows_fetched;
-        s.ird.array_status_ptr = statuses;
-        saved
-    };
-    let r = fetch_scroll(h, orientation, offset, w);
-    let mut s = h.stmt.lock();
-    (s.ird.rows_processed_ptr, s.ird.array_status_ptr) = saved;
-    r
+/// `SQLExtendedFetch` (ODBC 2).
+pub fn extended_fetch(h: &StmtHandle, orientation: i16, offset: isize, rows_fetched: AppPtr, statuses: AppPtr, w: &mut Warnings) -> OdbcResult<Ret> {
+    scroll(h, orientation, offset, Some((rows_fetched, statuses)), w)
 }
 
 /// `SQLSetPos`: positioning within the rowset (`SQL_POSITION`, and `SQL_REFRESH` of a row that
@@ -756,6 +751,7 @@ pub fn cursor_name(h: &StmtHandle) -> String {
 }
 
 pub fn set_cursor_name(h: &StmtHandle, name: &str) -> OdbcResult<Ret> {
+    h.stmt.lock().admit(Call::SetCursorName)?;
     if name.is_empty() || name.len() > 128 || name.to_ascii_uppercase().starts_with("SQL_CUR") || name.to_ascii_uppercase().starts_with("SQLCUR") {
         return Err(OdbcError::new("34000", format!("Invalid cursor name '{name}'")));
     }
@@ -780,29 +776,32 @@ pub enum CatalogCall {
 pub fn catalog(h: &StmtHandle, call: CatalogCall) -> OdbcResult<Ret> {
     let (metadata_id, version) = {
         let s = h.stmt.lock();
+        s.admit(Call::Catalog)?;
         (s.attrs.metadata_id || h.dbc.conn.lock().metadata_id, s.odbc_version)
     };
-    let pat = |p: Option<String>| Pattern::new(p, metadata_id);
-    let result = match call {
-        CatalogCall::TypeInfo { data_type } => catalog_results::type_info(data_type, version)?,
-        other => {
-            let session = session_of(h)?;
-            let cat = session.catalog();
-            match other {
-                CatalogCall::Tables { catalog, schema, table, types } => catalog_results::tables(cat, catalog, pat(schema), pat(table), types)?,
-                CatalogCall::Columns { catalog, schema, table, column } => catalog_results::columns(cat, catalog, pat(schema), pat(table), pat(column), version)?,
-                CatalogCall::PrimaryKeys { catalog, schema, table } => catalog_results::primary_keys(cat, catalog, schema, table)?,
-                CatalogCall::ForeignKeys { pk, fk } => catalog_results::foreign_keys(cat, pk, fk)?,
-                CatalogCall::Statistics { catalog, schema, table } => catalog_results::statistics(cat, catalog, schema, table)?,
-                CatalogCall::SpecialColumns { id_type, catalog, schema, table } => catalog_results::special_columns(cat, id_type, catalog, schema, table)?,
-                CatalogCall::Procedures { procedure } => catalog_results::procedures(session.procedures(), pat(procedure))?,
-                CatalogCall::ProcedureColumns { procedure, column } => catalog_results::procedure_columns(session.procedures(), pat(procedure), pat(column))?,
-                CatalogCall::TypeInfo { .. } => unreachable!(),
-            }
-        }
-    };
+    let result = catalog_result(h, call, metadata_id, version);
     h.stmt.lock().open_result(result)?;
     Ok(Ret::Success)
+}
+
+fn catalog_result(h: &StmtHandle, call: CatalogCall, metadata_id: bool, version: i32) -> OdbcResult<crate::statement::ResultSet> {
+    let pat = |p: Option<String>| Pattern::new(p, metadata_id);
+    if let CatalogCall::TypeInfo { data_type } = call {
+        return catalog_results::type_info(data_type, version);
+    }
+    let session = session_of(h)?;
+    let cat = session.catalog();
+    match call {
+        CatalogCall::Tables { catalog, schema, table, types } => catalog_results::tables(cat, catalog, pat(schema), pat(table), types),
+        CatalogCall::Columns { catalog, schema, table, column } => catalog_results::columns(cat, catalog, pat(schema), pat(table), pat(column), version),
+        CatalogCall::PrimaryKeys { catalog, schema, table } => catalog_results::primary_keys(cat, catalog, schema, table),
+        CatalogCall::ForeignKeys { pk, fk } => catalog_results::foreign_keys(cat, pk, fk),
+        CatalogCall::Statistics { catalog, schema, table } => catalog_results::statistics(cat, catalog, schema, table),
+        CatalogCall::SpecialColumns { id_type, catalog, schema, table } => catalog_results::special_columns(cat, id_type, catalog, schema, table),
+        CatalogCall::Procedures { procedure } => catalog_results::procedures(session.procedures(), pat(procedure)),
+        CatalogCall::ProcedureColumns { procedure, column } => catalog_results::procedure_columns(session.procedures(), pat(procedure), pat(column)),
+        CatalogCall::TypeInfo { .. } => unreachable!("answered above"),
+    }
 }
 
 // ---------------------------------------------------------------- descriptors
@@ -811,22 +810,25 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
     let Some(Object::Stmt(h)) = handles::get(d.owner, Some(Kind::Stmt)) else {
         return Err(OdbcError::new("HY000", "The descriptor's statement was freed"));
     };
+    if d.kind != DescKind::Ird {
+        h.stmt.lock().admit(Call::Bind)?;
+    }
     match d.kind {
         DescKind::Ard => descriptor::get_app_field(&h.stmt.lock().ard, rec, id),
         DescKind::Apd => descriptor::get_app_field(&h.stmt.lock().apd, rec, id),
         DescKind::Ird => {
             let s = h.stmt.lock();
             match id {
-                field::ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(s.ird.array_status_ptr)),
-                field::ROWS_PROCESSED_PTR => return Ok(FieldValue::Ptr(s.ird.rows_processed_ptr)),
+                field::ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(s.ird.array_status_ptr.addr())),
+                field::ROWS_PROCESSED_PTR => return Ok(FieldValue::Ptr(s.ird.rows_processed_ptr.addr())),
                 field::ALLOC_TYPE => return Ok(FieldValue::Int(1)),
                 _ => {}
             }
             drop(s);
+            let cols = columns_of(&h, Call::ReadIrd)?;
             if id == field::COUNT {
-                return Ok(FieldValue::Int(columns_of(&h).map(|c| c.len()).unwrap_or(0) as i64));
+                return Ok(FieldValue::Int(cols.len() as i64));
             }
-            let cols = columns_of(&h)?;
             if rec < 1 || rec as usize > cols.len() {
                 return Err(OdbcError::new("HY000", format!("No IRD record {rec}")));
             }
@@ -836,8 +838,8 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
         DescKind::Ipd => {
             let s = h.stmt.lock();
             match id {
-                field::ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(s.ipd.array_status_ptr)),
-                field::ROWS_PROCESSED_PTR => return Ok(FieldValue::Ptr(s.ipd.rows_processed_ptr)),
+                field::ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(s.ipd.array_status_ptr.addr())),
+                field::ROWS_PROCESSED_PTR => return Ok(FieldValue::Ptr(s.ipd.rows_processed_ptr.addr())),
                 field::ALLOC_TYPE => return Ok(FieldValue::Int(1)),
                 field::COUNT => return Ok(FieldValue::Int(s.ipd.records.len() as i64)),
                 _ => {}
@@ -855,22 +857,24 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
     }
 }
 
-pub fn desc_set_field(d: &DescHandle, rec: i16, id: i16, value: usize) -> OdbcResult<Ret> {
+/// `ptr`: the value as an application pointer, for the pointer fields ([`field::is_pointer`]).
+pub fn desc_set_field(d: &DescHandle, rec: i16, id: i16, value: usize, ptr: AppPtr) -> OdbcResult<Ret> {
     let Some(Object::Stmt(h)) = handles::get(d.owner, Some(Kind::Stmt)) else {
         return Err(OdbcError::new("HY000", "The descriptor's statement was freed"));
     };
     let mut s = h.stmt.lock();
+    s.admit(Call::Bind)?;
     match d.kind {
-        DescKind::Ard => descriptor::set_app_field(&mut s.ard, rec, id, value)?,
-        DescKind::Apd => descriptor::set_app_field(&mut s.apd, rec, id, value)?,
+        DescKind::Ard => descriptor::set_app_field(&mut s.ard, rec, id, value, ptr)?,
+        DescKind::Apd => descriptor::set_app_field(&mut s.apd, rec, id, value, ptr)?,
         DescKind::Ird => match id {
-            field::ARRAY_STATUS_PTR => s.ird.array_status_ptr = value,
-            field::ROWS_PROCESSED_PTR => s.ird.rows_processed_ptr = value,
+            field::ARRAY_STATUS_PTR => s.ird.array_status_ptr = ptr,
+            field::ROWS_PROCESSED_PTR => s.ird.rows_processed_ptr = ptr,
             _ => return Err(OdbcError::new("HY016", "Cannot modify an implementation row descriptor")),
         },
         DescKind::Ipd => match id {
-            field::ARRAY_STATUS_PTR => s.ipd.array_status_ptr = value,
-            field::ROWS_PROCESSED_PTR => s.ipd.rows_processed_ptr = value,
+            field::ARRAY_STATUS_PTR => s.ipd.array_status_ptr = ptr,
+            field::ROWS_PROCESSED_PTR => s.ipd.rows_processed_ptr = ptr,
             _ if rec < 1 => return Err(OdbcError::bad_index("record", rec.into())),
             field::TYPE | field::CONCISE_TYPE => s.ipd.record_mut(rec as usize).sql_type = value as i16,
             field::LENGTH | field::PRECISION => s.ipd.record_mut(rec as usize).column_size = value,

@@ -4,6 +4,7 @@
 
 use crate::convert::c;
 use crate::error::{OdbcError, OdbcResult};
+use crate::ffi::buffers::AppPtr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DescKind {
@@ -19,24 +20,24 @@ pub enum DescKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppRecord {
     pub c_type: i16,
-    pub data_ptr: usize,
+    pub data_ptr: AppPtr,
     /// Buffer length in bytes (`SQL_DESC_OCTET_LENGTH`).
     pub octet_length: isize,
-    pub octet_length_ptr: usize,
-    pub indicator_ptr: usize,
+    pub octet_length_ptr: AppPtr,
+    pub indicator_ptr: AppPtr,
     pub precision: i16,
     pub scale: i16,
 }
 
 impl Default for AppRecord {
     fn default() -> AppRecord {
-        AppRecord { c_type: c::DEFAULT, data_ptr: 0, octet_length: 0, octet_length_ptr: 0, indicator_ptr: 0, precision: 0, scale: 0 }
+        AppRecord { c_type: c::DEFAULT, data_ptr: AppPtr::NULL, octet_length: 0, octet_length_ptr: AppPtr::NULL, indicator_ptr: AppPtr::NULL, precision: 0, scale: 0 }
     }
 }
 
 impl AppRecord {
     pub fn is_bound(&self) -> bool {
-        self.data_ptr != 0 || self.octet_length_ptr != 0 || self.indicator_ptr != 0
+        !self.data_ptr.is_null() || !self.octet_length_ptr.is_null() || !self.indicator_ptr.is_null()
     }
 }
 
@@ -48,14 +49,14 @@ pub struct AppDesc {
     pub array_size: usize,
     /// `SQL_BIND_BY_COLUMN` (0) or the size of one row's structure.
     pub bind_type: usize,
-    pub bind_offset_ptr: usize,
+    pub bind_offset_ptr: AppPtr,
     /// Row operation array (ARD) or parameter operation array (APD).
-    pub array_status_ptr: usize,
+    pub array_status_ptr: AppPtr,
 }
 
 impl Default for AppDesc {
     fn default() -> AppDesc {
-        AppDesc { records: Vec::new(), array_size: 1, bind_type: 0, bind_offset_ptr: 0, array_status_ptr: 0 }
+        AppDesc { records: Vec::new(), array_size: 1, bind_type: 0, bind_offset_ptr: AppPtr::NULL, array_status_ptr: AppPtr::NULL }
     }
 }
 
@@ -96,8 +97,8 @@ impl Default for ParamRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ipd {
     pub records: Vec<ParamRecord>,
-    pub rows_processed_ptr: usize,
-    pub array_status_ptr: usize,
+    pub rows_processed_ptr: AppPtr,
+    pub array_status_ptr: AppPtr,
 }
 
 impl Ipd {
@@ -113,9 +114,9 @@ impl Ipd {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IrdHeader {
     /// `SQL_ATTR_ROW_STATUS_PTR`.
-    pub array_status_ptr: usize,
+    pub array_status_ptr: AppPtr,
     /// `SQL_ATTR_ROWS_FETCHED_PTR`.
-    pub rows_processed_ptr: usize,
+    pub rows_processed_ptr: AppPtr,
 }
 
 /// Descriptor field identifiers (`SQL_DESC_*`), shared with `SQLColAttribute`.
@@ -166,6 +167,11 @@ pub mod field {
     pub const COLUMN_PRECISION: i16 = 4;
     pub const COLUMN_SCALE: i16 = 5;
     pub const COLUMN_NULLABLE: i16 = 7;
+
+    /// The fields whose value is an address in the application's memory.
+    pub fn is_pointer(id: i16) -> bool {
+        matches!(id, OCTET_LENGTH_PTR | INDICATOR_PTR | DATA_PTR | ARRAY_STATUS_PTR | BIND_OFFSET_PTR | ROWS_PROCESSED_PTR)
+    }
 }
 
 /// A descriptor or column attribute's value.
@@ -182,8 +188,8 @@ pub fn get_app_field(d: &AppDesc, rec: i16, id: i16) -> OdbcResult<FieldValue> {
     match id {
         COUNT => return Ok(FieldValue::Int(d.count() as i64)),
         ARRAY_SIZE => return Ok(FieldValue::Int(d.array_size as i64)),
-        ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(d.array_status_ptr)),
-        BIND_OFFSET_PTR => return Ok(FieldValue::Ptr(d.bind_offset_ptr)),
+        ARRAY_STATUS_PTR => return Ok(FieldValue::Ptr(d.array_status_ptr.addr())),
+        BIND_OFFSET_PTR => return Ok(FieldValue::Ptr(d.bind_offset_ptr.addr())),
         BIND_TYPE => return Ok(FieldValue::Int(d.bind_type as i64)),
         ALLOC_TYPE => return Ok(FieldValue::Int(1)),
         _ => {}
@@ -194,11 +200,11 @@ pub fn get_app_field(d: &AppDesc, rec: i16, id: i16) -> OdbcResult<FieldValue> {
     let r = d.record(rec as usize).copied().unwrap_or_default();
     Ok(match id {
         TYPE | CONCISE_TYPE => FieldValue::Int(r.c_type.into()),
-        DATA_PTR => FieldValue::Ptr(r.data_ptr),
+        DATA_PTR => FieldValue::Ptr(r.data_ptr.addr()),
         OCTET_LENGTH => FieldValue::Int(r.octet_length as i64),
         LENGTH => FieldValue::Int(r.octet_length as i64),
-        OCTET_LENGTH_PTR => FieldValue::Ptr(r.octet_length_ptr),
-        INDICATOR_PTR => FieldValue::Ptr(r.indicator_ptr),
+        OCTET_LENGTH_PTR => FieldValue::Ptr(r.octet_length_ptr.addr()),
+        INDICATOR_PTR => FieldValue::Ptr(r.indicator_ptr.addr()),
         PRECISION => FieldValue::Int(r.precision.into()),
         SCALE => FieldValue::Int(r.scale.into()),
         DATETIME_INTERVAL_CODE => FieldValue::Int(0),
@@ -208,7 +214,8 @@ pub fn get_app_field(d: &AppDesc, rec: i16, id: i16) -> OdbcResult<FieldValue> {
 
 /// Writes an application descriptor field. Setting the type or data pointer is how
 /// applications bind without `SQLBindCol` (odbc-api does so for some types).
-pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize) -> OdbcResult<()> {
+/// `ptr` is the value as an application pointer, for the pointer fields ([`field::is_pointer`]).
+pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize, ptr: AppPtr) -> OdbcResult<()> {
     use field::*;
     match id {
         ARRAY_SIZE => {
@@ -219,11 +226,11 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize) -> OdbcRe
             return Ok(());
         }
         ARRAY_STATUS_PTR => {
-            d.array_status_ptr = value;
+            d.array_status_ptr = ptr;
             return Ok(());
         }
         BIND_OFFSET_PTR => {
-            d.bind_offset_ptr = value;
+            d.bind_offset_ptr = ptr;
             return Ok(());
         }
         BIND_TYPE => {
@@ -249,10 +256,10 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize) -> OdbcRe
             }
             r.c_type = t;
         }
-        DATA_PTR => r.data_ptr = value,
+        DATA_PTR => r.data_ptr = ptr,
         OCTET_LENGTH | LENGTH => r.octet_length = value as isize,
-        OCTET_LENGTH_PTR => r.octet_length_ptr = value,
-        INDICATOR_PTR => r.indicator_ptr = value,
+        OCTET_LENGTH_PTR => r.octet_length_ptr = ptr,
+        INDICATOR_PTR => r.indicator_ptr = ptr,
         PRECISION => r.precision = value as i16,
         SCALE => r.scale = value as i16,
         DATETIME_INTERVAL_CODE => {}

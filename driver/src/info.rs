@@ -115,7 +115,7 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         78 => U32(0x1), // SQL_LOCK_TYPES: SQL_LCK_NO_CHANGE
         79 => U32(0x1 | 0x2), // SQL_POS_OPERATIONS: SQL_POS_POSITION, SQL_POS_REFRESH
         80 => U32(0),  // SQL_POSITIONED_STATEMENTS
-        81 => U32(0x1 | 0x2 | 0x8), // SQL_GETDATA_EXTENSIONS: ANY_COLUMN, ANY_ORDER, BOUND
+        81 => U32(0x1 | 0x2 | 0x4 | 0x8), // SQL_GETDATA_EXTENSIONS: ANY_COLUMN, ANY_ORDER, BLOCK (SQLSetPos then SQLGetData in a rowset), BOUND
         82 => U32(0),  // SQL_BOOKMARK_PERSISTENCE
         83 => U32(0),  // SQL_STATIC_SENSITIVITY
         84 => U16(0),  // SQL_FILE_USAGE: not a file driver

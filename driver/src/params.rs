@@ -1,8 +1,9 @@
 //! Parameter values: the bytes an application bound with `SQLBindParameter`, decoded by their C
-//! type and written into the SQL text as literals of the parameter's SQL type. Literals are
-//! built here, never pasted from the application: text is quoted, numbers are re-printed.
+//! type, and typed by the parameter's SQL type as the value the prepared plan is executed with.
+//! No value is ever written into SQL text.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use datafusion::common::ScalarValue;
 
 use crate::convert::{c, parse_datetime_text};
 use crate::error::{OdbcError, OdbcResult};
@@ -100,11 +101,35 @@ fn bad_datetime() -> OdbcError {
     OdbcError::new("22007", "Invalid datetime format in a parameter")
 }
 
-pub fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+/// A numeric parameter as a decimal of its scale (an integer when the scale is not positive).
+fn decimal(v: i128, scale: i8) -> OdbcResult<ScalarValue> {
+    if scale <= 0 {
+        let whole = 10i128.checked_pow((-scale) as u32).and_then(|f| v.checked_mul(f)).ok_or_else(|| out_of_range(&format!("{v}E{}", -scale)))?;
+        return integer(whole);
+    }
+    Ok(ScalarValue::Decimal128(Some(v), 38, scale))
 }
 
-fn decimal_literal(v: i128, scale: i8) -> String {
+fn integer(i: i128) -> OdbcResult<ScalarValue> {
+    Ok(match i64::try_from(i) {
+        Ok(i) => ScalarValue::Int64(Some(i)),
+        Err(_) => ScalarValue::Decimal128(Some(i), 38, 0),
+    })
+}
+
+fn float(f: f64) -> OdbcResult<ScalarValue> {
+    // Not a number and the infinities have no place in JQL or CQL, where filters go.
+    if !f.is_finite() {
+        return Err(out_of_range(&f.to_string()));
+    }
+    Ok(ScalarValue::Float64(Some(f)))
+}
+
+fn out_of_range(v: &str) -> OdbcError {
+    OdbcError::new("22003", format!("Numeric value out of range: parameter value {v}"))
+}
+
+fn decimal_text(v: i128, scale: i8) -> String {
     if scale <= 0 {
         return format!("{v}{}", "0".repeat((-scale) as usize));
     }
@@ -115,82 +140,90 @@ fn decimal_literal(v: i128, scale: i8) -> String {
     format!("{}{i}.{f}", if v < 0 { "-" } else { "" })
 }
 
-fn float_literal(f: f64) -> OdbcResult<String> {
-    if !f.is_finite() {
-        return Err(OdbcError::new("22003", format!("Parameter value {f} cannot be written as SQL")));
-    }
-    // `{:?}` keeps a decimal point, so the engine reads a float, not an integer.
-    Ok(format!("{f:?}"))
+fn nanos(t: &NaiveDateTime) -> OdbcResult<i64> {
+    t.and_utc().timestamp_nanos_opt().ok_or_else(|| OdbcError::new("22008", format!("Datetime field overflow: {t} is outside the years 1677 to 2262")))
 }
 
-/// The SQL literal for a parameter of the declared SQL type.
-pub fn literal(v: &ParamValue, sql_type: i16) -> OdbcResult<String> {
+fn days(d: &NaiveDate) -> i32 {
+    (*d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch")).num_days() as i32
+}
+
+fn time_nanos(t: &NaiveTime) -> i64 {
+    (*t - NaiveTime::MIN).num_nanoseconds().unwrap_or(0)
+}
+
+/// The typed value of a parameter bound as this SQL type: what the engine compares, computes
+/// and writes with. Nothing becomes SQL text.
+pub fn scalar(v: &ParamValue, sql_type: i16) -> OdbcResult<ScalarValue> {
     if *v == ParamValue::Null {
-        return Ok("NULL".into());
+        return Ok(ScalarValue::Null);
     }
     Ok(match sql_type {
         sql::SMALLINT | sql::INTEGER | sql::BIGINT | sql::TINYINT | sql::DECIMAL | sql::NUMERIC | sql::REAL | sql::FLOAT | sql::DOUBLE => match v {
-            ParamValue::Int(i) => i.to_string(),
-            ParamValue::Float(f) => float_literal(*f)?,
-            ParamValue::Decimal(u, s) => decimal_literal(*u, *s),
+            ParamValue::Int(i) => integer(*i)?,
+            ParamValue::Float(f) => float(*f)?,
+            ParamValue::Decimal(u, s) => decimal(*u, *s)?,
             ParamValue::Text(t) => {
                 let t = t.trim();
                 if let Ok(i) = t.parse::<i128>() {
-                    i.to_string()
+                    integer(i)?
                 } else {
                     match t.parse::<f64>() {
-                        Ok(f) if f.is_finite() => float_literal(f)?,
+                        Ok(f) => float(f)?,
                         _ => return Err(OdbcError::new("22018", format!("Invalid character value for cast specification: parameter '{t}' is not a number"))),
                     }
                 }
             }
             _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a number")),
         },
-        sql::BIT => match v {
-            ParamValue::Int(i) => (if *i != 0 { "TRUE" } else { "FALSE" }).into(),
-            ParamValue::Float(f) => (if *f != 0.0 { "TRUE" } else { "FALSE" }).into(),
+        sql::BIT => ScalarValue::Boolean(Some(match v {
+            ParamValue::Int(i) => *i != 0,
+            ParamValue::Float(f) => *f != 0.0,
             ParamValue::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
-                "1" | "true" => "TRUE".into(),
-                "0" | "false" => "FALSE".into(),
+                "1" | "true" => true,
+                "0" | "false" => false,
                 other => return Err(OdbcError::new("22018", format!("Invalid character value for cast specification: '{other}' is not a bit"))),
             },
             _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a bit")),
-        },
-        sql::TYPE_DATE | sql::DATE_V2 => match v {
-            ParamValue::Date(d) => format!("DATE '{}'", d.format("%Y-%m-%d")),
-            ParamValue::Timestamp(t) => format!("DATE '{}'", t.format("%Y-%m-%d")),
-            ParamValue::Text(t) => format!("DATE '{}'", parse_datetime_text(t).ok_or_else(bad_datetime)?.format("%Y-%m-%d")),
+        })),
+        sql::TYPE_DATE | sql::DATE_V2 => ScalarValue::Date32(Some(days(&match v {
+            ParamValue::Date(d) => *d,
+            ParamValue::Timestamp(t) => t.date(),
+            ParamValue::Text(t) => parse_datetime_text(t).ok_or_else(bad_datetime)?.date(),
             _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a date")),
-        },
-        sql::TYPE_TIME | sql::TIME_V2 => match v {
-            ParamValue::Time(t) => format!("TIME '{}'", t.format("%H:%M:%S%.f")),
-            ParamValue::Timestamp(t) => format!("TIME '{}'", t.format("%H:%M:%S%.f")),
-            ParamValue::Text(t) => format!("TIME '{}'", NaiveTime::parse_from_str(t.trim(), "%H:%M:%S%.f").map_err(|_| bad_datetime())?.format("%H:%M:%S%.f")),
+        }))),
+        sql::TYPE_TIME | sql::TIME_V2 => ScalarValue::Time64Nanosecond(Some(time_nanos(&match v {
+            ParamValue::Time(t) => *t,
+            ParamValue::Timestamp(t) => t.time(),
+            ParamValue::Text(t) => NaiveTime::parse_from_str(t.trim(), "%H:%M:%S%.f").map_err(|_| bad_datetime())?,
             _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a time")),
-        },
-        sql::TYPE_TIMESTAMP | sql::TIMESTAMP_V2 => match v {
-            ParamValue::Timestamp(t) => format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
-            ParamValue::Date(d) => format!("TIMESTAMP '{} 00:00:00'", d.format("%Y-%m-%d")),
-            ParamValue::Text(t) => format!("TIMESTAMP '{}'", parse_datetime_text(t).ok_or_else(bad_datetime)?.format("%Y-%m-%d %H:%M:%S%.f")),
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a timestamp")),
-        },
-        sql::BINARY | sql::VARBINARY | sql::LONGVARBINARY => match v {
-            ParamValue::Binary(b) => format!("X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>()),
-            ParamValue::Text(t) => format!("X'{}'", t.bytes().map(|x| format!("{x:02X}")).collect::<String>()),
+        }))),
+        sql::TYPE_TIMESTAMP | sql::TIMESTAMP_V2 => ScalarValue::TimestampNanosecond(
+            Some(nanos(&match v {
+                ParamValue::Timestamp(t) => *t,
+                ParamValue::Date(d) => d.and_time(NaiveTime::MIN),
+                ParamValue::Text(t) => parse_datetime_text(t).ok_or_else(bad_datetime)?,
+                _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a timestamp")),
+            })?),
+            None,
+        ),
+        sql::BINARY | sql::VARBINARY | sql::LONGVARBINARY => ScalarValue::Binary(Some(match v {
+            ParamValue::Binary(b) => b.clone(),
+            ParamValue::Text(t) => t.as_bytes().to_vec(),
             _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not binary")),
-        },
+        })),
         // Character types (and GUID): the value's text.
-        _ => quote(&match v {
+        _ => ScalarValue::Utf8(Some(match v {
             ParamValue::Text(t) => t.clone(),
             ParamValue::Int(i) => i.to_string(),
             ParamValue::Float(f) => f.to_string(),
-            ParamValue::Decimal(u, s) => decimal_literal(*u, *s),
+            ParamValue::Decimal(u, s) => decimal_text(*u, *s),
             ParamValue::Date(d) => d.format("%Y-%m-%d").to_string(),
             ParamValue::Time(t) => t.format("%H:%M:%S").to_string(),
             ParamValue::Timestamp(t) => t.format("%Y-%m-%d %H:%M:%S%.f").to_string(),
             ParamValue::Binary(b) => String::from_utf8_lossy(b).into_owned(),
             ParamValue::Null => unreachable!(),
-        }),
+        })),
     })
 }
 
@@ -199,16 +232,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literals_are_built_not_pasted() {
-        assert_eq!(literal(&ParamValue::Text("O'Brien".into()), sql::VARCHAR).unwrap(), "'O''Brien'");
-        assert_eq!(literal(&ParamValue::Text("42".into()), sql::INTEGER).unwrap(), "42");
-        assert_eq!(literal(&ParamValue::Text("1; DROP".into()), sql::INTEGER).unwrap_err().state, "22018");
-        assert_eq!(literal(&ParamValue::Float(2.0), sql::DOUBLE).unwrap(), "2.0");
-        assert_eq!(literal(&ParamValue::Decimal(-105, 2), sql::DECIMAL).unwrap(), "-1.05");
-        assert_eq!(literal(&ParamValue::Text("2024-01-02".into()), sql::TYPE_DATE).unwrap(), "DATE '2024-01-02'");
-        assert_eq!(literal(&ParamValue::Null, sql::INTEGER).unwrap(), "NULL");
+    fn values_are_typed_by_their_sql_type() {
+        let text = |t: &str| ParamValue::Text(t.into());
+        // Text stays text, quotes and all: nothing is parsed as SQL.
+        assert_eq!(scalar(&text("O'Brien'; DROP"), sql::VARCHAR).unwrap(), ScalarValue::Utf8(Some("O'Brien'; DROP".into())));
+        assert_eq!(scalar(&text("42"), sql::INTEGER).unwrap(), ScalarValue::Int64(Some(42)));
+        assert_eq!(scalar(&text("1; DROP"), sql::INTEGER).unwrap_err().state, "22018");
+        assert_eq!(scalar(&ParamValue::Float(2.0), sql::DOUBLE).unwrap(), ScalarValue::Float64(Some(2.0)));
+        assert_eq!(scalar(&ParamValue::Float(f64::NAN), sql::DOUBLE).unwrap_err().state, "22003");
+        assert_eq!(scalar(&ParamValue::Decimal(-105, 2), sql::DECIMAL).unwrap(), ScalarValue::Decimal128(Some(-105), 38, 2));
+        assert_eq!(scalar(&ParamValue::Decimal(-105, 2), sql::VARCHAR).unwrap(), ScalarValue::Utf8(Some("-1.05".into())));
+        assert_eq!(scalar(&ParamValue::Decimal(7, -2), sql::NUMERIC).unwrap(), ScalarValue::Int64(Some(700)));
+        assert_eq!(scalar(&ParamValue::Int(i128::from(i64::MAX) + 1), sql::BIGINT).unwrap(), ScalarValue::Decimal128(Some(i128::from(i64::MAX) + 1), 38, 0));
+        assert_eq!(scalar(&text("true"), sql::BIT).unwrap(), ScalarValue::Boolean(Some(true)));
+        assert_eq!(scalar(&text("2024-01-02"), sql::TYPE_DATE).unwrap(), ScalarValue::Date32(Some(19724)));
+        assert_eq!(scalar(&text("not a date"), sql::TYPE_DATE).unwrap_err().state, "22007");
+        assert_eq!(scalar(&ParamValue::Null, sql::INTEGER).unwrap(), ScalarValue::Null);
         let ts = decode(c::TYPE_TIMESTAMP, &[0xE8, 0x07, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 0, 0, 0, 0]).unwrap();
-        assert_eq!(literal(&ts, sql::TYPE_TIMESTAMP).unwrap(), "TIMESTAMP '2024-01-02 03:04:05'");
+        assert_eq!(scalar(&ts, sql::TYPE_TIMESTAMP).unwrap(), ScalarValue::TimestampNanosecond(Some(1_704_164_645_000_000_000), None));
+        assert_eq!(scalar(&ts, sql::TYPE_TIME).unwrap(), ScalarValue::Time64Nanosecond(Some(11_045_000_000_000)));
+        assert_eq!(scalar(&ParamValue::Binary(vec![0, 255]), sql::VARBINARY).unwrap(), ScalarValue::Binary(Some(vec![0, 255])));
         assert_eq!(decode(c::SLONG, &7i32.to_ne_bytes()).unwrap(), ParamValue::Int(7));
         assert_eq!(decode(c::WCHAR, &[0x41, 0, 0xE9, 0]).unwrap(), ParamValue::Text("Aé".into()));
     }

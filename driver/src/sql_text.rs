@@ -46,18 +46,21 @@ pub fn parameter_markers(sql: &str) -> Vec<usize> {
     out
 }
 
-/// Replaces each `?` by the literal for that parameter.
-pub fn substitute_parameters(sql: &str, literals: &[String]) -> String {
+/// The text with its `?` markers numbered as the engine's placeholders (`$1`, `$2`, ...), whose
+/// values are bound at execution, and how many there are. Only the markers change: no value
+/// ever enters the text.
+pub fn number_markers(sql: &str) -> (String, usize) {
     let markers = parameter_markers(sql);
-    let mut out = String::with_capacity(sql.len() + literals.iter().map(String::len).sum::<usize>());
+    let mut out = String::with_capacity(sql.len() + 4 * markers.len());
     let mut last = 0;
     for (n, at) in markers.iter().enumerate() {
         out.push_str(&sql[last..*at]);
-        out.push_str(literals.get(n).map_or("NULL", String::as_str));
+        // A space after, so that a following word does not run into the number (`?and`).
+        out.push_str(&format!("${} ", n + 1));
         last = at + 1;
     }
     out.push_str(&sql[last..]);
-    out
+    (out, markers.len())
 }
 
 /// Translates every ODBC escape sequence, innermost first.
@@ -302,6 +305,7 @@ mod tests {
     fn markers_outside_literals() {
         let sql = "select '?', \"?\" from t where a = ? and b = ? -- ?\n";
         assert_eq!(parameter_markers(sql).len(), 2);
-        assert_eq!(substitute_parameters(sql, &["1".into(), "'x'".into()]), "select '?', \"?\" from t where a = 1 and b = 'x' -- ?\n");
+        assert_eq!(number_markers(sql), ("select '?', \"?\" from t where a = $1  and b = $2  -- ?\n".to_string(), 2));
+        assert_eq!(number_markers("x=?and y=?").0, "x=$1 and y=$2 ");
     }
 }

@@ -20,8 +20,8 @@ struct Line {
     raw: String,
 }
 
-/// One INI file of unixODBC's, read whole, edited by section and key (names compare without
-/// regard to case, as unixODBC reads them), and written back atomically.
+/// One INI file of the driver managers', read whole, edited by section and key (names compare
+/// without regard to case, as unixODBC and iODBC read them), and written back atomically.
 #[derive(Debug, Clone)]
 pub struct IniFile {
     path: PathBuf,
@@ -124,9 +124,15 @@ impl IniFile {
             }
         }
         self.lines.drain(start..cut);
-        // No blank line doubled where the section was.
+        // No blank line doubled where the section was, nor left at the end of the file by the
+        // last section (the one that `set` put before a section it added).
         if start > 0 && start < self.lines.len() && self.lines[start - 1].raw.trim().is_empty() && self.lines[start].raw.trim().is_empty() {
             self.lines.remove(start);
+        }
+        if start == self.lines.len() {
+            while self.lines.last().is_some_and(|l| l.kind == Kind::Other && l.raw.trim().is_empty()) {
+                self.lines.pop();
+            }
         }
         true
     }
@@ -201,6 +207,7 @@ mod tests {
         assert!(f.remove_section("Other"));
         assert!(!f.has_section("Other"));
         assert_eq!(f.sections(), vec!["Atlassian ODBC".to_string()]);
+        assert!(f.text().ends_with("Threading=0\n"), "no blank line left at the end: {:?}", f.text());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `atlassian-odbc`: registers the driver and DSNs with the driver manager, tests a connection,
+//! `atlassian-odbc`: registers the driver and DSNs with the driver managers, tests a connection,
 //! runs a query, and signs in once for the OAuth desktop flow.
 
 mod client;
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use odbc_config::Scope;
+use odbc_config::{Managers, Scope};
 
 #[derive(Parser)]
 #[command(name = "atlassian-odbc", version, about = "Set up and use the Atlassian Confluence and Jira ODBC driver")]
@@ -25,12 +25,18 @@ struct Cli {
 
 #[derive(Args, Clone, Copy)]
 struct ScopeArgs {
-    /// The current user's configuration (the default): ~/.odbcinst.ini, ODBCINI or ~/.odbc.ini
+    /// The current user's configuration (the default): ~/.odbcinst.ini, and ODBCINI or ~/.odbc.ini
     #[arg(long, conflicts_with = "system")]
     user: bool,
-    /// The machine's configuration (ODBCSYSINI or /etc): needs the right to write there
+    /// The machine's configuration (unixODBC: ODBCSYSINI or /etc; iODBC: SYSODBCINSTINI and
+    /// SYSODBCINI, or /etc): needs the right to write there
     #[arg(long)]
     system: bool,
+    /// Whose files to edit: unixODBC's, iODBC's, or both's (the default when iODBC is installed,
+    /// else unixodbc; by default iODBC's /etc files are left alone when ODBCSYSINI moves
+    /// unixODBC's elsewhere); a file both read is edited once. Not used on Windows
+    #[arg(long, value_enum, value_name = "MANAGER")]
+    driver_manager: Option<Managers>,
 }
 
 impl ScopeArgs {
@@ -56,7 +62,7 @@ impl TargetArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Register the driver with the driver manager (idempotent)
+    /// Register the driver with the driver managers (idempotent)
     Install {
         #[command(flatten)]
         scope: ScopeArgs,
@@ -114,10 +120,10 @@ enum DsnCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Install { scope, driver } => registration::install(scope.scope(), driver.as_deref()),
-        Command::Uninstall { scope } => registration::uninstall(scope.scope()),
-        Command::Dsn { command: DsnCommand::Add { name, properties, scope } } => registration::dsn_add(scope.scope(), name, properties),
-        Command::Dsn { command: DsnCommand::Remove { name, scope } } => registration::dsn_remove(scope.scope(), name),
+        Command::Install { scope, driver } => registration::install(scope.scope(), scope.driver_manager, driver.as_deref()),
+        Command::Uninstall { scope } => registration::uninstall(scope.scope(), scope.driver_manager),
+        Command::Dsn { command: DsnCommand::Add { name, properties, scope } } => registration::dsn_add(scope.scope(), scope.driver_manager, name, properties),
+        Command::Dsn { command: DsnCommand::Remove { name, scope } } => registration::dsn_remove(scope.scope(), scope.driver_manager, name),
         Command::Dsn { command: DsnCommand::List } => registration::dsn_list(),
         Command::Test(t) => client::test(&t.target()),
         Command::Query { target, sql, format } => client::query(&target.target(), sql, *format),

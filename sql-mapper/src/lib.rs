@@ -22,7 +22,7 @@ pub use error::{MapperError, SqlState};
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use rest::{Flavor, SiteConfig};
-pub use session::{detect_site, ConnectOptions, MapperSession, QueryResult};
+pub use session::{detect_site, ConnectOptions, MapperSession, PreparedStatement, QueryResult};
 pub use atlassian_oauth::Transport;
 
 /// One cell as display text (tests, the installer's table output): `NULL` for nulls.

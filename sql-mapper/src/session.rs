@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use atlassian_oauth::Authenticator;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{DataType, SchemaRef};
+use datafusion::common::ScalarValue;
 use datafusion::catalog::{MemorySchemaProvider, SchemaProvider};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -185,16 +186,47 @@ impl MapperSession {
     /// The columns a query would return, planned without running it (`SQLPrepare` then
     /// `SQLDescribeCol`): no REST request is made.
     pub async fn describe(&self, sql: &str) -> Result<SchemaRef, MapperError> {
+        Ok(self.prepare(sql).await?.schema.clone())
+    }
+
+    /// Parses and plans a statement once, for any number of executions (`SQLPrepare`). Its
+    /// parameters are `$1`, `$2`, ... in the text; their values come typed at each execution.
+    pub async fn prepare(&self, sql: &str) -> Result<PreparedStatement, MapperError> {
         if let Some(call) = crate::procedures::parse_call(sql)? {
-            return crate::procedures::describe(self, &call);
+            let schema = crate::procedures::describe(self, &call)?;
+            return Ok(PreparedStatement { kind: PreparedKind::Call(call), schema, parameters: Vec::new() });
         }
-        if let DfStatement::Statement(s) = self.parse(sql)? {
-            if matches!(s.as_ref(), Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)) {
-                return Ok(Arc::new(datafusion::arrow::datatypes::Schema::empty()));
+        let statement = self.parse(sql)?;
+        if let DfStatement::Statement(s) = &statement {
+            if crate::writes::is_write(s) {
+                let parameters = crate::writes::parameter_types(self, s);
+                return Ok(PreparedStatement { kind: PreparedKind::Write(s.clone()), schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()), parameters });
             }
         }
-        let plan = self.plan(sql).await?;
-        Ok(Arc::new(plan.schema().as_arrow().clone()))
+        let plan = self.plan_statement(statement).await?;
+        let types = plan.get_parameter_types().map_err(df_error)?;
+        let count = types.keys().filter_map(|id| id.strip_prefix('$')?.parse::<usize>().ok()).max().unwrap_or(0);
+        let parameters = (1..=count).map(|n| types.get(&format!("${n}")).cloned().flatten()).collect();
+        Ok(PreparedStatement { schema: Arc::new(plan.schema().as_arrow().clone()), kind: PreparedKind::Query(plan), parameters })
+    }
+
+    /// Runs a prepared statement with these parameter values (`$1` is `params[0]`).
+    pub async fn execute(&self, prepared: &PreparedStatement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        match &prepared.kind {
+            PreparedKind::Call(call) => {
+                // Procedures may change what scans return (a transition, a new token).
+                crate::result_cache::forget_site(&self.client.site_key());
+                let values: Vec<Value> = params.iter().map(crate::scan::scalar_value_json).collect::<Result<_, _>>()?;
+                Box::pin(crate::procedures::execute(self, call, &values)).await
+            }
+            PreparedKind::Write(statement) => {
+                let done = Box::pin(crate::writes::execute(self, statement, params)).await;
+                // A write, even one that failed part-way, may have changed what scans return.
+                crate::result_cache::forget_site(&self.client.site_key());
+                done
+            }
+            PreparedKind::Query(plan) => self.run_plan(bind_parameters(plan.clone(), params)?).await,
+        }
     }
 
     fn parse(&self, sql: &str) -> Result<DfStatement, MapperError> {
@@ -205,8 +237,8 @@ impl MapperSession {
         Ok(statements.pop_front().expect("one statement"))
     }
 
-    async fn plan(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
-        let mut statement = self.parse(sql)?;
+    /// Plans a parsed statement, its names resolved against the catalog first.
+    async fn plan_statement(&self, mut statement: DfStatement) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
         if let DfStatement::Statement(inner) = &mut statement {
             let ctes = cte_names(inner);
             IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
@@ -217,23 +249,23 @@ impl MapperSession {
 
     /// Plans and starts a query; rows arrive as the stream is polled.
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
-        // Procedures and writes are the mapper's own; everything else is DataFusion's.
-        if let Some(call) = crate::procedures::parse_call(sql)? {
-            // Procedures may change what scans return (a transition, a new token).
-            crate::result_cache::forget_site(&self.client.site_key());
-            return Box::pin(crate::procedures::execute(self, call)).await;
-        }
-        if let DfStatement::Statement(s) = self.parse(sql)? {
-            let done = Box::pin(crate::writes::execute(self, &s)).await;
-            if !matches!(done, Ok(None)) {
-                // A write, even one that failed part-way, may have changed what scans return.
-                crate::result_cache::forget_site(&self.client.site_key());
-            }
-            if let Some(done) = done? {
-                return Ok(done);
-            }
-        }
-        let plan = self.plan(sql).await?;
+        let prepared = self.prepare(sql).await?;
+        self.execute(&prepared, &[]).await
+    }
+
+    /// A query of the mapper's own (the rows a write reads), with the write's parameter values.
+    pub(crate) async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        let plan = self.plan_statement(self.parse(sql)?).await?;
+        self.run_plan(bind_parameters(plan, params)?).await
+    }
+
+    /// A parsed query (an insert's `VALUES` or `SELECT`), planned and run with these values.
+    pub(crate) async fn query_statement(&self, statement: Statement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        let plan = self.plan_statement(DfStatement::Statement(Box::new(statement))).await?;
+        self.run_plan(bind_parameters(plan, params)?).await
+    }
+
+    async fn run_plan(&self, plan: datafusion::logical_expr::LogicalPlan) -> Result<QueryResult, MapperError> {
         if let datafusion::logical_expr::LogicalPlan::Explain(explain) = &plan {
             return self.explain(plan.clone(), explain.plan.as_ref().clone()).await;
         }
@@ -242,6 +274,44 @@ impl MapperSession {
         let stream = frame.execute_stream().await.map_err(df_error)?;
         Ok(QueryResult { schema, stream, rows_affected: None })
     }
+}
+
+/// A statement parsed and planned once ([`MapperSession::prepare`]), run any number of times
+/// with typed parameter values: values are bound into the plan, never written into SQL text.
+pub struct PreparedStatement {
+    kind: PreparedKind,
+    schema: SchemaRef,
+    parameters: Vec<Option<DataType>>,
+}
+
+enum PreparedKind {
+    /// A stored procedure call, its arguments literals or parameters.
+    Call(crate::procedures::Call),
+    /// `INSERT`, `UPDATE` or `DELETE`: the mapper's own, planned per execution as it reads rows.
+    Write(Box<Statement>),
+    /// A query: DataFusion's logical plan with placeholders.
+    Query(datafusion::logical_expr::LogicalPlan),
+}
+
+impl PreparedStatement {
+    /// The columns its result has (none for a write without `RETURNING`).
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    /// The type the statement gives parameter `n` (1-based), where it tells: a comparison with
+    /// a column, a value inserted into one. `None`: any value, converted where it is used.
+    pub fn parameter_type(&self, n: usize) -> Option<&DataType> {
+        self.parameters.get(n.checked_sub(1)?)?.as_ref()
+    }
+}
+
+/// The plan with its placeholders replaced by the values, as typed literals.
+fn bind_parameters(plan: datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+    if params.is_empty() {
+        return Ok(plan);
+    }
+    plan.with_param_values(params.to_vec()).map_err(df_error)
 }
 
 impl MapperSession {

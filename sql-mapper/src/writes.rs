@@ -9,9 +9,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::ScalarValue;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, Statement, TableFactor, TableObject, Update};
+use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, SetExpr, Statement, TableFactor, TableObject, Update};
 use futures::TryStreamExt;
 use serde_json::{json, Map, Value};
 
@@ -21,14 +22,60 @@ use crate::scan::{cell_value, scalar_text, url_encode};
 use crate::session::{MapperSession, QueryResult};
 use crate::{MapperError, SqlState};
 
-/// Runs a write statement; `Ok(None)` when the statement is not a write.
-pub(crate) async fn execute(session: &MapperSession, stmt: &Statement) -> Result<Option<QueryResult>, MapperError> {
+/// Whether the statement is a write (`INSERT`, `UPDATE`, `DELETE`).
+pub(crate) fn is_write(stmt: &Statement) -> bool {
+    matches!(stmt, Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_))
+}
+
+/// Runs a write statement with its parameters' values (`$1` is `params[0]`), which reach the
+/// rows it reads and writes as typed values.
+pub(crate) async fn execute(session: &MapperSession, stmt: &Statement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     match stmt {
-        Statement::Insert(i) => insert(session, i).await.map(Some),
-        Statement::Update(u) => update(session, u).await.map(Some),
-        Statement::Delete(d) => delete(session, d).await.map(Some),
-        _ => Ok(None),
+        Statement::Insert(i) => insert(session, i, params).await,
+        Statement::Update(u) => update(session, u, params).await,
+        Statement::Delete(d) => delete(session, d, params).await,
+        other => Err(err(SqlState::General, format!("not a write: {other}"))),
     }
+}
+
+/// The types a write gives its parameters where one stands for a column's value: an
+/// `INSERT`'s `VALUES` entry, an `UPDATE`'s `SET col = ?`.
+pub(crate) fn parameter_types(session: &MapperSession, stmt: &Statement) -> Vec<Option<DataType>> {
+    let mut found: Vec<(usize, DataType)> = Vec::new();
+    let mut note = |t: Option<&TableDef>, col: String, e: &Expr| {
+        if let (Some(t), Expr::Value(v)) = (t, e) {
+            if let (datafusion::sql::sqlparser::ast::Value::Placeholder(p), Some(c)) = (&v.value, t.column(&col)) {
+                if let Some(n) = p.strip_prefix('$').and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0) {
+                    found.push((n, crate::scan::arrow_type(c.sql_type)));
+                }
+            }
+        }
+    };
+    match stmt {
+        Statement::Insert(i) => {
+            if let (TableObject::TableName(name), Some(source)) = (&i.table, &i.source) {
+                if let SetExpr::Values(values) = source.body.as_ref() {
+                    let t = table_of(session, name).ok();
+                    for row in &values.rows {
+                        for (c, e) in i.columns.iter().zip(&row.content) {
+                            note(t, last_ident(c), e);
+                        }
+                    }
+                }
+            }
+        }
+        Statement::Update(u) => {
+            let t = target_table(session, &u.table.relation).ok();
+            for a in &u.assignments {
+                if let AssignmentTarget::ColumnName(name) = &a.target {
+                    note(t.as_ref(), last_ident(name), &a.value);
+                }
+            }
+        }
+        _ => {}
+    }
+    let count = found.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    (1..=count).map(|n| found.iter().find(|(m, _)| *m == n).map(|(_, t)| t.clone())).collect()
 }
 
 fn err(state: SqlState, msg: impl Into<String>) -> MapperError {
@@ -243,8 +290,8 @@ fn without_bare_qualifiers(w: &Writes, mut body: Value) -> Value {
 }
 
 /// Rows of a query as column-name → JSON maps.
-async fn rows_of(session: &MapperSession, sql: &str) -> Result<Vec<HashMap<String, Value>>, MapperError> {
-    let result = session.query(sql).await?;
+async fn rows_of(session: &MapperSession, sql: &str, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+    let result = session.query_with(sql, params).await?;
     let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
     let mut out = Vec::new();
     for b in batches {
@@ -290,7 +337,7 @@ fn key_columns_text(t: &TableDef, row: &HashMap<String, Value>) -> String {
         .join("/")
 }
 
-async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, MapperError> {
+async fn insert(session: &MapperSession, i: &Insert, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let TableObject::TableName(name) = &i.table else { return Err(err(SqlState::SyntaxOrAccess, "INSERT needs a table name")) };
     let t = table_of(session, name)?;
     let w = writes_of(t)?;
@@ -315,7 +362,7 @@ async fn insert(session: &MapperSession, i: &Insert) -> Result<QueryResult, Mapp
         }
     }
     let source = i.source.as_ref().ok_or_else(|| err(SqlState::SyntaxOrAccess, "INSERT needs VALUES or a SELECT"))?;
-    let result = session.query(&source.to_string()).await?;
+    let result = session.query_statement(Statement::Query(source.clone()), params).await?;
     if result.schema.fields().len() != cols.len() {
         return Err(err(SqlState::ValueListMismatch, format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len())));
     }
@@ -387,14 +434,15 @@ fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDe
 
 /// The existing rows an `UPDATE`/`DELETE` touches: `columns` plus `extra` expressions, through
 /// the normal scan (so the `WHERE` is pushed down as in a query).
-async fn select_rows(session: &MapperSession, t: &TableDef, columns: &[String], extra: &[(String, &Expr)], selection: &Option<Expr>) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+async fn select_rows(session: &MapperSession, t: &TableDef, columns: &[String], extra: &[(String, &Expr)], selection: &Option<Expr>, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
     let mut items: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
     items.extend(extra.iter().map(|(alias, e)| format!("({e}) AS {}", quoted(alias))));
     let mut sql = format!("SELECT {} FROM {}.{}", items.join(", "), quoted(t.product.schema_name()), quoted(t.name));
     if let Some(w) = selection {
         sql.push_str(&format!(" WHERE {w}"));
     }
-    rows_of(session, &sql).await
+    // The expressions' parameters stay placeholders in this text; their values are bound.
+    rows_of(session, &sql, params).await
 }
 
 fn needed_columns(t: &TableDef, r: &Request, more: impl IntoIterator<Item = String>) -> Vec<String> {
@@ -408,7 +456,7 @@ fn needed_columns(t: &TableDef, r: &Request, more: impl IntoIterator<Item = Stri
     cols
 }
 
-async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, MapperError> {
+async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     if !u.table.joins.is_empty() || u.from.is_some() {
         return Err(err(SqlState::SyntaxOrAccess, "UPDATE of one table only: use a subquery in WHERE to involve others"));
     }
@@ -437,7 +485,7 @@ async fn update(session: &MapperSession, u: &Update) -> Result<QueryResult, Mapp
     };
     let cols = needed_columns(&t, &request, current);
     let extra: Vec<(String, &Expr)> = sets.iter().map(|(_, alias, e)| (alias.clone(), *e)).collect();
-    let rows = select_rows(session, &t, &cols, &extra, &u.selection).await?;
+    let rows = select_rows(session, &t, &cols, &extra, &u.selection, params).await?;
     let mut done = Vec::new();
     for row in &rows {
         let mut body = fixed_body(w);
@@ -499,7 +547,7 @@ async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String,
     Ok(())
 }
 
-async fn delete(session: &MapperSession, d: &Delete) -> Result<QueryResult, MapperError> {
+async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let from = match &d.from {
         FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
     };
@@ -512,7 +560,7 @@ async fn delete(session: &MapperSession, d: &Delete) -> Result<QueryResult, Mapp
     let flavor = session.client().flavor();
     let request = route(&t, w, flavor, Verb::Delete)?.request;
     let cols = needed_columns(&t, &request, []);
-    let rows = select_rows(session, &t, &cols, &[], &d.selection).await?;
+    let rows = select_rows(session, &t, &cols, &[], &d.selection, params).await?;
     let mut done = Vec::new();
     for row in &rows {
         let path = fill_path(&t, flavor, &request, row).map_err(|e| partial(e, "deleted", &done))?;

@@ -1,8 +1,9 @@
 """ODBC clients no one on this project wrote, through both Linux driver managers: PHP's PDO_ODBC
 and odbc_* functions through unixODBC (with PDO's default cursor-library setting, which loads
 unixODBC's cursor library for a driver without scrollable cursors, and with that library
-forced), and iODBC's own `iodbctest`. Each client runs in its own process, so a crash fails
-the test instead of the suite."""
+forced), iODBC's own `iodbctest`, and a C program of W calls through iODBC checked code unit by
+code unit (`tests/iodbc/wide.c`). Each client runs in its own process, so a crash fails the test
+instead of the suite."""
 
 import os
 import pathlib
@@ -120,3 +121,44 @@ def test_iodbctest_through_a_dsn_with_non_ascii_text(sandbox):
     # The driver's diagnostic, whole and readable, through iODBC's wide SQLGetDiagRecW.
     assert "No field named nope" in p.stderr and "SQLSTATE=42S22" in p.stderr, p.stderr
     shutil.rmtree(d)
+
+
+def iodbc_library():
+    """iODBC's libiodbc.so.2, by path (its -dev package, with the libiodbc.so link, conflicts
+    with unixodbc-dev)."""
+    out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True).stdout if os.path.exists("/sbin/ldconfig") else ""
+    found = [line.split(" => ")[1].strip() for line in out.splitlines() if line.strip().startswith("libiodbc.so.2 ") and " => " in line]
+    return pathlib.Path(found[0]) if found else pathlib.Path("/usr/lib/x86_64-linux-gnu/libiodbc.so.2")
+
+
+IODBC_LIB = iodbc_library()
+
+
+@pytest.mark.skipif(not IODBC_LIB.exists() or not shutil.which("gcc"), reason="iODBC's libiodbc.so.2 (scripts/deps.sh --tests installs libiodbc2) or gcc is missing")
+def test_iodbc_wide_strings_code_unit_by_code_unit(sandbox, tmp_path):
+    # tests/iodbc/wide.c, compiled against unixODBC's headers with SQLWCHAR as wchar_t
+    # (SQL_WCHART_CONVERT) and linked with iODBC's library by path (libiodbc2-dev would remove
+    # unixodbc-dev): SQLDriverConnectW through a DSN in iODBC's files, then SQLExecDirectW,
+    # SQLDescribeColW, SQLColAttributeW, SQLGetData(SQL_C_WCHAR), SQLGetDiagRecW/FieldW and
+    # SQLGetInfoW, each value checked unit by unit as UCS-4 with its length in the reference's
+    # unit; under valgrind when it is installed.
+    src = pathlib.Path(__file__).resolve().parents[1] / "iodbc" / "wide.c"
+    exe = tmp_path / "wide"
+    p = subprocess.run(["gcc", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-o", str(exe), str(src), str(IODBC_LIB)], capture_output=True, text=True)
+    assert p.returncode == 0, f"compiling {src} failed:\n{p.stderr}"
+    linked = subprocess.run(["ldd", str(exe)], capture_output=True, text=True).stdout
+    assert "libiodbc.so.2" in linked and "libodbc.so" not in linked, linked
+    (tmp_path / "odbcinst.ini").write_text(f"[Atlassian ODBC]\nDriver={DRIVER_LIB}\n")
+    (tmp_path / "odbc.ini").write_text(
+        "[ODBC Data Sources]\nIWide = Atlassian ODBC\n\n[IWide]\nDriver=Atlassian ODBC\n"
+        f"Url={sandbox.url}\nUser={sandbox.info['user']}\nAPIToken={sandbox.info['api_token']}\n"
+    )
+    env = {**os.environ, "ODBCINI": str(tmp_path / "odbc.ini"), "ODBCINSTINI": str(tmp_path / "odbcinst.ini"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    cmd = [str(exe), "DSN=IWide"]
+    if shutil.which("valgrind"):
+        cmd = ["valgrind", "--error-exitcode=9", "-q", *cmd]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", timeout=300)
+    failures = "\n".join(line for line in p.stderr.splitlines() if line.startswith(("FAIL", "FATAL")))
+    assert p.returncode != 9, f"valgrind found memory errors:\n{p.stderr[-8000:]}"
+    assert p.returncode == 0, f"wide exited {p.returncode}:\n{failures or p.stderr}\n--- stdout ---\n{p.stdout}"
+    assert " 0 failures" in p.stdout.splitlines()[-1], p.stdout

@@ -2,7 +2,7 @@
 //! loopback port, reading its start-up line, stopping it when dropped.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use serde::Deserialize;
@@ -138,13 +138,30 @@ impl OdbcConfig {
         }
         std::fs::write(&path, text).expect("write odbc.ini");
     }
+
+    /// Registers another driver library under `name` in this configuration's odbcinst.ini, so
+    /// that one process can load several builds side by side (the benchmarks compare them).
+    /// Call it before the first ODBC environment exists: the driver manager may cache the file.
+    pub fn add_driver(&self, name: &str, library: &Path) {
+        let _g = self.dsn_lock.lock().unwrap();
+        let lib = library.canonicalize().unwrap_or_else(|e| panic!("driver {}: {e}", library.display()));
+        let path = self.dir.join("odbcinst.ini");
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&format!("\n[{name}]\nDescription=Atlassian Confluence and Jira\nDriver={}\nThreading=0\n", lib.display()));
+        std::fs::write(&path, text).expect("write odbcinst.ini");
+    }
 }
 
 impl Sandbox {
     /// A DSN-less connection string for the start-up user with an API token.
     pub fn connection_string(&self) -> String {
+        self.connection_string_for(DRIVER_NAME)
+    }
+
+    /// The same through another registered driver (see [`OdbcConfig::add_driver`]).
+    pub fn connection_string_for(&self, driver: &str) -> String {
         odbc_config();
-        format!("Driver={{{DRIVER_NAME}}};Url={};User={};APIToken={};", self.info.url, self.info.user, self.info.api_token)
+        format!("Driver={{{driver}}};Url={};User={};APIToken={};", self.info.url, self.info.user, self.info.api_token)
     }
 
     /// Registers a DSN for this sandbox (Url, User, APIToken) and returns its name.

@@ -8,45 +8,107 @@ use crate::error::{OdbcError, OdbcResult};
 
 pub const SQL_NTS: isize = -3;
 
-/// Copies `data` to `addr`; nothing when `addr` is null.
-pub fn write_bytes(addr: usize, data: &[u8]) {
+/// An address in the application's memory that it gave the driver to read or write later: a
+/// bound column or parameter, a length or indicator slot, a status array, a bind offset. ODBC
+/// makes the application keep such memory valid while it is bound; the value is made only by
+/// [`AppPtr::from_app`], whose caller states that contract, so what the driver does with it
+/// afterwards (element arithmetic, reads, writes) is safe code. A null address reads as zero
+/// or nothing and ignores writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppPtr(usize);
+
+impl AppPtr {
+    pub const NULL: AppPtr = AppPtr(0);
+
+    /// # Safety
+    /// `addr` is null, or the application gave it in a function argument, attribute or
+    /// descriptor field that ODBC defines as such a pointer, and it stays valid for the reads
+    /// and writes ODBC defines for that use (of the sizes bound with it, and for arrays one
+    /// element per row or parameter set, at the binding's stride and offset) until the
+    /// application unbinds or frees it.
+    pub unsafe fn from_app(addr: usize) -> AppPtr {
+        AppPtr(addr)
+    }
+
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The address itself, to hand back to the application (`SQLParamData`'s token,
+    /// `SQLGetStmtAttr`, `SQLGetDescField`).
+    pub fn addr(self) -> usize {
+        self.0
+    }
+
+    /// Element `index` of an array of `stride`-byte elements, after the binding's byte
+    /// `offset` (`SQL_ATTR_ROW_BIND_OFFSET_PTR`, `SQL_ATTR_PARAM_BIND_OFFSET_PTR`). Null stays
+    /// null: an unbound slot is unbound in every row.
+    pub fn element(self, index: usize, stride: usize, offset: isize) -> AppPtr {
+        if self.is_null() {
+            return self;
+        }
+        AppPtr((self.0 as isize + offset) as usize + index * stride)
+    }
+
+    /// `bytes` further on: the rest of a buffer after what was written.
+    pub fn add(self, bytes: usize) -> AppPtr {
+        self.element(1, bytes, 0)
+    }
+
+    /// Copies `data` here; nothing when null.
+    pub fn write_bytes(self, data: &[u8]) {
+        if !self.is_null() && !data.is_empty() {
+            // SAFETY: `from_app`'s contract: the application bound room for this value.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.0 as *mut u8, data.len()) }
+        }
+    }
+
+    /// An SQLLEN (length or indicator); unaligned, as row-wise binding may place it.
+    pub fn write_isize(self, v: isize) {
+        self.write_bytes(&v.to_ne_bytes());
+    }
+
+    /// An SQLULEN (rows fetched, parameter sets processed).
+    pub fn write_usize(self, v: usize) {
+        self.write_bytes(&v.to_ne_bytes());
+    }
+
+    /// Element `index` of an SQLUSMALLINT status array.
+    pub fn write_status(self, index: usize, v: u16) {
+        self.element(index, 2, 0).write_bytes(&v.to_ne_bytes());
+    }
+
+    /// Element `index` of an SQLUSMALLINT array (`SQL_ATTR_PARAM_OPERATION_PTR`); 0 when null.
+    pub fn read_u16(self, index: usize) -> u16 {
+        u16::from_ne_bytes(self.element(index, 2, 0).read_bytes(2).try_into().unwrap_or([0, 0]))
+    }
+
+    /// An SQLLEN; 0 when null.
+    pub fn read_isize(self) -> isize {
+        isize::from_ne_bytes(self.read_bytes(std::mem::size_of::<isize>()).try_into().unwrap_or([0; std::mem::size_of::<isize>()]))
+    }
+
+    pub fn read_bytes(self, len: usize) -> Vec<u8> {
+        read_bytes(self.0, len)
+    }
+
+    /// Bytes up to a null terminator of `unit` bytes (1: char, 2: UTF-16, 4: UCS-4), at most
+    /// `max` bytes.
+    pub fn read_until_nul(self, unit: usize, max: usize) -> Vec<u8> {
+        read_until_nul(self.0, unit, max)
+    }
+}
+
+/// Copies `data` to `addr`; nothing when `addr` is null. Only for this module's own
+/// arguments: `addr` is the function's output argument, valid for `data.len()` bytes.
+pub(super) fn write_bytes(addr: usize, data: &[u8]) {
     if addr != 0 && !data.is_empty() {
-        // SAFETY: the application bound `addr` with room for this value (ODBC's contract).
+        // SAFETY: an output argument of the called function with room for this value (ODBC's contract).
         unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), addr as *mut u8, data.len()) }
     }
 }
 
-pub fn write_isize(addr: usize, v: isize) {
-    if addr != 0 {
-        // SAFETY: an SQLLEN slot the application supplied; may be unaligned in row-wise binding.
-        unsafe { std::ptr::write_unaligned(addr as *mut isize, v) }
-    }
-}
-
-pub fn write_usize(addr: usize, v: usize) {
-    if addr != 0 {
-        // SAFETY: an SQLULEN slot the application supplied.
-        unsafe { std::ptr::write_unaligned(addr as *mut usize, v) }
-    }
-}
-
-/// Element `index` of an application's SQLUSMALLINT status array.
-pub fn write_status(base: usize, index: usize, v: u16) {
-    if base != 0 {
-        // SAFETY: the status array has one element per row of the rowset (ODBC's contract).
-        unsafe { std::ptr::write_unaligned((base as *mut u16).add(index), v) }
-    }
-}
-
-pub fn read_isize(addr: usize) -> isize {
-    if addr == 0 {
-        return 0;
-    }
-    // SAFETY: an SQLLEN the application supplied.
-    unsafe { std::ptr::read_unaligned(addr as *const isize) }
-}
-
-pub fn read_bytes(addr: usize, len: usize) -> Vec<u8> {
+pub(super) fn read_bytes(addr: usize, len: usize) -> Vec<u8> {
     if addr == 0 || len == 0 {
         return Vec::new();
     }
@@ -54,8 +116,7 @@ pub fn read_bytes(addr: usize, len: usize) -> Vec<u8> {
     unsafe { std::slice::from_raw_parts(addr as *const u8, len).to_vec() }
 }
 
-/// Bytes up to a null terminator of `unit` bytes (1: char, 2: UTF-16, 4: UCS-4), at most `max` bytes.
-pub fn read_until_nul(addr: usize, unit: usize, max: usize) -> Vec<u8> {
+pub(super) fn read_until_nul(addr: usize, unit: usize, max: usize) -> Vec<u8> {
     let mut out = Vec::new();
     if addr == 0 {
         return out;
@@ -191,15 +252,70 @@ impl StrOut {
         match self.len_width {
             2 => write_bytes(self.len_ptr, &(n.min(i16::MAX as usize) as i16).to_ne_bytes()),
             4 => write_bytes(self.len_ptr, &(n.min(i32::MAX as usize) as i32).to_ne_bytes()),
-            _ => write_isize(self.len_ptr, n as isize),
+            _ => write_bytes(self.len_ptr, &(n as isize).to_ne_bytes()),
         }
     }
 }
 
 /// Writes a fixed-size value to an output pointer that may be null.
-pub fn write_value<T: Copy>(ptr: *mut T, v: T) {
+///
+/// # Safety
+/// `ptr` is null or an output argument of the ODBC function being called, with room for a `T`
+/// (it may be unaligned).
+pub unsafe fn write_value<T: Copy>(ptr: *mut T, v: T) {
     if !ptr.is_null() {
-        // SAFETY: an output argument of the called function, of type T.
+        // SAFETY: the caller's contract above.
         unsafe { std::ptr::write_unaligned(ptr, v) }
+    }
+}
+
+#[cfg(test)]
+mod app_ptr_tests {
+    use super::AppPtr;
+
+    #[test]
+    fn null_reads_nothing_and_ignores_writes() {
+        let p = AppPtr::NULL;
+        p.write_isize(5);
+        p.write_status(3, 1);
+        assert_eq!(p.read_isize(), 0);
+        assert_eq!(p.read_u16(2), 0);
+        assert!(p.read_bytes(4).is_empty());
+        assert!(p.element(10, 8, 100).is_null());
+    }
+
+    #[test]
+    fn elements_step_by_stride_after_the_offset() {
+        // Row-wise binding: 3 rows of a 12-byte structure, an SQLLEN at byte 4 of each, and a
+        // bind offset of 12 (the application moved its array by one structure).
+        let mut rows = [0u8; 12 * 4];
+        // SAFETY: the array outlives every use below, and all writes stay inside it.
+        let base = unsafe { AppPtr::from_app(rows.as_mut_ptr() as usize + 4) };
+        for row in 0..3 {
+            base.element(row, 12, 12).write_isize(row as isize * 100 - 1);
+        }
+        for row in 0..3 {
+            let at = 12 + row * 12 + 4;
+            assert_eq!(isize::from_ne_bytes(rows[at..at + 8].try_into().unwrap()), row as isize * 100 - 1);
+            assert_eq!(base.element(row, 12, 12).read_isize(), row as isize * 100 - 1);
+        }
+        // The unaligned slots (byte 4 of the first structure) were never touched.
+        assert_eq!(&rows[..16], &[0u8; 16]);
+    }
+
+    #[test]
+    fn status_arrays_and_strings() {
+        let mut statuses = [9u16; 4];
+        // SAFETY: as above.
+        let p = unsafe { AppPtr::from_app(statuses.as_mut_ptr() as usize) };
+        p.write_status(2, 3);
+        assert_eq!(statuses, [9, 9, 3, 9]);
+        assert_eq!(p.read_u16(2), 3);
+        let text = [b'a', 0, b'b', 0, 0, 0, b'c', 0];
+        // SAFETY: as above (only read).
+        let t = unsafe { AppPtr::from_app(text.as_ptr() as usize) };
+        assert_eq!(t.read_until_nul(2, 8), vec![b'a', 0, b'b', 0]);
+        assert_eq!(t.read_until_nul(1, 8), vec![b'a']);
+        assert_eq!(t.add(2).read_bytes(2), vec![b'b', 0]);
     }
 }

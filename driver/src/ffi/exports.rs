@@ -1,5 +1,10 @@
 //! The exported ODBC functions. Each is a few lines: decode arguments, call `crate::api`,
 //! write outputs. The ANSI and the W variant of a function share one body (`wide` flag).
+//!
+//! Every `unsafe { buffers::write_value(p, ..) }` writes an output argument of the entry point
+//! it is in, through the pointer the application passed for that value (null is skipped), and
+//! every `AppPtr::from_app` takes a pointer the application passed as one that ODBC defines as
+//! a deferred buffer (bound data, lengths, indicators, status arrays, offsets).
 
 #![allow(non_snake_case, clippy::too_many_arguments)]
 
@@ -7,7 +12,7 @@ use std::ffi::c_void;
 
 use odbc_sys::SqlReturn;
 
-use super::buffers::{self, Encoding};
+use super::buffers::{self, AppPtr, Encoding};
 use super::{guard, in_str, kind_of, read_dsn, shield, str_out, write_out, SQL_HANDLE_DBC, SQL_HANDLE_DESC, SQL_HANDLE_ENV, SQL_HANDLE_STMT};
 use crate::api::{self, AttrOut, CatalogCall, FieldWidth, Ret};
 use crate::descriptor::FieldValue;
@@ -79,29 +84,29 @@ pub extern "C" fn SQLAllocHandle(handle_type: i16, input: H, output: *mut H) -> 
                 return SqlReturn::ERROR;
             }
             let t = api::alloc_env();
-            buffers::write_value(output, t.0 as H);
+            unsafe { buffers::write_value(output, t.0 as H) };
             SqlReturn::SUCCESS
         }),
         SQL_HANDLE_DBC => guard(Kind::Env, input, "SQLAllocHandle(DBC)", |o, _| {
             if output.is_null() {
                 return Err(OdbcError::null_pointer("OutputHandlePtr"));
             }
-            buffers::write_value(output, std::ptr::null_mut());
+            unsafe { buffers::write_value(output, std::ptr::null_mut()) };
             let t = api::alloc_dbc(env!(o))?;
-            buffers::write_value(output, t.0 as H);
+            unsafe { buffers::write_value(output, t.0 as H) };
             Ok(Ret::Success)
         }),
         SQL_HANDLE_STMT => guard(Kind::Dbc, input, "SQLAllocHandle(STMT)", |o, _| {
             if output.is_null() {
                 return Err(OdbcError::null_pointer("OutputHandlePtr"));
             }
-            buffers::write_value(output, std::ptr::null_mut());
+            unsafe { buffers::write_value(output, std::ptr::null_mut()) };
             let t = api::alloc_stmt(dbc!(o))?;
-            buffers::write_value(output, t.0 as H);
+            unsafe { buffers::write_value(output, t.0 as H) };
             Ok(Ret::Success)
         }),
         SQL_HANDLE_DESC => guard(Kind::Dbc, input, "SQLAllocHandle(DESC)", |_, _| {
-            buffers::write_value(output, std::ptr::null_mut());
+            unsafe { buffers::write_value(output, std::ptr::null_mut()) };
             Err(OdbcError::not_implemented("explicitly allocated descriptors"))
         }),
         // No handle to hang a diagnostic on when the type is unknown and the input invalid.
@@ -141,8 +146,8 @@ pub extern "C" fn SQLSetEnvAttr(env: H, attr: i32, value: H, _len: i32) -> SqlRe
 pub extern "C" fn SQLGetEnvAttr(env: H, attr: i32, value: H, _cap: i32, len: *mut i32) -> SqlReturn {
     guard(Kind::Env, env, "SQLGetEnvAttr", |o, _| {
         let v = api::get_env_attr(env!(o), attr)?;
-        buffers::write_value(value.cast::<u32>(), v);
-        buffers::write_value(len, 4);
+        unsafe { buffers::write_value(value.cast::<u32>(), v) };
+        unsafe { buffers::write_value(len, 4) };
         Ok(Ret::Success)
     })
 }
@@ -226,12 +231,12 @@ fn get_connect_attr(wide: bool, dbc: H, attr: i32, value: H, cap: i32, len: *mut
     guard(Kind::Dbc, dbc, "SQLGetConnectAttr", |o, w| {
         match api::get_connect_attr(dbc!(o), attr)? {
             AttrOut::U32(v) => {
-                buffers::write_value(value.cast::<u32>(), v);
-                buffers::write_value(len, 4);
+                unsafe { buffers::write_value(value.cast::<u32>(), v) };
+                unsafe { buffers::write_value(len, 4) };
             }
             AttrOut::ULen(v) => {
-                buffers::write_value(value.cast::<usize>(), v);
-                buffers::write_value(len, 8);
+                unsafe { buffers::write_value(value.cast::<usize>(), v) };
+                unsafe { buffers::write_value(len, 8) };
             }
             AttrOut::Str(s) => write_out(&str_out(enc_bytes(wide), value, cap as isize, len.cast(), 4), &s, w)?,
         }
@@ -254,16 +259,16 @@ fn get_info(wide: bool, dbc: H, info: u16, value: H, cap: i16, len: *mut i16) ->
         match api::get_info(dbc!(o), Token(dbc as u64), info)? {
             InfoValue::Str(s) => write_out(&str_out(enc_bytes(wide), value, cap.into(), len.cast(), 2), &s, w)?,
             InfoValue::U16(v) => {
-                buffers::write_value(value.cast::<u16>(), v);
-                buffers::write_value(len, 2);
+                unsafe { buffers::write_value(value.cast::<u16>(), v) };
+                unsafe { buffers::write_value(len, 2) };
             }
             InfoValue::U32(v) => {
-                buffers::write_value(value.cast::<u32>(), v);
-                buffers::write_value(len, 4);
+                unsafe { buffers::write_value(value.cast::<u32>(), v) };
+                unsafe { buffers::write_value(len, 4) };
             }
             InfoValue::ULen(v) => {
-                buffers::write_value(value.cast::<u64>(), v);
-                buffers::write_value(len, 8);
+                unsafe { buffers::write_value(value.cast::<u64>(), v) };
+                unsafe { buffers::write_value(len, 8) };
             }
         }
         Ok(Ret::Success)
@@ -324,7 +329,9 @@ pub extern "C" fn SQLEndTran(handle_type: i16, handle: H, completion: i16) -> Sq
 // ------------------------------------------------------------------ statements
 
 fn set_stmt_attr(stmt: H, attr: i32, value: H) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLSetStmtAttr", |o, w| api::stmt_attr_set(stmt!(o), attr, value as usize, w))
+    // SAFETY: a pointer attribute's value is a deferred buffer the application keeps valid.
+    let ptr = if crate::statement::attr::is_pointer(attr) { unsafe { AppPtr::from_app(value as usize) } } else { AppPtr::NULL };
+    guard(Kind::Stmt, stmt, "SQLSetStmtAttr", |o, w| api::stmt_attr_set(stmt!(o), attr, value as usize, ptr, w))
 }
 
 #[no_mangle]
@@ -343,8 +350,8 @@ fn get_stmt_attr(stmt: H, attr: i32, value: H, len: *mut i32) -> SqlReturn {
             return Err(OdbcError::null_pointer("ValuePtr"));
         }
         let v = api::stmt_attr_get(stmt!(o), attr)?;
-        buffers::write_value(value.cast::<usize>(), v);
-        buffers::write_value(len, 8);
+        unsafe { buffers::write_value(value.cast::<usize>(), v) };
+        unsafe { buffers::write_value(len, 8) };
         Ok(Ret::Success)
     })
 }
@@ -393,7 +400,7 @@ pub extern "C" fn SQLParamData(stmt: H, value: *mut H) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLParamData", |o, _| {
         let (ret, token) = api::param_data(stmt!(o))?;
         if ret == Ret::NeedData {
-            buffers::write_value(value, token as H);
+            unsafe { buffers::write_value(value, token as H) };
         }
         Ok(ret)
     })
@@ -406,7 +413,7 @@ pub extern "C" fn SQLPutData(stmt: H, data: H, len: isize) -> SqlReturn {
         let c_type = api::put_data_c_type(h);
         let piece = match len {
             crate::statement::SQL_NULL_DATA => None,
-            crate::statement::SQL_NTS => Some(buffers::read_until_nul(data as usize, if c_type == crate::convert::c::WCHAR { 2 } else { 1 }, usize::MAX)),
+            crate::statement::SQL_NTS => Some(buffers::read_until_nul(data as usize, if c_type == crate::convert::c::WCHAR { crate::wide::width().unit() } else { 1 }, usize::MAX)),
             l if l >= 0 => {
                 let l = crate::convert::c::fixed_size(c_type).unwrap_or(l as usize);
                 if data.is_null() && l > 0 {
@@ -424,7 +431,7 @@ pub extern "C" fn SQLPutData(stmt: H, data: H, len: isize) -> SqlReturn {
 pub extern "C" fn SQLNumParams(stmt: H, count: *mut i16) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLNumParams", |o, _| {
         let n = api::num_params(stmt!(o))?;
-        buffers::write_value(count, n);
+        unsafe { buffers::write_value(count, n) };
         Ok(Ret::Success)
     })
 }
@@ -433,17 +440,21 @@ pub extern "C" fn SQLNumParams(stmt: H, count: *mut i16) -> SqlReturn {
 pub extern "C" fn SQLDescribeParam(stmt: H, n: u16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLDescribeParam", |o, _| {
         let d = api::describe_param(stmt!(o), n)?;
-        buffers::write_value(data_type, d.sql_type);
-        buffers::write_value(size, d.size);
-        buffers::write_value(digits, d.digits);
-        buffers::write_value(nullable, d.nullable);
+        unsafe { buffers::write_value(data_type, d.sql_type) };
+        unsafe { buffers::write_value(size, d.size) };
+        unsafe { buffers::write_value(digits, d.digits) };
+        unsafe { buffers::write_value(nullable, d.nullable) };
         Ok(Ret::Success)
     })
 }
 
 #[no_mangle]
 pub extern "C" fn SQLBindParameter(stmt: H, n: u16, io_type: i16, c_type: i16, sql_type: i16, column_size: usize, digits: i16, value: H, buffer_len: isize, ind: *mut isize) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLBindParameter", |o, _| api::bind_parameter(stmt!(o), n, io_type, c_type, sql_type, column_size, digits, value as usize, buffer_len, ind as usize))
+    guard(Kind::Stmt, stmt, "SQLBindParameter", |o, _| {
+        // SAFETY: SQLBindParameter's value and length/indicator buffers are deferred buffers.
+        let (value, ind) = unsafe { (AppPtr::from_app(value as usize), AppPtr::from_app(ind as usize)) };
+        api::bind_parameter(stmt!(o), n, io_type, c_type, sql_type, column_size, digits, value, buffer_len, ind)
+    })
 }
 
 #[no_mangle]
@@ -453,7 +464,7 @@ pub extern "C" fn SQLNumResultCols(stmt: H, count: *mut i16) -> SqlReturn {
             return Err(OdbcError::null_pointer("ColumnCountPtr"));
         }
         let n = api::num_result_cols(stmt!(o))?;
-        buffers::write_value(count, n);
+        unsafe { buffers::write_value(count, n) };
         Ok(Ret::Success)
     })
 }
@@ -462,10 +473,10 @@ fn describe_col(wide: bool, stmt: H, col: u16, name: H, cap: i16, name_len: *mut
     guard(Kind::Stmt, stmt, "SQLDescribeCol", |o, w| {
         let d = api::describe_col(stmt!(o), col)?;
         write_out(&str_out(enc_chars(wide), name, cap.into(), name_len.cast(), 2), &d.name, w)?;
-        buffers::write_value(data_type, d.sql_type);
-        buffers::write_value(size, d.size);
-        buffers::write_value(digits, d.digits);
-        buffers::write_value(nullable, d.nullable);
+        unsafe { buffers::write_value(data_type, d.sql_type) };
+        unsafe { buffers::write_value(size, d.size) };
+        unsafe { buffers::write_value(digits, d.digits) };
+        unsafe { buffers::write_value(nullable, d.nullable) };
         Ok(Ret::Success)
     })
 }
@@ -483,8 +494,8 @@ pub extern "C" fn SQLDescribeColW(stmt: H, col: u16, name: *mut u16, cap: i16, n
 fn col_attribute(wide: bool, stmt: H, col: u16, field: u16, text: H, cap: i16, text_len: *mut i16, numeric: *mut isize) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLColAttribute", |o, w| {
         match api::col_attribute(stmt!(o), col, field as i16)? {
-            FieldValue::Int(v) => buffers::write_value(numeric, v as isize),
-            FieldValue::Ptr(v) => buffers::write_value(numeric, v as isize),
+            FieldValue::Int(v) => unsafe { buffers::write_value(numeric, v as isize) },
+            FieldValue::Ptr(v) => unsafe { buffers::write_value(numeric, v as isize) },
             FieldValue::Text(s) => write_out(&str_out(enc_bytes(wide), text, cap.into(), text_len.cast(), 2), &s, w)?,
         }
         Ok(Ret::Success)
@@ -503,7 +514,11 @@ pub extern "C" fn SQLColAttributeW(stmt: H, col: u16, field: u16, text: H, cap: 
 
 #[no_mangle]
 pub extern "C" fn SQLBindCol(stmt: H, col: u16, c_type: i16, value: H, buffer_len: isize, ind: *mut isize) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLBindCol", |o, _| api::bind_col(stmt!(o), col, c_type, value as usize, buffer_len, ind as usize))
+    guard(Kind::Stmt, stmt, "SQLBindCol", |o, _| {
+        // SAFETY: SQLBindCol's target and length/indicator buffers are deferred buffers.
+        let (value, ind) = unsafe { (AppPtr::from_app(value as usize), AppPtr::from_app(ind as usize)) };
+        api::bind_col(stmt!(o), col, c_type, value, buffer_len, ind)
+    })
 }
 
 #[no_mangle]
@@ -518,7 +533,11 @@ pub extern "C" fn SQLFetchScroll(stmt: H, orientation: i16, offset: isize) -> Sq
 
 #[no_mangle]
 pub extern "C" fn SQLExtendedFetch(stmt: H, orientation: u16, offset: isize, rows: *mut usize, statuses: *mut u16) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLExtendedFetch", |o, w| api::extended_fetch(stmt!(o), orientation as i16, offset, rows as usize, statuses as usize, w))
+    guard(Kind::Stmt, stmt, "SQLExtendedFetch", |o, w| {
+        // SAFETY: SQLExtendedFetch's row count and status array outputs, for this call.
+        let (rows, statuses) = unsafe { (AppPtr::from_app(rows as usize), AppPtr::from_app(statuses as usize)) };
+        api::extended_fetch(stmt!(o), orientation as i16, offset, rows, statuses, w)
+    })
 }
 
 #[no_mangle]
@@ -529,7 +548,9 @@ pub extern "C" fn SQLSetPos(stmt: H, row: u64, operation: u16, lock: u16) -> Sql
 #[no_mangle]
 pub extern "C" fn SQLGetData(stmt: H, col: u16, c_type: i16, value: H, buffer_len: isize, ind: *mut isize) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLGetData", |o, w| {
-        let dest = Dest { data: value as usize, buffer_len, len_ptr: ind as usize, ind_ptr: ind as usize };
+        // SAFETY: SQLGetData's target buffer (`buffer_len` bytes) and length/indicator output.
+        let (data, ind) = unsafe { (AppPtr::from_app(value as usize), AppPtr::from_app(ind as usize)) };
+        let dest = Dest { data, buffer_len, len_ptr: ind, ind_ptr: ind };
         api::get_data(stmt!(o), col, crate::convert::Target { c_type, precision: 0, scale: 0 }, &dest, w)
     })
 }
@@ -541,7 +562,7 @@ pub extern "C" fn SQLRowCount(stmt: H, count: *mut isize) -> SqlReturn {
             return Err(OdbcError::null_pointer("RowCountPtr"));
         }
         let n = api::row_count(stmt!(o))?;
-        buffers::write_value(count, n);
+        unsafe { buffers::write_value(count, n) };
         Ok(Ret::Success)
     })
 }
@@ -755,7 +776,7 @@ fn get_diag_rec(wide: bool, handle_type: i16, handle: H, rec: i16, state: H, nat
         drop(d);
         let enc = enc_chars(wide);
         let _ = str_out(enc, state, 6, std::ptr::null_mut(), 2).write(r.state);
-        buffers::write_value(native, r.native);
+        unsafe { buffers::write_value(native, r.native) };
         match str_out(enc, msg, cap.into(), msg_len.cast(), 2).write(&r.full_message()) {
             Ok(false) => SqlReturn::SUCCESS,
             Ok(true) => SqlReturn::SUCCESS_WITH_INFO,
@@ -787,11 +808,11 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
         match id {
             // Header fields.
             1 => {
-                buffers::write_value(value.cast::<i16>(), d.return_code);
+                unsafe { buffers::write_value(value.cast::<i16>(), d.return_code) };
                 SqlReturn::SUCCESS
             }
             2 => {
-                buffers::write_value(value.cast::<i32>(), d.records.len() as i32);
+                unsafe { buffers::write_value(value.cast::<i32>(), d.records.len() as i32) };
                 SqlReturn::SUCCESS
             }
             3 | -1249 => {
@@ -802,12 +823,12 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                     Object::Stmt(h) => h.stmt.lock().row_count,
                     _ => -1,
                 };
-                buffers::write_value(value.cast::<isize>(), n as isize);
+                unsafe { buffers::write_value(value.cast::<isize>(), n as isize) };
                 SqlReturn::SUCCESS
             }
             7 => text(if kind == Kind::Stmt { "SELECT CURSOR" } else { "" }),
             12 => {
-                buffers::write_value(value.cast::<i32>(), if kind == Kind::Stmt { 85 } else { 0 });
+                unsafe { buffers::write_value(value.cast::<i32>(), if kind == Kind::Stmt { 85 } else { 0 }) };
                 SqlReturn::SUCCESS
             }
             // Record fields.
@@ -819,7 +840,7 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                 match id {
                     4 => text(r.state),
                     5 => {
-                        buffers::write_value(value.cast::<i32>(), r.native);
+                        unsafe { buffers::write_value(value.cast::<i32>(), r.native) };
                         SqlReturn::SUCCESS
                     }
                     6 => text(&r.full_message()),
@@ -827,11 +848,11 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                     10 => text(""),
                     11 => text(&server_name(&obj)),
                     -1248 => {
-                        buffers::write_value(value.cast::<isize>(), r.row.map_or(-1, |n| n as isize));
+                        unsafe { buffers::write_value(value.cast::<isize>(), r.row.map_or(-1, |n| n as isize)) };
                         SqlReturn::SUCCESS
                     }
                     -1247 => {
-                        buffers::write_value(value.cast::<i32>(), r.column.unwrap_or(-1));
+                        unsafe { buffers::write_value(value.cast::<i32>(), r.column.unwrap_or(-1)) };
                         SqlReturn::SUCCESS
                     }
                     _ => SqlReturn::ERROR,
@@ -866,10 +887,10 @@ fn get_desc_field(wide: bool, desc: H, rec: i16, id: i16, value: H, cap: i32, le
         let v = api::desc_get_field(desc!(o), rec, id)?;
         match (api::field_width(id), v) {
             (_, FieldValue::Text(s)) => write_out(&str_out(enc_bytes(wide), value, cap as isize, len.cast(), 4), &s, w)?,
-            (FieldWidth::Small, FieldValue::Int(n)) => buffers::write_value(value.cast::<i16>(), n as i16),
-            (FieldWidth::Integer, FieldValue::Int(n)) => buffers::write_value(value.cast::<i32>(), n as i32),
-            (_, FieldValue::Int(n)) => buffers::write_value(value.cast::<isize>(), n as isize),
-            (_, FieldValue::Ptr(p)) => buffers::write_value(value.cast::<usize>(), p),
+            (FieldWidth::Small, FieldValue::Int(n)) => unsafe { buffers::write_value(value.cast::<i16>(), n as i16) },
+            (FieldWidth::Integer, FieldValue::Int(n)) => unsafe { buffers::write_value(value.cast::<i32>(), n as i32) },
+            (_, FieldValue::Int(n)) => unsafe { buffers::write_value(value.cast::<isize>(), n as isize) },
+            (_, FieldValue::Ptr(p)) => unsafe { buffers::write_value(value.cast::<usize>(), p) },
         }
         Ok(Ret::Success)
     })
@@ -887,7 +908,9 @@ pub extern "C" fn SQLGetDescFieldW(desc: H, rec: i16, id: i16, value: H, cap: i3
 
 #[no_mangle]
 pub extern "C" fn SQLSetDescField(desc: H, rec: i16, id: i16, value: H, _len: i32) -> SqlReturn {
-    guard(Kind::Desc, desc, "SQLSetDescField", |o, _| api::desc_set_field(desc!(o), rec, id, value as usize))
+    // SAFETY: a pointer field's value is a deferred buffer the application keeps valid.
+    let ptr = if crate::descriptor::field::is_pointer(id) { unsafe { AppPtr::from_app(value as usize) } } else { AppPtr::NULL };
+    guard(Kind::Desc, desc, "SQLSetDescField", |o, _| api::desc_set_field(desc!(o), rec, id, value as usize, ptr))
 }
 
 #[no_mangle]
@@ -915,12 +938,12 @@ fn get_desc_rec(wide: bool, desc: H, rec: i16, name: H, cap: i16, name_len: *mut
             _ => String::new(),
         };
         write_out(&str_out(enc_chars(wide), name, cap.into(), name_len.cast(), 2), &n, w)?;
-        buffers::write_value(ty, int(field::TYPE) as i16);
-        buffers::write_value(sub, int(field::DATETIME_INTERVAL_CODE) as i16);
-        buffers::write_value(length, int(field::OCTET_LENGTH) as isize);
-        buffers::write_value(precision, int(field::PRECISION) as i16);
-        buffers::write_value(scale, int(field::SCALE) as i16);
-        buffers::write_value(nullable, int(field::NULLABLE) as i16);
+        unsafe { buffers::write_value(ty, int(field::TYPE) as i16) };
+        unsafe { buffers::write_value(sub, int(field::DATETIME_INTERVAL_CODE) as i16) };
+        unsafe { buffers::write_value(length, int(field::OCTET_LENGTH) as isize) };
+        unsafe { buffers::write_value(precision, int(field::PRECISION) as i16) };
+        unsafe { buffers::write_value(scale, int(field::SCALE) as i16) };
+        unsafe { buffers::write_value(nullable, int(field::NULLABLE) as i16) };
         Ok(Ret::Success)
     })
 }

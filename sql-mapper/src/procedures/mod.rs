@@ -144,7 +144,27 @@ fn err(state: SqlState, msg: impl Into<String>) -> MapperError {
 pub(crate) struct Call {
     schema: Option<String>,
     name: String,
-    args: Vec<(Option<String>, Value)>,
+    args: Vec<(Option<String>, Arg)>,
+}
+
+/// A call's argument: a literal, or parameter `$n` (1-based), whose value comes at execution.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Value(Value),
+    Param(usize),
+}
+
+impl Call {
+    /// The arguments with the parameters' values in place.
+    fn arguments(&self, params: &[Value]) -> Result<Vec<(Option<String>, Value)>, MapperError> {
+        self.args
+            .iter()
+            .map(|(name, a)| match a {
+                Arg::Value(v) => Ok((name.clone(), v.clone())),
+                Arg::Param(n) => params.get(n - 1).map(|v| (name.clone(), v.clone())).ok_or_else(|| err(SqlState::ParameterCount, format!("no value was given for parameter {n} of {}", self.name))),
+            })
+            .collect()
+    }
 }
 
 /// `CALL p(...)`, `EXEC p ...` or `EXECUTE p ...`; `Ok(None)` for any other statement.
@@ -207,7 +227,14 @@ pub(crate) fn parse_call(sql: &str) -> Result<Option<Call>, MapperError> {
     Ok(Some(Call { schema, name, args }))
 }
 
-fn literal(t: &[Token], i: usize) -> Option<(Value, usize)> {
+fn literal(t: &[Token], i: usize) -> Option<(Arg, usize)> {
+    if let Token::Placeholder(p) = &t[i] {
+        return Some((Arg::Param(p.strip_prefix('$')?.parse().ok().filter(|n| *n > 0)?), i + 1));
+    }
+    value(t, i).map(|(v, next)| (Arg::Value(v), next))
+}
+
+fn value(t: &[Token], i: usize) -> Option<(Value, usize)> {
     let number = |n: &str, neg: bool| -> Option<Value> {
         let v = if let Ok(x) = n.parse::<i64>() { serde_json::json!(if neg { -x } else { x }) } else { serde_json::json!(if neg { -n.parse::<f64>().ok()? } else { n.parse::<f64>().ok()? }) };
         Some(v)
@@ -270,10 +297,10 @@ pub(crate) fn text(args: &Args, name: &str) -> Option<String> {
     }
 }
 
-/// Runs a call and returns its rows.
-pub(crate) async fn execute(session: &MapperSession, call: Call) -> Result<QueryResult, MapperError> {
+/// Runs a call with these parameter values and returns its rows.
+pub(crate) async fn execute(session: &MapperSession, call: &Call, params: &[Value]) -> Result<QueryResult, MapperError> {
     let p = resolve(session.procedures(), call.schema.as_deref(), &call.name)?.clone();
-    let args = bind(&p, call.args)?;
+    let args = bind(&p, call.arguments(params)?)?;
     let rows = (p.run)(session, args).await?;
     let columns: Vec<&ColumnDef> = p.result.iter().collect();
     QueryResult::from_json_rows(p.schema(), &columns, &rows, None)
@@ -292,12 +319,16 @@ mod tests {
     #[test]
     fn parses_every_call_form() {
         let c = parse_call("EXEC GetIssueTransitions @IssueKey = 'ENG-1'").unwrap().unwrap();
-        assert_eq!(c, Call { schema: None, name: "GetIssueTransitions".into(), args: vec![(Some("IssueKey".into()), json!("ENG-1"))] });
+        assert_eq!(c, Call { schema: None, name: "GetIssueTransitions".into(), args: vec![(Some("IssueKey".into()), Arg::Value(json!("ENG-1")))] });
         let c = parse_call("exec Jira.TransitionIssue IssueKey = 'A-1', Transition = 'Done'").unwrap().unwrap();
         assert_eq!(c.schema.as_deref(), Some("Jira"));
         assert_eq!(c.args.len(), 2);
         let c = parse_call("CALL UploadAttachment(123, 'a.txt', NULL, -4.5, TRUE)").unwrap().unwrap();
-        assert_eq!(c.args.iter().map(|a| a.1.clone()).collect::<Vec<_>>(), vec![json!(123), json!("a.txt"), Value::Null, json!(-4.5), json!(true)]);
+        assert_eq!(c.arguments(&[]).unwrap().into_iter().map(|a| a.1).collect::<Vec<_>>(), vec![json!(123), json!("a.txt"), Value::Null, json!(-4.5), json!(true)]);
+        // Parameters take their values at execution, by number.
+        let c = parse_call("CALL UploadAttachment($2, 'a.txt', $1)").unwrap().unwrap();
+        assert_eq!(c.arguments(&[json!("x"), json!(7)]).unwrap().into_iter().map(|a| a.1).collect::<Vec<_>>(), vec![json!(7), json!("a.txt"), json!("x")]);
+        assert_eq!(c.arguments(&[json!("x")]).unwrap_err().state, SqlState::ParameterCount);
         assert_eq!(parse_call("EXECUTE P").unwrap().unwrap().args, vec![]);
         assert_eq!(parse_call("CALL P()").unwrap().unwrap().args, vec![]);
         assert!(parse_call("select 1").unwrap().is_none());

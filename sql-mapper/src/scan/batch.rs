@@ -181,6 +181,12 @@ fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Va
 }
 
 /// A JSON scalar as text: strings without their quotes (ids come as strings or numbers).
+/// A parameter's value as JSON (a procedure's argument), as a cell of that type reads.
+pub(crate) fn scalar_value_json(v: &datafusion::common::ScalarValue) -> Result<Value, crate::MapperError> {
+    let array = v.to_array().map_err(|e| crate::MapperError::new(crate::SqlState::General, format!("cannot read a parameter value: {e}")))?;
+    Ok(cell_value(array.as_ref(), 0))
+}
+
 pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),

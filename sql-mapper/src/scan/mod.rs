@@ -7,7 +7,7 @@ mod join_rule;
 mod pruned;
 
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
-pub(crate) use batch::{cell_value, column_from_json, scalar_text};
+pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json};
 pub(crate) use fetch::url_encode;
 pub use fetch::{decode_page, FetchPlan};
 pub use join_rule::JoinNarrowsParents;
