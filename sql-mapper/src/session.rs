@@ -200,7 +200,15 @@ impl MapperSession {
         if let DfStatement::Statement(s) = &statement {
             if crate::writes::is_write(s) {
                 let parameters = crate::writes::parameter_types(self, s);
-                return Ok(PreparedStatement { kind: PreparedKind::Write(s.clone()), schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()), parameters });
+                // An insert's rows (its VALUES or SELECT) are a query planned once like any other.
+                let source = match s.as_ref() {
+                    Statement::Insert(i) => match &i.source {
+                        Some(q) => Some(self.plan_statement(DfStatement::Statement(Box::new(Statement::Query(q.clone())))).await?),
+                        None => None,
+                    },
+                    _ => None,
+                };
+                return Ok(PreparedStatement { kind: PreparedKind::Write(s.clone(), source), schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()), parameters });
             }
         }
         let plan = self.plan_statement(statement).await?;
@@ -219,8 +227,8 @@ impl MapperSession {
                 let values: Vec<Value> = params.iter().map(crate::scan::scalar_value_json).collect::<Result<_, _>>()?;
                 Box::pin(crate::procedures::execute(self, call, &values)).await
             }
-            PreparedKind::Write(statement) => {
-                let done = Box::pin(crate::writes::execute(self, statement, params)).await;
+            PreparedKind::Write(statement, source) => {
+                let done = Box::pin(crate::writes::execute(self, statement, source.as_ref(), params)).await;
                 // A write, even one that failed part-way, may have changed what scans return.
                 crate::result_cache::forget_site(&self.client.site_key());
                 done
@@ -259,10 +267,9 @@ impl MapperSession {
         self.run_plan(bind_parameters(plan, params)?).await
     }
 
-    /// A parsed query (an insert's `VALUES` or `SELECT`), planned and run with these values.
-    pub(crate) async fn query_statement(&self, statement: Statement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        let plan = self.plan_statement(DfStatement::Statement(Box::new(statement))).await?;
-        self.run_plan(bind_parameters(plan, params)?).await
+    /// A planned query (an insert's `VALUES` or `SELECT`), run with these values.
+    pub(crate) async fn query_plan(&self, plan: &datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        self.run_plan(bind_parameters(plan.clone(), params)?).await
     }
 
     async fn run_plan(&self, plan: datafusion::logical_expr::LogicalPlan) -> Result<QueryResult, MapperError> {
@@ -287,8 +294,8 @@ pub struct PreparedStatement {
 enum PreparedKind {
     /// A stored procedure call, its arguments literals or parameters.
     Call(crate::procedures::Call),
-    /// `INSERT`, `UPDATE` or `DELETE`: the mapper's own, planned per execution as it reads rows.
-    Write(Box<Statement>),
+    /// `INSERT`, `UPDATE` or `DELETE`: the mapper's own, with an insert's rows planned.
+    Write(Box<Statement>, Option<datafusion::logical_expr::LogicalPlan>),
     /// A query: DataFusion's logical plan with placeholders.
     Query(datafusion::logical_expr::LogicalPlan),
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::ScalarValue;
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, SetExpr, Statement, TableFactor, TableObject, Update};
 use futures::TryStreamExt;
@@ -29,9 +30,10 @@ pub(crate) fn is_write(stmt: &Statement) -> bool {
 
 /// Runs a write statement with its parameters' values (`$1` is `params[0]`), which reach the
 /// rows it reads and writes as typed values.
-pub(crate) async fn execute(session: &MapperSession, stmt: &Statement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+/// `source`: an insert's rows, planned when it was prepared.
+pub(crate) async fn execute(session: &MapperSession, stmt: &Statement, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     match stmt {
-        Statement::Insert(i) => insert(session, i, params).await,
+        Statement::Insert(i) => insert(session, i, source, params).await,
         Statement::Update(u) => update(session, u, params).await,
         Statement::Delete(d) => delete(session, d, params).await,
         other => Err(err(SqlState::General, format!("not a write: {other}"))),
@@ -337,7 +339,7 @@ fn key_columns_text(t: &TableDef, row: &HashMap<String, Value>) -> String {
         .join("/")
 }
 
-async fn insert(session: &MapperSession, i: &Insert, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+async fn insert(session: &MapperSession, i: &Insert, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let TableObject::TableName(name) = &i.table else { return Err(err(SqlState::SyntaxOrAccess, "INSERT needs a table name")) };
     let t = table_of(session, name)?;
     let w = writes_of(t)?;
@@ -361,8 +363,8 @@ async fn insert(session: &MapperSession, i: &Insert, params: &[ScalarValue]) -> 
             return Err(err(SqlState::IntegrityConstraint, format!("Column {r} is required to insert into {}", t.qualified_name())));
         }
     }
-    let source = i.source.as_ref().ok_or_else(|| err(SqlState::SyntaxOrAccess, "INSERT needs VALUES or a SELECT"))?;
-    let result = session.query_statement(Statement::Query(source.clone()), params).await?;
+    let source = source.ok_or_else(|| err(SqlState::SyntaxOrAccess, "INSERT needs VALUES or a SELECT"))?;
+    let result = session.query_plan(source, params).await?;
     if result.schema.fields().len() != cols.len() {
         return Err(err(SqlState::ValueListMismatch, format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len())));
     }
