@@ -23,6 +23,8 @@ pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use rest::{Flavor, SiteConfig};
 pub use session::{detect_site, ConnectOptions, MapperSession, PreparedStatement, QueryResult};
+/// The typed values a prepared statement's parameters are bound with.
+pub use datafusion::common::ScalarValue;
 pub use atlassian_oauth::Transport;
 
 /// One cell as display text (tests, the installer's table output): `NULL` for nulls.

@@ -4,6 +4,7 @@ usable; 16 threads run mixed queries on their own connections, and threads share
 connection one statement at a time, all with correct results; cancels fired at random while
 threads query never deadlock."""
 
+import os
 import random
 import threading
 import time
@@ -124,14 +125,16 @@ def test_threads_sharing_one_connection_one_statement_at_a_time(site):
     assert not any(t.is_alive() for t in threads) and errors == []
 
 
-def test_random_cancels_never_deadlock(site):
+# `CANCEL_ROUNDS=200` repeats it with other seeds (the issue's 200 runs in a row).
+@pytest.mark.parametrize("round_", range(int(os.environ.get("CANCEL_ROUNDS", "1"))))
+def test_random_cancels_never_deadlock(site, round_):
     expected = {q: rows(pyodbc.connect(site.connection_string()), q) for q in QUERIES}
     cursors, outcomes, stop = [], {"ok": 0, "cancelled": 0, "wrong": []}, threading.Event()
     guard = threading.Lock()
 
     def worker(seed):
         conn = pyodbc.connect(site.connection_string())
-        r = random.Random(seed)
+        r = random.Random(seed + 1000 * round_)
         for _ in range(10):
             q = r.choice(QUERIES)
             cur = conn.cursor()
@@ -151,7 +154,7 @@ def test_random_cancels_never_deadlock(site):
                         outcomes["wrong"].append(f"{q}: {e}")
 
     def canceller():
-        r = random.Random(99)
+        r = random.Random(99 + round_)
         while not stop.is_set():
             with guard:
                 c = r.choice(cursors) if cursors else None

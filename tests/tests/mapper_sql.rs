@@ -132,3 +132,45 @@ fn pushdown_on_and_off_agree() {
         assert_eq!(rows(&on, "select key from jira.issues where key in ('ENG-1', 'SEC-1', 'OPS-2') order by key").await, vec![vec!["ENG-1".to_string()], vec!["OPS-2".to_string()]]);
     });
 }
+
+/// A statement prepared once runs with each set of typed values: the plan is reused, the filter
+/// still goes to the site (one key lookup per execution), a value is only ever a value, and
+/// the parameter types come from the columns they meet.
+#[test]
+fn a_prepared_statement_runs_with_typed_values() {
+    use sql_mapper::ScalarValue;
+    let sb = Sandbox::start(&[]);
+    // The blocking client runs on a thread of its own, outside the test's async runtime.
+    let total = |sb: &Sandbox| -> u64 { std::thread::scope(|t| t.spawn(|| reqwest::blocking::get(sb.url("/__sandbox/stats")).unwrap().json::<Value>().unwrap()["total"].as_u64().unwrap()).join().unwrap()) };
+    rt().block_on(async {
+        let s = connect(&sb, true).await;
+        let p = s.prepare(r#"select "Key", Summary from jira.issues where "Key" = $1"#).await.unwrap();
+        let names: Vec<String> = p.schema().fields().iter().map(|f| f.name().clone()).collect();
+        assert_eq!(names, ["Key", "Summary"]);
+        assert_eq!(p.parameter_type(1).map(|t| t.to_string()), Some("Utf8".to_string()));
+        assert!(p.parameter_type(2).is_none());
+        for (key, want) in [("ENG-1", 1), ("ENG-2", 1), ("ENG-1' OR '1'='1", 0), ("NOPE-1", 0)] {
+            let before = total(&sb);
+            let r = s.execute(&p, &[ScalarValue::Utf8(Some(key.into()))]).await.unwrap();
+            let batches: Vec<_> = r.stream.try_collect().await.unwrap();
+            let keys: Vec<String> = batches.iter().flat_map(|b| (0..b.num_rows()).map(|i| sql_mapper::display_cell(b.column(0).as_ref(), i))).collect();
+            assert_eq!(keys.len(), want, "{key}: {keys:?}");
+            assert!(keys.iter().all(|k| k == key), "{key}: {keys:?}");
+            // The key filter reached the site: one request, not a scan.
+            if want == 1 {
+                assert_eq!(total(&sb) - before, 1, "{key}");
+            }
+        }
+        // A write's parameters take the types of the columns they set.
+        let w = s.prepare("insert into jira.comments (IssueKey, Body) values ($1, $2)").await.unwrap();
+        assert_eq!(w.parameter_type(1).map(|t| t.to_string()), Some("Utf8".to_string()));
+        for body in ["first 'quoted' body", "second; DROP TABLE x"] {
+            let r = s.execute(&w, &[ScalarValue::Utf8(Some("ENG-1".into())), ScalarValue::Utf8(Some(body.into()))]).await.unwrap();
+            assert_eq!(r.rows_affected, Some(1));
+        }
+        let bodies = rows(&s, "select Body from jira.comments where IssueKey = 'ENG-1'").await;
+        for body in ["first 'quoted' body", "second; DROP TABLE x"] {
+            assert!(bodies.iter().any(|r| r[0].contains(body)), "{body} in {bodies:?}");
+        }
+    });
+}
