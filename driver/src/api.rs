@@ -614,9 +614,9 @@ pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: AppPtr, buffer_len: 
     if col == 0 {
         return Err(OdbcError::bad_index("column (bookmarks are not supported)", 0));
     }
-    h.stmt.lock().admit(Call::Bind)?;
+    let mut s = h.stmt.lock();
+    s.admit(Call::Bind)?;
     if ptr.is_null() && ind.is_null() {
-        let mut s = h.stmt.lock();
         if let Some(r) = s.ard.records.get_mut(col as usize - 1) {
             *r = descriptor::AppRecord::default();
         }
@@ -628,7 +628,6 @@ pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: AppPtr, buffer_len: 
     if buffer_len < 0 {
         return Err(OdbcError::bad_length("BufferLength", buffer_len as i64));
     }
-    let mut s = h.stmt.lock();
     let r = s.ard.record_mut(col as usize);
     *r = descriptor::AppRecord { c_type, data_ptr: ptr, octet_length: buffer_len, octet_length_ptr: ind, indicator_ptr: ind, precision: if c_type == c::NUMERIC { 38 } else { 0 }, scale: 0 };
     Ok(Ret::Success)

@@ -202,6 +202,10 @@ impl Environment {
 }
 
 /// The home directory of the account running this program, from the password database.
+///
+/// The one `unsafe` block outside the driver's FFI layer, on purpose: this is the installer, a
+/// program of its own, and unixODBC finds the user's `odbc.ini` through `getpwuid` (not `$HOME`),
+/// which the standard library does not expose; the call is kept to this function.
 #[cfg(unix)]
 fn account_home() -> Option<PathBuf> {
     use std::os::unix::ffi::OsStrExt;

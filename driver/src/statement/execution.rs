@@ -286,20 +286,14 @@ impl Statement {
     pub fn put_data(&mut self, piece: Option<Vec<u8>>) -> OdbcResult<()> {
         self.admit(Call::PutData)?;
         let current = self.dae.as_mut().and_then(|d| d.current.as_mut()).expect("S9 and S10 have a current parameter");
-        let r = match (piece, &mut current.1) {
-            (None, v) => {
-                *v = None;
-                Ok(())
-            }
-            (Some(bytes), Some(v)) => {
-                v.extend_from_slice(&bytes);
-                Ok(())
-            }
+        match (piece, &mut current.1) {
+            (None, v) => *v = None,
+            (Some(bytes), Some(v)) => v.extend_from_slice(&bytes),
             // The one SQLPutData error that keeps the execution going (the table's HY011).
             (Some(_), None) => return Err(OdbcError::new("HY011", "Attribute cannot be set now: the parameter was already sent as NULL")),
-        };
+        }
         self.settle(Call::PutData, Outcome::Done);
-        r
+        Ok(())
     }
 
     /// The C type of the parameter `SQLPutData` is filling.

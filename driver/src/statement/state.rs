@@ -145,11 +145,13 @@ impl State {
         }
     }
 
-    fn needs_data(self) -> bool {
+    /// Data-at-execution parameters are expected (S8–S10).
+    pub fn is_need_data(self) -> bool {
         matches!(self, State::NeedData | State::MustPut | State::CanPut)
     }
 
-    fn has_cursor(self) -> bool {
+    /// A result set is open (S5–S7).
+    pub fn is_cursor(self) -> bool {
         matches!(self, State::Opened | State::Fetched | State::ExtendedFetched)
     }
 
@@ -159,7 +161,7 @@ impl State {
         use Refusal::*;
         use State::*;
         let refuse = |r: Refusal| Err(r);
-        if self.needs_data() {
+        if self.is_need_data() {
             return match call {
                 Call::ParamData if self != MustPut => Ok(()),
                 Call::PutData if self != NeedData => Ok(()),
@@ -170,12 +172,12 @@ impl State {
         match call {
             Call::Bind | Call::FreeClose | Call::MoreResults => Ok(()),
             Call::ParamData | Call::PutData => refuse(Sequence),
-            Call::Prepare | Call::ExecDirect | Call::Catalog => if self.has_cursor() { refuse(InvalidCursor) } else { Ok(()) },
+            Call::Prepare | Call::ExecDirect | Call::Catalog => if self.is_cursor() { refuse(InvalidCursor) } else { Ok(()) },
             Call::Execute => match self {
                 Allocated => refuse(Sequence),
                 Prepared { .. } => Ok(()),
                 Executed if prepared => Ok(()),
-                _ if self.has_cursor() && prepared => refuse(InvalidCursor),
+                _ if self.is_cursor() && prepared => refuse(InvalidCursor),
                 _ => refuse(Sequence),
             },
             Call::Fetch | Call::ExtendedFetch | Call::GetData | Call::SetPos => match self {
@@ -186,7 +188,7 @@ impl State {
                 Fetched if call == Call::ExtendedFetch => refuse(Sequence),
                 _ => Ok(()),
             },
-            Call::CloseCursor => if self.has_cursor() { Ok(()) } else { refuse(InvalidCursor) },
+            Call::CloseCursor => if self.is_cursor() { Ok(()) } else { refuse(InvalidCursor) },
             Call::DescribeCol | Call::ColumnCount | Call::ReadIrd => match self {
                 Allocated if call == Call::ReadIrd => refuse(NotPrepared),
                 Allocated => refuse(Sequence),
@@ -212,12 +214,7 @@ impl State {
     /// tables' "np").
     pub fn after(self, call: Call, outcome: Outcome, prepared: Option<bool>) -> State {
         use State::*;
-        // Where closing a cursor, or abandoning an execution, goes: back to the prepared
-        // statement, or to nothing for a direct execution.
-        let closed = match prepared {
-            Some(rows) => Prepared { rows },
-            None => Allocated,
-        };
+        let closed = self.cancelled(prepared);
         let executed = |outcome: Outcome, failed: State| match outcome {
             Outcome::Rows => Opened,
             Outcome::Done => Executed,
@@ -234,7 +231,7 @@ impl State {
             Call::Execute => executed(outcome, closed),
             Call::Fetch if outcome != Outcome::Failed => Fetched,
             Call::ExtendedFetch if outcome != Outcome::Failed => ExtendedFetched,
-            Call::CloseCursor | Call::FreeClose | Call::MoreResults if self.has_cursor() || self == Executed => closed,
+            Call::CloseCursor | Call::FreeClose | Call::MoreResults if self.is_cursor() || self == Executed => closed,
             Call::ParamData => match outcome {
                 Outcome::NeedData => MustPut,
                 Outcome::Failed => closed,
@@ -245,24 +242,16 @@ impl State {
         }
     }
 
-    /// The state `SQLCancel` leaves: pending data-at-execution parameters dropped, or a call
-    /// cancelled from another thread (whose cursor is then closed, as both driver managers
-    /// close theirs when `SQLCancel` succeeds).
+    /// The state `SQLCancel` leaves (pending data-at-execution parameters dropped, or a call
+    /// cancelled from another thread, whose cursor is then closed, as both driver managers
+    /// close theirs when `SQLCancel` succeeds), which is also where closing a cursor or
+    /// abandoning an execution goes: back to the prepared statement, or to nothing for a
+    /// direct execution.
     pub fn cancelled(self, prepared: Option<bool>) -> State {
         match prepared {
             Some(rows) => State::Prepared { rows },
             None => State::Allocated,
         }
-    }
-
-    /// A result set is open (S5–S7).
-    pub fn is_cursor(self) -> bool {
-        self.has_cursor()
-    }
-
-    /// Data-at-execution parameters are expected (S8–S10).
-    pub fn is_need_data(self) -> bool {
-        self.needs_data()
     }
 }
 
