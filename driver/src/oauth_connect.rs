@@ -47,26 +47,34 @@ pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transpo
     };
     let flow = Arc::new(OAuthFlow::new(config)?);
     let store = SettingsStore::from_property(props.get("oauthsettingslocation"), url, &client_id)?;
-    let given = text("oauthaccesstoken").map(|access_token| {
-        let now = atlassian_oauth::unix_now();
-        TokenSet { access_token, refresh_token: text("oauthrefreshtoken"), issued_at: now, expires_at: None, scope: String::new(), cloud_id: text("cloudid") }
-    });
-    let given = match given {
-        Some(mut t) => {
-            let issued = seconds(props, "oauthtokentimestamp", "OAuthTokenTimestamp")?.unwrap_or(t.issued_at);
-            t.issued_at = issued;
-            t.expires_at = seconds(props, "oauthexpiresin", "OAuthExpiresIn")?.map(|s| issued + s);
-            Some(t)
-        }
-        None => None,
-    };
-    // Without a token given, a desktop program signs in; with one, it is used as it is.
+    let given = given_tokens(props, &text)?;
+    // Without a token given, a desktop program signs in; with an access token, it is used as it
+    // is; with only a refresh token, that is spent for the first access token.
     let mode = match text("initiateoauth") {
         Some(m) => m.parse().map_err(|e: String| OdbcError::new("08001", e))?,
-        None if given.is_some() => InitiateOAuth::Off,
-        None => InitiateOAuth::GetAndRefresh,
+        None => match &given {
+            Some(t) if t.access_token.is_empty() => InitiateOAuth::Refresh,
+            Some(_) => InitiateOAuth::Off,
+            None => InitiateOAuth::GetAndRefresh,
+        },
     };
+    if mode == InitiateOAuth::Off && given.as_ref().is_some_and(|t| t.access_token.is_empty()) {
+        return Err(OdbcError::new("08001", "InitiateOAuth=OFF uses OAuthAccessToken as given and never refreshes: give OAuthAccessToken too, or use InitiateOAuth=REFRESH to spend OAuthRefreshToken"));
+    }
     Ok(OAuthSetup { flow, store, mode, given, verifier: text("oauthverifier") })
+}
+
+/// The tokens the connection string gives. A refresh token alone stands for an access token that
+/// has already expired, so the first request spends it (and the rotated pair is saved).
+fn given_tokens(props: &Properties, text: &dyn Fn(&str) -> Option<String>) -> OdbcResult<Option<TokenSet>> {
+    let now = atlassian_oauth::unix_now();
+    let refresh_token = text("oauthrefreshtoken");
+    let Some(access_token) = text("oauthaccesstoken") else {
+        return Ok(refresh_token.map(|rt| TokenSet { access_token: String::new(), refresh_token: Some(rt), issued_at: now, expires_at: Some(now), scope: String::new(), cloud_id: text("cloudid") }));
+    };
+    let issued_at = seconds(props, "oauthtokentimestamp", "OAuthTokenTimestamp")?.unwrap_or(now);
+    let expires_at = seconds(props, "oauthexpiresin", "OAuthExpiresIn")?.map(|s| issued_at + s);
+    Ok(Some(TokenSet { access_token, refresh_token, issued_at, expires_at, scope: String::new(), cloud_id: text("cloudid") }))
 }
 
 pub async fn start(s: OAuthSetup) -> OdbcResult<Arc<OAuthAuthenticator>> {

@@ -12,15 +12,16 @@ use crate::state::Sandbox;
 /// The full application: API routes behind auth and the fault/latency/stats middleware,
 /// the gateway behind OAuth, and the control API bare.
 pub fn app(sb: Arc<Sandbox>) -> Router {
-    let site_api = crate::routes::site_api(&sb).layer(from_fn_with_state(sb.clone(), crate::auth::site_auth));
-    let gateway = crate::routes::gateway_api(&sb).layer(from_fn_with_state(sb.clone(), crate::auth::gateway_auth));
+    let served = crate::routes::Served::new(&sb.config);
+    let site_api = served.site.into_router().layer(from_fn_with_state(sb.clone(), crate::auth::site_auth));
+    let gateway = served.gateway.into_router().layer(from_fn_with_state(sb.clone(), crate::auth::gateway_auth));
     let api = site_api
         .merge(gateway)
-        .merge(crate::routes::oauth_routes(&sb))
+        .merge(served.oauth.into_router())
         .layer(from_fn_with_state(sb.clone(), crate::faults::api_middleware))
         // Page bodies and attachments as large as Atlassian's own limits (100 MB), not axum's 2 MB.
         .layer(axum::extract::DefaultBodyLimit::max(100 << 20));
-    api.merge(crate::routes::control::routes()).fallback(unknown_route).with_state(sb)
+    api.merge(served.control.into_router()).fallback(unknown_route).with_state(sb)
 }
 
 /// Paths no product serves: a 404 in the error shape of the API family the path belongs to.

@@ -393,7 +393,7 @@ async fn insert(session: &MapperSession, i: &Insert, source: Option<&LogicalPlan
                 body["space"] = json!({ "key": key });
             }
             let body = if w.array_body { json!([body]) } else { body };
-            let answer = session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&body)).await.map_err(|e| partial(e, "inserted", &done))?;
+            let answer = session.client().send_json(request.http_method(), t.product, &path, Some(&body)).await.map_err(|e| partial(e, "inserted", &done))?;
             let answer = (route.answer)(&answer).into_iter().next().unwrap_or(Value::Null);
             for (c, p) in w.returns {
                 let v = if p.is_empty() { row.get(*c).cloned().unwrap_or(Value::Null) } else { answer.pointer(p).cloned().unwrap_or(Value::Null) };
@@ -512,7 +512,7 @@ async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> 
         let result = async {
             if fields > 0 {
                 let path = fill_path(&t, flavor, &request, row)?;
-                session.client().send_json(reqwest::Method::PUT, t.product, &path, Some(&(route.body)(without_bare_qualifiers(w, body)))).await?;
+                session.client().send_json(request.http_method(), t.product, &path, Some(&(route.body)(without_bare_qualifiers(w, body)))).await?;
             }
             if let Some(alias) = &status {
                 transition(session, &t, row, row.get(alias).unwrap_or(&Value::Null)).await?;
@@ -566,7 +566,9 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
     let mut done = Vec::new();
     for row in &rows {
         let path = fill_path(&t, flavor, &request, row).map_err(|e| partial(e, "deleted", &done))?;
-        session.client().send_json(reqwest::Method::DELETE, t.product, &path, None).await.map_err(|e| partial(e, "deleted", &done))?;
+        // A delete sent as a POST (removeAndSwap) carries an empty object: nothing to swap in.
+        let body = (request.method != "DELETE").then(|| json!({}));
+        session.client().send_json(request.http_method(), t.product, &path, body.as_ref()).await.map_err(|e| partial(e, "deleted", &done))?;
         done.push(key_text(&t, row));
     }
     tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "deleted");

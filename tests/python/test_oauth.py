@@ -107,6 +107,25 @@ def test_refresh_without_saved_tokens_says_what_to_do(site, tmp_path):
     assert not (tmp_path / "none.json").exists()
 
 
+def test_a_refresh_token_given_alone_is_spent_and_its_rotation_saved(site, tmp_path):
+    first = tmp_path / "first.json"
+    pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=first)).close()
+    given = json.loads(first.read_text())["refresh_token"]
+    for i, mode in enumerate([{"InitiateOAuth": "REFRESH"}, {"InitiateOAuth": "GETANDREFRESH"}, {}]):
+        fresh = tmp_path / f"fresh{i}.json"
+        conn = pyodbc.connect(oauth_cs(site, BrowserCommand="false", OAuthRefreshToken=given, OAuthSettingsLocation=fresh, **mode), autocommit=True)
+        assert count_projects(conn) > 0
+        conn.close()
+        saved = json.loads(fresh.read_text())
+        assert saved["access_token"] and saved["refresh_token"] not in ("", given), f"{mode}: the rotated refresh token is saved"
+        assert saved["cloud_id"] == site.info["cloud_id"]
+        given = saved["refresh_token"]
+    # OFF never refreshes, so a refresh token alone cannot serve it.
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(oauth_cs(site, InitiateOAuth="OFF", OAuthRefreshToken=given, OAuthSettingsLocation=tmp_path / "off.json"))
+    assert "08001" in str(e.value) and "OAuthAccessToken" in str(e.value)
+
+
 def test_deny_forged_state_no_callback_busy_port_and_corrupt_file(site, tmp_path):
     settings = tmp_path / "t.json"
     # A denied sign-in ends at once; a callback with a forged state is ignored (it can neither

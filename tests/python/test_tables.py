@@ -209,6 +209,9 @@ def test_data_center_answers_the_same_sql(sandbox):
         assert sorted(rows(c, f"select Id, ItemIndex, IssueKey, Field, ToString from Jira.Changelogs where IssueKey in ({marks})", *keys)) == sorted(history)
         users = get("/rest/api/2/user/search?username=.&maxResults=1000")
         assert sorted(rows(c, "select AccountId from Jira.Users")) == sorted((u["accountId"],) for u in users) and users
+        # Confluence Data Center lists its registered users (it has no people search).
+        people = v1("/rest/api/user/list")
+        assert sorted(rows(c, "select AccountId, DisplayName from Confluence.Users")) == sorted((p["userKey"], p["displayName"]) for p in people) and people
         for table in ["Confluence.Tasks", "Confluence.PageVersions", "Confluence.ContentProperties"]:
             with pytest.raises(pyodbc.Error) as e:
                 c.cursor().execute(f"select * from {table}").fetchall()

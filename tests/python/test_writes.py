@@ -104,6 +104,8 @@ def test_jira_comments_and_versions(site, conn):
     assert one(conn, "select Released from Jira.Versions where Id = ?", v.Id)[0] is True
     cur.execute("delete from Jira.Versions where Id = ?", v.Id)
     assert cur.rowcount == 1
+    # Data Center removes a version through removeAndSwap, Cloud with DELETE: gone either way.
+    assert one(conn, "select count(*) from Jira.Versions where ProjectKey = 'ENG' and Id = ?", v.Id)[0] == 0
 
 
 def test_confluence_page_round_trip(site, conn):

@@ -1,11 +1,9 @@
 //! Jira Software agile API `/rest/agile/1.0/`: boards, sprints, board, backlog and sprint issues.
 
-use std::sync::Arc;
 
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
 use super::jira::render::{FieldSelection, View};
@@ -13,17 +11,19 @@ use super::jira::search::run_query;
 use super::jira::{page_bounds, Jira};
 use crate::errors::{ApiError, ApiResult};
 use crate::model::*;
-use crate::state::Sandbox;
+use crate::config::Flavor;
+use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 
-pub fn routes() -> Router<Arc<Sandbox>> {
-    Router::new()
-        .route("/rest/agile/1.0/board", get(boards))
-        .route("/rest/agile/1.0/board/{id}", get(board))
-        .route("/rest/agile/1.0/board/{id}/sprint", get(board_sprints))
-        .route("/rest/agile/1.0/board/{id}/issue", get(board_issues))
-        .route("/rest/agile/1.0/board/{id}/backlog", get(board_backlog))
-        .route("/rest/agile/1.0/sprint/{id}", get(sprint))
-        .route("/rest/agile/1.0/sprint/{id}/issue", get(sprint_issues))
+pub fn routes(flavor: Flavor) -> SourcedRoutes {
+    let src = Source::Spec(Spec::agile(flavor));
+    SourcedRoutes::new()
+        .get("/rest/agile/1.0/board", boards, src)
+        .get("/rest/agile/1.0/board/{id}", board, src)
+        .get("/rest/agile/1.0/board/{id}/sprint", board_sprints, src)
+        .get("/rest/agile/1.0/board/{id}/issue", board_issues, src)
+        .get("/rest/agile/1.0/board/{id}/backlog", board_backlog, src)
+        .get("/rest/agile/1.0/sprint/{id}", sprint, src)
+        .get("/rest/agile/1.0/sprint/{id}/issue", sprint_issues, src)
 }
 
 fn agile_base(j: &Jira) -> String {

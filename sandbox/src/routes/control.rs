@@ -4,21 +4,21 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::FaultConfig;
+use crate::routes::sourced::{Source, SourcedRoutes};
 use crate::state::Sandbox;
 
-pub fn routes() -> Router<Arc<Sandbox>> {
-    Router::new()
-        .route("/__sandbox/stats", get(stats))
-        .route("/__sandbox/reset-stats", post(reset_stats))
-        .route("/__sandbox/faults", post(set_faults).get(get_faults))
-        .route("/__sandbox/clock", post(clock).get(get_clock))
-        .route("/__sandbox/health", get(|| async { Json(json!({"ok": true})) }))
+pub fn routes() -> SourcedRoutes {
+    SourcedRoutes::new()
+        .get("/__sandbox/stats", stats, Source::Control)
+        .post("/__sandbox/reset-stats", reset_stats, Source::Control)
+        .post("/__sandbox/faults", set_faults, Source::Control).get("/__sandbox/faults", get_faults, Source::Control)
+        .post("/__sandbox/clock", clock, Source::Control).get("/__sandbox/clock", get_clock, Source::Control)
+        .get("/__sandbox/health", || async { Json(json!({"ok": true})) }, Source::Control)
 }
 
 async fn stats(State(sb): State<Arc<Sandbox>>) -> Json<Value> {

@@ -6,50 +6,66 @@ pub mod confluence;
 pub mod control;
 pub mod jira;
 pub mod oauth;
+pub mod sourced;
 pub mod tokens;
 
-use std::sync::Arc;
-
-use axum::Router;
-
-use crate::config::Flavor;
-use crate::state::Sandbox;
+use crate::config::{Config, Flavor};
+use sourced::{Listed, SourcedRoutes};
 
 /// The product APIs, as served on the site's URL (and, on Cloud, under the gateway).
-fn jira_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    jira::routes(sb.config.flavor).merge(agile::routes())
+fn jira_api(config: &Config) -> SourcedRoutes {
+    jira::routes(config.flavor).merge(agile::routes(config.flavor))
 }
 
-fn confluence_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    match sb.config.flavor {
-        Flavor::Cloud => confluence::v2_routes().merge(confluence::v1_routes("/wiki/rest/api")),
-        Flavor::Datacenter => confluence::v1_routes("/rest/api"),
+fn confluence_api(config: &Config) -> SourcedRoutes {
+    match config.flavor {
+        Flavor::Cloud => confluence::v2_routes().merge(confluence::v1_routes(config.flavor)),
+        Flavor::Datacenter => confluence::v1_routes(config.flavor),
     }
 }
 
 /// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs.
-pub fn site_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    let api = jira_api(sb).merge(confluence_api(sb));
-    if sb.config.without_token_apis {
+fn site_api(config: &Config) -> SourcedRoutes {
+    let api = jira_api(config).merge(confluence_api(config));
+    if config.without_token_apis {
         api
     } else {
-        api.merge(tokens::site_routes(sb.config.flavor))
+        api.merge(tokens::site_routes(config.flavor))
     }
 }
 
 /// The same product APIs under the OAuth 2.0 gateway: `/ex/jira/{cloudId}/...`, `/ex/confluence/{cloudId}/...`.
 /// Data Center has no gateway.
-pub fn gateway_api(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    match sb.config.flavor {
-        Flavor::Cloud => Router::new().nest("/ex/jira/{cloud_id}", jira_api(sb)).nest("/ex/confluence/{cloud_id}", confluence_api(sb)),
-        Flavor::Datacenter => Router::new(),
+fn gateway_api(config: &Config) -> SourcedRoutes {
+    match config.flavor {
+        Flavor::Cloud => SourcedRoutes::new().nest("/ex/jira/{cloud_id}", jira_api(config)).nest("/ex/confluence/{cloud_id}", confluence_api(config)),
+        Flavor::Datacenter => SourcedRoutes::new(),
     }
 }
 
 /// The authorization server (`/authorize`, `/oauth/token`, accessible resources) and the token pages.
-pub fn oauth_routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    match sb.config.flavor {
+fn oauth_routes(config: &Config) -> SourcedRoutes {
+    match config.flavor {
         Flavor::Cloud => oauth::routes(),
-        Flavor::Datacenter => Router::new(),
+        Flavor::Datacenter => SourcedRoutes::new(),
+    }
+}
+
+/// Everything a sandbox with a configuration serves, by the auth each part sits behind.
+pub struct Served {
+    pub site: SourcedRoutes,
+    pub gateway: SourcedRoutes,
+    pub oauth: SourcedRoutes,
+    pub control: SourcedRoutes,
+}
+
+impl Served {
+    pub fn new(config: &Config) -> Served {
+        Served { site: site_api(config), gateway: gateway_api(config), oauth: oauth_routes(config), control: control::routes() }
+    }
+
+    /// Every method and path with its source, for the route-source test.
+    pub fn listing(&self) -> Vec<Listed> {
+        [&self.site, &self.gateway, &self.oauth, &self.control].iter().flat_map(|r| r.listed().to_vec()).collect()
     }
 }

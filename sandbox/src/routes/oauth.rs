@@ -66,14 +66,14 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::credentials::{CodeError, Grant, IssuedTokens, PendingAuthorization, RefreshError};
 use crate::errors::{ApiError, Family};
+use crate::routes::sourced::{Source, SourcedRoutes};
 use crate::state::Sandbox;
 
 /// The session cookie Atlassian's own sign-in sets.
@@ -84,19 +84,32 @@ const TOKENS_PAGE: &str = "/plugins/servlet/oauth/users/access-tokens";
 const SITE_NAME: &str = "sandbox";
 const SITE_AVATAR: &str = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png";
 
-pub fn routes() -> Router<Arc<Sandbox>> {
-    Router::new()
-        .route("/authorize", get(authorize))
-        .route("/authorize/consent", post(consent))
-        .route("/login", get(login_page).post(login))
-        .route("/logout", get(logout).post(logout))
-        .route("/oauth/token", post(token))
-        .route("/oauth/token/accessible-resources", get(accessible_resources))
-        .route("/me", get(me))
-        .route(TOKENS_PAGE, get(tokens_page))
-        .route("/plugins/servlet/oauth/users/access-tokens/revoke", post(tokens_page_revoke))
-        .route("/rest/oauth2/latest/tokens", get(rest_list_grants))
-        .route("/rest/oauth2/latest/tokens/{id}", get(rest_get_grant).delete(rest_revoke_grant))
+/// Atlassian's OAuth 2.0 (3LO) guide: the authorization URL and its consent screen, the token
+/// exchange and refresh, accessible-resources and `/me`.
+const THREE_LO: &str = "https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/";
+/// Signing in to an Atlassian account: the HTML pages the authorization URL sends a browser
+/// through when it has no session.
+const SIGN_IN: &str = "https://support.atlassian.com/atlassian-account/docs/log-in-to-your-atlassian-account/";
+
+pub fn routes() -> SourcedRoutes {
+    let (three_lo, sign_in) = (Source::Doc(THREE_LO), Source::Doc(SIGN_IN));
+    let invented = Source::Invented("Cloud has no page or REST API listing a user's OAuth grants (ECO-256); users revoke at id.atlassian.com");
+    SourcedRoutes::new()
+        .get("/authorize", authorize, three_lo)
+        // The consent screen's own form: what its Approve and Deny buttons post.
+        .post("/authorize/consent", consent, three_lo)
+        .get("/login", login_page, sign_in)
+        .post("/login", login, sign_in)
+        .get("/logout", logout, sign_in)
+        .post("/logout", logout, sign_in)
+        .post("/oauth/token", token, three_lo)
+        .get("/oauth/token/accessible-resources", accessible_resources, three_lo)
+        .get("/me", me, three_lo)
+        .get(TOKENS_PAGE, tokens_page, invented)
+        .post("/plugins/servlet/oauth/users/access-tokens/revoke", tokens_page_revoke, invented)
+        .get("/rest/oauth2/latest/tokens", rest_list_grants, invented)
+        .get("/rest/oauth2/latest/tokens/{id}", rest_get_grant, invented)
+        .delete("/rest/oauth2/latest/tokens/{id}", rest_revoke_grant, invented)
 }
 
 // ------------------------------------------------------------------ scopes

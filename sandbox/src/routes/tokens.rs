@@ -42,8 +42,7 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
@@ -52,6 +51,7 @@ use crate::config::Flavor;
 use crate::credentials::{api_token_status, ApiToken, PersonalAccessToken};
 use crate::errors::{ApiError, ApiResult, Family};
 use crate::model::Site;
+use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 use crate::state::Sandbox;
 
 /// The longest expiry of a user's own API token (Atlassian: 1 to 365 days).
@@ -61,16 +61,26 @@ const PAT_MAX_DAYS: i64 = 365;
 const PAT_MAX_PER_USER: usize = 10;
 const MAX_LABEL: usize = 255;
 
-pub fn site_routes(flavor: Flavor) -> Router<Arc<Sandbox>> {
+/// Data Center's personal access tokens REST API
+/// (https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html).
+const PAT_API: Source = Source::Doc("https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html");
+
+pub fn site_routes(flavor: Flavor) -> SourcedRoutes {
+    let um = Source::Spec(Spec::AdminUserManagement);
+    let invented = Source::Invented("no Atlassian API lists or creates Cloud API tokens: the Admin API-access API replaces it");
     match flavor {
-        Flavor::Cloud => Router::new()
-            .route("/rest/api-tokens/latest/tokens", get(list_api_tokens).post(create_api_token))
-            .route("/rest/api-tokens/latest/tokens/{id}", get(get_api_token).delete(revoke_api_token))
-            .route("/users/{account_id}/manage/api-tokens", get(um_list_api_tokens))
-            .route("/users/{account_id}/manage/api-tokens/{token_id}", axum::routing::delete(um_delete_api_token)),
-        Flavor::Datacenter => Router::new()
-            .route("/rest/pat/latest/tokens", get(list_pats).post(create_pat))
-            .route("/rest/pat/latest/tokens/{id}", get(get_pat).delete(delete_pat)),
+        Flavor::Cloud => SourcedRoutes::new()
+            .get("/rest/api-tokens/latest/tokens", list_api_tokens, invented)
+            .post("/rest/api-tokens/latest/tokens", create_api_token, invented)
+            .get("/rest/api-tokens/latest/tokens/{id}", get_api_token, invented)
+            .delete("/rest/api-tokens/latest/tokens/{id}", revoke_api_token, invented)
+            .get("/users/{account_id}/manage/api-tokens", um_list_api_tokens, um)
+            .delete("/users/{account_id}/manage/api-tokens/{tokenId}", um_delete_api_token, um),
+        Flavor::Datacenter => SourcedRoutes::new()
+            .get("/rest/pat/latest/tokens", list_pats, PAT_API)
+            .post("/rest/pat/latest/tokens", create_pat, PAT_API)
+            .get("/rest/pat/latest/tokens/{id}", get_pat, PAT_API)
+            .delete("/rest/pat/latest/tokens/{id}", delete_pat, PAT_API),
     }
 }
 

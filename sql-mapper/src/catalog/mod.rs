@@ -350,6 +350,14 @@ pub const fn delete(path: &'static str) -> Request {
     Request { method: "DELETE", path }
 }
 
+impl Request {
+    /// The HTTP method: a delete is not always a `DELETE` (Data Center removes a version with a
+    /// `POST` to `removeAndSwap`).
+    pub fn http_method(&self) -> reqwest::Method {
+        reqwest::Method::from_bytes(self.method.as_bytes()).expect("request methods are HTTP method names")
+    }
+}
+
 /// How `INSERT`, `UPDATE` and `DELETE` on a table become REST requests.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Writes {

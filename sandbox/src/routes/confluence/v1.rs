@@ -1,13 +1,11 @@
 //! Confluence REST API v1: `/wiki/rest/api` (Cloud) or `/rest/api` (Data Center): content,
 //! CQL search, spaces, labels, attachments (upload and download), groups and users.
 
-use std::sync::Arc;
 
 use axum::extract::{Multipart, Path};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::cursor::v1_page;
@@ -16,34 +14,56 @@ use super::search;
 use super::Conf;
 use crate::errors::ApiError;
 use crate::model::*;
-use crate::state::Sandbox;
+use crate::config::Flavor;
+use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 
-pub fn routes(prefix: &str) -> Router<Arc<Sandbox>> {
+/// The `downloadLink` of a v2 attachment: the site's download servlet, not a REST operation
+/// (https://developer.atlassian.com/cloud/confluence/rest/v2/api-group-attachment/#api-attachments-id-get,
+/// field `downloadLink`).
+const DOWNLOAD_LINK: Source = Source::Doc("https://developer.atlassian.com/cloud/confluence/rest/v2/api-group-attachment/#api-attachments-id-get");
+
+/// v1 where the flavor serves it: `/wiki/rest/api` on Cloud, `/rest/api` on Data Center.
+pub fn routes(flavor: Flavor) -> SourcedRoutes {
+    let prefix = match flavor {
+        Flavor::Cloud => "/wiki/rest/api",
+        Flavor::Datacenter => "/rest/api",
+    };
+    let src = Source::Spec(Spec::confluence_v1(flavor));
     let p = |s: &str| format!("{prefix}{s}");
-    let mut r = Router::new()
-        .route(&p("/content"), get(contents).post(content_create))
-        .route(&p("/content/search"), get(content_search))
-        .route(&p("/content/{id}"), get(content).put(content_update).delete(content_delete))
-        .route(&p("/content/{id}/child/page"), get(child_pages))
-        .route(&p("/content/{id}/child/comment"), get(child_comments))
-        .route(&p("/content/{id}/child/attachment"), get(child_attachments).post(attachment_upload))
-        .route(&p("/content/{id}/child/attachment/{att}/download"), get(attachment_download))
-        .route(&p("/content/{id}/label"), get(content_labels).post(label_add))
-        .route(&p("/content/{id}/label/{name}"), delete(label_remove))
-        .route(&p("/search"), get(site_search))
-        .route(&p("/search/user"), get(user_search))
-        .route(&p("/space"), get(spaces))
-        .route(&p("/space/{key}"), get(space))
-        .route(&p("/group"), get(groups))
-        .route(&p("/group/{name}/member"), get(group_members))
-        .route(&p("/group/member"), get(group_members_by_query))
-        .route(&p("/user"), get(user));
-    // Cloud serves attachment bytes at the v2 `downloadLink`.
-    if prefix.starts_with("/wiki") {
-        r = r.route("/wiki/download/attachments/{id}/{name}", get(download_by_name));
-    }
+    let mut r = SourcedRoutes::new()
+        .get(&p("/content"), contents, src).post(&p("/content"), content_create, src)
+        .get(&p("/content/search"), content_search, src)
+        .get(&p("/content/{id}"), content, src).put(&p("/content/{id}"), content_update, src).delete(&p("/content/{id}"), content_delete, src)
+        .get(&p("/content/{id}/child/page"), child_pages, src)
+        .get(&p("/content/{id}/child/comment"), child_comments, src)
+        .get(&p("/content/{id}/child/attachment"), child_attachments, src).post(&p("/content/{id}/child/attachment"), attachment_upload, src)
+        .get(&p("/content/{id}/label"), content_labels, src).post(&p("/content/{id}/label"), label_add, src)
+        .delete(&p("/content/{id}/label/{name}"), label_remove, src)
+        .get(&p("/search"), site_search, src)
+        .get(&p("/space"), spaces, src)
+        .get(&p("/space/{key}"), space, src)
+        .get(&p("/group"), groups, src)
+        .get(&p("/group/{name}/member"), group_members, src)
+        .get(&p("/group/member"), group_members_by_query, src)
+        .get(&p("/user"), user, src);
+    r = match flavor {
+        // Cloud serves attachment bytes at the v2 `downloadLink` and at v1's download operation,
+        // and lists people through the user search.
+        Flavor::Cloud => r
+            .get("/wiki/download/attachments/{id}/{name}", download_by_name, DOWNLOAD_LINK)
+            .get(&p("/content/{id}/child/attachment/{att}/download"), attachment_download, src)
+            .get(&p("/search/user"), user_search, src),
+        // Data Center: the bytes at `_links.download` (the download servlet), and the
+        // registered users' list.
+        Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src),
+    };
     r
 }
+
+/// Where Confluence Data Center serves an attachment's bytes: the `_links.download` its REST API
+/// gives each attachment, `/download/attachments/{contentId}/{fileName}` (the download servlet,
+/// not a REST operation).
+const DC_DOWNLOAD: Source = Source::Doc("https://developer.atlassian.com/server/confluence/rest/v1000/api-group-attachments");
 
 fn expand(c: &Conf) -> Vec<String> {
     c.query.all("expand")
@@ -287,6 +307,17 @@ async fn child_comments(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, 
     v1_page(&c, items, 25, 200)
 }
 
+/// `_links.download`, relative to the site's Confluence: v1's download operation on Cloud, the
+/// download servlet on Data Center.
+fn download_link(wiki: &str, a: &Attachment) -> String {
+    if wiki.ends_with("/wiki") {
+        format!("/rest/api/content/{}/child/attachment/att{}/download", a.container_id, a.id)
+    } else {
+        let name: String = form_urlencoded::byte_serialize(a.title.as_bytes()).collect::<String>().replace('+', "%20");
+        format!("/download/attachments/{}/{name}?version={}&api=v2", a.container_id, a.version)
+    }
+}
+
 fn attachment_v1(wiki: &str, a: &Attachment) -> Value {
     json!({
         "id": format!("att{}", a.id),
@@ -296,7 +327,7 @@ fn attachment_v1(wiki: &str, a: &Attachment) -> Value {
         "metadata": {"mediaType": a.media_type, "comment": a.comment},
         "extensions": {"mediaType": a.media_type, "fileSize": a.data.len(), "comment": a.comment, "fileId": a.file_id},
         "version": {"number": a.version, "when": ts(a.created_at), "by": {"type": "known", "accountId": a.author_id}},
-        "_links": {"download": format!("/rest/api/content/{}/child/attachment/att{}/download", a.container_id, a.id), "self": format!("{wiki}/rest/api/content/att{}", a.id)},
+        "_links": {"download": download_link(wiki, a), "self": format!("{wiki}/rest/api/content/att{}", a.id)},
     })
 }
 
@@ -569,6 +600,28 @@ async fn user_search(c: Conf) -> Response {
         Ok(j) => j.into_response(),
         Err(e) => cql_error(&c, e),
     }
+}
+
+/// Data Center's `GET /rest/api/user/list`: every registered user as a `Person`, `start`/`limit`
+/// paged (100 by default).
+async fn user_list(c: Conf) -> Result<Json<Value>, ApiError> {
+    c.require_user()?;
+    let items: Vec<Value> = {
+        let site = c.sb.site.read();
+        site.users
+            .iter()
+            .map(|u| {
+                json!({
+                    "type": "known",
+                    "username": u.email,
+                    "userKey": u.account_id,
+                    "displayName": u.display_name,
+                    "profilePicture": {"path": format!("/images/icons/profilepics/default.svg"), "width": 48, "height": 48, "isDefault": true},
+                })
+            })
+            .collect()
+    };
+    v1_page(&c, items, 100, 1000)
 }
 
 async fn user(c: Conf) -> Result<Json<Value>, ApiError> {

@@ -1,12 +1,10 @@
 //! Confluence Cloud REST API v2 under `/wiki/api/v2`.
 
-use std::sync::Arc;
 
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::cursor::v2_page;
@@ -14,40 +12,41 @@ use super::render::*;
 use super::Conf;
 use crate::errors::ApiError;
 use crate::model::*;
-use crate::state::Sandbox;
+use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 
-pub fn routes() -> Router<Arc<Sandbox>> {
+pub fn routes() -> SourcedRoutes {
+    const SRC: Source = Source::Spec(Spec::ConfluenceV2);
     let p = |s: &str| format!("/wiki/api/v2{s}");
-    Router::new()
-        .route(&p("/spaces"), get(spaces))
-        .route(&p("/spaces/{id}"), get(space))
-        .route(&p("/spaces/{id}/pages"), get(space_pages))
-        .route(&p("/spaces/{id}/blogposts"), get(space_blogposts))
-        .route(&p("/pages"), get(pages).post(page_create))
-        .route(&p("/pages/{id}"), get(page).put(page_update).delete(page_delete))
-        .route(&p("/pages/{id}/children"), get(page_children))
-        .route(&p("/pages/{id}/versions"), get(content_versions))
-        .route(&p("/pages/{id}/labels"), get(content_labels))
-        .route(&p("/pages/{id}/properties"), get(content_properties))
-        .route(&p("/pages/{id}/footer-comments"), get(content_footer_comments))
-        .route(&p("/pages/{id}/inline-comments"), get(content_inline_comments))
-        .route(&p("/pages/{id}/attachments"), get(content_attachments))
-        .route(&p("/blogposts"), get(blogposts).post(blogpost_create))
-        .route(&p("/blogposts/{id}"), get(blogpost).put(blogpost_update).delete(blogpost_delete))
-        .route(&p("/blogposts/{id}/versions"), get(content_versions))
-        .route(&p("/blogposts/{id}/labels"), get(content_labels))
-        .route(&p("/blogposts/{id}/properties"), get(content_properties))
-        .route(&p("/blogposts/{id}/footer-comments"), get(content_footer_comments))
-        .route(&p("/blogposts/{id}/inline-comments"), get(content_inline_comments))
-        .route(&p("/blogposts/{id}/attachments"), get(content_attachments))
-        .route(&p("/footer-comments"), get(footer_comments).post(footer_comment_create))
-        .route(&p("/footer-comments/{id}"), get(footer_comment).put(footer_comment_update).delete(footer_comment_delete))
-        .route(&p("/inline-comments"), get(inline_comments))
-        .route(&p("/inline-comments/{id}"), get(inline_comment))
-        .route(&p("/attachments"), get(attachments))
-        .route(&p("/attachments/{id}"), get(attachment).delete(attachment_delete))
-        .route(&p("/labels"), get(labels))
-        .route(&p("/tasks"), get(tasks))
+    SourcedRoutes::new()
+        .get(&p("/spaces"), spaces, SRC)
+        .get(&p("/spaces/{id}"), space, SRC)
+        .get(&p("/spaces/{id}/pages"), space_pages, SRC)
+        .get(&p("/spaces/{id}/blogposts"), space_blogposts, SRC)
+        .get(&p("/pages"), pages, SRC).post(&p("/pages"), page_create, SRC)
+        .get(&p("/pages/{id}"), page, SRC).put(&p("/pages/{id}"), page_update, SRC).delete(&p("/pages/{id}"), page_delete, SRC)
+        .get(&p("/pages/{id}/children"), page_children, SRC)
+        .get(&p("/pages/{id}/versions"), content_versions, SRC)
+        .get(&p("/pages/{id}/labels"), content_labels, SRC)
+        .get(&p("/pages/{id}/properties"), content_properties, SRC)
+        .get(&p("/pages/{id}/footer-comments"), content_footer_comments, SRC)
+        .get(&p("/pages/{id}/inline-comments"), content_inline_comments, SRC)
+        .get(&p("/pages/{id}/attachments"), content_attachments, SRC)
+        .get(&p("/blogposts"), blogposts, SRC).post(&p("/blogposts"), blogpost_create, SRC)
+        .get(&p("/blogposts/{id}"), blogpost, SRC).put(&p("/blogposts/{id}"), blogpost_update, SRC).delete(&p("/blogposts/{id}"), blogpost_delete, SRC)
+        .get(&p("/blogposts/{id}/versions"), content_versions, SRC)
+        .get(&p("/blogposts/{id}/labels"), content_labels, SRC)
+        .get(&p("/blogposts/{id}/properties"), content_properties, SRC)
+        .get(&p("/blogposts/{id}/footer-comments"), content_footer_comments, SRC)
+        .get(&p("/blogposts/{id}/inline-comments"), content_inline_comments, SRC)
+        .get(&p("/blogposts/{id}/attachments"), content_attachments, SRC)
+        .get(&p("/footer-comments"), footer_comments, SRC).post(&p("/footer-comments"), footer_comment_create, SRC)
+        .get(&p("/footer-comments/{id}"), footer_comment, SRC).put(&p("/footer-comments/{id}"), footer_comment_update, SRC).delete(&p("/footer-comments/{id}"), footer_comment_delete, SRC)
+        .get(&p("/inline-comments"), inline_comments, SRC)
+        .get(&p("/inline-comments/{id}"), inline_comment, SRC)
+        .get(&p("/attachments"), attachments, SRC)
+        .get(&p("/attachments/{id}"), attachment, SRC).delete(&p("/attachments/{id}"), attachment_delete, SRC)
+        .get(&p("/labels"), labels, SRC)
+        .get(&p("/tasks"), tasks, SRC)
 }
 
 fn body_format(c: &Conf) -> Result<Option<String>, ApiError> {

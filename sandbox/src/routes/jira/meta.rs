@@ -388,14 +388,39 @@ pub async fn version_update(j: Jira, Path(id): Path<String>, body: String) -> Ap
 }
 
 pub async fn version_delete(j: Jira, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    remove_version(&j, &id, None)
+}
+
+/// Data Center's `POST /rest/api/2/version/{id}/removeAndSwap`: the version goes; issues that had
+/// it as a fix version get `moveFixIssuesTo` instead when given, else lose it.
+pub async fn version_remove_and_swap(j: Jira, Path(id): Path<String>, body: String) -> Result<StatusCode, ApiError> {
+    let swap: Value = if body.trim().is_empty() { json!({}) } else { serde_json::from_str(&body).map_err(|_| ApiError::jira(StatusCode::BAD_REQUEST, "The request body is not valid JSON."))? };
+    let to = match swap.get("moveFixIssuesTo") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, "moveFixIssuesTo must be a version id"))?),
+    };
+    remove_version(&j, &id, to)
+}
+
+fn remove_version(j: &Jira, id: &str, swap_to: Option<u64>) -> Result<StatusCode, ApiError> {
     j.require_user()?;
     let mut site = j.sb.site.write();
-    let (pi, vi) = locate(&site, &id, |p| &p.versions, |v| v.id)
+    let (pi, vi) = locate(&site, id, |p| &p.versions, |v| v.id)
         .filter(|(pi, _)| j.who.can_see(&site, &site.projects[*pi].visibility))
         .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Could not find version for id '{id}'")))?;
+    if let Some(to) = swap_to {
+        if to.to_string() == id || !site.projects[pi].versions.iter().any(|v| v.id == to) {
+            return Err(ApiError::jira(StatusCode::BAD_REQUEST, format!("The version {to} to move issues to is not another version of the project")));
+        }
+    }
     let vid = site.projects[pi].versions.remove(vi).id;
     for issue in site.issues.iter_mut() {
-        issue.fix_version_ids.retain(|v| *v != vid);
+        if issue.fix_version_ids.contains(&vid) {
+            issue.fix_version_ids.retain(|v| *v != vid);
+            if let Some(to) = swap_to.filter(|to| !issue.fix_version_ids.contains(to)) {
+                issue.fix_version_ids.push(to);
+            }
+        }
     }
     site.touch();
     drop(site);

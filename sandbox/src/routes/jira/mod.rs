@@ -13,77 +13,89 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::Router;
 
 use crate::auth::Principal;
 use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::state::Sandbox;
+use super::sourced::{Source, SourcedRoutes, Spec};
 
-pub fn routes(flavor: Flavor) -> Router<Arc<Sandbox>> {
-    let mut r = Router::new();
+pub fn routes(flavor: Flavor) -> SourcedRoutes {
+    let mut r = SourcedRoutes::new();
     let versions: &[&str] = match flavor {
         Flavor::Cloud => &["3", "2"],
         Flavor::Datacenter => &["2"],
     };
     for v in versions {
         let p = |s: &str| format!("/rest/api/{v}{s}");
+        let src = Source::Spec(Spec::jira(flavor, v));
         r = r
-            .route(&p("/serverInfo"), get(meta::server_info))
-            .route(&p("/myself"), get(meta::myself))
-            .route(&p("/project"), get(meta::projects_all))
-            .route(&p("/project/search"), get(meta::project_search))
-            .route(&p("/project/{key}"), get(meta::project_get))
-            .route(&p("/project/{key}/components"), get(meta::project_components))
-            .route(&p("/project/{key}/component"), get(meta::project_components_page))
-            .route(&p("/project/{key}/versions"), get(meta::project_versions))
-            .route(&p("/project/{key}/version"), get(meta::project_versions_page))
-            .route(&p("/component"), post(meta::component_create))
-            .route(&p("/component/{id}"), get(meta::component_get).put(meta::component_update).delete(meta::component_delete))
-            .route(&p("/version"), post(meta::version_create))
-            .route(&p("/version/{id}"), get(meta::version_get).put(meta::version_update).delete(meta::version_delete))
-            .route(&p("/field"), get(meta::fields))
-            .route(&p("/field/search"), get(meta::fields_search))
-            .route(&p("/issuetype"), get(meta::issue_types))
-            .route(&p("/status"), get(meta::statuses))
-            .route(&p("/statuscategory"), get(meta::status_categories))
-            .route(&p("/priority"), get(meta::priorities))
-            .route(&p("/priority/search"), get(meta::priorities_search))
-            .route(&p("/resolution"), get(meta::resolutions))
-            .route(&p("/resolution/search"), get(meta::resolutions_search))
-            .route(&p("/issueLinkType"), get(meta::link_types))
-            .route(&p("/users/search"), get(meta::users_search))
-            .route(&p("/user/search"), get(meta::user_query))
-            .route(&p("/user"), get(meta::user_get))
-            .route(&p("/group/bulk"), get(meta::groups_bulk))
-            .route(&p("/group/member"), get(meta::group_members))
-            .route(&p("/groups/picker"), get(meta::groups_picker))
-            .route(&p("/filter/search"), get(meta::filter_search))
-            .route(&p("/filter/my"), get(meta::filter_my))
-            .route(&p("/filter/favourite"), get(meta::filter_favourite))
-            .route(&p("/filter/{id}"), get(meta::filter_get))
-            .route(&p("/issue"), post(issues::create))
-            .route(&p("/issue/{key}"), get(issues::get).put(issues::update).delete(issues::delete))
-            .route(&p("/issue/{key}/comment"), get(issues::comments).post(issues::comment_create))
-            .route(&p("/issue/{key}/comment/{id}"), get(issues::comment_get).put(issues::comment_update).delete(issues::comment_delete))
-            .route(&p("/issue/{key}/worklog"), get(issues::worklogs).post(issues::worklog_create))
-            .route(&p("/issue/{key}/worklog/{id}"), get(issues::worklog_get).put(issues::worklog_update).delete(issues::worklog_delete))
-            .route(&p("/issue/{key}/changelog"), get(issues::changelog))
-            .route(&p("/issue/{key}/transitions"), get(issues::transitions).post(issues::transition))
-            .route(&p("/issueLink"), post(issues::link_create))
-            .route(&p("/issueLink/{id}"), get(issues::link_get).delete(issues::link_delete));
+            .get(&p("/serverInfo"), meta::server_info, src)
+            .get(&p("/myself"), meta::myself, src)
+            .get(&p("/project"), meta::projects_all, src)
+            .get(&p("/project/search"), meta::project_search, src)
+            .get(&p("/project/{key}"), meta::project_get, src)
+            .get(&p("/project/{key}/components"), meta::project_components, src)
+            .get(&p("/project/{key}/versions"), meta::project_versions, src)
+            .get(&p("/project/{key}/version"), meta::project_versions_page, src)
+            .post(&p("/component"), meta::component_create, src)
+            .get(&p("/component/{id}"), meta::component_get, src).put(&p("/component/{id}"), meta::component_update, src).delete(&p("/component/{id}"), meta::component_delete, src)
+            .post(&p("/version"), meta::version_create, src)
+            .get(&p("/version/{id}"), meta::version_get, src).put(&p("/version/{id}"), meta::version_update, src)
+            .get(&p("/field"), meta::fields, src)
+            .get(&p("/issuetype"), meta::issue_types, src)
+            .get(&p("/status"), meta::statuses, src)
+            .get(&p("/statuscategory"), meta::status_categories, src)
+            .get(&p("/priority"), meta::priorities, src)
+            .get(&p("/priority/search"), meta::priorities_search, src)
+            .get(&p("/resolution"), meta::resolutions, src)
+            .get(&p("/resolution/search"), meta::resolutions_search, src)
+            .get(&p("/issueLinkType"), meta::link_types, src)
+            .get(&p("/user/search"), meta::user_query, src)
+            .get(&p("/user"), meta::user_get, src)
+            .get(&p("/group/member"), meta::group_members, src)
+            .get(&p("/groups/picker"), meta::groups_picker, src)
+            .get(&p("/filter/search"), meta::filter_search, src)
+            .get(&p("/filter/my"), meta::filter_my, src)
+            .get(&p("/filter/favourite"), meta::filter_favourite, src)
+            .get(&p("/filter/{id}"), meta::filter_get, src)
+            .post(&p("/issue"), issues::create, src)
+            .get(&p("/issue/{key}"), issues::get, src).put(&p("/issue/{key}"), issues::update, src).delete(&p("/issue/{key}"), issues::delete, src)
+            .get(&p("/issue/{key}/comment"), issues::comments, src).post(&p("/issue/{key}/comment"), issues::comment_create, src)
+            .get(&p("/issue/{key}/comment/{id}"), issues::comment_get, src).put(&p("/issue/{key}/comment/{id}"), issues::comment_update, src).delete(&p("/issue/{key}/comment/{id}"), issues::comment_delete, src)
+            .get(&p("/issue/{key}/worklog"), issues::worklogs, src).post(&p("/issue/{key}/worklog"), issues::worklog_create, src)
+            .get(&p("/issue/{key}/worklog/{id}"), issues::worklog_get, src).put(&p("/issue/{key}/worklog/{id}"), issues::worklog_update, src).delete(&p("/issue/{key}/worklog/{id}"), issues::worklog_delete, src)
+            .get(&p("/issue/{key}/transitions"), issues::transitions, src).post(&p("/issue/{key}/transitions"), issues::transition, src)
+            .post(&p("/issueLink"), issues::link_create, src)
+            .get(&p("/issueLink/{id}"), issues::link_get, src).delete(&p("/issueLink/{id}"), issues::link_delete, src);
+        r = match flavor {
+            // Cloud's paged lists and its plain version DELETE; Data Center 10.3 has none of them.
+            Flavor::Cloud => r
+                .get(&p("/project/{key}/component"), meta::project_components_page, src)
+                .get(&p("/field/search"), meta::fields_search, src)
+                .get(&p("/users/search"), meta::users_search, src)
+                .get(&p("/group/bulk"), meta::groups_bulk, src)
+                .get(&p("/issue/{key}/changelog"), issues::changelog, src)
+                .delete(&p("/version/{id}"), meta::version_delete, src),
+            Flavor::Datacenter => r.post(&p("/version/{id}/removeAndSwap"), meta::version_remove_and_swap, src),
+        };
     }
+    let (v3, v2, dc) = (Source::Spec(Spec::JiraCloud), Source::Spec(Spec::JiraCloudV2), Source::Spec(Spec::JiraDc));
     match flavor {
         Flavor::Cloud => r
-            .route("/rest/api/3/search/jql", get(search::search_jql_get).post(search::search_jql_post))
-            .route("/rest/api/3/search/approximate-count", post(search::approximate_count))
+            .get("/rest/api/3/search/jql", search::search_jql_get, v3)
+            .post("/rest/api/3/search/jql", search::search_jql_post, v3)
+            .post("/rest/api/3/search/approximate-count", search::approximate_count, v3)
             // Cloud serves the enhanced search under v2 too (text fields as strings there).
-            .route("/rest/api/2/search/jql", get(search::search_jql_get).post(search::search_jql_post))
-            .route("/rest/api/2/search/approximate-count", post(search::approximate_count))
-            .route("/rest/api/3/search", get(search::removed).post(search::removed))
-            .route("/rest/api/2/search", get(search::removed).post(search::removed)),
-        Flavor::Datacenter => r.route("/rest/api/2/search", get(search::search_dc_get).post(search::search_dc_post)),
+            .get("/rest/api/2/search/jql", search::search_jql_get, v2)
+            .post("/rest/api/2/search/jql", search::search_jql_post, v2)
+            .post("/rest/api/2/search/approximate-count", search::approximate_count, v2)
+            // Still described, but answers 410 Gone since the enhanced search replaced it.
+            .get("/rest/api/3/search", search::removed, v3)
+            .post("/rest/api/3/search", search::removed, v3)
+            .get("/rest/api/2/search", search::removed, v2)
+            .post("/rest/api/2/search", search::removed, v2),
+        Flavor::Datacenter => r.get("/rest/api/2/search", search::search_dc_get, dc).post("/rest/api/2/search", search::search_dc_post, dc),
     }
 }
 

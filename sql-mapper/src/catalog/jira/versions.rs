@@ -1,7 +1,7 @@
 //! `Jira.Versions`: the versions (releases) of each project, from `/rest/api/3/project/{key}/version`
 //! (Cloud) or `/rest/api/2/project/{key}/versions` (Data Center).
 
-use crate::catalog::{at, context, delete, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, context, delete, list, post, put, ColumnDef, DataCenterWrites, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 use super::PROJECT_PARENT;
 
@@ -34,6 +34,15 @@ pub fn table() -> TableDef {
             insert_only: &["ProjectKey"],
             required: &["ProjectKey", "Name"],
             returns: &[("Id", "/id")],
+            // Data Center 10.3 has no DELETE on a version: it is removed (its issues' fix and
+            // affects versions cleared) with `POST /rest/api/2/version/{id}/removeAndSwap`.
+            data_center: Some(DataCenterWrites {
+                insert: Some(post("/rest/api/2/version")),
+                update: Some(put("/rest/api/2/version/{Id}")),
+                delete: Some(post("/rest/api/2/version/{Id}/removeAndSwap")),
+                body: crate::writes::unchanged,
+                answer: crate::writes::as_answered,
+            }),
             ..Writes::default()
         }),
     }
