@@ -167,7 +167,8 @@ impl Connection {
         let cancel = self.connect_cancel.begin();
         let (session, flavor, version) = block_on_cancellable(
             async {
-                // OAuth reaches Cloud sites only, through the gateway, once the token is known.
+                // Cloud's OAuth reaches the site through the gateway, once the token is known;
+                // Data Center's goes to the site itself.
                 let (auth, oauth, bases): (Arc<dyn Authenticator>, _, _) = match (fixed, oauth_setup) {
                     (Some(a), _) => (a, None, None),
                     (None, Some(setup)) => {
@@ -178,7 +179,11 @@ impl Connection {
                     (None, None) => unreachable!("an authenticator or an OAuth set-up"),
                 };
                 let (flavor, version) = match flavor_prop.as_deref() {
-                    _ if oauth.is_some() => (Flavor::Cloud, String::new()),
+                    // The authorization server that signed the user in is the site's.
+                    _ if oauth.is_some() => match oauth.as_ref().map(|o| o.flow().config.provider) {
+                        Some(atlassian_oauth::Provider::DataCenter) => (Flavor::DataCenter, String::new()),
+                        _ => (Flavor::Cloud, String::new()),
+                    },
                     Some("cloud") => (Flavor::Cloud, String::new()),
                     Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
                     Some(other) => return Err(OdbcError::new("08001", format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),

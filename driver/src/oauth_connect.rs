@@ -1,17 +1,22 @@
-//! `AuthScheme=OAuth` connection properties read into the OAuth crate's configuration, and the
-//! site's API bases through Atlassian's gateway once the cloud id is known.
+//! `AuthScheme=OAuth` connection properties read into the OAuth crate's configuration, which
+//! authorization server the site uses (Cloud's, or a Data Center server's own), and the site's API
+//! bases through Atlassian's gateway once the cloud id is known (Cloud only).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use atlassian_oauth::{InitiateOAuth, OAuthAuthenticator, OAuthConfig, OAuthFlow, SettingsStore, TokenSet};
+use atlassian_oauth::{InitiateOAuth, OAuthAuthenticator, OAuthConfig, OAuthFlow, Provider, SettingsStore, StaticCredentials, TokenSet};
 
 use crate::connstr::Properties;
 use crate::error::{OdbcError, OdbcResult};
 
 /// What an OAuth connection starts from, read from its properties before any request.
 pub struct OAuthSetup {
-    flow: Arc<OAuthFlow>,
+    /// The configuration, its endpoints and scope still to be defaulted once the provider is
+    /// known (`provider` `None`: asked of the site).
+    config: OAuthConfig,
+    provider: Option<Provider>,
+    explicit: Explicit,
     store: SettingsStore,
     mode: InitiateOAuth,
     given: Option<TokenSet>,
@@ -28,24 +33,32 @@ fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>>
 pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transport) -> OdbcResult<OAuthSetup> {
     let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     if let Some(v) = text("oauthversion").filter(|v| v != "2.0" && v != "2") {
-        return Err(OdbcError::new("08001", format!("OAuthVersion '{v}' is not supported: Atlassian Cloud uses OAuth 2.0")));
+        return Err(OdbcError::new("08001", format!("OAuthVersion '{v}' is not supported: Atlassian's sites (Cloud and Data Center) use OAuth 2.0")));
     }
     let client_id = text("oauthclientid").unwrap_or_default();
+    let explicit = Explicit { authorize_url: text("oauthauthorizationurl"), token_url: text("oauthaccesstokenurl"), scope: text("scope") };
+    // Deployment says which server signs the user in; without it, an authorization URL of a
+    // Data Center provider does; else the site is asked at connect.
+    let provider = match text("deployment").map(|d| d.to_ascii_lowercase()).as_deref() {
+        Some("cloud") => Some(Provider::Cloud),
+        Some("datacenter" | "server" | "dc") => Some(Provider::DataCenter),
+        _ => explicit.authorize_url.as_deref().map(|u| if u.contains("/rest/oauth2/") { Provider::DataCenter } else { Provider::Cloud }),
+    };
     let config = OAuthConfig {
+        provider: provider.unwrap_or(Provider::Cloud),
         client_id: client_id.clone(),
         client_secret: text("oauthclientsecret"),
-        authorize_url: text("oauthauthorizationurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_AUTHORIZE_URL.into()),
-        token_url: text("oauthaccesstokenurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_TOKEN_URL.into()),
+        authorize_url: String::new(),
+        token_url: String::new(),
         gateway_url: text("apigatewayurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_GATEWAY_URL.into()),
         callback_url: text("callbackurl").unwrap_or_else(|| atlassian_oauth::DEFAULT_CALLBACK_URL.into()),
-        scope: text("scope").unwrap_or_else(|| atlassian_oauth::DEFAULT_SCOPE.into()),
+        scope: String::new(),
         site_url: url.to_string(),
         cloud_id: text("cloudid"),
         transport: transport.clone(),
         browser_command: text("browsercommand"),
         callback_timeout: Duration::from_secs(seconds(props, "oauthcallbacktimeout", "OAuthCallbackTimeout")?.unwrap_or(300)),
     };
-    let flow = Arc::new(OAuthFlow::new(config)?);
     let store = SettingsStore::from_property(props.get("oauthsettingslocation"), url, &client_id)?;
     let given = given_tokens(props, &text)?;
     // Without a token given, a desktop program signs in; with an access token, it is used as it
@@ -61,7 +74,7 @@ pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transpo
     if mode == InitiateOAuth::Off && given.as_ref().is_some_and(|t| t.access_token.is_empty()) {
         return Err(OdbcError::new("08001", "InitiateOAuth=OFF uses OAuthAccessToken as given and never refreshes: give OAuthAccessToken too, or use InitiateOAuth=REFRESH to spend OAuthRefreshToken"));
     }
-    Ok(OAuthSetup { flow, store, mode, given, verifier: text("oauthverifier") })
+    Ok(OAuthSetup { config, provider, explicit, store, mode, given, verifier: text("oauthverifier") })
 }
 
 /// The tokens the connection string gives. A refresh token alone stands for an access token that
@@ -77,8 +90,29 @@ fn given_tokens(props: &Properties, text: &dyn Fn(&str) -> Option<String>) -> Od
     Ok(Some(TokenSet { access_token, refresh_token, issued_at, expires_at, scope: String::new(), cloud_id: text("cloudid") }))
 }
 
+/// The endpoints and scope the connection string gave; the provider's defaults fill the rest.
+struct Explicit {
+    authorize_url: Option<String>,
+    token_url: Option<String>,
+    scope: Option<String>,
+}
+
 pub async fn start(s: OAuthSetup) -> OdbcResult<Arc<OAuthAuthenticator>> {
-    Ok(Arc::new(OAuthAuthenticator::start(s.flow, s.store, s.mode, s.given, s.verifier).await?))
+    let mut config = s.config;
+    config.provider = match s.provider {
+        Some(p) => p,
+        // Jira's server info answers anonymously and says which deployment the site is.
+        None => match sql_mapper::detect_site(&config.site_url, Arc::new(StaticCredentials::anonymous()), &config.transport).await {
+            Ok((sql_mapper::Flavor::DataCenter, _)) => Provider::DataCenter,
+            _ => Provider::Cloud,
+        },
+    };
+    let (authorize, token) = config.provider.default_urls(&config.site_url);
+    config.authorize_url = s.explicit.authorize_url.unwrap_or(authorize);
+    config.token_url = s.explicit.token_url.unwrap_or(token);
+    config.scope = s.explicit.scope.unwrap_or_else(|| config.provider.default_scope().to_string());
+    let flow = Arc::new(OAuthFlow::new(config)?);
+    Ok(Arc::new(OAuthAuthenticator::start(flow, s.store, s.mode, s.given, s.verifier).await?))
 }
 
 /// Jira's and Confluence's bases through the gateway, for the site the token reaches.

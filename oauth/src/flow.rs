@@ -1,11 +1,13 @@
-//! The OAuth 2.0 (3LO) protocol against Atlassian's authorization server, through the `oauth2`
-//! crate: the authorization URL, the code exchange, the refresh (Atlassian rotates refresh
-//! tokens), and the cloud id of the site from accessible-resources.
+//! The OAuth 2.0 protocol through the `oauth2` crate, against either authorization server
+//! Atlassian runs: Cloud's (3LO at auth.atlassian.com, requests through the api.atlassian.com
+//! gateway with the site's cloud id) or a Data Center server's own provider (`/rest/oauth2/latest`,
+//! PKCE, tokens sent straight to the site). The authorization URL, the code exchange, the refresh
+//! (both rotate refresh tokens), and Cloud's cloud id from accessible-resources.
 
 use std::time::Duration;
 
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
-use oauth2::{AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse, TokenUrl};
+use oauth2::{AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse, TokenUrl};
 use serde::Deserialize;
 
 use crate::tokens::{unix_now, TokenSet};
@@ -18,10 +20,52 @@ pub const DEFAULT_AUTHORIZE_URL: &str = "https://auth.atlassian.com/authorize";
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.atlassian.com/oauth/token";
 pub const DEFAULT_GATEWAY_URL: &str = "https://api.atlassian.com";
 pub const DEFAULT_CALLBACK_URL: &str = "http://localhost:33333";
+/// Data Center's scopes are `READ`, `WRITE`, `ADMIN`, `SYSTEM_ADMIN` (each includes the ones
+/// before it); the driver reads unless told otherwise.
+pub const DEFAULT_DATA_CENTER_SCOPE: &str = "READ";
+
+/// Which authorization server a connection signs in at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// auth.atlassian.com, through the api.atlassian.com gateway.
+    Cloud,
+    /// The Data Center server's own provider (Jira 8.22+, Confluence 7.17+).
+    DataCenter,
+}
+
+impl Provider {
+    /// The provider's endpoints for a site: Cloud's are fixed, Data Center's under the site.
+    pub fn default_urls(self, site_url: &str) -> (String, String) {
+        match self {
+            Provider::Cloud => (DEFAULT_AUTHORIZE_URL.to_string(), DEFAULT_TOKEN_URL.to_string()),
+            Provider::DataCenter => {
+                let base = site_url.trim_end_matches('/');
+                (format!("{base}/rest/oauth2/latest/authorize"), format!("{base}/rest/oauth2/latest/token"))
+            }
+        }
+    }
+
+    pub fn default_scope(self) -> &'static str {
+        match self {
+            Provider::Cloud => DEFAULT_SCOPE,
+            Provider::DataCenter => DEFAULT_DATA_CENTER_SCOPE,
+        }
+    }
+}
+
+/// An authorization URL with what its callback is checked and exchanged with.
+#[derive(Debug, Clone)]
+pub struct AuthorizationRequest {
+    pub url: String,
+    pub state: String,
+    /// The PKCE verifier the code must be exchanged with (Data Center), kept by the client.
+    pub pkce_verifier: Option<String>,
+}
 
 /// The OAuth properties of a connection.
 #[derive(Clone)]
 pub struct OAuthConfig {
+    pub provider: Provider,
     pub client_id: String,
     pub client_secret: Option<String>,
     pub authorize_url: String,
@@ -92,6 +136,10 @@ impl OAuthFlow {
             .set_auth_uri(AuthUrl::new(self.config.authorize_url.clone()).map_err(|e| config_error("OAuthAuthorizationURL", &self.config.authorize_url, e))?)
             .set_token_uri(TokenUrl::new(self.config.token_url.clone()).map_err(|e| config_error("OAuthAccessTokenURL", &self.config.token_url, e))?)
             .set_redirect_uri(RedirectUrl::new(callback.to_string()).map_err(|e| config_error("CallbackURL", callback, e))?);
+        if self.config.provider == Provider::DataCenter {
+            // Data Center's token endpoint reads the client's credentials from the form.
+            c = c.set_auth_type(AuthType::RequestBody);
+        }
         if let Some(s) = self.config.client_secret.as_ref().filter(|s| !s.is_empty()) {
             c = c.set_client_secret(ClientSecret::new(s.clone()));
         }
@@ -99,11 +147,24 @@ impl OAuthFlow {
     }
 
     /// The URL the user signs in and consents at; `implicit` asks for a token in the fragment
-    /// instead of a code (no refresh token then).
-    pub fn authorization_url(&self, callback: &str, scope: &str, state: Option<&str>, implicit: bool) -> Result<(String, String), AuthError> {
+    /// instead of a code (no refresh token then; Cloud only). Data Center's requests carry a
+    /// PKCE S256 challenge, whose verifier comes back with the URL.
+    pub fn authorization_url(&self, callback: &str, scope: &str, state: Option<&str>, implicit: bool) -> Result<AuthorizationRequest, AuthError> {
         let client = self.client(callback)?;
         let state = state.filter(|s| !s.is_empty()).map(|s| CsrfToken::new(s.to_string())).unwrap_or_else(CsrfToken::new_random);
-        let mut req = client.authorize_url(|| state.clone()).add_extra_param("audience", "api.atlassian.com").add_extra_param("prompt", "consent");
+        let mut req = client.authorize_url(|| state.clone());
+        let mut pkce_verifier = None;
+        match self.config.provider {
+            Provider::Cloud => req = req.add_extra_param("audience", "api.atlassian.com").add_extra_param("prompt", "consent"),
+            Provider::DataCenter => {
+                if implicit {
+                    return Err(AuthError::Configuration("Data Center's OAuth 2.0 provider has no implicit flow: use GrantType=CODE".into()));
+                }
+                let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+                req = req.set_pkce_challenge(challenge);
+                pkce_verifier = Some(verifier.secret().clone());
+            }
+        }
         for s in scope.split_whitespace() {
             req = req.add_scope(Scope::new(s.to_string()));
         }
@@ -111,19 +172,29 @@ impl OAuthFlow {
             req = req.use_implicit_flow();
         }
         let (url, state) = req.url();
-        Ok((url.to_string(), state.secret().clone()))
+        Ok(AuthorizationRequest { url: url.to_string(), state: state.secret().clone(), pkce_verifier })
     }
 
-    pub async fn exchange_code(&self, code: &str, callback: &str) -> Result<TokenSet, AuthError> {
+    pub async fn exchange_code(&self, code: &str, callback: &str, pkce_verifier: Option<&str>) -> Result<TokenSet, AuthError> {
         let client = self.client(callback)?;
-        let r = client.exchange_code(AuthorizationCode::new(code.to_string())).request_async(&self.http).await.map_err(|e| token_error(e, "The authorization code was refused"))?;
+        let mut req = client.exchange_code(AuthorizationCode::new(code.to_string()));
+        if let Some(v) = pkce_verifier {
+            req = req.set_pkce_verifier(PkceCodeVerifier::new(v.to_string()));
+        }
+        let r = req.request_async(&self.http).await.map_err(|e| token_error(e, "The authorization code was refused"))?;
         Ok(TokenSet::from_response(&r, unix_now()))
     }
 
     /// New tokens for a refresh token; the answer carries the next (rotated) refresh token.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenSet, AuthError> {
         let client = self.client(&self.config.callback_url)?;
-        let r = client.exchange_refresh_token(&RefreshToken::new(refresh_token.to_string())).request_async(&self.http).await.map_err(|e| token_error(e, "The refresh token was refused"))?;
+        let refresh_token = RefreshToken::new(refresh_token.to_string());
+        let mut req = client.exchange_refresh_token(&refresh_token);
+        if self.config.provider == Provider::DataCenter {
+            // Data Center's refresh request names the link's redirect URL too.
+            req = req.add_extra_param("redirect_uri", self.config.callback_url.clone());
+        }
+        let r = req.request_async(&self.http).await.map_err(|e| token_error(e, "The refresh token was refused"))?;
         Ok(TokenSet::from_response(&r, unix_now()))
     }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::desktop::{open_browser, CallbackListener};
-use crate::flow::OAuthFlow;
+use crate::flow::{AuthorizationRequest, OAuthFlow, Provider};
 use crate::settings::SettingsStore;
 use crate::tokens::{unix_now, TokenSet};
 use crate::{AuthError, AuthScheme, Authenticator};
@@ -38,7 +38,13 @@ pub struct OAuthAuthenticator {
     store: SettingsStore,
     mode: InitiateOAuth,
     current: tokio::sync::Mutex<Option<TokenSet>>,
+    /// PKCE verifiers of the web flow's authorization URLs, by their state, until the code
+    /// comes back (a few at most: the oldest go first).
+    pending_verifiers: std::sync::Mutex<Vec<(String, String)>>,
 }
+
+/// Web-flow authorization URLs whose verifiers a connection keeps.
+const PENDING_VERIFIERS: usize = 16;
 
 fn sign_in_hint(store: &SettingsStore) -> String {
     format!("sign in once with `atlassian-odbc login` or a connection with InitiateOAuth=GETANDREFRESH (tokens are kept in {})", store.describe())
@@ -49,11 +55,11 @@ impl OAuthAuthenticator {
     /// it is about to expire), one exchanged for `verifier`, or one from a browser sign-in.
     /// With `OFF` and no token the connection still opens, for the OAuth procedures.
     pub async fn start(flow: Arc<OAuthFlow>, store: SettingsStore, mode: InitiateOAuth, given: Option<TokenSet>, verifier: Option<String>) -> Result<OAuthAuthenticator, AuthError> {
-        let auth = OAuthAuthenticator { flow, store, mode, current: tokio::sync::Mutex::new(None) };
+        let auth = OAuthAuthenticator { flow, store, mode, current: tokio::sync::Mutex::new(None), pending_verifiers: std::sync::Mutex::new(Vec::new()) };
         let tokens = match mode {
             InitiateOAuth::Off => match (given, verifier) {
                 (Some(t), _) => Some(t),
-                (None, Some(v)) => Some(auth.exchange(&v, &auth.flow.config.callback_url).await?),
+                (None, Some(v)) => Some(auth.exchange(&v, &auth.flow.config.callback_url, None).await?),
                 (None, None) => None,
             },
             InitiateOAuth::Refresh | InitiateOAuth::GetAndRefresh => {
@@ -62,7 +68,7 @@ impl OAuthAuthenticator {
                 let t = match (saved, verifier) {
                     (Some(t), _) if t.needs_refresh(unix_now()) => auth.refresh_with(&t).await?,
                     (Some(t), _) => t,
-                    (None, Some(v)) => auth.exchange(&v, &auth.flow.config.callback_url).await?,
+                    (None, Some(v)) => auth.exchange(&v, &auth.flow.config.callback_url, None).await?,
                     (None, None) if mode == InitiateOAuth::GetAndRefresh => auth.desktop_sign_in().await?,
                     (None, None) => return Err(AuthError::Rejected(format!("No OAuth token is saved for this connection (InitiateOAuth=REFRESH never opens a browser): {}", sign_in_hint(&auth.store)))),
                 };
@@ -104,24 +110,58 @@ impl OAuthAuthenticator {
         Ok(t)
     }
 
-    /// Exchanges an authorization code for tokens (not yet the connection's own).
-    pub async fn exchange(&self, code: &str, callback: &str) -> Result<TokenSet, AuthError> {
-        self.flow.exchange_code(code.trim(), callback).await
+    /// The web flow's authorization URL; its PKCE verifier (Data Center) stays with the
+    /// connection until `exchange` is given the code with the same state.
+    pub fn web_authorization_url(&self, callback: &str, scope: &str, state: Option<&str>, implicit: bool) -> Result<AuthorizationRequest, AuthError> {
+        let req = self.flow.authorization_url(callback, scope, state, implicit)?;
+        if let Some(v) = &req.pkce_verifier {
+            let mut pending = self.pending_verifiers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            pending.retain(|(s, _)| *s != req.state);
+            if pending.len() >= PENDING_VERIFIERS {
+                pending.remove(0);
+            }
+            pending.push((req.state.clone(), v.clone()));
+        }
+        Ok(req)
+    }
+
+    /// Exchanges an authorization code for tokens (not yet the connection's own). The PKCE
+    /// verifier is `verifier`, else the one kept for `state` (or the only one kept).
+    pub async fn exchange(&self, code: &str, callback: &str, state: Option<&str>) -> Result<TokenSet, AuthError> {
+        self.exchange_with(code, callback, state, None).await
+    }
+
+    pub async fn exchange_with(&self, code: &str, callback: &str, state: Option<&str>, verifier: Option<&str>) -> Result<TokenSet, AuthError> {
+        let kept = {
+            let mut pending = self.pending_verifiers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = match state {
+                Some(s) => pending.iter().position(|(ps, _)| ps == s),
+                None if pending.len() == 1 => Some(0),
+                None => None,
+            };
+            at.map(|i| pending.remove(i).1)
+        };
+        self.flow.exchange_code(code.trim(), callback, verifier.or(kept.as_deref())).await
     }
 
     /// The browser sign-in: listen, open the browser, wait for the code, exchange it.
     pub async fn desktop_sign_in(&self) -> Result<TokenSet, AuthError> {
         let cfg = self.flow.config.clone();
         let listener = CallbackListener::bind(&cfg.callback_url)?;
-        let (url, state) = self.flow.authorization_url(&cfg.callback_url, &cfg.scope, None, false)?;
+        let AuthorizationRequest { url, state, pkce_verifier } = self.flow.authorization_url(&cfg.callback_url, &cfg.scope, None, false)?;
         tracing::info!(target: "atlassian_odbc::oauth", callback = %cfg.callback_url, "opening the browser for the OAuth sign-in");
         open_browser(&url, cfg.browser_command.as_deref())?;
         let timeout = cfg.callback_timeout;
         let code = tokio::task::spawn_blocking(move || listener.wait_for_code(&state, timeout)).await.map_err(|e| AuthError::Rejected(format!("The sign-in listener stopped: {e}")))??;
-        self.exchange(&code, &cfg.callback_url).await
+        self.flow.exchange_code(code.trim(), &cfg.callback_url, pkce_verifier.as_deref()).await
     }
 
+    /// Cloud's tokens reach sites through the gateway by cloud id; Data Center's go straight to
+    /// the server that issued them.
     async fn with_cloud_id(&self, mut t: TokenSet) -> Result<TokenSet, AuthError> {
+        if self.flow.config.provider == Provider::DataCenter {
+            return Ok(t);
+        }
         if t.cloud_id.is_none() || self.flow.config.cloud_id.is_some() {
             t.cloud_id = Some(self.flow.cloud_id(&t.access_token).await?);
         }

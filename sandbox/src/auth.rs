@@ -72,6 +72,11 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
             Err(msg) => return unauthorized(family, msg),
         },
     };
+    if let AuthVia::OAuth { scopes, .. } = &principal.via {
+        if !crate::routes::dc_oauth::scope_allows(scopes, req.method()) {
+            return ApiError::new(family, StatusCode::FORBIDDEN, "The OAuth 2.0 access token's scope does not allow this request").into_response();
+        }
+    }
     req.extensions_mut().insert(principal);
     next.run(req).await
 }
@@ -98,8 +103,12 @@ fn resolve_site_credentials(sb: &Sandbox, header_value: &str) -> Result<Principa
     }
     if scheme.eq_ignore_ascii_case("Bearer") {
         if sb.config.flavor == Flavor::Datacenter {
-            let owner = sb.credentials.write().check_pat(value.trim(), now).ok_or("Client must be authenticated to access this resource.")?;
-            return Ok(Principal { account_id: Some(owner), via: AuthVia::Pat });
+            // A personal access token, or an access token of the site's own OAuth 2.0 provider.
+            if let Some(owner) = sb.credentials.write().check_pat(value.trim(), now) {
+                return Ok(Principal { account_id: Some(owner), via: AuthVia::Pat });
+            }
+            let (account, scopes, grant_id) = sb.credentials.read().check_access_token(value.trim(), now).ok_or("Client must be authenticated to access this resource.")?;
+            return Ok(Principal { account_id: Some(account), via: AuthVia::OAuth { grant_id, scopes } });
         }
         // Cloud accepts OAuth 2.0 tokens only through the API gateway (api.atlassian.com).
         return Err("Client must be authenticated to access this resource.");

@@ -66,8 +66,30 @@ pub struct Grant {
     pub scopes: Vec<String>,
     pub created: DateTime<Utc>,
     pub revoked: Option<DateTime<Utc>>,
-    /// Why it was revoked: "user", "refresh_token_reuse", "admin".
+    /// Why it was revoked: "user", "refresh_token_reuse", "code_reuse", "admin".
     pub revoked_reason: Option<String>,
+    /// Data Center's provider issues a refresh token with every grant (no `offline_access`
+    /// scope there).
+    #[serde(default)]
+    pub always_refresh: bool,
+}
+
+/// A PKCE challenge (RFC 7636) a code was issued against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeChallenge {
+    /// `S256` or `plain`.
+    pub method: String,
+    pub challenge: String,
+}
+
+impl CodeChallenge {
+    pub fn verifies(&self, verifier: &str) -> bool {
+        match self.method.as_str() {
+            "S256" => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == self.challenge,
+            "plain" => verifier == self.challenge,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,6 +99,8 @@ pub struct AuthorizationCode {
     pub redirect_uri: String,
     pub expires: DateTime<Utc>,
     pub used: bool,
+    #[serde(default)]
+    pub challenge: Option<CodeChallenge>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,6 +174,8 @@ pub struct PendingAuthorization {
     /// "code" or "token".
     pub response_type: String,
     pub expires: DateTime<Utc>,
+    /// The PKCE challenge of the request (Data Center's provider), for the code it leads to.
+    pub challenge: Option<CodeChallenge>,
 }
 
 /// How long an authorization code may be exchanged (RFC 6749 recommends at most 10 minutes).
@@ -183,6 +209,8 @@ pub enum CodeError {
     Invalid,
     /// Known but past its lifetime.
     Expired,
+    /// Issued against a PKCE challenge the `code_verifier` does not meet (or that lacks one).
+    Verifier,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,12 +361,22 @@ impl Credentials {
             created: now,
             revoked: None,
             revoked_reason: None,
+            always_refresh: false,
         });
         id
     }
 
+    /// A grant of Data Center's provider: a refresh token comes with every token response.
+    pub fn create_refreshing_grant(&mut self, client_id: &str, account_id: &str, scopes: &[String], now: DateTime<Utc>) -> String {
+        let id = self.create_grant(client_id, account_id, scopes, now);
+        if let Some(g) = self.grants.iter_mut().find(|g| g.id == id) {
+            g.always_refresh = true;
+        }
+        id
+    }
+
     /// A one-time authorization code for a grant, bound to the redirect_uri it is sent to.
-    pub fn issue_code(&mut self, grant_id: &str, redirect_uri: &str, now: DateTime<Utc>) -> String {
+    pub fn issue_code(&mut self, grant_id: &str, redirect_uri: &str, challenge: Option<CodeChallenge>, now: DateTime<Utc>) -> String {
         let code = new_secret("");
         self.codes.push(AuthorizationCode {
             digest: digest(&code),
@@ -346,8 +384,27 @@ impl Credentials {
             redirect_uri: redirect_uri.to_string(),
             expires: now + Duration::seconds(CODE_TTL_SECONDS),
             used: false,
+            challenge,
         });
         code
+    }
+
+    /// Data Center's exchange: the code's PKCE challenge must be met by `verifier`, and a code
+    /// presented a second time revokes every token issued from it (RFC 6749 4.1.2).
+    pub fn redeem_code_pkce(&mut self, client_id: &str, code: &str, redirect_uri: &str, verifier: Option<&str>, now: DateTime<Utc>) -> Result<String, CodeError> {
+        let d = digest(code);
+        if let Some(c) = self.codes.iter().find(|c| c.digest == d && c.used) {
+            let grant_id = c.grant_id.clone();
+            self.revoke_grant(&grant_id, "code_reuse", now);
+            return Err(CodeError::Invalid);
+        }
+        let challenge = self.codes.iter().find(|c| c.digest == d).and_then(|c| c.challenge.clone());
+        match (challenge, verifier) {
+            (Some(ch), Some(v)) if ch.verifies(v) => {}
+            (Some(_), _) => return Err(CodeError::Verifier),
+            (None, _) => {}
+        }
+        self.redeem_code(client_id, code, redirect_uri, now)
     }
 
     /// Exchanges a code (once) for its grant's id.
@@ -379,7 +436,7 @@ impl Credentials {
         let grant = self.grant(grant_id).filter(|g| g.revoked.is_none())?.clone();
         let expires_in = expires_in.clamp(1, MAX_LIFETIME_SECONDS);
         let access = new_access_token(&grant, now, now + Duration::seconds(expires_in));
-        let refresh = (with_refresh && grant.scopes.iter().any(|s| s == "offline_access")).then(|| new_secret(""));
+        let refresh = (with_refresh && (grant.always_refresh || grant.scopes.iter().any(|s| s == "offline_access"))).then(|| new_secret(""));
         if let Some(r) = &refresh {
             let absolute = grant.created + Duration::days(GRANT_ABSOLUTE_DAYS);
             self.refresh_tokens.push(RefreshToken {
@@ -617,13 +674,30 @@ mod tests {
     fn codes_are_single_use_and_bound_to_client_and_redirect() {
         let (mut c, g) = creds();
         let now = Utc::now();
-        let code = c.issue_code(&g, "http://localhost:1/cb", now);
+        let code = c.issue_code(&g, "http://localhost:1/cb", None, now);
         assert_eq!(c.redeem_code("cid", &code, "http://localhost:2/cb", now), Err(CodeError::Invalid));
         assert_eq!(c.redeem_code("other", &code, "http://localhost:1/cb", now), Err(CodeError::Invalid));
         assert_eq!(c.redeem_code("cid", &code, "http://localhost:1/cb", now), Ok(g.clone()));
         assert_eq!(c.redeem_code("cid", &code, "http://localhost:1/cb", now), Err(CodeError::Invalid));
-        let late = c.issue_code(&g, "http://localhost:1/cb", now);
+        let late = c.issue_code(&g, "http://localhost:1/cb", None, now);
         assert_eq!(c.redeem_code("cid", &late, "http://localhost:1/cb", now + Duration::seconds(CODE_TTL_SECONDS + 1)), Err(CodeError::Expired));
+    }
+
+    #[test]
+    fn pkce_is_checked_and_a_reused_code_revokes_its_grant() {
+        let (mut c, g) = creds();
+        let now = Utc::now();
+        // RFC 7636 appendix B's example verifier and challenge.
+        let s256 = CodeChallenge { method: "S256".into(), challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into() };
+        assert!(s256.verifies("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") && !s256.verifies("other"));
+        let code = c.issue_code(&g, "http://localhost:1/cb", Some(s256), now);
+        assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", None, now), Err(CodeError::Verifier));
+        assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("wrong"), now), Err(CodeError::Verifier));
+        assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), now), Ok(g.clone()));
+        let tokens = c.issue_tokens(&g, now, 3600, true).unwrap();
+        assert!(c.check_access_token(&tokens.access_token, now).is_some());
+        assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), now), Err(CodeError::Invalid));
+        assert!(c.check_access_token(&tokens.access_token, now).is_none(), "the code's second use revoked what it issued");
     }
 
     #[test]

@@ -26,10 +26,12 @@ def consent(url, decision="approve"):
     opener = urllib.request.build_opener(NoRedirect)
     page = opener.open(urllib.request.Request(url, headers={"Authorization": auth})).read().decode()
     request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
-    origin = "{0.scheme}://{0.netloc}".format(urllib.parse.urlsplit(url))
+    # The consent form posts where its action says (Cloud's consent endpoint, or Data Center's
+    # authorize page itself).
+    action = re.search(r'<form method="post" action="([^"]+)" id="consent-form"', page).group(1)
     form = urllib.parse.urlencode({"request_id": request_id, "decision": decision}).encode()
     try:
-        opener.open(urllib.request.Request(origin + "/authorize/consent", data=form, headers={"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}))
+        opener.open(urllib.request.Request(urllib.parse.urljoin(url, action), data=form, headers={"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"}))
     except urllib.error.HTTPError as e:
         if e.code in (302, 303):
             return e.headers["Location"]

@@ -51,6 +51,11 @@ def oauth_cs(sb, **extra):
         "CallbackURL": f"http://127.0.0.1:{free_port()}/callback",
     }
     props.update(extra)
+    return joined(props)
+
+
+def joined(props):
+    """A connection string of `props`, values with `;` or spaces braced."""
     brace = lambda v: v if v.startswith("{") or not (";" in v or " " in v) else "{" + v + "}"
     return ";".join(f"{k}={brace(str(v))}" for k, v in props.items()) + ";"
 

@@ -4,6 +4,7 @@
 pub mod agile;
 pub mod confluence;
 pub mod control;
+pub mod dc_oauth;
 pub mod jira;
 pub mod oauth;
 pub mod sourced;
@@ -47,7 +48,7 @@ fn gateway_api(config: &Config) -> SourcedRoutes {
 fn oauth_routes(config: &Config) -> SourcedRoutes {
     match config.flavor {
         Flavor::Cloud => oauth::routes(),
-        Flavor::Datacenter => SourcedRoutes::new(),
+        Flavor::Datacenter => dc_oauth::routes(),
     }
 }
 

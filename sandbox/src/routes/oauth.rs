@@ -79,7 +79,7 @@ use crate::state::Sandbox;
 /// The session cookie Atlassian's own sign-in sets.
 pub const SESSION_COOKIE: &str = "cloud.session.token";
 /// Longest accepted parameter value (client ids, codes, tokens, state, redirect URIs).
-const MAX_PARAM: usize = 4096;
+pub(crate) const MAX_PARAM: usize = 4096;
 const TOKENS_PAGE: &str = "/plugins/servlet/oauth/users/access-tokens";
 const SITE_NAME: &str = "sandbox";
 const SITE_AVATAR: &str = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png";
@@ -210,7 +210,7 @@ fn is_site_scope(scope: &str) -> bool {
 
 // ------------------------------------------------------------------ small helpers
 
-fn now(sb: &Sandbox) -> DateTime<Utc> {
+pub(crate) fn now(sb: &Sandbox) -> DateTime<Utc> {
     sb.clock.now()
 }
 
@@ -218,16 +218,16 @@ fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-fn attr(s: &str) -> String {
+pub(crate) fn attr(s: &str) -> String {
     html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 /// Query or form pairs; the first occurrence of a name wins.
-fn pairs(raw: &str) -> HashMap<String, String> {
+pub(crate) fn pairs(raw: &str) -> HashMap<String, String> {
     let mut m = HashMap::new();
     for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
         m.entry(k.into_owned()).or_insert_with(|| v.into_owned());
@@ -235,11 +235,11 @@ fn pairs(raw: &str) -> HashMap<String, String> {
     m
 }
 
-fn non_empty<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn non_empty<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-fn encode(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
     let mut ser = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         ser.append_pair(k, v);
@@ -248,7 +248,7 @@ fn encode(pairs: &[(&str, &str)]) -> String {
 }
 
 /// `uri` with parameters added to its query, or (implicit flow) as its fragment.
-fn with_params(uri: &str, params: &[(&str, &str)], fragment: bool) -> String {
+pub(crate) fn with_params(uri: &str, params: &[(&str, &str)], fragment: bool) -> String {
     let enc = encode(params);
     if fragment {
         format!("{uri}#{enc}")
@@ -259,7 +259,7 @@ fn with_params(uri: &str, params: &[(&str, &str)], fragment: bool) -> String {
     }
 }
 
-fn redirect(status: StatusCode, location: &str) -> Response {
+pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
     let mut resp = status.into_response();
     if let Ok(v) = HeaderValue::from_str(location) {
         resp.headers_mut().insert(header::LOCATION, v);
@@ -293,7 +293,7 @@ fn is_loopback(uri: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]") && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
-fn redirect_allowed(callbacks: &[String], uri: &str) -> bool {
+pub(crate) fn redirect_allowed(callbacks: &[String], uri: &str) -> bool {
     let clean = uri.len() <= 2048 && uri.is_ascii() && !uri.contains(['#', '\\']) && !uri.chars().any(|c| c.is_whitespace() || c.is_control());
     clean && (callbacks.iter().any(|c| c == uri) || is_loopback(uri))
 }
@@ -311,14 +311,14 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let mut resp = (status, Html(page(title, body))).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
 /// The authorization server's error page: shown instead of redirecting to a callback.
-fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     html(status, title, &format!("<h1>Something went wrong</h1>\n<h2 class=\"error\">{}</h2>\n<p>{}</p>", esc(title), esc(message)))
 }
 
@@ -336,13 +336,13 @@ fn login_form(cont: &str, error: Option<&str>, email: &str) -> String {
     )
 }
 
-fn set_cookie_header(sb: &Sandbox, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
+pub(crate) fn set_cookie_header(sb: &Sandbox, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
     let secure = if sb.config.tls_cert.is_some() { "; Secure" } else { "" };
     let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
     HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")).ok()
 }
 
-fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(c) = cookie {
         resp.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -352,17 +352,17 @@ fn with_cookie(mut resp: Response, cookie: Option<HeaderValue>) -> Response {
 // ------------------------------------------------------------------ who is calling
 
 /// A signed-in browser or Basic caller of the HTML pages.
-struct Caller {
-    account_id: String,
+pub(crate) struct Caller {
+    pub(crate) account_id: String,
     /// What a pending consent may be bound to: `s:<session digest>`, `b:<account id>`.
-    keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// The session's XSRF token, when there is a session.
-    atl_token: Option<String>,
+    pub(crate) atl_token: Option<String>,
     /// A new session's cookie, when Basic auth signed the caller in just now.
-    set_cookie: Option<HeaderValue>,
+    pub(crate) set_cookie: Option<HeaderValue>,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -374,7 +374,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= MAX_PARAM)
 }
 
-fn basic_pair(headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) fn basic_pair(headers: &HeaderMap) -> Option<(String, String)> {
     let h = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, value) = h.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("Basic") || value.len() > MAX_PARAM * 2 {
@@ -386,14 +386,14 @@ fn basic_pair(headers: &HeaderMap) -> Option<(String, String)> {
     Some((u.to_string(), p.to_string()))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     let h = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, value) = h.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("Bearer") && !value.trim().is_empty() && value.len() <= MAX_PARAM * 4).then(|| value.trim().to_string())
 }
 
 /// The account an email (or account id) and API token sign in, if they are valid now.
-fn check_user_password(sb: &Sandbox, user: &str, secret: &str) -> Option<String> {
+pub(crate) fn check_user_password(sb: &Sandbox, user: &str, secret: &str) -> Option<String> {
     if user.is_empty() || secret.is_empty() || user.len() > MAX_PARAM || secret.len() > MAX_PARAM {
         return None;
     }
@@ -406,7 +406,7 @@ fn check_user_password(sb: &Sandbox, user: &str, secret: &str) -> Option<String>
 
 /// The signed-in caller: a live session cookie, else valid Basic credentials (which start a
 /// session when `start_session`).
-fn signed_in(sb: &Sandbox, headers: &HeaderMap, start_session: bool) -> Option<Caller> {
+pub(crate) fn signed_in(sb: &Sandbox, headers: &HeaderMap, start_session: bool) -> Option<Caller> {
     let t = now(sb);
     if let Some(cookie) = cookie_value(headers, SESSION_COOKIE) {
         let session = sb.credentials.read().session(&cookie, t).map(|s| (s.digest.clone(), s.account_id.clone(), s.atl_token.clone()));
@@ -450,7 +450,7 @@ fn login_redirect(cont: &str) -> Response {
 // ------------------------------------------------------------------ /authorize
 
 /// An `error=` redirect to a callback already known to be allowed.
-fn redirect_error(uri: &str, fragment: bool, error: &str, description: &str, state: Option<&str>, status: StatusCode) -> Response {
+pub(crate) fn redirect_error(uri: &str, fragment: bool, error: &str, description: &str, state: Option<&str>, status: StatusCode) -> Response {
     let mut p = vec![("error", error), ("error_description", description)];
     if let Some(s) = state {
         p.push(("state", s));
@@ -527,6 +527,7 @@ async fn authorize(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery(
         state: state.map(str::to_string),
         response_type: response_type.to_string(),
         expires: t,
+        challenge: None,
     };
     if prompt == "none" {
         let covered = {
@@ -601,7 +602,7 @@ fn complete(sb: &Sandbox, p: &PendingAuthorization, status: StatusCode) -> Respo
             }
             with_params(&p.redirect_uri, &params, true)
         } else {
-            let code = creds.issue_code(&grant_id, &p.redirect_uri, t);
+            let code = creds.issue_code(&grant_id, &p.redirect_uri, None, t);
             let mut params = vec![("code", code.as_str())];
             if let Some(s) = p.state.as_deref() {
                 params.push(("state", s));
@@ -682,19 +683,19 @@ async fn logout(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery(q):
 
 // ------------------------------------------------------------------ /oauth/token
 
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     let mut resp = (status, Json(json!({"error": error, "error_description": description}))).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     resp
 }
 
-fn invalid_request(description: &str) -> Response {
+pub(crate) fn invalid_request(description: &str) -> Response {
     oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description)
 }
 
 /// The token request's parameters from a JSON or form body.
-fn token_params(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, Box<Response>> {
+pub(crate) fn token_params(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, Box<Response>> {
     let bad = |msg: &str| Box::new(invalid_request(msg));
     let text = std::str::from_utf8(body).map_err(|_| bad("The request body is not valid UTF-8."))?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
@@ -777,7 +778,7 @@ async fn token(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::b
             match issued {
                 Ok(tokens) => token_response(&tokens),
                 Err(CodeError::Expired) => invalid_request("authorization_code is invalid"),
-                Err(CodeError::Invalid) => oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Invalid authorization code"),
+                Err(CodeError::Invalid | CodeError::Verifier) => oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Invalid authorization code"),
             }
         }
         "refresh_token" => {

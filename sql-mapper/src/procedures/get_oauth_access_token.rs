@@ -13,7 +13,7 @@ const PARAMS: &[ParamDef] = &[
     param("Verifier", Varchar(4000), false, "WEB: the code from the callback (or the whole callback URL)"),
     param("Scope", Varchar(2000), false, "APP: scopes to ask for (default: the connection's Scope)"),
     param("CallbackUrl", Varchar(2000), false, "The callback URL the code was issued for (default: the connection's CallbackURL)"),
-    param("State", Varchar(255), false, "WEB: the state the callback carried (checked by the application)"),
+    param("State", Varchar(255), false, "WEB: the state the callback carried (checked by the application; on Data Center it picks the PKCE verifier kept for that URL)"),
 ];
 
 pub fn def() -> ProcedureDef {
@@ -36,6 +36,12 @@ fn code_of(verifier: &str) -> String {
     }
 }
 
+/// The state of a whole callback URL, when the verifier is one.
+fn state_of(verifier: &str) -> Option<String> {
+    let u = reqwest::Url::parse(verifier.trim()).ok()?;
+    u.query_pairs().find(|(k, _)| k == "state").map(|(_, s)| s.into_owned())
+}
+
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let oauth = oauth_of(session)?;
     let callback = text(&args, "CallbackUrl").unwrap_or_else(|| oauth.flow().config.callback_url.clone());
@@ -43,7 +49,8 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let tokens = match mode.as_str() {
         "WEB" => {
             let verifier = text(&args, "Verifier").filter(|v| !v.trim().is_empty()).ok_or_else(|| MapperError::new(SqlState::ParameterCount, "GetOAuthAccessToken with AuthMode=WEB needs Verifier: the code your callback received"))?;
-            let t = oauth.exchange(&code_of(&verifier), &callback).await.map_err(crate::rest::auth_error)?;
+            let state = text(&args, "State").or_else(|| state_of(&verifier));
+            let t = oauth.exchange(&code_of(&verifier), &callback, state.as_deref()).await.map_err(crate::rest::auth_error)?;
             super::adopt(session, t).await?
         }
         "APP" => {

@@ -37,6 +37,8 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     };
     let callback = text(&args, "CallbackUrl").unwrap_or_else(|| cfg.callback_url.clone());
     let scope = text(&args, "Scope").unwrap_or_else(|| cfg.scope.clone());
-    let (url, state) = oauth.flow().authorization_url(&callback, &scope, text(&args, "State").as_deref(), implicit).map_err(crate::rest::auth_error)?;
-    Ok(vec![[("URL".to_string(), json!(url)), ("State".to_string(), json!(state))].into_iter().collect()])
+    // On Data Center the URL carries a PKCE challenge; the connection keeps its verifier for
+    // GetOAuthAccessToken with the same State.
+    let req = oauth.web_authorization_url(&callback, &scope, text(&args, "State").as_deref(), implicit).map_err(crate::rest::auth_error)?;
+    Ok(vec![[("URL".to_string(), json!(req.url)), ("State".to_string(), json!(req.state))].into_iter().collect()])
 }
