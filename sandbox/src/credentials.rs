@@ -119,6 +119,21 @@ pub struct AccessToken {
     pub revoked_after: Option<DateTime<Utc>>,
 }
 
+/// An OAuth 1.0a access token a Data Center server issued to a gadget consumer on a user's behalf
+/// (an application link of old): it lives seven days.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConsumerToken {
+    pub token: String,
+    pub owner_id: String,
+    pub consumer: String,
+    pub consumer_description: String,
+    pub issued: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+}
+
+/// OAuth 1.0a access tokens expire seven days after they are issued.
+pub const CONSUMER_TOKEN_DAYS: i64 = 7;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefreshToken {
     pub digest: String,
@@ -139,6 +154,8 @@ pub struct Credentials {
     pub codes: Vec<AuthorizationCode>,
     pub access_tokens: Vec<AccessToken>,
     pub refresh_tokens: Vec<RefreshToken>,
+    #[serde(default)]
+    pub consumer_tokens: Vec<ConsumerToken>,
     pub next_pat_id: u64,
     /// Browser sessions of the sign-in page (cookie `cloud.session.token`); not persisted.
     #[serde(skip)]
@@ -296,6 +313,18 @@ impl Credentials {
             last_accessed: None,
         });
         c.next_pat_id += 1;
+        // Two gadget consumers the user approved, a day and three days ago.
+        for (consumer, description, days_ago) in [("Team dashboard", "The wallboard gadgets on the team's intranet", 1), ("Release notes", "Publishes release notes from Jira to the company website", 3)] {
+            let issued = now - Duration::days(days_ago);
+            c.consumer_tokens.push(ConsumerToken {
+                token: new_secret(""),
+                owner_id: c.pats[0].owner_id.clone(),
+                consumer: consumer.to_string(),
+                consumer_description: description.to_string(),
+                issued,
+                expires: issued + Duration::days(CONSUMER_TOKEN_DAYS),
+            });
+        }
         c.clients.push(OAuthClient {
             client_id: cfg.oauth_client_id.clone(),
             secret_digest: digest(&cfg.oauth_client_secret),

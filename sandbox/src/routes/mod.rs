@@ -1,6 +1,7 @@
 //! HTTP routes, one module per API family. Each family module exposes a `routes` function; this
 //! module decides which the flavor serves and where (site URL, gateway).
 
+pub mod access_tokens;
 pub mod agile;
 pub mod confluence;
 pub mod control;
@@ -48,7 +49,7 @@ fn gateway_api(config: &Config) -> SourcedRoutes {
 fn oauth_routes(config: &Config) -> SourcedRoutes {
     match config.flavor {
         Flavor::Cloud => oauth::routes(),
-        Flavor::Datacenter => dc_oauth::routes(),
+        Flavor::Datacenter => dc_oauth::routes().merge(access_tokens::routes()),
     }
 }
 
