@@ -148,3 +148,27 @@ def test_processes_sharing_one_settings_file_with_short_lived_tokens(tmp_path):
         last.close()
     finally:
         sb.stop()
+
+
+def test_real_browser_on_the_data_center_pages(tmp_path):
+    """Headless Chromium as the BrowserCommand: Jira's login page, the provider's consent page,
+    Allow gives a working connection and Deny a 28000; revoking everything on the "View OAuth
+    Access Tokens" page (the seeded gadget tokens and the driver's grant) leaves "None specified"
+    and the next query fails cleanly."""
+    import chromium_browser
+    from test_oauth import CHROMIUM
+    sb = start()
+    try:
+        conn = pyodbc.connect(dc_cs(sb, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM, OAuthSettingsLocation=tmp_path / "c.json", OAuthCallbackTimeout="60"), autocommit=True)
+        assert projects(conn) > 0
+        with pytest.raises(pyodbc.Error) as e:
+            pyodbc.connect(dc_cs(sb, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM + " --deny", OAuthSettingsLocation=tmp_path / "d.json", OAuthCallbackTimeout="60"))
+        assert "28000" in str(e.value) and "access_denied" in str(e.value)
+        revoked, empty = chromium_browser.revoke_all(sb.url)
+        assert revoked == 3 and empty == 1, "two gadget consumers and the driver's grant"
+        with pytest.raises(pyodbc.Error) as e:
+            projects(conn)
+        assert "28000" in str(e.value)
+        conn.close()
+    finally:
+        sb.stop()
