@@ -125,13 +125,9 @@ impl OAuthAuthenticator {
         Ok(req)
     }
 
-    /// Exchanges an authorization code for tokens (not yet the connection's own). The PKCE
-    /// verifier is `verifier`, else the one kept for `state` (or the only one kept).
+    /// Exchanges an authorization code for tokens (not yet the connection's own), with the PKCE
+    /// verifier kept for `state` (or the only one kept), if any.
     pub async fn exchange(&self, code: &str, callback: &str, state: Option<&str>) -> Result<TokenSet, AuthError> {
-        self.exchange_with(code, callback, state, None).await
-    }
-
-    pub async fn exchange_with(&self, code: &str, callback: &str, state: Option<&str>, verifier: Option<&str>) -> Result<TokenSet, AuthError> {
         let kept = {
             let mut pending = self.pending_verifiers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let at = match state {
@@ -141,7 +137,7 @@ impl OAuthAuthenticator {
             };
             at.map(|i| pending.remove(i).1)
         };
-        self.flow.exchange_code(code.trim(), callback, verifier.or(kept.as_deref())).await
+        self.flow.exchange_code(code.trim(), callback, kept.as_deref()).await
     }
 
     /// The browser sign-in: listen, open the browser, wait for the code, exchange it.

@@ -112,20 +112,23 @@ async fn revoke(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: String
         return error_page(StatusCode::BAD_REQUEST, "Invalid request", "The form has no token to revoke.");
     };
     let t = now(&sb);
-    let owner = {
+    // The row's token is a gadget consumer's OAuth 1.0a token or an OAuth 2.0 grant's id.
+    let (consumer_owner, grant_owner) = {
         let creds = sb.credentials.read();
-        creds.consumer_tokens.iter().find(|c| c.token == token).map(|c| c.owner_id.clone()).or_else(|| creds.grant(&token).map(|g| g.account_id.clone()))
+        (creds.consumer_tokens.iter().find(|c| c.token == token).map(|c| c.owner_id.clone()), creds.grant(&token).map(|g| g.account_id.clone()))
     };
-    match owner {
-        Some(o) if o != caller.account_id => return error_page(StatusCode::UNAUTHORIZED, "Not your token", "Only the user a token was issued to can revoke it."),
-        Some(_) => {
-            let mut creds = sb.credentials.write();
-            creds.consumer_tokens.retain(|c| c.token != token);
-            creds.revoke_grant(&token, "user", t);
-            drop(creds);
-            sb.persist();
-        }
-        None => {}
+    if consumer_owner.as_ref().or(grant_owner.as_ref()).is_some_and(|o| *o != caller.account_id) {
+        return error_page(StatusCode::UNAUTHORIZED, "Not your token", "Only the user a token was issued to can revoke it.");
+    }
+    let mut creds = sb.credentials.write();
+    if consumer_owner.is_some() {
+        creds.consumer_tokens.retain(|c| c.token != token);
+    } else if grant_owner.is_some() {
+        creds.revoke_grant(&token, "user", t);
+    }
+    drop(creds);
+    if consumer_owner.is_some() || grant_owner.is_some() {
+        sb.persist();
     }
     render(&sb, caller)
 }

@@ -28,7 +28,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::oauth::{
-    attr, basic_pair, check_user_password, encode, error_page, esc, html, invalid_request, non_empty, now, oauth_error, pairs, redirect, redirect_allowed, redirect_error,
+    attr, basic_pair, check_user_password, encode, error_page, esc, html, invalid_request, local_path, non_empty, now, oauth_error, pairs, redirect, redirect_allowed, redirect_error,
     set_cookie_header, signed_in, token_params, with_cookie, with_params, MAX_PARAM,
 };
 use crate::credentials::{digest, CodeChallenge, CodeError, IssuedTokens, PendingAuthorization, RefreshError};
@@ -72,14 +72,6 @@ fn login_redirect(destination: &str) -> Response {
     redirect(StatusCode::FOUND, &format!("/login.jsp?{}", encode(&[("permissionViolation", "true"), ("os_destination", destination)])))
 }
 
-/// A local path to go to after signing in.
-fn local(dest: Option<&str>) -> String {
-    match dest {
-        Some(d) if d.starts_with('/') && !d.starts_with("//") && !d.contains('\\') && d.is_ascii() && !d.chars().any(char::is_control) => d.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
 fn login_form(dest: &str, error: Option<&str>) -> String {
     let err = error.map(|e| format!("<div class=\"error\" id=\"login-error\">{}</div>\n", esc(e))).unwrap_or_default();
     format!(
@@ -94,7 +86,7 @@ fn login_form(dest: &str, error: Option<&str>) -> String {
 
 async fn login_page(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let p = pairs(q.as_deref().unwrap_or(""));
-    let dest = local(p.get("os_destination").map(String::as_str));
+    let dest = local_path(p.get("os_destination").map(String::as_str), "/");
     if let Some(caller) = signed_in(&sb, &headers, true) {
         return with_cookie(redirect(StatusCode::FOUND, &dest), caller.set_cookie);
     }
@@ -106,7 +98,7 @@ async fn login_submit(State(sb): State<Arc<Sandbox>>, body: String) -> Response 
         return html(StatusCode::BAD_REQUEST, "Log in", &login_form("/", Some("The form is too large.")));
     }
     let f = pairs(&body);
-    let dest = local(f.get("os_destination").map(String::as_str));
+    let dest = local_path(f.get("os_destination").map(String::as_str), "/");
     let user = f.get("os_username").map(|s| s.trim()).unwrap_or("");
     let password = f.get("os_password").map(String::as_str).unwrap_or("");
     let Some(account) = check_user_password(&sb, user, password) else {

@@ -268,14 +268,18 @@ pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
     resp
 }
 
-/// A local path to continue to after signing in (never another site).
-fn safe_continue(c: Option<&str>) -> String {
+/// A local path to continue to after signing in (never another site), else `default`.
+pub(crate) fn local_path(c: Option<&str>, default: &str) -> String {
     match c {
         Some(c) if c.starts_with('/') && !c.starts_with("//") && !c.contains('\\') && c.len() <= MAX_PARAM * 4 && c.is_ascii() && !c.chars().any(char::is_control) => {
             c.to_string()
         }
-        _ => TOKENS_PAGE.to_string(),
+        _ => default.to_string(),
     }
+}
+
+fn safe_continue(c: Option<&str>) -> String {
+    local_path(c, TOKENS_PAGE)
 }
 
 /// Whether a redirect_uri is a loopback URL with an explicit port (`http://localhost:PORT/...`).
