@@ -427,33 +427,47 @@ fn cancellable<T>(h: &StmtHandle, f: impl FnOnce(&mut Statement, &CancelPoint<'_
     r
 }
 
-pub fn execute(h: &StmtHandle) -> OdbcResult<Ret> {
+/// The statement's notices of this execution, as `01000` warnings.
+fn notices_into(s: &mut Statement, w: &mut Warnings) {
+    w.extend(s.notices.drain(..).map(|n| DiagRecord::warning("01000", n)));
+}
+
+pub fn execute(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
     let session = session_of(h)?;
     cancellable(h, |s, cancel| {
-        Ok(match s.execute(&session, cancel)? {
+        s.notices.clear();
+        let ret = match s.execute(&session, cancel)? {
             Executed::Done => Ret::Success,
             Executed::NeedData => Ret::NeedData,
-        })
+        };
+        notices_into(s, w);
+        Ok(ret)
     })
 }
 
-pub fn exec_direct(h: &StmtHandle, sql: &str) -> OdbcResult<Ret> {
+pub fn exec_direct(h: &StmtHandle, sql: &str, w: &mut Warnings) -> OdbcResult<Ret> {
     let session = session_of(h)?;
     cancellable(h, |s, cancel| {
-        Ok(match s.exec_direct(&session, sql, cancel)? {
+        s.notices.clear();
+        let ret = match s.exec_direct(&session, sql, cancel)? {
             Executed::Done => Ret::Success,
             Executed::NeedData => Ret::NeedData,
-        })
+        };
+        notices_into(s, w);
+        Ok(ret)
     })
 }
 
-pub fn param_data(h: &StmtHandle) -> OdbcResult<(Ret, usize)> {
+pub fn param_data(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<(Ret, usize)> {
     let session = session_of(h)?;
     cancellable(h, |s, cancel| {
-        Ok(match s.param_data(&session, cancel)? {
+        s.notices.clear();
+        let ret = match s.param_data(&session, cancel)? {
             Some(token) => (Ret::NeedData, token),
             None => (Ret::Success, 0),
-        })
+        };
+        notices_into(s, w);
+        Ok(ret)
     })
 }
 

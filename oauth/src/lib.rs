@@ -80,4 +80,29 @@ pub trait Authenticator: Send + Sync + std::fmt::Debug {
     fn has_credentials(&self) -> bool {
         self.scheme() != AuthScheme::Anonymous
     }
+    /// The OAuth grant this connection holds, as the driver keeps it. Atlassian Cloud lists the
+    /// apps a user authorized only at id.atlassian.com (no API: ECO-256), so this is what the
+    /// driver can show of them.
+    async fn held_grant(&self) -> Result<Option<HeldGrant>, AuthError> {
+        Ok(None)
+    }
+    /// Forgets the held grant: its tokens leave the settings store and this connection (which
+    /// then has none). It is not revoked: no Cloud API revokes an app's access. `Ok(false)`
+    /// when there was none.
+    async fn forget_grant(&self) -> Result<bool, AuthError> {
+        Ok(false)
+    }
+}
+
+/// What the driver holds of one OAuth grant (never its tokens).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldGrant {
+    pub client_id: String,
+    /// Space-separated, as granted.
+    pub scope: String,
+    /// When the access token held was issued, and when it expires (Unix seconds).
+    pub issued_at: u64,
+    pub expires_at: Option<u64>,
+    /// Where the tokens are kept (`OAuthSettingsLocation`).
+    pub store: String,
 }

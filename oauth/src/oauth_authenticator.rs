@@ -7,7 +7,7 @@ use crate::desktop::{open_browser, CallbackListener};
 use crate::flow::{AuthorizationRequest, OAuthFlow, Provider};
 use crate::settings::SettingsStore;
 use crate::tokens::{unix_now, TokenSet};
-use crate::{AuthError, AuthScheme, Authenticator};
+use crate::{AuthError, AuthScheme, Authenticator, HeldGrant};
 
 /// `InitiateOAuth`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,5 +238,21 @@ impl Authenticator for OAuthAuthenticator {
 
     fn has_credentials(&self) -> bool {
         self.current.try_lock().map(|c| c.is_some()).unwrap_or(true)
+    }
+
+    async fn held_grant(&self) -> Result<Option<HeldGrant>, AuthError> {
+        let t = self.current.lock().await.clone();
+        Ok(t.map(|t| HeldGrant { client_id: self.flow.config.client_id.clone(), scope: t.scope, issued_at: t.issued_at, expires_at: t.expires_at, store: self.store.describe() }))
+    }
+
+    async fn forget_grant(&self) -> Result<bool, AuthError> {
+        let _lock = self.store.lock().await?;
+        let held = self.current.lock().await.take().is_some();
+        // With InitiateOAuth=OFF the tokens were given, never saved: the store is not this
+        // connection's to clear.
+        if self.mode != InitiateOAuth::Off {
+            self.store.clear()?;
+        }
+        Ok(held)
     }
 }

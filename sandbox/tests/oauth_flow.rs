@@ -221,7 +221,7 @@ fn sign_in_consent_exchange_refresh_rotation_and_reuse_revocation() {
 
     // Someone else's session cannot answer it (CSRF): an error page, no redirect.
     let mut other = Browser::new(&sp);
-    let r = other.get_basic("/plugins/servlet/oauth/users/access-tokens", &sp.info.admin_user, &sp.info.admin_api_token);
+    let r = other.get_basic("/manage-profile/apps", &sp.info.admin_user, &sp.info.admin_api_token);
     assert_eq!(r.status().as_u16(), 200);
     let r = other.post_form("/authorize/consent", &[("request_id", &rid), ("decision", "approve")]);
     assert_eq!(r.status().as_u16(), 403);
@@ -300,7 +300,7 @@ fn sign_in_consent_exchange_refresh_rotation_and_reuse_revocation() {
 }
 
 #[test]
-fn expiry_refresh_and_revocation_via_rest_and_token_page() {
+fn expiry_refresh_and_revocation_on_the_connected_apps_screen() {
     let sp = SandboxProc::start(&[]);
     let mut b = Browser::new(&sp);
     // Basic auth on /authorize signs the browser in directly.
@@ -324,57 +324,36 @@ fn expiry_refresh_and_revocation_via_rest_and_token_page() {
     let (a2, r2) = (s(&t2, "access_token"), s(&t2, "refresh_token"));
     assert_ne!(gateway_get(&sp, &a2), 401);
 
-    // The REST list (Basic or Bearer) shows the grant.
-    let list = sp.get_json("/rest/oauth2/latest/tokens", 200);
-    let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 1, "{list:?}");
-    let g = &list[0];
-    assert_eq!(g["consumerName"], "Atlassian ODBC Driver");
-    assert_eq!(g["consumerDescription"], "SQL access to Confluence and Jira through ODBC");
-    assert_eq!(g["clientId"], sp.info.oauth_client_id.as_str());
-    assert!(g["issuedOn"].is_string() && g["expiresOn"].is_string() && g["scopes"].is_array());
-    let id = s(g, "id");
-    let by_bearer: Value = sp.http.get(sp.url("/rest/oauth2/latest/tokens")).bearer_auth(&a2).send().unwrap().json().unwrap();
-    assert_eq!(by_bearer[0]["id"], id.as_str());
-    assert_eq!(sp.http.get(sp.url("/rest/oauth2/latest/tokens")).send().unwrap().status().as_u16(), 401);
-    let other: Value = sp.http.get(sp.url("/rest/oauth2/latest/tokens")).basic_auth(&sp.info.admin_user, Some(&sp.info.admin_api_token)).send().unwrap().json().unwrap();
-    assert_eq!(other, json!([]), "only the user's own grants");
-
-    // The HTML page lists it with a Revoke button.
-    let resp = b.get("/plugins/servlet/oauth/users/access-tokens");
+    // The user's connected apps screen lists it (read-only: Cloud's removal goes through
+    // Atlassian's own front end, which the control API stands for).
+    let resp = b.get("/manage-profile/apps");
     assert_eq!(resp.status().as_u16(), 200);
     let html = resp.text().unwrap();
-    for needle in ["View OAuth Access Tokens", "Consumer", "Consumer Description", "Issued On", "Expires On", "Atlassian ODBC Driver", ">Revoke</button>"] {
+    for needle in ["Connected apps", "Atlassian ODBC Driver", "read:jira-work"] {
         assert!(html.contains(needle), "{needle:?} missing: {html}");
     }
+    let list = sp.get_json("/__sandbox/grants", 200);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["clientId"], sp.info.oauth_client_id.as_str());
+    let id = s(&list[0], "id");
 
-    // Revoke via REST: everything of the grant dies at once.
-    let resp = sp.http.delete(sp.url(&format!("/rest/oauth2/latest/tokens/{id}"))).basic_auth(&sp.info.user, Some(&sp.info.api_token)).send().unwrap();
+    // Removing the app's access: everything of the grant dies at once.
+    let resp = sp.http.post(sp.url(&format!("/__sandbox/grants/{id}/revoke"))).send().unwrap();
     assert_eq!(resp.status().as_u16(), 204);
     assert_eq!(gateway_get(&sp, &a2), 401);
     assert_invalid_grant(refresh(&sp, &r2));
-    assert_eq!(sp.get_json("/rest/oauth2/latest/tokens", 200), json!([]));
-    let again = sp.http.delete(sp.url(&format!("/rest/oauth2/latest/tokens/{id}"))).basic_auth(&sp.info.user, Some(&sp.info.api_token)).send().unwrap();
-    assert_eq!(again.status().as_u16(), 404);
-    assert!(b.get("/plugins/servlet/oauth/users/access-tokens").text().unwrap().contains("None specified"));
-
-    // A second grant, revoked with the page's form (which needs its atl_token).
-    let code = authorize_code(&sp, &mut b, "read:jira-work offline_access");
-    let (_, t) = exchange(&sp, &code);
-    let (a, r) = (s(&t, "access_token"), s(&t, "refresh_token"));
-    let html = b.get("/plugins/servlet/oauth/users/access-tokens").text().unwrap();
-    let (gid, atl) = (hidden(&html, "id"), hidden(&html, "atl_token"));
-    let forged = b.post_form("/plugins/servlet/oauth/users/access-tokens/revoke", &[("id", &gid), ("atl_token", "forged")]);
-    assert_eq!(forged.status().as_u16(), 403);
-    assert_ne!(gateway_get(&sp, &a), 401);
-    let resp = b.post_form("/plugins/servlet/oauth/users/access-tokens/revoke", &[("id", &gid), ("atl_token", &atl)]);
-    assert_eq!(resp.status().as_u16(), 303);
-    assert_eq!(location(&resp), "/plugins/servlet/oauth/users/access-tokens");
-    assert_eq!(gateway_get(&sp, &a), 401);
-    assert_invalid_grant(refresh(&sp, &r));
+    assert_eq!(sp.get_json("/__sandbox/grants", 200), json!([]));
+    assert_eq!(sp.http.post(sp.url(&format!("/__sandbox/grants/{id}/revoke"))).send().unwrap().status().as_u16(), 404);
+    assert!(b.get("/manage-profile/apps").text().unwrap().contains("haven't given any apps access"));
+    // The invented REST list and Data Center's page are not Cloud's.
+    for path in ["/rest/oauth2/latest/tokens", "/plugins/servlet/oauth/users/access-tokens"] {
+        let st = sp.http.get(sp.url(path)).basic_auth(&sp.info.user, Some(&sp.info.api_token)).send().unwrap().status().as_u16();
+        assert_eq!(st, 404, "{path}");
+    }
 
     // Without a session the page sends the browser to sign in.
-    let resp = sp.http.get(sp.url("/plugins/servlet/oauth/users/access-tokens")).send().unwrap();
+    let resp = sp.http.get(sp.url("/manage-profile/apps")).send().unwrap();
     assert_eq!(resp.status().as_u16(), 302);
     assert!(location(&resp).starts_with("/login?continue="));
 }
@@ -487,7 +466,7 @@ fn bad_authorization_requests_show_an_error_page_or_an_error_redirect() {
     // Sign-in never continues to another site.
     let resp = sp.http.post(sp.url("/login")).form(&[("username", sp.info.user.as_str()), ("password", sp.info.api_token.as_str()), ("continue", "https://evil.example.com/")]).send().unwrap();
     assert_eq!(resp.status().as_u16(), 303);
-    assert_eq!(location(&resp), "/plugins/servlet/oauth/users/access-tokens");
+    assert_eq!(location(&resp), "/manage-profile/apps");
 
     // The server survives garbage.
     for junk in ["/authorize?%zz=%%&client_id=%ff", "/authorize?client_id&client_id=&&&="] {
@@ -606,7 +585,7 @@ fn grants_survive_a_restart_with_state() {
     assert_ne!(gateway_get(&sp, &access), 401);
     let (st, t) = refresh(&sp, &refresh_token);
     assert_eq!(st, 200, "{t}");
-    assert_eq!(sp.get_json("/rest/oauth2/latest/tokens", 200).as_array().unwrap().len(), 1);
+    assert_eq!(sp.get_json("/__sandbox/grants", 200).as_array().unwrap().len(), 1);
     drop(sp);
     let _ = std::fs::remove_dir_all(&dir);
 }

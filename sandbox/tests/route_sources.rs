@@ -18,11 +18,6 @@ const STILL_INVENTED: &[(&str, &str)] = &[
     ("POST", "/rest/api-tokens/latest/tokens"),
     ("GET", "/rest/api-tokens/latest/tokens/{id}"),
     ("DELETE", "/rest/api-tokens/latest/tokens/{id}"),
-    ("GET", "/plugins/servlet/oauth/users/access-tokens"),
-    ("POST", "/plugins/servlet/oauth/users/access-tokens/revoke"),
-    ("GET", "/rest/oauth2/latest/tokens"),
-    ("GET", "/rest/oauth2/latest/tokens/{id}"),
-    ("DELETE", "/rest/oauth2/latest/tokens/{id}"),
 ];
 
 /// Where a documentation source may point: Atlassian's own sites and the Marketplace apps'

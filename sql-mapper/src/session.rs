@@ -55,13 +55,16 @@ pub struct QueryResult {
     pub schema: SchemaRef,
     pub stream: SendableRecordBatchStream,
     pub rows_affected: Option<u64>,
+    /// What the user should know of a statement that succeeded (ODBC reports them as `01000`
+    /// warnings): a grant forgotten rather than revoked, and where to revoke it.
+    pub notices: Vec<String>,
 }
 
 impl QueryResult {
     /// A result made in memory: these batches, then the end.
     pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<datafusion::arrow::record_batch::RecordBatch>, rows_affected: Option<u64>) -> QueryResult {
         let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected }
+        QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected, notices: Vec::new() }
     }
 
     /// A result of rows given as JSON, one map (column name → value) per row.
@@ -279,7 +282,7 @@ impl MapperSession {
         let frame = self.ctx.execute_logical_plan(plan).await.map_err(df_error)?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let stream = frame.execute_stream().await.map_err(df_error)?;
-        Ok(QueryResult { schema, stream, rows_affected: None })
+        Ok(QueryResult { schema, stream, rows_affected: None, notices: Vec::new() })
     }
 }
 

@@ -559,6 +559,9 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
     }
     let t = target_table(session, &only.relation)?;
     let w = writes_of(&t)?;
+    if matches!(t.source, crate::catalog::Source::OAuthTokenPage) {
+        return revoke_access_tokens(session, &t, &d.selection, params).await;
+    }
     let flavor = session.client().flavor();
     let request = route(&t, w, flavor, Verb::Delete)?.request;
     let cols = needed_columns(&t, &request, []);
@@ -573,4 +576,22 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
     }
     tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "deleted");
     written(done.len() as u64, Vec::new(), &[])
+}
+
+/// `DELETE` on a table of OAuth access tokens: each row revoked through the token page's form
+/// (Data Center), or the grant held forgotten (Cloud), with what the user should know.
+async fn revoke_access_tokens(session: &MapperSession, t: &TableDef, selection: &Option<Expr>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+    let rows = select_rows(session, t, &["Id".to_string()], &[], selection, params).await?;
+    let mut done = Vec::new();
+    let mut notices = Vec::new();
+    for row in &rows {
+        let id = row.get("Id").map(scalar_text).unwrap_or_default();
+        let notice = crate::scan::token_page::revoke(session.client(), t.product, &id).await.map_err(|e| partial(e, "revoked", &done))?;
+        notices.extend(notice);
+        done.push(id);
+    }
+    tracing::info!(target: "atlassian_odbc::writes", table = %t.qualified_name(), rows = done.len(), "revoked");
+    let mut result = written(done.len() as u64, Vec::new(), &[])?;
+    result.notices = notices;
+    Ok(result)
 }

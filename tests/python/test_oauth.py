@@ -70,8 +70,14 @@ def basic(sb):
 
 
 def grants(sb):
-    req = urllib.request.Request(sb.url + "/rest/oauth2/latest/tokens", headers={"Authorization": basic(sb), "Accept": "application/json"})
-    return json.load(urllib.request.urlopen(req))
+    """The live grants, as the user's connected apps screen shows them (the sandbox's control
+    API: Cloud has no API that lists them)."""
+    return json.load(urllib.request.urlopen(sb.url + "/__sandbox/grants"))
+
+
+def remove_access(sb, grant_id):
+    """The user removes the app's access on id.atlassian.com (which has no public API)."""
+    urllib.request.urlopen(urllib.request.Request(sb.url + f"/__sandbox/grants/{grant_id}/revoke", data=b"", method="POST")).read()
 
 
 def count_projects(conn):
@@ -199,8 +205,7 @@ def test_revoked_grant_fails_cleanly_and_forgets_its_tokens(site, tmp_path):
     conn = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings), autocommit=True)
     assert count_projects(conn) > 0
     newest = grants(site)[-1]
-    req = urllib.request.Request(site.url + f"/rest/oauth2/latest/tokens/{newest['id']}", method="DELETE", headers={"Authorization": basic(site)})
-    urllib.request.urlopen(req).read()
+    remove_access(site, newest["id"])
     with pytest.raises(pyodbc.Error) as e:
         count_projects(conn)
     assert "28000" in str(e.value) and "invalid_grant" in str(e.value)
@@ -252,7 +257,7 @@ CHROMIUM = f"{sys.executable} {HERE / 'chromium_browser.py'}"
 def test_real_browser_approve_deny_and_revoke(site, tmp_path):
     """Headless Chromium as the BrowserCommand: the sandbox's sign-in and consent pages, Approve,
     the driver's loopback listener gets the code, the query returns rows; Deny gives 28000; the
-    token revoked on the "View OAuth Access Tokens" page makes the next query fail cleanly."""
+    grant removed on the connected apps screen makes the next query fail cleanly."""
     import chromium_browser
     settings = tmp_path / "chromium.json"
     conn = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM, OAuthSettingsLocation=settings, OAuthCallbackTimeout="60"), autocommit=True)
@@ -262,8 +267,8 @@ def test_real_browser_approve_deny_and_revoke(site, tmp_path):
         pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=CHROMIUM + " --deny", OAuthSettingsLocation=tmp_path / "denied.json", OAuthCallbackTimeout="60"))
     assert "28000" in str(e.value) and "access_denied" in str(e.value)
     assert not (tmp_path / "denied.json").exists()
-    revoked, empty = chromium_browser.revoke_all(site.url)
-    assert revoked >= 1 and empty == 1
+    for g in grants(site):
+        remove_access(site, g["id"])
     with pytest.raises(pyodbc.Error) as e:
         count_projects(conn)
     assert "28000" in str(e.value)
@@ -285,21 +290,32 @@ def test_installer_login_then_refresh_only_connections(site, tmp_path):
     assert tested.returncode == 0 and "AuthScheme: OAuth" in tested.stdout, tested.stderr
 
 
-def test_users_list_and_revoke_their_oauth_grants_with_sql(site, tmp_path):
-    """Jira.OAuthAccessTokens lists the grants the user gave (as the REST API does); DELETE
-    revokes one, and the app's connection then fails cleanly."""
-    app = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=tmp_path / "g.json"), autocommit=True)
+def test_oauth_access_tokens_on_cloud_are_the_grant_the_driver_holds(site, tmp_path):
+    """Cloud lists a user's authorized apps nowhere but id.atlassian.com: Jira.OAuthAccessTokens
+    and Confluence.OAuthAccessTokens show the grant this connection holds; DELETE forgets it
+    with a warning naming where the user revokes it, and the connection then has no token."""
+    settings = tmp_path / "g.json"
+    app = pyodbc.connect(oauth_cs(site, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=settings), autocommit=True)
     assert count_projects(app) > 0
+    saved = json.loads(settings.read_text())
+    for table in ["Jira.OAuthAccessTokens", "Confluence.OAuthAccessTokens"]:
+        rows = app.cursor().execute(f"select Id, ClientId, Scopes, IssuedOn, ExpiresOn, ListedBy, Consumer from {table}").fetchall()
+        assert len(rows) == 1, rows
+        r = rows[0]
+        assert r.Id == r.ClientId == site.info["oauth_client_id"]
+        assert r.Scopes.split(",") == saved["scope"].split() and "read:jira-work" in r.Scopes
+        assert r.ExpiresOn > r.IssuedOn and str(settings) in r.ListedBy and r.Consumer is None
+    # An API-token connection holds no grant: no rows, not an error.
     user = pyodbc.connect(site.connection_string(), autocommit=True)
-    rest = grants(site)
-    rows = [tuple(r) for r in user.cursor().execute("select Id, ClientId, Consumer from Jira.OAuthAccessTokens").fetchall()]
-    assert sorted(rows) == sorted((g["id"], g["clientId"], g["consumerName"]) for g in rest) and rows
-    newest = rest[-1]["id"]
-    cur = user.cursor().execute("delete from Jira.OAuthAccessTokens where Id = ?", newest)
+    assert user.cursor().execute("select count(*) from Jira.OAuthAccessTokens").fetchval() == 0
+    user.close()
+    cur = app.cursor().execute("delete from Jira.OAuthAccessTokens where Id = ?", site.info["oauth_client_id"])
     assert cur.rowcount == 1
-    assert newest not in [g["id"] for g in grants(site)]
+    notes = " ".join(str(m) for m in cur.messages)
+    assert "01000" in notes and "https://id.atlassian.com/manage-profile/apps" in notes and "not revoked" in notes, cur.messages
+    assert not settings.exists(), "the grant's tokens are forgotten"
+    assert grants(site), "nothing was revoked at Atlassian"
     with pytest.raises(pyodbc.Error) as e:
         count_projects(app)
     assert "28000" in str(e.value)
     app.close()
-    user.close()

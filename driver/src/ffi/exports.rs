@@ -382,23 +382,23 @@ pub extern "C" fn SQLPrepareW(stmt: H, text: *const u16, len: i32) -> SqlReturn 
 
 #[no_mangle]
 pub extern "C" fn SQLExecDirect(stmt: H, text: *const u8, len: i32) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLExecDirect", |o, _| api::exec_direct(stmt!(o), &sql_arg(false, text.cast(), len)?))
+    guard(Kind::Stmt, stmt, "SQLExecDirect", |o, w| api::exec_direct(stmt!(o), &sql_arg(false, text.cast(), len)?, w))
 }
 
 #[no_mangle]
 pub extern "C" fn SQLExecDirectW(stmt: H, text: *const u16, len: i32) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLExecDirectW", |o, _| api::exec_direct(stmt!(o), &sql_arg(true, text.cast(), len)?))
+    guard(Kind::Stmt, stmt, "SQLExecDirectW", |o, w| api::exec_direct(stmt!(o), &sql_arg(true, text.cast(), len)?, w))
 }
 
 #[no_mangle]
 pub extern "C" fn SQLExecute(stmt: H) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLExecute", |o, _| api::execute(stmt!(o)))
+    guard(Kind::Stmt, stmt, "SQLExecute", |o, w| api::execute(stmt!(o), w))
 }
 
 #[no_mangle]
 pub extern "C" fn SQLParamData(stmt: H, value: *mut H) -> SqlReturn {
-    guard(Kind::Stmt, stmt, "SQLParamData", |o, _| {
-        let (ret, token) = api::param_data(stmt!(o))?;
+    guard(Kind::Stmt, stmt, "SQLParamData", |o, w| {
+        let (ret, token) = api::param_data(stmt!(o), w)?;
         if ret == Ret::NeedData {
             unsafe { buffers::write_value(value, token as H) };
         }

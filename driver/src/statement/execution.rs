@@ -233,7 +233,8 @@ impl Statement {
         let timeout = (self.attrs.query_timeout > 0).then(|| Duration::from_secs(self.attrs.query_timeout));
         let deadline = timeout.map(|t| Instant::now() + t);
         let started = Instant::now();
-        let result = block_on_cancellable(async { session.execute(&p.statement, &values).await.map_err(OdbcError::from) }, cancel, timeout)?;
+        let mut result = block_on_cancellable(async { session.execute(&p.statement, &values).await.map_err(OdbcError::from) }, cancel, timeout)?;
+        self.notices = std::mem::take(&mut result.notices);
         tracing::info!(target: "atlassian_odbc::sql", ms = started.elapsed().as_millis() as u64, "executed");
         let columns: Vec<ColumnMeta> = result.schema.fields().iter().map(|f| ColumnMeta::from_field(f)).collect();
         self.row_count = result.rows_affected.map_or(-1, |n| n as i64);

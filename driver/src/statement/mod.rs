@@ -155,6 +155,8 @@ pub struct Statement {
     /// Data-at-execution parameters: `Some` in S8–S10 only.
     dae: Option<DataAtExec>,
     pub row_count: i64,
+    /// What the last execution wants the user to know (`01000` warnings of that call).
+    pub notices: Vec<String>,
     pub cursor_name: String,
     pub odbc_version: i32,
     /// Which row of the rowset `SQLGetData` reads (`SQLSetPos(SQL_POSITION)`), 0-based.
@@ -176,6 +178,7 @@ impl Statement {
             result: None,
             dae: None,
             row_count: -1,
+            notices: Vec::new(),
             cursor_name: format!("SQL_CUR{number}"),
             odbc_version,
             current_row: 0,

@@ -19,6 +19,35 @@ pub fn routes() -> SourcedRoutes {
         .post("/__sandbox/faults", set_faults, Source::Control).get("/__sandbox/faults", get_faults, Source::Control)
         .post("/__sandbox/clock", clock, Source::Control).get("/__sandbox/clock", get_clock, Source::Control)
         .get("/__sandbox/health", || async { Json(json!({"ok": true})) }, Source::Control)
+        .get("/__sandbox/grants", grants, Source::Control)
+        .post("/__sandbox/grants/{id}/revoke", revoke_grant, Source::Control)
+}
+
+/// Every live OAuth 2.0 grant: what a user sees on their connected apps screen (Cloud) or the
+/// View OAuth Access Tokens page (Data Center).
+async fn grants(State(sb): State<Arc<Sandbox>>) -> Json<Value> {
+    let t = sb.clock.now();
+    let creds = sb.credentials.read();
+    let accounts: std::collections::BTreeSet<String> = creds.grants.iter().map(|g| g.account_id.clone()).collect();
+    let list: Vec<Value> = accounts
+        .iter()
+        .flat_map(|a| creds.live_grants(a, t, sb.config.refresh_reuse_interval))
+        .map(|(g, expires)| json!({"id": g.id, "accountId": g.account_id, "clientId": g.client_id, "scopes": g.scopes, "created": g.created.to_rfc3339(), "expires": expires.to_rfc3339()}))
+        .collect();
+    Json(Value::Array(list))
+}
+
+/// The user removing an app's access where Atlassian lets them (Cloud: id.atlassian.com's
+/// connected apps screen, which has no public API): the grant's tokens stop working at once.
+async fn revoke_grant(State(sb): State<Arc<Sandbox>>, axum::extract::Path(id): axum::extract::Path<String>) -> StatusCode {
+    let t = sb.clock.now();
+    let done = sb.credentials.write().revoke_grant(&id, "user", t);
+    if done {
+        sb.persist();
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
 }
 
 async fn stats(State(sb): State<Arc<Sandbox>>) -> Json<Value> {

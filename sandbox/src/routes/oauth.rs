@@ -1,4 +1,4 @@
-//! Atlassian's OAuth 2.0 (3LO) authorization server and the user's token pages (Cloud only).
+//! Atlassian's OAuth 2.0 (3LO) authorization server and the user's connected apps (Cloud only).
 //! These routes are not behind the site's auth middleware: they sign callers in themselves.
 //!
 //! # Authorization server (as `auth.atlassian.com` and `api.atlassian.com` behave)
@@ -40,7 +40,7 @@
 //!
 //! # Sign-in (the sandbox's stand-in for id.atlassian.com)
 //!
-//! `/authorize` and the token page need a signed-in user. Without a session they redirect (302) to
+//! `/authorize` and the connected apps screen need a signed-in user. Without a session they redirect (302) to
 //! `GET /login?continue=<path>`, an HTML form (`username` = email, `password` = one of the user's
 //! API tokens, hidden `continue`) that posts to `POST /login`; success sets the HttpOnly cookie
 //! `cloud.session.token` and redirects (303) to `continue` (a local path only). HTTP Basic
@@ -49,26 +49,23 @@
 //! the session (or Basic account) it was shown to: a replayed or foreign `request_id` gets an error
 //! page, never a redirect.
 //!
-//! # The user's OAuth access tokens
+//! # The user's connected apps
 //!
-//! - `GET /plugins/servlet/oauth/users/access-tokens`: the "View OAuth Access Tokens" page: one row
-//!   per live grant (Consumer, Consumer Description, Issued On, Expires On, a **Revoke** button in a
-//!   form posting `id` and `atl_token` to `POST /plugins/servlet/oauth/users/access-tokens/revoke`),
-//!   or "None specified".
-//! - REST (Basic email + API token, or Bearer access token of the same user):
-//!   `GET /rest/oauth2/latest/tokens` → `[{id, clientId, consumerName, consumerDescription, scopes,
-//!   issuedOn, expiresOn}]` (live grants, oldest first), `GET /rest/oauth2/latest/tokens/{id}`,
-//!   `DELETE /rest/oauth2/latest/tokens/{id}` → 204. A revoked grant's tokens stop working at once.
+//! Cloud has no API that lists or revokes the apps a user authorized (ECO-256). The user sees
+//! them on id.atlassian.com's connected apps screen, `GET /manage-profile/apps` here (read-only:
+//! App, Permissions, Access given; "You haven't given any apps access" when there are none), and
+//! removes one there through Atlassian's own front end, for which tests use the control API's
+//! `POST /__sandbox/grants/{id}/revoke`. A revoked grant's tokens stop working at once.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::credentials::{CodeError, Grant, IssuedTokens, PendingAuthorization, RefreshError};
@@ -80,7 +77,12 @@ use crate::state::Sandbox;
 pub const SESSION_COOKIE: &str = "cloud.session.token";
 /// Longest accepted parameter value (client ids, codes, tokens, state, redirect URIs).
 pub(crate) const MAX_PARAM: usize = 4096;
-const TOKENS_PAGE: &str = "/plugins/servlet/oauth/users/access-tokens";
+/// The user's connected apps screen (id.atlassian.com/manage-profile/apps), where signing in
+/// lands by default. Cloud has no API listing or revoking a user's grants (ECO-256); the screen
+/// removes access through Atlassian's own front end, which the sandbox stands for with
+/// `/__sandbox/grants/{id}/revoke`.
+const CONNECTED_APPS: &str = "/manage-profile/apps";
+const CONNECTED_APPS_DOC: &str = "https://support.atlassian.com/security-and-access-policies/docs/manage-your-users-third-party-apps/";
 const SITE_NAME: &str = "sandbox";
 const SITE_AVATAR: &str = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png";
 
@@ -93,7 +95,6 @@ const SIGN_IN: &str = "https://support.atlassian.com/atlassian-account/docs/log-
 
 pub fn routes() -> SourcedRoutes {
     let (three_lo, sign_in) = (Source::Doc(THREE_LO), Source::Doc(SIGN_IN));
-    let invented = Source::Invented("Cloud has no page or REST API listing a user's OAuth grants (ECO-256); users revoke at id.atlassian.com");
     SourcedRoutes::new()
         .get("/authorize", authorize, three_lo)
         // The consent screen's own form: what its Approve and Deny buttons post.
@@ -105,11 +106,7 @@ pub fn routes() -> SourcedRoutes {
         .post("/oauth/token", token, three_lo)
         .get("/oauth/token/accessible-resources", accessible_resources, three_lo)
         .get("/me", me, three_lo)
-        .get(TOKENS_PAGE, tokens_page, invented)
-        .post("/plugins/servlet/oauth/users/access-tokens/revoke", tokens_page_revoke, invented)
-        .get("/rest/oauth2/latest/tokens", rest_list_grants, invented)
-        .get("/rest/oauth2/latest/tokens/{id}", rest_get_grant, invented)
-        .delete("/rest/oauth2/latest/tokens/{id}", rest_revoke_grant, invented)
+        .get(CONNECTED_APPS, connected_apps, Source::Doc(CONNECTED_APPS_DOC))
 }
 
 // ------------------------------------------------------------------ scopes
@@ -214,10 +211,6 @@ pub(crate) fn now(sb: &Sandbox) -> DateTime<Utc> {
     sb.clock.now()
 }
 
-fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
 pub(crate) fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
@@ -279,7 +272,7 @@ pub(crate) fn local_path(c: Option<&str>, default: &str) -> String {
 }
 
 fn safe_continue(c: Option<&str>) -> String {
-    local_path(c, TOKENS_PAGE)
+    local_path(c, CONNECTED_APPS)
 }
 
 /// Whether a redirect_uri is a loopback URL with an explicit port (`http://localhost:PORT/...`).
@@ -360,8 +353,6 @@ pub(crate) struct Caller {
     pub(crate) account_id: String,
     /// What a pending consent may be bound to: `s:<session digest>`, `b:<account id>`.
     pub(crate) keys: Vec<String>,
-    /// The session's XSRF token, when there is a session.
-    pub(crate) atl_token: Option<String>,
     /// A new session's cookie, when Basic auth signed the caller in just now.
     pub(crate) set_cookie: Option<HeaderValue>,
 }
@@ -413,8 +404,8 @@ pub(crate) fn check_user_password(sb: &Sandbox, user: &str, secret: &str) -> Opt
 pub(crate) fn signed_in(sb: &Sandbox, headers: &HeaderMap, start_session: bool) -> Option<Caller> {
     let t = now(sb);
     if let Some(cookie) = cookie_value(headers, SESSION_COOKIE) {
-        let session = sb.credentials.read().session(&cookie, t).map(|s| (s.digest.clone(), s.account_id.clone(), s.atl_token.clone()));
-        if let Some((digest, account, atl)) = session {
+        let session = sb.credentials.read().session(&cookie, t).map(|s| (s.digest.clone(), s.account_id.clone()));
+        if let Some((digest, account)) = session {
             if sb.site.read().user(&account).is_some_and(|u| u.active) {
                 let mut keys = vec![format!("s:{digest}")];
                 if let Some((u, p)) = basic_pair(headers) {
@@ -422,29 +413,26 @@ pub(crate) fn signed_in(sb: &Sandbox, headers: &HeaderMap, start_session: bool) 
                         keys.push(format!("b:{account}"));
                     }
                 }
-                return Some(Caller { account_id: account, keys, atl_token: Some(atl), set_cookie: None });
+                return Some(Caller { account_id: account, keys, set_cookie: None });
             }
         }
     }
     let (u, p) = basic_pair(headers)?;
     let account = check_user_password(sb, &u, &p)?;
     let mut keys = vec![format!("b:{account}")];
-    let (atl_token, set_cookie) = if start_session {
+    let set_cookie = if start_session {
         let mut creds = sb.credentials.write();
         let secret = creds.create_session(&account, t);
         let s = creds.session(&secret, t).cloned();
         drop(creds);
-        match s {
-            Some(s) => {
-                keys.push(format!("s:{}", s.digest));
-                (Some(s.atl_token), set_cookie_header(sb, &secret, None))
-            }
-            None => (None, None),
-        }
+        s.and_then(|s| {
+            keys.push(format!("s:{}", s.digest));
+            set_cookie_header(sb, &secret, None)
+        })
     } else {
-        (None, None)
+        None
     };
-    Some(Caller { account_id: account, keys, atl_token, set_cookie })
+    Some(Caller { account_id: account, keys, set_cookie })
 }
 
 fn login_redirect(cont: &str) -> Response {
@@ -661,7 +649,7 @@ async fn login_page(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery
 
 async fn login(State(sb): State<Arc<Sandbox>>, body: String) -> Response {
     if body.len() > MAX_PARAM * 12 {
-        return html(StatusCode::BAD_REQUEST, "Log in", &login_form(TOKENS_PAGE, Some("The form is too large."), ""));
+        return html(StatusCode::BAD_REQUEST, "Log in", &login_form(CONNECTED_APPS, Some("The form is too large."), ""));
     }
     let f = pairs(&body);
     let cont = safe_continue(f.get("continue").map(String::as_str));
@@ -865,140 +853,40 @@ async fn me(State(sb): State<Arc<Sandbox>>, headers: HeaderMap) -> Response {
 
 // ------------------------------------------------------------------ the user's grants
 
-fn grant_json(sb: &Sandbox, g: &Grant, expires: DateTime<Utc>) -> Value {
-    let creds = sb.credentials.read();
-    let client = creds.client(&g.client_id);
-    json!({
-        "id": g.id,
-        "clientId": g.client_id,
-        "consumerName": client.map(|c| c.name.as_str()).unwrap_or(g.client_id.as_str()),
-        "consumerDescription": client.map(|c| c.description.as_str()).unwrap_or(""),
-        "scopes": g.scopes,
-        "issuedOn": iso(g.created),
-        "expiresOn": iso(expires),
-    })
-}
-
 /// The live grants of an account with their expiry, oldest first.
 fn live_grants(sb: &Sandbox, account: &str) -> Vec<(Grant, DateTime<Utc>)> {
     let creds = sb.credentials.read();
     creds.live_grants(account, now(sb), sb.config.refresh_reuse_interval).into_iter().map(|(g, e)| (g.clone(), e)).collect()
 }
 
-fn revoke_users_grant(sb: &Sandbox, account: &str, id: &str) -> bool {
-    let live = live_grants(sb, account).iter().any(|(g, _)| g.id == id);
-    let done = live && sb.credentials.write().revoke_grant(id, "user", now(sb));
-    if done {
-        sb.persist();
-    }
-    done
-}
-
-async fn tokens_page(State(sb): State<Arc<Sandbox>>, headers: HeaderMap) -> Response {
+async fn connected_apps(State(sb): State<Arc<Sandbox>>, headers: HeaderMap) -> Response {
     let Some(caller) = signed_in(&sb, &headers, true) else {
-        return login_redirect(TOKENS_PAGE);
+        return login_redirect(CONNECTED_APPS);
     };
-    let atl = caller.atl_token.clone().unwrap_or_default();
     let grants = live_grants(&sb, &caller.account_id);
     let rows: String = {
         let creds = sb.credentials.read();
         grants
             .iter()
-            .map(|(g, expires)| {
+            .map(|(g, _)| {
                 let client = creds.client(&g.client_id);
                 format!(
-                    "<tr data-grant-id=\"{id}\"><td>{name}</td><td>{desc}</td><td>{issued}</td><td>{exp}</td><td>\
-                     <form method=\"post\" action=\"/plugins/servlet/oauth/users/access-tokens/revoke\">\
-                     <input type=\"hidden\" name=\"id\" value=\"{id}\"><input type=\"hidden\" name=\"atl_token\" value=\"{atl}\">\
-                     <button type=\"submit\">Revoke</button></form></td></tr>\n",
+                    "<tr data-grant-id=\"{id}\"><td>{name}</td><td>{scopes}</td><td>{issued}</td></tr>\n",
                     id = attr(&g.id),
                     name = esc(client.map(|c| c.name.as_str()).unwrap_or(&g.client_id)),
-                    desc = esc(client.map(|c| c.description.as_str()).unwrap_or("")),
-                    issued = esc(&g.created.format("%d %b %Y %H:%M UTC").to_string()),
-                    exp = esc(&expires.format("%d %b %Y %H:%M UTC").to_string()),
-                    atl = attr(&atl),
+                    scopes = esc(&g.scopes.join(" ")),
+                    issued = esc(&g.created.format("%d %b %Y").to_string()),
                 )
             })
             .collect()
     };
     let table = if grants.is_empty() {
-        "<p id=\"no-tokens\">None specified</p>".to_string()
+        "<p id=\"no-apps\">You haven't given any apps access to your account.</p>".to_string()
     } else {
-        format!(
-            "<table id=\"oauth-access-tokens\"><thead><tr><th>Consumer</th><th>Consumer Description</th><th>Issued On</th>\
-             <th>Expires On</th><th>Actions</th></tr></thead>\n<tbody>\n{rows}</tbody></table>"
-        )
+        format!("<table id=\"connected-apps\"><thead><tr><th>App</th><th>Permissions</th><th>Access given</th></tr></thead>\n<tbody>\n{rows}</tbody></table>")
     };
-    let body = format!(
-        "<h1>View OAuth Access Tokens</h1>\n<p>The applications you allowed to access your data. Revoke one to stop its access at once.</p>\n{table}\n\
-         <p><a href=\"/logout\">Log out</a></p>"
-    );
-    with_cookie(html(StatusCode::OK, "View OAuth Access Tokens", &body), caller.set_cookie)
-}
-
-async fn tokens_page_revoke(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: String) -> Response {
-    if body.len() > MAX_PARAM * 4 {
-        return error_page(StatusCode::BAD_REQUEST, "Invalid request", "The form is too large.");
-    }
-    let f = pairs(&body);
-    let Some(caller) = signed_in(&sb, &headers, false) else {
-        return login_redirect(TOKENS_PAGE);
-    };
-    let atl = f.get("atl_token").map(String::as_str).unwrap_or("");
-    if !sb.credentials.read().atl_token_valid(&caller.account_id, atl, now(&sb)) {
-        return error_page(StatusCode::FORBIDDEN, "XSRF Security Token Missing", "This action was not completed: the form's security token is missing or stale. Reload the page and try again.");
-    }
-    let id = f.get("id").map(String::as_str).unwrap_or("");
-    if !revoke_users_grant(&sb, &caller.account_id, id) {
-        return error_page(StatusCode::NOT_FOUND, "Access token not found", "There is no such OAuth access token to revoke.");
-    }
-    redirect(StatusCode::SEE_OTHER, TOKENS_PAGE)
-}
-
-/// The caller of the REST form: Basic (email + API token) or an OAuth access token.
-fn rest_caller(sb: &Sandbox, headers: &HeaderMap) -> Result<String, Box<Response>> {
-    if let Some((u, p)) = basic_pair(headers) {
-        if let Some(account) = check_user_password(sb, &u, &p) {
-            return Ok(account);
-        }
-    } else if let Some((account, _)) = bearer_caller(sb, headers) {
-        return Ok(account);
-    }
-    let mut resp = ApiError::jira(StatusCode::UNAUTHORIZED, "Client must be authenticated to access this resource.").into_response();
-    resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"protected-area\""));
-    Err(Box::new(resp))
-}
-
-async fn rest_list_grants(State(sb): State<Arc<Sandbox>>, headers: HeaderMap) -> Response {
-    let account = match rest_caller(&sb, &headers) {
-        Ok(a) => a,
-        Err(resp) => return *resp,
-    };
-    let list: Vec<Value> = live_grants(&sb, &account).iter().map(|(g, e)| grant_json(&sb, g, *e)).collect();
-    Json(Value::Array(list)).into_response()
-}
-
-async fn rest_get_grant(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let account = match rest_caller(&sb, &headers) {
-        Ok(a) => a,
-        Err(resp) => return *resp,
-    };
-    match live_grants(&sb, &account).iter().find(|(g, _)| g.id == id) {
-        Some((g, e)) => Json(grant_json(&sb, g, *e)).into_response(),
-        None => ApiError::jira(StatusCode::NOT_FOUND, "OAuth access token not found.").into_response(),
-    }
-}
-
-async fn rest_revoke_grant(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let account = match rest_caller(&sb, &headers) {
-        Ok(a) => a,
-        Err(resp) => return *resp,
-    };
-    if revoke_users_grant(&sb, &account, &id) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        ApiError::jira(StatusCode::NOT_FOUND, "OAuth access token not found.").into_response()
-    }
+    let body = format!("<h1>Connected apps</h1>\n{table}\n<p><a href=\"/logout\">Log out</a></p>");
+    with_cookie(html(StatusCode::OK, "Connected apps", &body), caller.set_cookie)
 }
 
 #[cfg(test)]
@@ -1050,9 +938,9 @@ mod tests {
     #[test]
     fn continue_targets_stay_local() {
         assert_eq!(safe_continue(Some("/authorize?x=1")), "/authorize?x=1");
-        assert_eq!(safe_continue(Some("//evil.com/")), TOKENS_PAGE);
-        assert_eq!(safe_continue(Some("https://evil.com/")), TOKENS_PAGE);
-        assert_eq!(safe_continue(None), TOKENS_PAGE);
+        assert_eq!(safe_continue(Some("//evil.com/")), CONNECTED_APPS);
+        assert_eq!(safe_continue(Some("https://evil.com/")), CONNECTED_APPS);
+        assert_eq!(safe_continue(None), CONNECTED_APPS);
     }
 
     #[test]

@@ -10,6 +10,7 @@ fn resources(t: &TableDef) -> (String, String) {
         Source::IssueSearch => (vec!["/rest/api/3/search/jql".into()], vec!["/rest/api/2/search".into()]),
         Source::Spaces => (vec!["/wiki/api/v2/spaces".into()], vec!["/rest/api/space".into()]),
         Source::Pages => (vec!["/wiki/api/v2/pages".into(), "/wiki/rest/api/content/search (CQL)".into()], vec!["/rest/api/content".into(), "/rest/api/content/search (CQL)".into()]),
+        Source::OAuthTokenPage => (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::scan::token_page::PAGE)]),
         Source::Lists(parts) => {
             let mut c: Vec<String> = parts.iter().filter_map(|p| p.cloud).map(|e| e.path.replace("{api}", "3")).collect();
             let mut d: Vec<String> = parts.iter().filter_map(|p| p.data_center).map(|e| e.path.replace("{api}", "2")).collect();

@@ -312,6 +312,10 @@ pub enum Source {
     Pages,
     /// Lists read one after the other.
     Lists(Vec<Part>),
+    /// The OAuth access tokens a user gave: Data Center's "View OAuth Access Tokens" page (HTML,
+    /// no REST form), or on Cloud (which lists them nowhere but id.atlassian.com) the grant
+    /// this driver holds ([`crate::scan::token_page`]). `DELETE` revokes through the page's form.
+    OAuthTokenPage,
 }
 
 impl Source {
@@ -321,6 +325,7 @@ impl Source {
             Source::IssueSearch => "/rest/api/3/search/jql".into(),
             Source::Spaces => "/wiki/api/v2/spaces".into(),
             Source::Pages => "/wiki/api/v2/pages".into(),
+            Source::OAuthTokenPage => crate::scan::token_page::PAGE.into(),
             Source::Lists(parts) => parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + "),
         }
     }

@@ -89,6 +89,16 @@ impl AtlassianClient {
         self.gate.max()
     }
 
+    /// The OAuth grant the connection holds (Cloud's authorized apps have no API).
+    pub async fn held_grant(&self) -> Result<Option<atlassian_oauth::HeldGrant>, MapperError> {
+        self.auth.held_grant().await.map_err(auth_error)
+    }
+
+    /// Forgets the held grant (see [`atlassian_oauth::Authenticator::forget_grant`]).
+    pub async fn forget_grant(&self) -> Result<bool, MapperError> {
+        self.auth.forget_grant().await.map_err(auth_error)
+    }
+
     pub fn flavor(&self) -> Flavor {
         self.site.flavor
     }
@@ -162,17 +172,36 @@ impl AtlassianClient {
     /// as [`RetryBudget`] allows (`read`: sending the request twice does no harm); any other
     /// failure is an error with Atlassian's message.
     async fn send(&self, method: reqwest::Method, url: &str, payload: Payload<'_>, read: bool) -> Result<Vec<u8>, MapperError> {
+        self.send_accepting(method, url, payload, read, "application/json").await.map(|(bytes, _)| bytes)
+    }
+
+    /// An HTML page of the server's (Data Center's "View OAuth Access Tokens"): a GET, or a
+    /// POST of a form (with the header the XSRF check of non-browser posts wants). Answers the
+    /// page and the URL it came from after redirects (a login page when the credentials are
+    /// not a signed-in user's).
+    pub(crate) async fn page(&self, product: Product, path: &str, form: Option<&[(&str, &str)]>) -> Result<(String, String), MapperError> {
+        let url = self.url(product, path);
+        let (method, payload, read) = match form {
+            Some(f) => (reqwest::Method::POST, Payload::Form(f), false),
+            None => (reqwest::Method::GET, Payload::None, true),
+        };
+        let (bytes, landed) = self.send_accepting(method, &url, payload, read, "text/html").await?;
+        Ok((String::from_utf8_lossy(&bytes).into_owned(), landed))
+    }
+
+    async fn send_accepting(&self, method: reqwest::Method, url: &str, payload: Payload<'_>, read: bool, accept: &str) -> Result<(Vec<u8>, String), MapperError> {
         let mut refreshed = false;
         let mut budget = RetryBudget::new(self.site.transport.timeout, read);
         loop {
             budget.attempts += 1;
-            let mut req = self.http.request(method.clone(), url).header("Accept", "application/json");
+            let mut req = self.http.request(method.clone(), url).header("Accept", accept);
             if let Some(h) = self.auth.authorization().await.map_err(auth_error)? {
                 req = req.header("Authorization", h);
             }
             req = match payload {
                 Payload::None => req,
                 Payload::Json(b) => req.json(b),
+                Payload::Form(f) => req.header("X-Atlassian-Token", "no-check").form(f),
                 Payload::File(f) => {
                     let part = reqwest::multipart::Part::bytes(f.bytes.to_vec())
                         .file_name(f.file_name.to_string())
@@ -200,13 +229,14 @@ impl AtlassianClient {
                     }
                     let headers = resp.headers().clone();
                     self.gate.observe(status.as_u16(), &headers);
-                    resp.bytes().await.map(|b| (status, headers, b))
+                    let landed = resp.url().to_string();
+                    resp.bytes().await.map(|b| (status, headers, b, landed))
                 }
             };
             drop(pass);
             let (error, next) = match answer {
-                Ok((status, _, bytes)) if status.is_success() => return Ok(bytes.to_vec()),
-                Ok((status, headers, bytes)) => (status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)), budget.after_status(status.as_u16(), &headers)),
+                Ok((status, _, bytes, landed)) if status.is_success() => return Ok((bytes.to_vec(), landed)),
+                Ok((status, headers, bytes, _)) => (status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)), budget.after_status(status.as_u16(), &headers)),
                 Err(e) => (transport_error(url, &e), budget.after_transport(e.is_connect(), e.is_timeout())),
             };
             match next {
@@ -254,6 +284,7 @@ pub struct Upload<'a> {
 enum Payload<'a> {
     None,
     Json(&'a Value),
+    Form(&'a [(&'a str, &'a str)]),
     File(&'a Upload<'a>),
 }
 

@@ -286,6 +286,10 @@ impl FetchPlan {
     fn requests(&self) -> String {
         match &self.def.source {
             Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.issue_page_size(&self.jira_fields())),
+            Source::OAuthTokenPage => match self.client.flavor() {
+                Flavor::DataCenter => format!("{} (HTML)", self.def.source.describe()),
+                Flavor::Cloud => "the OAuth grant this connection holds (OAuthSettingsLocation)".into(),
+            },
             Source::Lists(_) | Source::Spaces => {
                 let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
                 let params = self.filter_params();
@@ -578,6 +582,11 @@ impl PageState {
             Source::Spaces => self.spaces_page().await,
             Source::Pages => self.pages_page().await,
             Source::Lists(parts) => self.lists_page(parts).await,
+            Source::OAuthTokenPage => {
+                self.cursor = Cursor::Done;
+                let rows = super::token_page::rows(&p.client, p.def.product).await?;
+                Ok(Some(self.items_to_batch(&rows, &HashMap::new())?))
+            }
         }
     }
 
@@ -965,6 +974,7 @@ pub fn decode_page(def: &TableDef, flavor: Flavor, body: &[u8]) -> Result<Record
             Some(e) => (e.items, e.rows),
             None => return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} has no list on this flavor", def.qualified_name()))),
         },
+        Source::OAuthTokenPage => return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is read from an HTML page, not JSON", def.qualified_name()))),
     };
     let items = take_array(&mut page, pointer)?;
     let rows: Vec<Value> = match reshape {

@@ -5,6 +5,7 @@ mod batch;
 mod fetch;
 mod join_rule;
 mod pruned;
+pub(crate) mod token_page;
 
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
 pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json};

@@ -7,6 +7,7 @@ mod content_properties;
 mod group_members;
 mod groups;
 mod labels;
+mod oauth_access_tokens;
 mod page_versions;
 mod pages;
 mod spaces;
@@ -135,5 +136,6 @@ pub fn tables() -> Vec<TableDef> {
         groups::table(),
         group_members::table(),
         users::table(),
+        oauth_access_tokens::table(),
     ]
 }

@@ -12,7 +12,7 @@ mod groups;
 mod issue_links;
 mod issue_types;
 mod issues;
-mod oauth_access_tokens;
+pub(crate) mod oauth_access_tokens;
 mod priorities;
 mod projects;
 mod resolutions;

@@ -1,27 +1,37 @@
-//! `Jira.OAuthAccessTokens`: the OAuth 2.0 grants the signed-in user gave to apps (the "View OAuth
-//! Access Tokens" page), from `/rest/oauth2/latest/tokens` (Cloud). `DELETE` revokes a grant: its
-//! tokens stop working at once, and the app sees public data only.
+//! `Jira.OAuthAccessTokens`: the OAuth access tokens the signed-in user gave to apps. On Data
+//! Center, what Jira's "View OAuth Access Tokens" page shows (Profile > Tools; seed 001): the
+//! OAuth 1.0a tokens of gadget consumers, seven days each, and the OAuth 2.0 grants of Jira's
+//! provider. `DELETE` revokes through the page's form: the consumer then sees public data only,
+//! a revoked OAuth 2.0 grant stops working. On Cloud no API lists a user's authorized apps: the
+//! rows are the grant this driver holds, and `DELETE` forgets it, with a warning naming where
+//! the user revokes it. `Confluence.OAuthAccessTokens` is the same table on Confluence's server.
 
-use crate::catalog::{at, delete, join, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, post, ColumnDef, Product, Source, SqlType::*, TableDef, Writes};
 
 pub fn table() -> TableDef {
+    on(Product::Jira, "OAuth access tokens the signed-in user gave to apps (Data Center: the View OAuth Access Tokens page; Cloud: the grant this driver holds); DELETE revokes.")
+}
+
+/// The table on one product's server.
+pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
     let c = ColumnDef::new;
     TableDef {
-        product: Product::Jira,
+        product,
         name: "OAuthAccessTokens",
-        remarks: "OAuth grants the signed-in user gave to apps; DELETE revokes one.",
+        remarks,
         columns: vec![
-            c("Id", Varchar(64), false, at("/id"), "Grant id"),
-            c("ClientId", Varchar(255), true, at("/clientId"), "The app's OAuth client id"),
-            c("Consumer", Varchar(255), true, at("/consumerName"), "The app's name"),
-            c("ConsumerDescription", Varchar(4000), true, at("/consumerDescription"), "The app's description"),
-            c("Scopes", Varchar(4000), true, join("/scopes", ""), "Scopes granted, comma-separated"),
-            c("IssuedOn", Timestamp, true, at("/issuedOn"), "When the user consented (UTC)"),
-            c("ExpiresOn", Timestamp, true, at("/expiresOn"), "When the grant's refresh token expires (UTC)"),
+            c("Id", Varchar(64), false, at("/id"), "The token's id: a digest of the page's revoke handle (Data Center), the client id (Cloud)"),
+            c("Consumer", Varchar(255), true, at("/consumer"), "The app (consumer) the token was issued to (Data Center)"),
+            c("ConsumerDescription", Varchar(4000), true, at("/consumerDescription"), "The consumer's description (Data Center)"),
+            c("ClientId", Varchar(255), true, at("/clientId"), "The OAuth client id of the grant this driver holds (Cloud)"),
+            c("Scopes", Varchar(4000), true, at("/scopes"), "Scopes of the grant this driver holds, comma-separated (Cloud)"),
+            c("IssuedOn", Timestamp, true, at("/issuedOn"), "When it was issued (UTC; Cloud: the access token held)"),
+            c("ExpiresOn", Timestamp, true, at("/expiresOn"), "When it expires (UTC): seven days after issue for OAuth 1.0a tokens"),
+            c("ListedBy", Varchar(4000), true, at("/listedBy"), "Where the row was read: the View OAuth Access Tokens page, or this driver's OAuthSettingsLocation"),
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/rest/oauth2/latest/tokens", "", Paging::Whole)).cloud_only()]),
-        writes: Some(Writes { delete: Some(delete("/rest/oauth2/latest/tokens/{Id}")), ..Writes::default() }),
+        source: Source::OAuthTokenPage,
+        writes: Some(Writes { delete: Some(post(crate::scan::token_page::PAGE)), ..Writes::default() }),
     }
 }
