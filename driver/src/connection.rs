@@ -163,6 +163,7 @@ impl Connection {
             Some(t) => t.parse::<usize>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))? << 20,
             None => crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
         };
+        let org_admin = org_admin(&props)?;
         let login_timeout = if self.login_timeout > 0 { Some(Duration::from_secs(self.login_timeout.into())) } else { None };
         let cancel = self.connect_cancel.begin();
         let (session, flavor, version) = block_on_cancellable(
@@ -190,7 +191,7 @@ impl Connection {
                     None => sql_mapper::detect_site(&url, auth.clone(), &transport).await?,
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
-                let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone() };
+                let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
                 let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth }, auth).await?;
                 Ok((session, flavor, version))
             },
@@ -234,6 +235,21 @@ fn transport(props: &Properties, timeout: Duration) -> OdbcResult<sql_mapper::Tr
     let proxy_from_environment = flag(props, "proxyautodetect", "ProxyAutoDetect", true)?;
     // A proxy the HTTP client cannot use fails the connect when the first client is built.
     Ok(sql_mapper::Transport { timeout, trusted_pem, proxy, proxy_from_environment })
+}
+
+/// The organization's Admin API (Cloud): `OrgId` and `OrgApiKey` together, at `AdminApiURL`.
+fn org_admin(props: &Properties) -> OdbcResult<Option<sql_mapper::OrgAdmin>> {
+    let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let base = text("adminapiurl").unwrap_or_else(|| "https://api.atlassian.com".into());
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return Err(OdbcError::new("08001", format!("AdminApiURL '{base}' must be an http(s) URL")));
+    }
+    match (text("orgid"), text("orgapikey")) {
+        (Some(org_id), Some(api_key)) => Ok(Some(sql_mapper::OrgAdmin { base, org_id, api_key })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(OdbcError::new("08001", "OrgId needs OrgApiKey: an organization API key from admin.atlassian.com > Settings > API keys")),
+        (None, Some(_)) => Err(OdbcError::new("08001", "OrgApiKey needs OrgId: the organization's id, shown beside the key at admin.atlassian.com > Settings > API keys")),
+    }
 }
 
 /// A true/false property (`true`/`1`/`yes`, `false`/`0`/`no`; empty or absent: `default`).

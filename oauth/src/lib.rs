@@ -36,7 +36,7 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "oauthaccesstoken",
     "oauthrefreshtoken",
     "oauthverifier",
-    "proxypassword",
+    "orgapikey",
 ];
 
 pub fn is_secret_property(key: &str) -> bool {

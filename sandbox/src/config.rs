@@ -74,6 +74,13 @@ pub struct Config {
     pub admin_user: String,
     #[arg(long, default_value = "ATATT-sandbox-admin-api-token")]
     pub admin_api_token: String,
+    /// The organization the Cloud site belongs to (the Admin APIs' `orgId`).
+    #[arg(long, default_value = "0c4a3f9e-5b1d-4e8a-9f2c-sandbox-org")]
+    pub org_id: String,
+    /// The organization's API key (admin.atlassian.com > Settings > API keys): the bearer token
+    /// of the Admin APIs.
+    #[arg(long, default_value = "ATCTT-sandbox-org-api-key")]
+    pub org_api_key: String,
     #[arg(long, default_value = "sandboxClientId0123456789abcdef")]
     pub oauth_client_id: String,
     #[arg(long, default_value = "sandbox-client-secret-0123456789abcdef")]
@@ -88,10 +95,7 @@ pub struct Config {
     /// after that, reuse revokes the whole grant, as Atlassian does.
     #[arg(long, default_value_t = 10)]
     pub refresh_reuse_interval: i64,
-    /// Longest expiration (days) a Token Manager admin may give an API token created for someone else.
-    #[arg(long, default_value_t = 90)]
-    pub token_manager_max_days: i64,
-    /// Serve no token REST resources (Token Manager, PATs), as a site without them: clients
+    /// Serve no token REST resources (Data Center's PATs), as a site without them: clients
     /// get 404 there.
     #[arg(long)]
     pub without_token_apis: bool,

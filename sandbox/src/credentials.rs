@@ -31,7 +31,7 @@ pub struct ApiToken {
     pub created: DateTime<Utc>,
     pub last_used: Option<DateTime<Utc>>,
     pub expires: DateTime<Utc>,
-    /// Who created it (the owner, or a Token Manager admin).
+    /// Who created it (the owner, at id.atlassian.com).
     pub created_by: String,
     pub revoked: bool,
 }
@@ -240,7 +240,7 @@ pub enum RefreshError {
     Reused,
 }
 
-/// The status of an API token as the Token Manager shows it.
+/// Whether an API token still authenticates: ACTIVE, EXPIRED or REVOKED.
 pub fn api_token_status(t: &ApiToken, now: DateTime<Utc>) -> &'static str {
     if t.revoked {
         "REVOKED"

@@ -44,6 +44,8 @@ pub fn startup_line(sb: &Sandbox, addr: SocketAddr) -> String {
         "pat": c.pat,
         "admin_user": c.admin_user,
         "admin_api_token": c.admin_api_token,
+        "org_id": c.org_id,
+        "org_api_key": c.org_api_key,
         "oauth_client_id": c.oauth_client_id,
         "oauth_client_secret": c.oauth_client_secret,
         "authorize_url": format!("{url}/authorize"),

@@ -11,15 +11,6 @@ use atlassian_sandbox::routes::Served;
 use atlassian_sandbox::{Config, Flavor};
 use support::openapi::Spec;
 
-/// Invented routes that are still served until what reads them moves to the real API. The list
-/// only shrinks: a new invented route, or one gone from the sandbox but left here, fails.
-const STILL_INVENTED: &[(&str, &str)] = &[
-    ("GET", "/rest/api-tokens/latest/tokens"),
-    ("POST", "/rest/api-tokens/latest/tokens"),
-    ("GET", "/rest/api-tokens/latest/tokens/{id}"),
-    ("DELETE", "/rest/api-tokens/latest/tokens/{id}"),
-];
-
 /// Where a documentation source may point: Atlassian's own sites and the Marketplace apps'
 /// vendors the seeds describe.
 const DOC_HOSTS: &[&str] = &["developer.atlassian.com", "confluence.atlassian.com", "support.atlassian.com", "wiki.resolution.de"];
@@ -52,7 +43,6 @@ fn described_path(spec: Described, path: &str) -> Option<String> {
 fn every_route_has_a_source_atlassian_documents() {
     let mut specs: HashMap<&'static str, Option<Spec>> = HashMap::new();
     let mut failures = Vec::new();
-    let mut invented_seen = Vec::new();
     let mut checked = 0;
     for (label, l) in listings() {
         let what = format!("{label}: {} {}", l.method, l.path);
@@ -77,18 +67,6 @@ fn every_route_has_a_source_atlassian_documents() {
                     failures.push(format!("{what}: only /__sandbox/ routes are the sandbox's own"));
                 }
             }
-            Source::Invented(why) => {
-                if STILL_INVENTED.contains(&(l.method, l.path.as_str())) {
-                    invented_seen.push((l.method, l.path.clone()));
-                } else {
-                    failures.push(format!("{what}: invented ({why}); serve what Atlassian serves instead"));
-                }
-            }
-        }
-    }
-    for (m, p) in STILL_INVENTED {
-        if !invented_seen.iter().any(|(sm, sp)| sm == m && sp == p) {
-            failures.push(format!("{m} {p} is no longer served: take it off STILL_INVENTED"));
         }
     }
     assert!(failures.is_empty(), "{} route(s) without a source:\n{}", failures.len(), failures.join("\n"));

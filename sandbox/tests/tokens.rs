@@ -1,12 +1,12 @@
-//! Token REST APIs against the real binary: Cloud API tokens and the Token Manager, Data Center
-//! personal access tokens, and what creating, expiring and revoking them does to authentication.
+//! Token APIs against the real binary: Cloud API tokens through the organization's Admin APIs
+//! (what an organization admin can list and revoke; users create them at id.atlassian.com, which
+//! the control API stands for), Data Center personal access tokens, and what creating, expiring
+//! and revoking them does to authentication.
 
 mod support;
 
 use serde_json::{json, Value};
 use support::SandboxProc;
-
-const TM: &str = "/rest/api-tokens/latest/tokens";
 
 fn send(sp: &SandboxProc, method: &str, path: &str, auth: (&str, &str), body: Option<&Value>) -> (u16, Value) {
     let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
@@ -28,181 +28,156 @@ fn admin(sp: &SandboxProc) -> (&str, &str) {
     (&sp.info.admin_user, &sp.info.admin_api_token)
 }
 
-fn labels(list: &Value) -> Vec<String> {
-    list["values"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap().to_string()).collect()
+// ------------------------------------------------------------------ Cloud
+
+/// A request to the organization's Admin APIs with this bearer key.
+fn org(sp: &SandboxProc, method: &str, path: &str, key: &str) -> (u16, Value) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let resp = sp.http.request(m, format!("{}{path}", sp.info.api_gateway_url)).bearer_auth(key).send().unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-fn today_plus(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
+fn org_tokens(sp: &SandboxProc, query: &str) -> Value {
+    let (st, v) = org(sp, "GET", &format!("/admin/api-access/v1/orgs/{}/api-tokens?{query}", sp.info.org_id), &sp.info.org_api_key);
+    assert_eq!(st, 200, "{query}: {v}");
+    v
+}
+
+fn org_labels(page: &Value) -> Vec<String> {
+    page["data"].as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap().to_string()).collect()
+}
+
+/// A user's account id, from the site's own `/myself`.
+fn account_id(sp: &SandboxProc, auth: (&str, &str)) -> String {
+    let (st, me) = send(sp, "GET", "/rest/api/3/myself", auth, None);
+    assert_eq!(st, 200, "{me}");
+    me["accountId"].as_str().unwrap().to_string()
+}
+
+/// What a user does at id.atlassian.com/manage-profile/security/api-tokens.
+fn create_cloud_token(sp: &SandboxProc, account: &str, label: &str, days: i64) -> (String, String) {
+    let r = sp.http.post(sp.url("/__sandbox/api-tokens")).json(&json!({"accountId": account, "label": label, "expiresInDays": days})).send().unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().unwrap();
+    (v["id"].as_str().unwrap().to_string(), v["token"].as_str().unwrap().to_string())
 }
 
 /// Whether Basic auth with these credentials is accepted by the site.
 fn basic_works(sp: &SandboxProc, user: &str, secret: &str) -> bool {
-    let st = sp.http.get(sp.url(TM)).basic_auth(user, Some(secret)).send().unwrap().status().as_u16();
+    let st = sp.http.get(sp.url("/rest/api/3/myself")).basic_auth(user, Some(secret)).send().unwrap().status().as_u16();
     assert!(st == 200 || st == 401, "{st}");
     st == 200
 }
 
+fn iso_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[test]
-fn own_api_tokens_create_list_filter_and_revoke() {
+fn organization_admin_lists_filters_pages_and_revokes_api_tokens() {
     let sp = SandboxProc::start(&[]);
-    let (st, ci) = send(&sp, "POST", TM, alice(&sp), Some(&json!({"label": "CI Pipeline", "expiresInDays": 30})));
-    assert_eq!(st, 201, "{ci}");
-    let secret = ci["token"].as_str().unwrap().to_string();
-    assert!(secret.starts_with("ATATT"));
-    assert_eq!(ci["status"], "ACTIVE");
-    assert_eq!(ci["email"], "alice@example.com");
-    assert!(ci["lastUsedAt"].is_null());
-    let alice_id = ci["accountId"].as_str().unwrap().to_string();
-    assert_eq!(ci["createdBy"], alice_id.as_str());
-    let (st, rep) = send(&sp, "POST", TM, alice(&sp), Some(&json!({"description": "Reporting"})));
-    assert_eq!(st, 201, "{rep}");
+    let alice_id = account_id(&sp, alice(&sp));
+    let admin_id = account_id(&sp, admin(&sp));
+    sp.advance_clock(1);
+    let (ci_id, ci) = create_cloud_token(&sp, &alice_id, "CI Pipeline", 30);
+    // A second apart: tokens made in one millisecond would sort by their random ids.
+    sp.advance_clock(1);
+    create_cloud_token(&sp, &alice_id, "Reporting", 365);
+    assert!(ci.starts_with("ATATT"), "{ci}");
+    // A second on, so that its use below is the latest one by a clear margin.
+    sp.advance_clock(1);
+    assert!(basic_works(&sp, &sp.info.user, &ci), "a new token authenticates Basic at once");
 
-    // The secret is shown once: never in lists.
-    let (st, list) = send(&sp, "GET", TM, alice(&sp), None);
-    assert_eq!(st, 200);
-    assert!(!list.to_string().contains(&secret));
-    assert_eq!(labels(&list), ["sandbox", "CI Pipeline", "Reporting"]);
-    assert_eq!(list["total"], 3);
-    assert_eq!(list["isLast"], true);
+    // Every managed user's live tokens, secrets never shown.
+    let all = org_tokens(&sp, "sort=createdAt");
+    assert!(!all.to_string().contains(&ci));
+    // The two seeded tokens were made at the same instant: their order is their ids'.
+    let seeded = |labels: &[String]| {
+        let mut two = labels[..2].to_vec();
+        two.sort();
+        two == ["sandbox", "sandbox admin"]
+    };
+    let labels = org_labels(&all);
+    assert!(seeded(&labels) && labels[2..] == ["CI Pipeline", "Reporting"], "{labels:?}");
+    let first = &all["data"][2];
+    assert_eq!((first["id"].as_str(), first["status"].as_str()), (Some(ci_id.as_str()), Some("ALLOWED")));
+    assert_eq!(first["user"]["id"], alice_id.as_str());
+    assert_eq!(first["user"]["email"], "alice@example.com");
+    assert_eq!(first["user"]["orgId"], sp.info.org_id.as_str());
+    assert!(first["lastActiveAt"].is_string(), "the Basic sign-in above used it: {first}");
+    assert!(all["data"][3].get("lastActiveAt").is_none());
+    assert!(all["links"].get("next").is_none());
 
-    // The new token authenticates Basic at once, and records its use.
-    assert!(basic_works(&sp, &sp.info.user, &secret));
-    let (_, one) = send(&sp, "GET", &format!("{TM}/{}", ci["id"].as_str().unwrap()), alice(&sp), None);
-    assert!(one["lastUsedAt"].is_string(), "{one}");
+    // Filters: q over label, name and email, case-insensitive; date windows.
+    assert_eq!(org_labels(&org_tokens(&sp, "q=ci%20PIPE")), ["CI Pipeline"]);
+    assert_eq!(org_labels(&org_tokens(&sp, "q=ADMIN%40example")), ["sandbox admin"]);
+    assert_eq!(org_labels(&org_tokens(&sp, "status=allowed")).len(), 4);
+    assert_eq!(org_labels(&org_tokens(&sp, "status=blocked")).len(), 0);
+    let window = format!("createdAtSearchType=range&createdAtFrom={}&createdAtTo={}", iso_days(-1), iso_days(1));
+    assert_eq!(org_labels(&org_tokens(&sp, &window)).len(), 4);
+    let before = format!("createdAtSearchType=range&createdAtTo={}", iso_days(-2));
+    assert_eq!(org_labels(&org_tokens(&sp, &before)).len(), 0);
+    let used = format!("lastActiveAtSearchType=range&lastActiveAtFrom={}", iso_days(-1));
+    assert!(org_labels(&org_tokens(&sp, &used)).contains(&"CI Pipeline".to_string()));
+    assert!(!org_labels(&org_tokens(&sp, &used)).contains(&"Reporting".to_string()));
 
-    // Filters.
-    let (_, f) = send(&sp, "GET", &format!("{TM}?description=ci%20pipe"), alice(&sp), None);
-    assert_eq!(labels(&f), ["CI Pipeline"]);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?label=REPORT"), alice(&sp), None);
-    assert_eq!(labels(&f), ["Reporting"]);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?expiresTo={}", today_plus(31)), alice(&sp), None);
-    assert_eq!(labels(&f), ["CI Pipeline"]);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?expiresFrom={}", today_plus(100)), alice(&sp), None);
-    assert_eq!(labels(&f), ["sandbox", "Reporting"]);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?createdFrom={}&createdTo={}", today_plus(-1), today_plus(1)), alice(&sp), None);
-    assert_eq!(f["total"], 3);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?createdTo={}", today_plus(-2)), alice(&sp), None);
-    assert_eq!(f["total"], 0);
-    let (_, f) = send(&sp, "GET", &format!("{TM}?lastUsedFrom={}", today_plus(0)), alice(&sp), None);
-    assert!(labels(&f).contains(&"CI Pipeline".to_string()) && !labels(&f).contains(&"Reporting".to_string()), "{f}");
-    let (_, f) = send(&sp, "GET", &format!("{TM}?maxResults=2"), alice(&sp), None);
-    assert_eq!((labels(&f).len(), f["isLast"].as_bool()), (2, Some(false)));
-    let (_, f) = send(&sp, "GET", &format!("{TM}?maxResults=2&startAt=2"), alice(&sp), None);
-    assert_eq!(labels(&f), ["Reporting"]);
-    for bad in ["createdFrom=yesterday", "status=BROKEN", "maxResults=many", "user=nobody@example.com"] {
-        assert_eq!(send(&sp, "GET", &format!("{TM}?{bad}"), alice(&sp), None).0, 400, "{bad}");
+    // Cursor paging through links.next.
+    let p1 = org_tokens(&sp, "pageSize=3&sort=createdAt");
+    assert_eq!(org_labels(&p1).len(), 3);
+    let next = p1["links"]["next"].as_str().unwrap();
+    assert_eq!(org_labels(&org_tokens(&sp, &format!("pageSize=3&sort=createdAt&cursor={next}"))), ["Reporting"]);
+
+    // Sorting: by default the most recently used first, never-used last.
+    assert_eq!(org_labels(&org_tokens(&sp, ""))[0], "CI Pipeline");
+    assert_eq!(org_labels(&org_tokens(&sp, ""))[3], "Reporting");
+    assert_eq!(org_labels(&org_tokens(&sp, "sort=-label")), ["sandbox admin", "sandbox", "Reporting", "CI Pipeline"]);
+
+    // Bad requests and the key.
+    let path = format!("/admin/api-access/v1/orgs/{}/api-tokens", sp.info.org_id);
+    for bad in ["pageSize=0", "pageSize=1001", "status=broken", "createdAtFrom=yesterday", "createdAtFrom=2026-01-01T00:00:00Z", "createdAtSearchType=range", "createdAtSearchType=gt&createdAtUom=day&createdAtValue=3", "cursor=nope", "sort=owner"] {
+        let (st, v) = org(&sp, "GET", &format!("{path}?{bad}"), &sp.info.org_api_key);
+        assert_eq!(st, 400, "{bad}: {v}");
+        assert!(v["errors"][0]["title"].is_string(), "{v}");
     }
+    assert_eq!(org(&sp, "GET", &path, "not-the-key").0, 401);
+    assert_eq!(org(&sp, "GET", "/admin/api-access/v1/orgs/another-org/api-tokens", &sp.info.org_api_key).0, 403);
+    assert_eq!(send(&sp, "GET", &path, alice(&sp), None).0, 401, "a user's API token is no organization key");
 
-    // Bad creations.
-    for body in [json!({"label": "x", "expiresInDays": 366}), json!({"label": "x", "expiresInDays": 0}), json!({"expiresInDays": 5}), json!({"label": "x".repeat(300)}), json!({"label": 5}), json!(["label"])] {
-        let (st, v) = send(&sp, "POST", TM, alice(&sp), Some(&body));
-        assert_eq!(st, 400, "{body} -> {v}");
-        assert!(v["errorMessages"][0].is_string(), "{v}");
-    }
-    let resp = sp.http.post(sp.url(TM)).basic_auth(&sp.info.user, Some(&sp.info.api_token)).header("content-type", "application/json").body("{oops").send().unwrap();
-    assert_eq!(resp.status().as_u16(), 400);
-
-    // A non-admin cannot see or create others' tokens.
-    assert_eq!(send(&sp, "GET", &format!("{TM}?user={}", sp.info.admin_user), alice(&sp), None).0, 403);
-    assert_eq!(send(&sp, "POST", TM, alice(&sp), Some(&json!({"label": "x", "user": sp.info.admin_user}))).0, 403);
-    assert_eq!(sp.http.get(sp.url(TM)).send().unwrap().status().as_u16(), 401, "anonymous");
-
-    // Revoke: Basic with it fails at once; it is listed only on request.
-    let (st, _) = send(&sp, "DELETE", &format!("{TM}/{}", ci["id"].as_str().unwrap()), alice(&sp), None);
-    assert_eq!(st, 204);
-    assert!(!basic_works(&sp, &sp.info.user, &secret));
-    let (_, list) = send(&sp, "GET", TM, alice(&sp), None);
-    assert_eq!(labels(&list), ["sandbox", "Reporting"]);
-    let (_, list) = send(&sp, "GET", &format!("{TM}?status=REVOKED"), alice(&sp), None);
-    assert_eq!(labels(&list), ["CI Pipeline"]);
-    assert_eq!(list["values"][0]["status"], "REVOKED");
-
-    // Expiry follows the sandbox clock.
-    let (_, short) = send(&sp, "POST", TM, alice(&sp), Some(&json!({"label": "Short", "expiresInDays": 1})));
-    let short_secret = short["token"].as_str().unwrap().to_string();
-    assert!(basic_works(&sp, &sp.info.user, &short_secret));
-    sp.advance_clock(2 * 86_400);
-    assert!(!basic_works(&sp, &sp.info.user, &short_secret));
-    let (_, list) = send(&sp, "GET", &format!("{TM}?status=EXPIRED"), alice(&sp), None);
-    assert_eq!(labels(&list), ["Short"]);
-
-    // Atlassian's user-management shape.
-    let (st, um) = send(&sp, "GET", &format!("/users/{alice_id}/manage/api-tokens"), alice(&sp), None);
+    // The user-management API: one user's tokens, and revoking one stops it at once.
+    let (st, um) = org(&sp, "GET", &format!("/users/{alice_id}/manage/api-tokens"), &sp.info.org_api_key);
     assert_eq!(st, 200, "{um}");
-    let um = um.as_array().unwrap().clone();
-    assert_eq!(um.iter().map(|t| t["label"].as_str().unwrap()).collect::<Vec<_>>(), ["sandbox", "Reporting"]);
-    assert!(um[0]["createdAt"].is_string() && um[0]["expiry"].is_string() && um[0]["id"].is_string());
-    let rep_id = rep["id"].as_str().unwrap();
-    assert_eq!(send(&sp, "DELETE", &format!("/users/{alice_id}/manage/api-tokens/{rep_id}"), alice(&sp), None).0, 204);
-    assert_eq!(send(&sp, "DELETE", &format!("/users/{alice_id}/manage/api-tokens/{rep_id}"), alice(&sp), None).0, 404);
+    let um_labels: Vec<&str> = um.as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
+    assert_eq!(um_labels, ["sandbox", "CI Pipeline", "Reporting"]);
+    assert!(um[1]["lastAccess"].is_string() && um[1]["createdAt"].is_string());
+    assert_eq!(org(&sp, "DELETE", &format!("/users/{alice_id}/manage/api-tokens/{ci_id}"), &sp.info.org_api_key).0, 204);
+    assert!(!basic_works(&sp, &sp.info.user, &ci));
+    assert!(basic_works(&sp, &sp.info.user, &sp.info.api_token), "her other tokens still work");
+    assert_eq!(org(&sp, "DELETE", &format!("/users/{alice_id}/manage/api-tokens/{ci_id}"), &sp.info.org_api_key).0, 404);
+    assert_eq!(org(&sp, "DELETE", &format!("/users/{admin_id}/manage/api-tokens/{ci_id}"), &sp.info.org_api_key).0, 404, "not that user's token");
+    assert_eq!(org(&sp, "GET", "/users/nobody/manage/api-tokens", &sp.info.org_api_key).0, 404);
+    assert_eq!(org(&sp, "GET", &format!("/users/{alice_id}/manage/api-tokens"), "not-the-key").0, 401);
+    let labels = org_labels(&org_tokens(&sp, "sort=createdAt"));
+    assert!(seeded(&labels) && labels[2..] == ["Reporting"], "{labels:?}");
+
+    // Expiry follows the sandbox clock: an expired token is neither listed nor accepted.
+    let (_, short) = create_cloud_token(&sp, &alice_id, "Short", 1);
+    assert!(basic_works(&sp, &sp.info.user, &short));
+    sp.advance_clock(2 * 86_400);
+    assert!(!basic_works(&sp, &sp.info.user, &short));
+    assert!(!org_labels(&org_tokens(&sp, "")).contains(&"Short".to_string()));
 }
 
 #[test]
-fn token_manager_admin_creates_and_revokes_for_others_within_the_maximum() {
-    let sp = SandboxProc::start(&[]);
-    let (_, mine) = send(&sp, "GET", TM, alice(&sp), None);
-    let alice_id = mine["values"][0]["accountId"].as_str().unwrap().to_string();
-
-    // Within the maximum (90 days by default), by email or account id.
-    let (st, t) = send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "Provisioned for Alice", "user": "ALICE@example.com", "expiresInDays": 90})));
-    assert_eq!(st, 201, "{t}");
-    assert_eq!(t["accountId"], alice_id.as_str());
-    assert_ne!(t["createdBy"], alice_id.as_str());
-    let secret = t["token"].as_str().unwrap().to_string();
-    assert!(basic_works(&sp, &sp.info.user, &secret), "the owner signs in with it");
-    assert!(!basic_works(&sp, &sp.info.admin_user, &secret), "it is the owner's, not the admin's");
-    let (st, dflt) = send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "Default expiry", "accountId": alice_id})));
-    assert_eq!(st, 201);
-    let days = (chrono::DateTime::parse_from_rfc3339(dflt["expiresAt"].as_str().unwrap()).unwrap() - chrono::DateTime::parse_from_rfc3339(dflt["createdAt"].as_str().unwrap()).unwrap()).num_days();
-    assert_eq!(days, 90, "the default is the maximum");
-
-    // Beyond it: a clear 400.
-    let (st, v) = send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "Too long", "user": alice_id, "expiresInDays": 91})));
-    assert_eq!(st, 400);
-    let msg = v["errorMessages"][0].as_str().unwrap();
-    assert!(msg.contains("90 days"), "{msg}");
-    let (st, _) = send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "Too long", "user": alice_id, "expiresAt": today_plus(120)})));
-    assert_eq!(st, 400);
-    // For themselves the usual yearly limit applies.
-    assert_eq!(send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "Mine", "expiresInDays": 200}))).0, 201);
-    assert_eq!(send(&sp, "POST", TM, admin(&sp), Some(&json!({"label": "x", "user": "ghost@example.com"}))).0, 400);
-
-    // The admin sees everyone's tokens and filters by users.
-    let (_, all) = send(&sp, "GET", TM, admin(&sp), None);
-    let owners: Vec<&str> = all["values"].as_array().unwrap().iter().map(|t| t["email"].as_str().unwrap()).collect();
-    assert!(owners.contains(&"alice@example.com") && owners.contains(&"admin@example.com"), "{owners:?}");
-    let (_, a) = send(&sp, "GET", &format!("{TM}?user=alice@example.com"), admin(&sp), None);
-    assert_eq!(labels(&a), ["sandbox", "Provisioned for Alice", "Default expiry"]);
-    let (_, both) = send(&sp, "GET", &format!("{TM}?user={alice_id},{}&description=SANDBOX", sp.info.admin_user), admin(&sp), None);
-    assert_eq!(labels(&both), ["sandbox", "sandbox admin"]);
-    let (_, both2) = send(&sp, "GET", &format!("{TM}?user={alice_id}&user={}&label=sandbox", sp.info.admin_user), admin(&sp), None);
-    assert_eq!(labels(&both2), ["sandbox", "sandbox admin"]);
-
-    // Alice cannot revoke the admin's token; the admin can revoke Alice's.
-    let admin_token_id = both["values"][1]["id"].as_str().unwrap();
-    assert_eq!(send(&sp, "DELETE", &format!("{TM}/{admin_token_id}"), alice(&sp), None).0, 404);
-    assert_eq!(send(&sp, "GET", &format!("{TM}/{admin_token_id}"), alice(&sp), None).0, 404);
-    assert_eq!(send(&sp, "DELETE", &format!("{TM}/{}", t["id"].as_str().unwrap()), admin(&sp), None).0, 204);
-    assert!(!basic_works(&sp, &sp.info.user, &secret));
-    assert_eq!(send(&sp, "DELETE", &format!("{TM}/no-such-token"), admin(&sp), None).0, 404);
-
-    // The user-management shape: self or admin only.
-    let (_, admin_list) = send(&sp, "GET", &format!("{TM}?user={}", sp.info.admin_user), admin(&sp), None);
-    let admin_id = admin_list["values"][0]["accountId"].as_str().unwrap();
-    assert_eq!(send(&sp, "GET", &format!("/users/{admin_id}/manage/api-tokens"), alice(&sp), None).0, 403);
-    assert_eq!(send(&sp, "GET", &format!("/users/{alice_id}/manage/api-tokens"), admin(&sp), None).0, 200);
-    assert_eq!(send(&sp, "GET", "/users/nobody/manage/api-tokens", admin(&sp), None).0, 404);
-}
-
-#[test]
-fn token_manager_maximum_follows_the_flag() {
-    let sp = SandboxProc::start(&["--token-manager-max-days", "7"]);
-    let body = |d: i64| json!({"label": "x", "user": sp.info.user, "expiresInDays": d});
-    assert_eq!(send(&sp, "POST", TM, admin(&sp), Some(&body(7))).0, 201);
-    let (st, v) = send(&sp, "POST", TM, admin(&sp), Some(&body(8)));
-    assert_eq!(st, 400);
-    assert!(v["errorMessages"][0].as_str().unwrap().contains("7 days"), "{v}");
+fn no_token_manager_on_either_flavor() {
+    for args in [&[][..], &["--flavor", "datacenter"][..]] {
+        let sp = SandboxProc::start(args);
+        for path in ["/rest/api-tokens/latest/tokens", "/rest/oauth2/latest/tokens"] {
+            assert_eq!(send(&sp, "GET", path, alice(&sp), None).0, 404, "{args:?} {path}");
+            assert_eq!(send(&sp, "POST", path, alice(&sp), Some(&json!({"label": "x"}))).0, 404, "{args:?} {path}");
+        }
+    }
 }
 
 // ------------------------------------------------------------------ Data Center
@@ -292,8 +267,9 @@ fn data_center_personal_access_tokens() {
 fn cloud_and_data_center_serve_their_own_token_apis() {
     let cloud = SandboxProc::start(&[]);
     assert_eq!(send(&cloud, "GET", PAT, alice(&cloud), None).0, 404);
+    assert_eq!(org(&cloud, "GET", &format!("/admin/api-access/v1/orgs/{}/api-tokens", cloud.info.org_id), &cloud.info.org_api_key).0, 200);
     let dc = SandboxProc::start(&["--flavor", "datacenter"]);
-    assert_eq!(send(&dc, "GET", TM, alice(&dc), None).0, 404);
+    assert_eq!(org(&dc, "GET", &format!("/admin/api-access/v1/orgs/{}/api-tokens", dc.info.org_id), &dc.info.org_api_key).0, 404);
 }
 
 #[test]
@@ -305,16 +281,17 @@ fn tokens_survive_a_restart_with_state() {
     let state_arg = state.to_str().unwrap();
     let (secret, revoked) = {
         let sp = SandboxProc::start(&["--state", state_arg]);
-        let (_, kept) = send(&sp, "POST", TM, alice(&sp), Some(&json!({"label": "Kept"})));
-        let (_, gone) = send(&sp, "POST", TM, alice(&sp), Some(&json!({"label": "Gone"})));
-        assert_eq!(send(&sp, "DELETE", &format!("{TM}/{}", gone["id"].as_str().unwrap()), alice(&sp), None).0, 204);
-        (kept["token"].as_str().unwrap().to_string(), gone["token"].as_str().unwrap().to_string())
+        let alice_id = account_id(&sp, alice(&sp));
+        let (_, kept) = create_cloud_token(&sp, &alice_id, "Kept", 30);
+        let (gone_id, gone) = create_cloud_token(&sp, &alice_id, "Gone", 30);
+        assert_eq!(org(&sp, "DELETE", &format!("/users/{alice_id}/manage/api-tokens/{gone_id}"), &sp.info.org_api_key).0, 204);
+        (kept, gone)
     };
     let sp = SandboxProc::start(&["--state", state_arg]);
     assert!(basic_works(&sp, &sp.info.user, &secret));
     assert!(!basic_works(&sp, &sp.info.user, &revoked));
-    let (_, list) = send(&sp, "GET", TM, alice(&sp), None);
-    assert_eq!(labels(&list), ["sandbox", "Kept"]);
+    let labels = org_labels(&org_tokens(&sp, ""));
+    assert!(labels.contains(&"Kept".to_string()) && !labels.contains(&"Gone".to_string()), "{labels:?}");
     drop(sp);
     let _ = std::fs::remove_dir_all(&dir);
 }

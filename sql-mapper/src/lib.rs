@@ -21,7 +21,7 @@ pub use error::{MapperError, SqlState};
 /// Version of the mapper, reported by the driver's `SQLGetInfo(SQL_DRIVER_VER)`.
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub use rest::{Flavor, SiteConfig};
+pub use rest::{Flavor, OrgAdmin, SiteConfig};
 pub use session::{detect_site, ConnectOptions, MapperSession, PreparedStatement, QueryResult};
 /// The typed values a prepared statement's parameters are bound with.
 pub use datafusion::common::ScalarValue;

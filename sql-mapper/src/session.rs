@@ -359,7 +359,7 @@ impl MapperSession {
 /// Cloud or Data Center, and the product version, from Jira's `serverInfo` (a site under
 /// `atlassian.net` is Cloud without asking).
 pub async fn detect_site(url: &str, auth: Arc<dyn Authenticator>, transport: &atlassian_oauth::Transport) -> Result<(Flavor, String), MapperError> {
-    let site = SiteConfig { jira_base: url.to_string(), confluence_base: url.to_string(), flavor: Flavor::Cloud, transport: transport.clone() };
+    let site = SiteConfig { jira_base: url.to_string(), confluence_base: url.to_string(), flavor: Flavor::Cloud, transport: transport.clone(), org_admin: None };
     let client = AtlassianClient::new(site, auth)?;
     let info = client.get_json(Product::Jira, "/rest/api/2/serverInfo").await.map_err(|e| match e.state {
         SqlState::General | SqlState::LinkFailure | SqlState::SyntaxOrAccess => MapperError::new(SqlState::CannotConnect, format!("{url} does not answer as a Jira site: {}", e.message)),

@@ -108,7 +108,7 @@ fn last_ident(n: &ObjectName) -> String {
 
 /// `{Column}` placeholders of a request path.
 fn placeholders(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).filter(|n| n != "api").collect()
+    path.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).filter(|n| !["api", "admin", "orgId"].contains(&n.as_str())).collect()
 }
 
 #[derive(Clone, Copy, PartialEq)]

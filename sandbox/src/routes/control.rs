@@ -20,6 +20,7 @@ pub fn routes() -> SourcedRoutes {
         .post("/__sandbox/clock", clock, Source::Control).get("/__sandbox/clock", get_clock, Source::Control)
         .get("/__sandbox/health", || async { Json(json!({"ok": true})) }, Source::Control)
         .get("/__sandbox/grants", grants, Source::Control)
+        .post("/__sandbox/api-tokens", create_api_token, Source::Control)
         .post("/__sandbox/grants/{id}/revoke", revoke_grant, Source::Control)
 }
 
@@ -88,4 +89,33 @@ async fn clock(State(sb): State<Arc<Sandbox>>, body: String) -> Result<Json<Valu
 
 async fn get_clock(State(sb): State<Arc<Sandbox>>) -> Json<Value> {
     Json(json!({"now": sb.clock.now().to_rfc3339()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct NewApiToken {
+    account_id: String,
+    label: String,
+    #[serde(default = "a_year")]
+    expires_in_days: i64,
+}
+
+fn a_year() -> i64 {
+    365
+}
+
+/// A user creating an API token at id.atlassian.com/manage-profile/security/api-tokens (Cloud
+/// has no API for it): `{accountId, label, expiresInDays}` → `{id, token}`.
+async fn create_api_token(State(sb): State<Arc<Sandbox>>, body: String) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
+    let b: NewApiToken = serde_json::from_str(&body).map_err(|e| bad_request(format!("invalid API token request: {e}")))?;
+    if sb.site.read().user(&b.account_id).is_none() {
+        return Err(bad_request(format!("no user {}", b.account_id)));
+    }
+    if !(1..=365).contains(&b.expires_in_days) {
+        return Err(bad_request("expiresInDays must be 1 to 365".into()));
+    }
+    let now = sb.clock.now();
+    let (t, secret) = sb.credentials.write().create_api_token(&b.account_id, &b.label, now + chrono::Duration::days(b.expires_in_days), &b.account_id, now);
+    sb.persist();
+    Ok(Json(json!({"id": t.id, "token": secret})))
 }

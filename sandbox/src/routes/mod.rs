@@ -2,6 +2,7 @@
 //! module decides which the flavor serves and where (site URL, gateway).
 
 pub mod access_tokens;
+pub mod admin;
 pub mod agile;
 pub mod confluence;
 pub mod control;
@@ -45,10 +46,11 @@ fn gateway_api(config: &Config) -> SourcedRoutes {
     }
 }
 
-/// The authorization server (`/authorize`, `/oauth/token`, accessible resources) and the token pages.
+/// The authorization server (`/authorize`, `/oauth/token`, accessible resources), the token
+/// pages, and Cloud's organization Admin APIs: routes that authenticate their callers themselves.
 fn oauth_routes(config: &Config) -> SourcedRoutes {
     match config.flavor {
-        Flavor::Cloud => oauth::routes(),
+        Flavor::Cloud => oauth::routes().merge(admin::routes()),
         Flavor::Datacenter => dc_oauth::routes().merge(access_tokens::routes()),
     }
 }

@@ -97,9 +97,6 @@ pub enum Source {
     /// The sandbox's own control API under `/__sandbox/`: tests drive the emulator with it; the
     /// driver never calls it.
     Control,
-    /// A route Atlassian does not serve, kept only until what reads it moves to the real API;
-    /// the route-source test names each one and accepts no other.
-    Invented(&'static str),
 }
 
 /// One method on one path, as served.

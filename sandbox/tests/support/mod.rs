@@ -25,6 +25,8 @@ pub struct StartupInfo {
     pub authorize_url: String,
     pub token_url: String,
     pub api_gateway_url: String,
+    pub org_id: String,
+    pub org_api_key: String,
 }
 
 pub struct SandboxProc {

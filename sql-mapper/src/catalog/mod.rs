@@ -217,6 +217,9 @@ pub enum Paging {
     Start(usize),
     /// No request: the items are the JSON array the parent row brought in this context value.
     Context(&'static str),
+    /// The Admin APIs' `pageSize` (at most this many) and `cursor`: the `links.next` of the
+    /// page before, sent with the same filters.
+    Links(usize),
 }
 
 /// One REST list. `path` may hold `{api}` (3 on Cloud, 2 on Data Center for Jira) and
@@ -233,14 +236,21 @@ pub struct Endpoint {
     /// The query parameters this endpoint filters by (columns' `Param`/`Contains`/`Range`
     /// pushdowns reach only endpoints that accept them).
     pub filters: &'static [&'static str],
-    /// A resource some sites lack (the Token Manager's REST form): a 404 for the list means
-    /// "not supported by this site" (HYC00), never an empty table.
+    /// A resource some sites lack (a Marketplace app's, PATs on older servers): a 404 for the
+    /// list means "not supported by this site" (HYC00), never an empty table.
     pub optional: bool,
+    /// Parameters a pushed one brings along: (pushed parameter, `name=value` sent with it), as
+    /// the Admin APIs' `createdAtSearchType=range` goes with `createdAtFrom`.
+    pub implied: &'static [(&'static str, &'static str)],
 }
 
 impl Endpoint {
     pub const fn new(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
-        Endpoint { path, items, paging, rows: None, filters: &[], optional: false }
+        Endpoint { path, items, paging, rows: None, filters: &[], optional: false, implied: &[] }
+    }
+    pub const fn implying(mut self, implied: &'static [(&'static str, &'static str)]) -> Endpoint {
+        self.implied = implied;
+        self
     }
     pub const fn filtered_by(mut self, params: &'static [&'static str]) -> Endpoint {
         self.filters = params;

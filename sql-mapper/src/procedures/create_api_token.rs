@@ -1,8 +1,7 @@
-//! `CreateApiToken(Description, ExpirationDays, ForUser)`: a new API token (Cloud, through the
-//! Token Manager's REST form; a site admin may create one for another user, within the admin
-//! maximum expiry) or personal access token (Data Center, for the signed-in user). The secret is
-//! in this one answer and nowhere else: the server keeps only its digest, `ApiTokens` has no
-//! column for it, and the driver never logs results.
+//! `CreateApiToken(Description, ExpirationDays, ForUser)`: a new personal access token (Data
+//! Center, for the signed-in user). Cloud has no API for it (HYC00 naming the page where the
+//! user makes one). The secret is in this one answer and nowhere else: the server keeps only its
+//! digest, `ApiTokens` has no column for it, and the driver never logs results.
 
 use serde_json::{json, Value};
 
@@ -14,16 +13,19 @@ use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
     param("Description", Varchar(255), true, "The token's label (Data Center: its name)"),
-    param("ExpirationDays", Integer, false, "Days until it expires (Cloud default: the longest allowed; Data Center default: never)"),
-    param("ForUser", Varchar(255), false, "Account id or email of the owner (Cloud site admins; default: yourself)"),
+    param("ExpirationDays", Integer, false, "Days until it expires (default: never)"),
+    param("ForUser", Varchar(255), false, "The owner: only yourself (your user name, key or email)"),
 ];
+
+/// Where a Cloud user creates an API token.
+const CLOUD_TOKENS_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
 
 pub fn def() -> ProcedureDef {
     let c = ColumnDef::new;
     ProcedureDef {
         product: Product::Jira,
         name: "CreateApiToken",
-        remarks: "Creates an API token (Cloud) or personal access token (Data Center); the secret is returned once.",
+        remarks: "Creates a personal access token (Data Center); the secret is returned once. Cloud: HYC00, naming id.atlassian.com's API tokens page.",
         params: PARAMS,
         result: vec![
             c("Id", Varchar(64), false, at("/Id"), "Token id (as in ApiTokens)"),
@@ -48,7 +50,7 @@ fn days(args: &Args) -> Result<Option<i64>, MapperError> {
     }
 }
 
-/// The Token Manager's (or PAT API's) absence on a site is "not supported", not a failure.
+/// The PAT API's absence on a site is "not supported", not a failure.
 fn unsupported_if_missing(e: MapperError) -> MapperError {
     if e.http_status == Some(404) {
         MapperError::new(SqlState::NotSupported, format!("CreateApiToken is not supported by this site: it has no token REST resource ({})", e.message))
@@ -63,20 +65,8 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let for_user = text(&args, "ForUser").filter(|u| !u.trim().is_empty());
     let client = session.client();
     let row = match client.flavor() {
-        Flavor::Cloud => {
-            let mut body = json!({"label": description});
-            if let Some(d) = days {
-                body["expiresInDays"] = json!(d);
-            }
-            if let Some(u) = &for_user {
-                body["user"] = json!(u);
-            }
-            let t = client.send_json(reqwest::Method::POST, Product::Jira, "/rest/api-tokens/latest/tokens", Some(&body)).await.map_err(unsupported_if_missing)?;
-            [("Id", "/id"), ("Description", "/label"), ("Owner", "/accountId"), ("Created", "/createdAt"), ("Expires", "/expiresAt"), ("Token", "/token")]
-                .iter()
-                .map(|(col, p)| (col.to_string(), t.pointer(p).cloned().unwrap_or(Value::Null)))
-                .collect()
-        }
+        // No Atlassian API creates a Cloud API token: the account holder makes it themselves.
+        Flavor::Cloud => return Err(MapperError::new(SqlState::NotSupported, format!("Cloud has no API that creates API tokens: create one at {CLOUD_TOKENS_PAGE} (signed in as its owner), then use it as APIToken"))),
         Flavor::DataCenter => {
             let me = client.get_json(Product::Jira, "/rest/api/2/myself").await?;
             if let Some(u) = &for_user {

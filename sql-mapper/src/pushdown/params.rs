@@ -1,6 +1,6 @@
 //! `ParamBuilder`: filters → REST query parameters, for list resources that filter by
-//! parameters rather than a query language (the Token Manager's `user=`, `description=`,
-//! `createdFrom=`…, Confluence's `keys=`).
+//! parameters rather than a query language (the Admin API's `q=`, `createdAtFrom=`…,
+//! Confluence's `keys=`).
 //!
 //! Every parameter filter is `Inexact`: servers match names and text case-insensitively, dates
 //! by whole ranges, and may refuse a value they cannot look up; the engine applies the exact
@@ -205,44 +205,46 @@ mod tests {
         let t = tokens();
         let all = |_: &str| true;
         let b = ParamBuilder::new(&t, &all);
-        let owners = b.translate(&col("Owner").in_list(vec![lit("a"), lit("b")], false)).unwrap();
-        assert_eq!(owners.iter().map(|q| (q.name.as_str(), q.value.as_str(), q.droppable)).collect::<Vec<_>>(), vec![("user", "a", true), ("user", "b", true)]);
-        assert_eq!(pairs(b.translate(&col("Description").like(lit("%Build_bot%")))), vec![("description".into(), "Build".into())]);
-        assert_eq!(pairs(b.translate(&col("Description").ilike(lit("ci%")))), vec![("description".into(), "ci".into())]);
+        let spaces = crate::catalog::Catalog::standard().table(crate::catalog::Product::Confluence, "Spaces").unwrap().clone();
+        let sb = ParamBuilder::new(&spaces, &all);
+        let keys = sb.translate(&col("Key").in_list(vec![lit("A"), lit("B")], false)).unwrap();
+        assert_eq!(keys.iter().map(|q| (q.name.as_str(), q.value.as_str(), q.droppable)).collect::<Vec<_>>(), vec![("keys", "A", true), ("keys", "B", true)]);
+        assert_eq!(pairs(b.translate(&col("Description").like(lit("%Build_bot%")))), vec![("q".into(), "Build".into())]);
+        assert_eq!(pairs(b.translate(&col("Description").ilike(lit("ci%")))), vec![("q".into(), "ci".into())]);
+        assert_eq!(pairs(b.translate(&col("Description").eq(lit("CI")))), vec![("q".into(), "CI".into())]);
         assert!(b.translate(&col("Description").like(lit("%%"))).is_none(), "no literal text: nothing to send");
         assert!(b.translate(&col("Description").like(lit("a\\%b"))).is_none(), "escapes are not guessed at");
         // 2024-02-01T00:00Z
         let day = 1_706_745_600_000;
-        assert_eq!(pairs(b.translate(&col("Created").gt_eq(ts(day)))), vec![("createdFrom".into(), "2024-02-01T00:00:00.000Z".into())]);
-        assert_eq!(pairs(b.translate(&col("Expires").lt(ts(day)))), vec![("expiresTo".into(), "2024-02-01T00:00:01.000Z".into())]);
+        assert_eq!(pairs(b.translate(&col("Created").gt_eq(ts(day)))), vec![("createdAtFrom".into(), "2024-02-01T00:00:00.000Z".into())]);
+        assert_eq!(pairs(b.translate(&col("Created").lt(ts(day)))), vec![("createdAtTo".into(), "2024-02-01T00:00:01.000Z".into())]);
         assert_eq!(
             pairs(b.translate(&col("LastUsed").between(ts(day), ts(day + 86_400_000)))),
-            vec![("lastUsedFrom".into(), "2024-02-01T00:00:00.000Z".into()), ("lastUsedTo".into(), "2024-02-02T00:00:01.000Z".into())]
+            vec![("lastActiveAtFrom".into(), "2024-02-01T00:00:00.000Z".into()), ("lastActiveAtTo".into(), "2024-02-02T00:00:01.000Z".into())]
         );
+        assert!(b.translate(&col("Expires").lt(ts(day))).is_none(), "the Admin API filters no expiry");
         // A conjunction pushes what it can; a disjunction or a negation pushes nothing.
-        assert_eq!(pairs(b.translate(&col("Owner").eq(lit("a")).and(col("Id").eq(lit("x"))))), vec![("user".into(), "a".into())]);
-        assert_eq!(pairs(b.translate(&col("Owner").eq(lit("a")).or(col("OwnerEmail").eq(lit("b"))))), vec![("user".into(), "a".into()), ("user".into(), "b".into())]);
-        assert!(b.translate(&col("Owner").eq(lit("a")).or(col("Description").eq(lit("b")))).is_none());
+        assert_eq!(pairs(b.translate(&col("Description").eq(lit("a")).and(col("Id").eq(lit("x"))))), vec![("q".into(), "a".into())]);
+        assert_eq!(pairs(sb.translate(&col("Key").eq(lit("A")).or(col("Key").eq(lit("B"))))), vec![("keys".into(), "A".into()), ("keys".into(), "B".into())]);
+        assert!(b.translate(&col("Description").eq(lit("a")).or(col("Description").eq(lit("b")))).is_none(), "a substring parameter takes one value");
+        assert!(sb.translate(&col("Key").eq(lit("A")).or(col("Type").eq(lit("global")))).is_none());
         // Status takes one value: a list of them is not pushed (the server would read only one).
-        let spaces = crate::catalog::Catalog::standard().table(crate::catalog::Product::Confluence, "Spaces").unwrap().clone();
-        let sb = ParamBuilder::new(&spaces, &all);
         assert_eq!(pairs(sb.translate(&col("Type").eq(lit("global")))), vec![("type".into(), "global".into())]);
         assert!(sb.translate(&col("Type").in_list(vec![lit("global"), lit("personal")], false)).is_none());
         assert!(sb.translate(&col("Type").eq(lit("global")).or(col("Type").eq(lit("personal")))).is_none());
-        assert_eq!(pairs(sb.translate(&col("Key").in_list(vec![lit("A"), lit("B")], false))), vec![("keys".into(), "A".into()), ("keys".into(), "B".into())]);
-        assert!(b.translate(&col("Owner").eq(lit("a")).and(col("Description").eq(lit("c"))).or(col("Owner").eq(lit("b")))).is_none());
-        assert!(b.translate(&col("Owner").not_eq(lit("a"))).is_none());
-        assert!(b.translate(&col("Owner").in_list(vec![lit("a")], true)).is_none());
+        assert!(sb.translate(&col("Key").eq(lit("A")).and(col("Type").eq(lit("global"))).or(col("Key").eq(lit("B")))).is_none());
+        assert!(sb.translate(&col("Key").not_eq(lit("A"))).is_none());
+        assert!(sb.translate(&col("Key").in_list(vec![lit("A")], true)).is_none());
         // An endpoint that takes no parameters (Data Center's PAT list) gets none.
         let none = |_: &str| false;
-        assert!(ParamBuilder::new(&t, &none).translate(&col("Owner").eq(lit("a"))).is_none());
+        assert!(ParamBuilder::new(&t, &none).translate(&col("Description").eq(lit("a"))).is_none());
     }
 
     #[test]
     fn bounds_on_one_range_keep_the_narrowest() {
         let q = |n: &str, v: &str| QueryParam { name: n.into(), value: v.into(), droppable: false };
-        let ranges = vec![("createdFrom".to_string(), true), ("createdTo".to_string(), false)];
-        let m = merged(&[q("createdFrom", "2024-01-01T00:00:00.000Z"), q("createdFrom", "2024-03-01T00:00:00.000Z"), q("createdTo", "2025-01-01T00:00:00.000Z"), q("createdTo", "2024-06-01T00:00:00.000Z"), q("user", "a"), q("user", "a")], &ranges);
-        assert_eq!(m, vec![q("createdFrom", "2024-03-01T00:00:00.000Z"), q("createdTo", "2024-06-01T00:00:00.000Z"), q("user", "a")]);
+        let ranges = vec![("createdAtFrom".to_string(), true), ("createdAtTo".to_string(), false)];
+        let m = merged(&[q("createdAtFrom", "2024-01-01T00:00:00.000Z"), q("createdAtFrom", "2024-03-01T00:00:00.000Z"), q("createdAtTo", "2025-01-01T00:00:00.000Z"), q("createdAtTo", "2024-06-01T00:00:00.000Z"), q("keys", "a"), q("keys", "a")], &ranges);
+        assert_eq!(m, vec![q("createdAtFrom", "2024-03-01T00:00:00.000Z"), q("createdAtTo", "2024-06-01T00:00:00.000Z"), q("keys", "a")]);
     }
 }

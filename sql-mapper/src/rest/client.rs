@@ -29,6 +29,36 @@ pub struct SiteConfig {
     pub flavor: Flavor,
     /// Timeout, trusted certificates and proxy.
     pub transport: atlassian_oauth::Transport,
+    /// The organization's Admin APIs (Cloud), when `OrgId` and `OrgApiKey` are given.
+    pub org_admin: Option<OrgAdmin>,
+}
+
+/// Where a path beginning with this goes: the organization's Admin APIs (`api.atlassian.com`),
+/// with `{orgId}` filled in and the organization's API key as the bearer token, whatever the
+/// connection's own credentials are.
+pub const ORG_ADMIN: &str = "{admin}";
+
+/// The organization a Cloud site belongs to, as its admins reach it: `AdminApiURL`, `OrgId`
+/// and the organization API key (`OrgApiKey`, admin.atlassian.com > Settings > API keys).
+#[derive(Clone)]
+pub struct OrgAdmin {
+    pub base: String,
+    pub org_id: String,
+    pub api_key: String,
+}
+
+impl std::fmt::Debug for OrgAdmin {
+    // The key is a secret: never in a log or an error.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgAdmin").field("base", &self.base).field("org_id", &self.org_id).finish_non_exhaustive()
+    }
+}
+
+/// Where one request goes and, for the Admin APIs, the key it carries instead of the
+/// connection's credentials.
+struct Target {
+    url: String,
+    org_key: Option<String>,
 }
 
 #[derive(Debug)]
@@ -112,6 +142,20 @@ impl AtlassianClient {
         format!("{}{}", base.trim_end_matches('/'), path_and_query)
     }
 
+    /// The request's URL: the product's base, or the Admin APIs' for an [`ORG_ADMIN`] path
+    /// (HYC00 when the connection names no organization).
+    fn target(&self, product: Product, path_and_query: &str) -> Result<Target, MapperError> {
+        let Some(rest) = path_and_query.strip_prefix(ORG_ADMIN) else { return Ok(Target { url: self.url(product, path_and_query), org_key: None }) };
+        let admin = self.site.org_admin.as_ref().ok_or_else(|| {
+            MapperError::new(
+                SqlState::NotSupported,
+                "Cloud lists and revokes API tokens only through the organization's Admin API: give OrgId and OrgApiKey (an organization API key, created at admin.atlassian.com > Settings > API keys)",
+            )
+        })?;
+        let org = crate::scan::url_encode(&admin.org_id);
+        Ok(Target { url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)), org_key: Some(format!("Bearer {}", admin.api_key)) })
+    }
+
     pub fn set_bases(&self, jira: String, confluence: String) {
         *self.bases.write().unwrap_or_else(|p| p.into_inner()) = (jira, confluence);
     }
@@ -143,36 +187,36 @@ impl AtlassianClient {
     }
 
     async fn exchange_page(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool, pruned: Option<&crate::scan::WantedPaths>) -> Result<Value, MapperError> {
-        let url = self.url(product, path_and_query);
-        let text = self.send(method, &url, body.map_or(Payload::None, Payload::Json), read).await?;
+        let target = self.target(product, path_and_query)?;
+        let text = self.send(method, &target, body.map_or(Payload::None, Payload::Json), read).await?;
         if text.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
         match pruned {
-            Some(page) => crate::scan::decode_pruned(&text, page).map_err(|e| not_json(&url, e)),
-            None => json_of(&url, &text),
+            Some(page) => crate::scan::decode_pruned(&text, page).map_err(|e| not_json(&target.url, e)),
+            None => json_of(&target.url, &text),
         }
     }
 
     /// GET raw bytes (attachment downloads).
     pub async fn get_bytes(&self, product: Product, path_and_query: &str) -> Result<Vec<u8>, MapperError> {
-        self.send(reqwest::Method::GET, &self.url(product, path_and_query), Payload::None, true).await
+        self.send(reqwest::Method::GET, &self.target(product, path_and_query)?, Payload::None, true).await
     }
 
     /// POST one file as `multipart/form-data` (part `file`, and `comment`), with the header
     /// Confluence's XSRF check wants.
     pub async fn upload(&self, product: Product, path_and_query: &str, file: &Upload<'_>) -> Result<Value, MapperError> {
-        let url = self.url(product, path_and_query);
-        let text = self.send(reqwest::Method::POST, &url, Payload::File(file), false).await?;
-        json_of(&url, &text)
+        let target = self.target(product, path_and_query)?;
+        let text = self.send(reqwest::Method::POST, &target, Payload::File(file), false).await?;
+        json_of(&target.url, &text)
     }
 
     /// One request with the connection's credentials. A 401 asks the authenticator once whether
     /// a retry can succeed; rate limits, overloaded servers and lost connections are waited out
     /// as [`RetryBudget`] allows (`read`: sending the request twice does no harm); any other
     /// failure is an error with Atlassian's message.
-    async fn send(&self, method: reqwest::Method, url: &str, payload: Payload<'_>, read: bool) -> Result<Vec<u8>, MapperError> {
-        self.send_accepting(method, url, payload, read, "application/json").await.map(|(bytes, _)| bytes)
+    async fn send(&self, method: reqwest::Method, target: &Target, payload: Payload<'_>, read: bool) -> Result<Vec<u8>, MapperError> {
+        self.send_accepting(method, target, payload, read, "application/json").await.map(|(bytes, _)| bytes)
     }
 
     /// An HTML page of the server's (Data Center's "View OAuth Access Tokens"): a GET, or a
@@ -180,22 +224,28 @@ impl AtlassianClient {
     /// page and the URL it came from after redirects (a login page when the credentials are
     /// not a signed-in user's).
     pub(crate) async fn page(&self, product: Product, path: &str, form: Option<&[(&str, &str)]>) -> Result<(String, String), MapperError> {
-        let url = self.url(product, path);
+        let target = self.target(product, path)?;
         let (method, payload, read) = match form {
             Some(f) => (reqwest::Method::POST, Payload::Form(f), false),
             None => (reqwest::Method::GET, Payload::None, true),
         };
-        let (bytes, landed) = self.send_accepting(method, &url, payload, read, "text/html").await?;
+        let (bytes, landed) = self.send_accepting(method, &target, payload, read, "text/html").await?;
         Ok((String::from_utf8_lossy(&bytes).into_owned(), landed))
     }
 
-    async fn send_accepting(&self, method: reqwest::Method, url: &str, payload: Payload<'_>, read: bool, accept: &str) -> Result<(Vec<u8>, String), MapperError> {
-        let mut refreshed = false;
+    async fn send_accepting(&self, method: reqwest::Method, target: &Target, payload: Payload<'_>, read: bool, accept: &str) -> Result<(Vec<u8>, String), MapperError> {
+        let url = target.url.as_str();
+        // The organization's key is fixed: nothing to refresh.
+        let mut refreshed = target.org_key.is_some();
         let mut budget = RetryBudget::new(self.site.transport.timeout, read);
         loop {
             budget.attempts += 1;
             let mut req = self.http.request(method.clone(), url).header("Accept", accept);
-            if let Some(h) = self.auth.authorization().await.map_err(auth_error)? {
+            let authorization = match &target.org_key {
+                Some(k) => Some(k.clone()),
+                None => self.auth.authorization().await.map_err(auth_error)?,
+            };
+            if let Some(h) = authorization {
                 req = req.header("Authorization", h);
             }
             req = match payload {
@@ -236,7 +286,11 @@ impl AtlassianClient {
             drop(pass);
             let (error, next) = match answer {
                 Ok((status, _, bytes, landed)) if status.is_success() => return Ok((bytes.to_vec(), landed)),
-                Ok((status, headers, bytes, _)) => (status_error(status.as_u16(), &String::from_utf8_lossy(&bytes)), budget.after_status(status.as_u16(), &headers)),
+                Ok((status, headers, bytes, _)) => {
+                    let e = status_error(status.as_u16(), &String::from_utf8_lossy(&bytes));
+                    let e = if target.org_key.is_some() { org_admin_hint(e) } else { e };
+                    (e, budget.after_status(status.as_u16(), &headers))
+                }
                 Err(e) => (transport_error(url, &e), budget.after_transport(e.is_connect(), e.is_timeout())),
             };
             match next {
@@ -248,6 +302,16 @@ impl AtlassianClient {
             }
         }
     }
+}
+
+/// What to check when the Admin APIs refuse the organization's key or id.
+fn org_admin_hint(e: MapperError) -> MapperError {
+    let hint = match e.http_status {
+        Some(401) => "check OrgApiKey: an organization API key from admin.atlassian.com > Settings > API keys, not yet expired",
+        Some(403) => "check OrgId: the organization the API key belongs to, and that the key may read API tokens",
+        _ => return e,
+    };
+    MapperError { message: format!("{} ({hint})", e.message), ..e }
 }
 
 fn json_of(url: &str, text: &[u8]) -> Result<Value, MapperError> {

@@ -791,12 +791,25 @@ impl PageState {
         }
         let mut params = self.plan.extra_params();
         params.extend(self.plan.filter_params());
+        for (pushed, with) in e.implied {
+            let sent = params.iter().any(|p| p.split_once('=').is_some_and(|(n, _)| n == *pushed));
+            if sent && !params.iter().any(|p| p == with) {
+                params.push(with.to_string());
+            }
+        }
         // Confluence v1 lists have one `expand` list: the body goes into it.
         if path.contains("expand=") && params.iter().any(|p| p == "body-format=storage") {
             params.retain(|p| p != "body-format=storage");
             path = path.replacen("expand=", "expand=body.storage,", 1);
         }
         let path = match (&self.cursor, e.paging) {
+            (cursor, Paging::Links(max)) => {
+                params.push(format!("pageSize={}", self.plan.page_size(max)));
+                if let Cursor::Next(c) = cursor {
+                    params.push(format!("cursor={}", enc(c)));
+                }
+                with_params(&path, &params)
+            }
             (Cursor::Next(next), _) => next.clone(),
             (_, Paging::Whole | Paging::Context(_)) => with_params(&path, &params),
             (cursor, Paging::StartAt(max)) => {
@@ -831,6 +844,10 @@ impl PageState {
             }
             Paging::Cursor(_) => match v.pointer("/_links/next").and_then(Value::as_str) {
                 Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
+                _ => Cursor::Done,
+            },
+            Paging::Links(_) => match v.pointer("/links/next").and_then(Value::as_str) {
+                Some(n) if !items.is_empty() && !n.is_empty() => Cursor::Next(n.to_string()),
                 _ => Cursor::Done,
             },
             Paging::Start(_) => {

@@ -1,5 +1,6 @@
 //! The `Confluence` schema.
 
+mod api_tokens;
 mod attachments;
 mod blog_posts;
 mod comments;
@@ -136,6 +137,7 @@ pub fn tables() -> Vec<TableDef> {
         groups::table(),
         group_members::table(),
         users::table(),
+        api_tokens::table(),
         oauth_access_tokens::table(),
     ]
 }

@@ -1,61 +1,121 @@
-//! `Jira.ApiTokens`: API tokens (Cloud: the Token Manager's REST form,
-//! `/rest/api-tokens/latest/tokens`; a site admin sees everyone's, others their own) and
-//! personal access tokens (Data Center: `/rest/pat/latest/tokens`, the signed-in user's own).
-//! Owner, description and the created / last-used / expiry ranges push down as the Token
-//! Manager's parameters. `DELETE` revokes; `EXEC CreateApiToken` makes one. The secret is never
-//! a column: it exists only in `CreateApiToken`'s answer.
+//! `Jira.ApiTokens` (and `Confluence.ApiTokens`, the same table on Confluence's server).
+//!
+//! - Cloud: API tokens belong to Atlassian accounts, not to a site, and no API lists a user's
+//!   own. An organization admin lists the managed users' tokens through the Admin API
+//!   (`GET {admin}/admin/api-access/v1/orgs/{orgId}/api-tokens`, with `OrgId` and the
+//!   organization API key `OrgApiKey`), and `DELETE` revokes through the user-management API
+//!   (`DELETE {admin}/users/{Owner}/manage/api-tokens/{Id}`). Without `OrgId`/`OrgApiKey`
+//!   both answer HYC00 saying what to give. Description and the created / last-used ranges
+//!   push down as the Admin API's `q` and `createdAt…`/`lastActiveAt…` range parameters.
+//! - Data Center: the signed-in user's personal access tokens on the product's server
+//!   (`/rest/pat/latest/tokens`); `DELETE` revokes.
+//!
+//! The secret is never a column: it exists only in `CreateApiToken`'s answer (Data Center).
 
 use serde_json::{json, Value};
 
-use crate::catalog::{at, at_or_context, contains, delete, list, params, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, at_or_context, contains, delete, list, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
 
 /// Data Center lists the caller's own tokens: they are read for the signed-in user's row.
 const CALLER: ParentLink = ParentLink { table: (Product::Jira, "CurrentUser"), bind: &[("AccountId", "Owner"), ("EmailAddress", "OwnerEmail"), ("DisplayName", "OwnerName")], only: None };
 
-const TOKEN_MANAGER_FILTERS: &[&str] = &["user", "description", "createdFrom", "createdTo", "lastUsedFrom", "lastUsedTo", "expiresFrom", "expiresTo"];
+const ORG_TOKENS: &str = "{admin}/admin/api-access/v1/orgs/{orgId}/api-tokens?sort=createdAt";
+const ORG_FILTERS: &[&str] = &["q", "createdAtFrom", "createdAtTo", "lastActiveAtFrom", "lastActiveAtTo"];
+/// The Admin API searches a date only when told which kind of search it is.
+const ORG_SEARCH_TYPES: &[(&str, &str)] = &[
+    ("createdAtFrom", "createdAtSearchType=range"),
+    ("createdAtTo", "createdAtSearchType=range"),
+    ("lastActiveAtFrom", "lastActiveAtSearchType=range"),
+    ("lastActiveAtTo", "lastActiveAtSearchType=range"),
+];
+/// At most this many per page (the Admin API's maximum).
+const ORG_PAGE: usize = 1000;
 
 pub fn table() -> TableDef {
+    on(Product::Jira, "API tokens (Cloud: the organization's managed users', through the Admin API with OrgId and OrgApiKey) or your personal access tokens (Data Center); DELETE revokes.")
+}
+
+/// The table on `product`'s server (Cloud's tokens are the same for both products).
+pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
     let c = ColumnDef::new;
+    let pats = list("/rest/pat/latest/tokens", "", Paging::Whole).unnest(from_pat).optional();
+    // Confluence's server has no CurrentUser table: its PATs are the caller's own, owner unnamed.
+    let data_center = match product {
+        Product::Jira => Part { cloud: None, ..Part::per(CALLER, pats) },
+        Product::Confluence => Part { cloud: None, ..Part::list(pats) },
+    };
     TableDef {
-        product: Product::Jira,
+        product,
         name: "ApiTokens",
-        remarks: "API tokens (Cloud Token Manager) or personal access tokens (Data Center); DELETE revokes, EXEC CreateApiToken creates.",
+        remarks,
         columns: vec![
             c("Id", Varchar(64), false, at("/id"), "Token id"),
-            c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key)").pushed(params("user")),
-            c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address").pushed(params("user")),
+            c("Kind", Varchar(32), false, at("/kind"), "API token (Cloud) or Personal access token (Data Center)"),
+            c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key; NULL on Confluence's server)"),
+            c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address"),
             c("OwnerName", Varchar(255), true, at_or_context("/displayName", "OwnerName"), "Owner's display name"),
-            c("Description", Varchar(255), true, at("/label"), "The token's label (Data Center: its name)").pushed(contains("description")),
-            c("Created", Timestamp, true, at("/createdAt"), "When it was created (UTC)").pushed(range("createdFrom", "createdTo")),
-            c("CreatedBy", Varchar(128), true, at("/createdBy"), "Who created it (an admin may create for others; Cloud)"),
-            c("LastUsed", Timestamp, true, at("/lastUsedAt"), "When it last authenticated a request (UTC); NULL if never").pushed(range("lastUsedFrom", "lastUsedTo")),
-            c("Expires", Timestamp, true, at("/expiresAt"), "When it stops working (UTC); NULL if never (Data Center)").pushed(range("expiresFrom", "expiresTo")),
-            c("Status", Varchar(16), true, at("/status"), "ACTIVE or EXPIRED"),
+            c("Description", Varchar(255), true, at("/label"), "The token's label (Data Center: its name)").pushed(contains("q")),
+            c("Created", Timestamp, true, at("/createdAt"), "When it was created (UTC)").pushed(range("createdAtFrom", "createdAtTo")),
+            c("LastUsed", Timestamp, true, at("/lastUsedAt"), "When it last authenticated a request (UTC); NULL if never").pushed(range("lastActiveAtFrom", "lastActiveAtTo")),
+            c("Expires", Timestamp, true, at("/expiresAt"), "When it stops working (UTC); NULL if never (Data Center)"),
+            c("Status", Varchar(16), true, at("/status"), "Cloud: ALLOWED or BLOCKED (the organization's policy); Data Center: ACTIVE or EXPIRED"),
         ],
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![
-            Part::list(list("/rest/api-tokens/latest/tokens", "/values", Paging::StartAt(1000)).filtered_by(TOKEN_MANAGER_FILTERS).optional()).on_data_center(None),
-            Part { cloud: None, ..Part::per(CALLER, list("/rest/pat/latest/tokens", "", Paging::Whole).unnest(from_pat).optional()) },
+            Part::list(list(ORG_TOKENS, "/data", Paging::Links(ORG_PAGE)).filtered_by(ORG_FILTERS).implying(ORG_SEARCH_TYPES).unnest(from_org_token)).on_data_center(None),
+            data_center,
         ]),
         writes: Some(Writes {
-            delete: Some(delete("/rest/api-tokens/latest/tokens/{Id}")),
+            delete: Some(delete("{admin}/users/{Owner}/manage/api-tokens/{Id}")),
             data_center: Some(DataCenterWrites { insert: None, update: None, delete: Some(delete("/rest/pat/latest/tokens/{Id}")), body: crate::writes::unchanged, answer: crate::writes::as_answered }),
             ..Writes::default()
         }),
     }
 }
 
-/// A Data Center personal access token in the Token Manager's shape.
+/// One of the Admin API's `ApiToken`s in the table's shape.
+fn from_org_token(t: &Value) -> Vec<Value> {
+    vec![json!({
+        "id": t.get("id"),
+        "kind": "API token",
+        "accountId": t.pointer("/user/id"),
+        "email": t.pointer("/user/email"),
+        "displayName": t.pointer("/user/name"),
+        "label": t.get("label"),
+        "createdAt": t.get("createdAt"),
+        "lastUsedAt": t.get("lastActiveAt"),
+        "expiresAt": t.get("expiresAt"),
+        "status": t.get("status"),
+    })]
+}
+
+/// A Data Center personal access token in the table's shape.
 pub(crate) fn from_pat(t: &Value) -> Vec<Value> {
     let expires = t.get("expiringAt").and_then(Value::as_str);
     let expired = expires.and_then(crate::scan::parse_timestamp_millis).is_some_and(|e| e <= chrono::Utc::now().timestamp_millis());
     vec![json!({
         "id": t.get("id").map(crate::scan::scalar_text),
+        "kind": "Personal access token",
         "label": t.get("name"),
         "createdAt": t.get("createdAt"),
         "lastUsedAt": t.get("lastAccessedAt"),
         "expiresAt": expires,
         "status": if expired { "EXPIRED" } else { "ACTIVE" },
     })]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_org_token_reads_as_the_table_row() {
+        let t = json!({"id": "t1", "label": "CI", "status": "ALLOWED", "createdAt": "2026-01-02T03:04:05.000Z", "user": {"id": "acc", "name": "Alice", "email": "a@example.com"}});
+        let row = &from_org_token(&t)[0];
+        assert_eq!(row["accountId"], "acc");
+        assert_eq!(row["email"], "a@example.com");
+        assert_eq!(row["kind"], "API token");
+        assert!(row["lastUsedAt"].is_null() && row["expiresAt"].is_null());
+    }
 }

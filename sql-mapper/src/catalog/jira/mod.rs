@@ -1,6 +1,6 @@
 //! The `Jira` schema.
 
-mod api_tokens;
+pub(crate) mod api_tokens;
 mod boards;
 mod changelogs;
 mod comments;
