@@ -159,6 +159,10 @@ impl Connection {
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
         let confluence_url = props.get("confluenceurl").filter(|u| !u.trim().is_empty()).map(|u| u.trim().trim_end_matches('/').to_string());
+        let confluence_setup = match &oauth_setup {
+            Some(first) => crate::oauth_connect::confluence_setup(&props, first, confluence_url.as_deref())?,
+            None => None,
+        };
         let static_cursor_memory = match props.get("maxstaticcursormemory").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => t.parse::<usize>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))? << 20,
             None => crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
@@ -179,6 +183,11 @@ impl Connection {
                     }
                     (None, None) => unreachable!("an authenticator or an OAuth set-up"),
                 };
+                // Confluence's own server signs in after the first (its own grant).
+                let confluence_auth: Option<Arc<dyn Authenticator>> = match confluence_setup {
+                    Some(setup) => Some(crate::oauth_connect::start(setup).await?),
+                    None => None,
+                };
                 let (flavor, version) = match flavor_prop.as_deref() {
                     // The authorization server that signed the user in is the site's.
                     _ if oauth.is_some() => match oauth.as_ref().map(|o| o.flow().config.provider) {
@@ -192,7 +201,7 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth }, auth).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth }, auth).await?;
                 Ok((session, flavor, version))
             },
             &cancel,

@@ -115,6 +115,46 @@ pub async fn start(s: OAuthSetup) -> OdbcResult<Arc<OAuthAuthenticator>> {
     Ok(Arc::new(OAuthAuthenticator::start(flow, s.store, s.mode, s.given, s.verifier).await?))
 }
 
+/// The second grant a Data Center connection holds when Confluence is on a server of its own
+/// (`ConfluenceUrl`, `ConfluenceOAuthClientId`): that server is its own authorization server,
+/// with its own client. It signs in as the first does (same callback, browser and
+/// `InitiateOAuth`; the tokens given in the connection string are the first server's) and is
+/// kept in the same settings file, under Confluence's URL. `None` when Confluence shares the
+/// site's server.
+pub fn confluence_setup(props: &Properties, first: &OAuthSetup, confluence_url: Option<&str>) -> OdbcResult<Option<OAuthSetup>> {
+    let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let client_id = text("confluenceoauthclientid");
+    let Some(url) = confluence_url.filter(|u| !u.eq_ignore_ascii_case(&first.config.site_url)) else {
+        return match client_id {
+            Some(_) => Err(OdbcError::new("08001", "ConfluenceOAuthClientId is for a Confluence on a server of its own: give its base URL as ConfluenceUrl")),
+            None => Ok(None),
+        };
+    };
+    let Some(client_id) = client_id else {
+        // One client for both: only where the one authorization server serves both (Cloud).
+        return Ok(None);
+    };
+    let mut config = first.config.clone();
+    config.provider = Provider::DataCenter;
+    config.site_url = url.to_string();
+    config.client_id = client_id;
+    config.client_secret = text("confluenceoauthclientsecret");
+    config.cloud_id = None;
+    let mode = match text("initiateoauth") {
+        Some(_) => first.mode,
+        None => InitiateOAuth::GetAndRefresh,
+    };
+    Ok(Some(OAuthSetup {
+        config,
+        provider: Some(Provider::DataCenter),
+        explicit: Explicit { authorize_url: None, token_url: None, scope: first.explicit.scope.clone() },
+        store: first.store.for_server(url),
+        mode,
+        given: None,
+        verifier: None,
+    }))
+}
+
 /// Jira's and Confluence's bases through the gateway, for the site the token reaches.
 pub async fn gateway_bases(auth: &OAuthAuthenticator) -> Option<(String, String)> {
     let cloud = auth.tokens().await?.cloud_id?;

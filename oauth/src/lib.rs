@@ -27,6 +27,7 @@ pub use transport::{trusted_pem_of, ProxyConfig, Transport};
 /// Connection properties whose values are secrets: never logged, never returned in an
 /// out-connection string, masked in listings; a DSN file holding one is private.
 pub const SECRET_PROPERTIES: &[&str] = &[
+    "confluenceoauthclientsecret",
     "pwd",
     "password",
     "apitoken",

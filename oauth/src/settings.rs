@@ -3,6 +3,10 @@
 //! and guarded by a lock file so that of several processes sharing it exactly one refreshes (the
 //! others then read the rotated tokens instead of spending the old refresh token, which would
 //! revoke the grant); or `memory://NAME`, shared by this process's connections that name it.
+//!
+//! A connection that holds a second grant (Data Center's Confluence on a server of its own,
+//! its own authorization server) keeps it in the same file, under `servers` by that server's
+//! URL, beside the first: one file, one lock, both grants.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -16,7 +20,12 @@ use crate::AuthError;
 pub enum SettingsStore {
     File(PathBuf),
     Memory(String),
+    /// The grant for another server (its base URL), kept in this store beside its own.
+    Server(Box<SettingsStore>, String),
 }
+
+/// Where a file keeps the grants of other servers.
+const SERVERS: &str = "servers";
 
 /// Held while a connection reads, refreshes and writes the tokens; released when dropped.
 pub struct StoreLock {
@@ -70,7 +79,13 @@ impl SettingsStore {
         match self {
             SettingsStore::File(p) => p.display().to_string(),
             SettingsStore::Memory(n) => format!("memory://{n}"),
+            SettingsStore::Server(base, server) => format!("{} (the grant for {server})", base.describe()),
         }
+    }
+
+    /// This store's section for the grant of another server.
+    pub fn for_server(&self, server: &str) -> SettingsStore {
+        SettingsStore::Server(Box::new(self.clone()), server.trim_end_matches('/').to_string())
     }
 
     /// The saved tokens, if any. A file that is not what this driver writes is an error that says
@@ -79,22 +94,24 @@ impl SettingsStore {
         match self {
             SettingsStore::Memory(n) => Ok(memory().lock().unwrap_or_else(|p| p.into_inner()).get(n).cloned()),
             SettingsStore::File(path) => {
-                let text = match std::fs::read_to_string(path) {
-                    Ok(t) => t,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) => return Err(io_error("read", path, e)),
-                };
-                refuse_if_others_can_write(path)?;
-                if text.trim().is_empty() {
+                let Some(whole) = existing(path)? else { return Ok(None) };
+                // A file holding only other servers' grants has none of its own.
+                if whole.get("access_token").is_none() {
                     return Ok(None);
                 }
-                serde_json::from_str(&text).map(Some).map_err(|e| {
-                    AuthError::Configuration(format!(
-                        "The OAuth settings file {} is not valid ({e}): delete it and sign in again (InitiateOAuth=GETANDREFRESH or `atlassian-odbc login`)",
-                        path.display()
-                    ))
-                })
+                serde_json::from_value(whole).map(Some).map_err(|e| invalid_file(path, e))
             }
+            SettingsStore::Server(base, server) => match base.as_ref() {
+                SettingsStore::Memory(n) => Ok(memory().lock().unwrap_or_else(|p| p.into_inner()).get(&format!("{n}\n{server}")).cloned()),
+                SettingsStore::File(path) => {
+                    let Some(whole) = existing(path)? else { return Ok(None) };
+                    match whole.get(SERVERS).and_then(|s| s.get(server.as_str())) {
+                        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| invalid_file(path, e)),
+                        None => Ok(None),
+                    }
+                }
+                SettingsStore::Server(..) => Err(AuthError::Configuration("a server's grant has no servers of its own".into())),
+            },
         }
     }
 
@@ -105,12 +122,25 @@ impl SettingsStore {
                 Ok(())
             }
             SettingsStore::File(path) => {
-                let text = serde_json::to_string_pretty(tokens).expect("tokens serialise");
-                if path.exists() {
-                    refuse_if_others_can_write(path)?;
+                // Other servers' grants stay as they are.
+                let mut whole = serde_json::to_value(tokens).expect("tokens serialise");
+                if let Some(servers) = existing(path)?.and_then(|mut v| v.get_mut(SERVERS).map(serde_json::Value::take)) {
+                    whole[SERVERS] = servers;
                 }
-                write_private(path, text.as_bytes())
+                write_private(path, serde_json::to_string_pretty(&whole).expect("JSON serialises").as_bytes())
             }
+            SettingsStore::Server(base, server) => match base.as_ref() {
+                SettingsStore::Memory(n) => {
+                    memory().lock().unwrap_or_else(|p| p.into_inner()).insert(format!("{n}\n{server}"), tokens.clone());
+                    Ok(())
+                }
+                SettingsStore::File(path) => {
+                    let mut whole = existing(path)?.unwrap_or_else(|| serde_json::json!({}));
+                    whole[SERVERS][server.as_str()] = serde_json::to_value(tokens).expect("tokens serialise");
+                    write_private(path, serde_json::to_string_pretty(&whole).expect("JSON serialises").as_bytes())
+                }
+                SettingsStore::Server(..) => Err(AuthError::Configuration("a server's grant has no servers of its own".into())),
+            },
         }
     }
 
@@ -121,10 +151,29 @@ impl SettingsStore {
                 memory().lock().unwrap_or_else(|p| p.into_inner()).remove(n);
                 Ok(())
             }
-            SettingsStore::File(path) => match std::fs::remove_file(path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(io_error("remove", path, e)),
+            SettingsStore::File(path) => {
+                // Other servers' grants outlive this one.
+                if let Some(servers) = existing(path).ok().flatten().and_then(|mut v| v.get_mut(SERVERS).map(serde_json::Value::take)).filter(|s| s.as_object().is_some_and(|o| !o.is_empty())) {
+                    return write_private(path, serde_json::to_string_pretty(&serde_json::json!({ SERVERS: servers })).expect("JSON serialises").as_bytes());
+                }
+                match std::fs::remove_file(path) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                    Err(e) => Err(io_error("remove", path, e)),
+                }
+            }
+            SettingsStore::Server(base, server) => match base.as_ref() {
+                SettingsStore::Memory(n) => {
+                    memory().lock().unwrap_or_else(|p| p.into_inner()).remove(&format!("{n}\n{server}"));
+                    Ok(())
+                }
+                SettingsStore::File(path) => {
+                    let Some(mut whole) = existing(path)? else { return Ok(()) };
+                    let Some(servers) = whole.get_mut(SERVERS).and_then(serde_json::Value::as_object_mut) else { return Ok(()) };
+                    servers.remove(server.as_str());
+                    write_private(path, serde_json::to_string_pretty(&whole).expect("JSON serialises").as_bytes())
+                }
+                SettingsStore::Server(..) => Ok(()),
             },
         }
     }
@@ -132,6 +181,8 @@ impl SettingsStore {
     /// Exclusive access to the tokens across connections and processes.
     pub async fn lock(&self) -> Result<StoreLock, AuthError> {
         match self {
+            // One lock for the file's grants: refreshing one rewrites the file both are in.
+            SettingsStore::Server(base, _) => Box::pin(base.lock()).await,
             SettingsStore::Memory(n) => {
                 let m = memory_locks().lock().unwrap_or_else(|p| p.into_inner()).entry(n.clone()).or_default().clone();
                 Ok(StoreLock { _file: None, _memory: Some(m.lock_owned().await) })
@@ -150,6 +201,34 @@ impl SettingsStore {
             }
         }
     }
+}
+
+fn invalid_file(path: &Path, e: impl std::fmt::Display) -> AuthError {
+    AuthError::Configuration(format!("The OAuth settings file {} is not valid ({e}): delete it and sign in again (InitiateOAuth=GETANDREFRESH or `atlassian-odbc login`)", path.display()))
+}
+
+/// The file's JSON object; anything else is an error that says so.
+fn parse_file(path: &Path, text: &str) -> Result<serde_json::Value, AuthError> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(v),
+        Ok(_) => Err(invalid_file(path, "not a JSON object")),
+        Err(e) => Err(invalid_file(path, e)),
+    }
+}
+
+/// The file's JSON object, if there is a file: a file others may write, or one that is not
+/// this driver's, is an error (never read as empty, nor written over).
+fn existing(path: &Path) -> Result<Option<serde_json::Value>, AuthError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error("read", path, e)),
+    };
+    refuse_if_others_can_write(path)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_file(path, &text).map(Some)
 }
 
 /// Tokens in a file (or a directory) other users may write could be replaced by theirs: such a
@@ -272,6 +351,31 @@ mod tests {
             std::fs::set_permissions(path.parent().unwrap(), std::fs::Permissions::from_mode(0o1777)).unwrap();
             assert_eq!(store.load().unwrap().unwrap().access_token, "a2", "a sticky shared directory protects its files");
         }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn another_servers_grant_lives_beside_the_first_in_one_file() {
+        let dir = std::env::temp_dir().join(format!("oauth-servers-{}", std::process::id()));
+        let path = dir.join("both.json");
+        let jira = SettingsStore::File(path.clone());
+        let confluence = jira.for_server("https://wiki.example.com/");
+        confluence.save(&tokens("c1")).unwrap();
+        assert_eq!(jira.load().unwrap(), None, "only the other server's grant is there");
+        jira.save(&tokens("j1")).unwrap();
+        assert_eq!(confluence.load().unwrap().unwrap().access_token, "c1", "saving the first keeps the second");
+        confluence.save(&tokens("c2")).unwrap();
+        assert_eq!(jira.load().unwrap().unwrap().access_token, "j1");
+        assert!(std::fs::read_to_string(&path).unwrap().contains("https://wiki.example.com"));
+        jira.clear().unwrap();
+        assert_eq!((jira.load().unwrap(), confluence.load().unwrap().map(|t| t.access_token)), (None, Some("c2".into())));
+        confluence.clear().unwrap();
+        assert_eq!(confluence.load().unwrap(), None);
+        std::fs::write(&path, "[1]").unwrap();
+        assert!(confluence.save(&tokens("c3")).unwrap_err().to_string().contains("not valid"), "a file not ours is not written over");
+        let memory = SettingsStore::Memory("servers-test".into());
+        memory.for_server("https://w").save(&tokens("m")).unwrap();
+        assert_eq!((memory.load().unwrap(), memory.for_server("https://w").load().unwrap().map(|t| t.access_token)), (None, Some("m".into())));
         let _ = std::fs::remove_dir_all(dir);
     }
 

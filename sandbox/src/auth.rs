@@ -21,6 +21,8 @@ pub enum AuthVia {
     ApiToken,
     Password,
     Pat,
+    /// A token of the API Token Authentication app (Data Center).
+    AppToken,
     OAuth { grant_id: String, scopes: Vec<String> },
 }
 
@@ -94,18 +96,26 @@ fn resolve_site_credentials(sb: &Sandbox, header_value: &str) -> Result<Principa
         };
         let account = account.ok_or("Client must be authenticated to access this resource.")?;
         // Data Center has passwords, not API tokens; the sandbox's password for a user is their API token.
-        let ok = sb.credentials.write().check_api_token(&account, secret, now);
-        if !ok {
-            return Err("Client must be authenticated to access this resource.");
+        if sb.credentials.write().check_api_token(&account, secret, now) {
+            let via = if sb.config.flavor == Flavor::Datacenter { AuthVia::Password } else { AuthVia::ApiToken };
+            return Ok(Principal { account_id: Some(account), via });
         }
-        let via = if sb.config.flavor == Flavor::Datacenter { AuthVia::Password } else { AuthVia::ApiToken };
-        return Ok(Principal { account_id: Some(account), via });
+        // The API Token Authentication app's tokens stand in for the password.
+        if token_app_installed(sb) && sb.credentials.write().check_app_token(&account, secret, now) {
+            return Ok(Principal { account_id: Some(account), via: AuthVia::AppToken });
+        }
+        return Err("Client must be authenticated to access this resource.");
     }
     if scheme.eq_ignore_ascii_case("Bearer") {
         if sb.config.flavor == Flavor::Datacenter {
             // A personal access token, or an access token of the site's own OAuth 2.0 provider.
             if let Some(owner) = sb.credentials.write().check_pat(value.trim(), now) {
                 return Ok(Principal { account_id: Some(owner), via: AuthVia::Pat });
+            }
+            if token_app_installed(sb) {
+                if let Some(owner) = sb.credentials.write().app_token_owner(value.trim(), now) {
+                    return Ok(Principal { account_id: Some(owner), via: AuthVia::AppToken });
+                }
             }
             let (account, scopes, grant_id) = sb.credentials.read().check_access_token(value.trim(), now).ok_or("Client must be authenticated to access this resource.")?;
             return Ok(Principal { account_id: Some(account), via: AuthVia::OAuth { grant_id, scopes } });
@@ -114,6 +124,10 @@ fn resolve_site_credentials(sb: &Sandbox, header_value: &str) -> Result<Principa
         return Err("Client must be authenticated to access this resource.");
     }
     Err("Client must be authenticated to access this resource.")
+}
+
+fn token_app_installed(sb: &Sandbox) -> bool {
+    sb.config.flavor == Flavor::Datacenter && !sb.config.without_token_app
 }
 
 /// The scopes (any one suffices) a gateway request needs, classic or granular, as Atlassian documents them.

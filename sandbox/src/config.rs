@@ -99,6 +99,13 @@ pub struct Config {
     /// get 404 there.
     #[arg(long)]
     pub without_token_apis: bool,
+    /// Leave out the "API Token Authentication" Marketplace app (resolution) on Data Center:
+    /// its REST resources answer 404 and its tokens do not exist.
+    #[arg(long)]
+    pub without_token_app: bool,
+    /// The app's admin setting: the longest validity a token may have, in months.
+    #[arg(long, default_value_t = 12)]
+    pub token_app_max_months: u32,
 }
 
 impl Config {

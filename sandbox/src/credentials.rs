@@ -47,6 +47,21 @@ pub struct PersonalAccessToken {
     pub last_accessed: Option<DateTime<Utc>>,
 }
 
+/// A token of the "API Token Authentication" app (resolution, Data Center): it signs its owner
+/// in as Basic `user:token` (or Bearer) until `valid_until`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppToken {
+    pub id: u64,
+    pub owner_id: String,
+    pub description: String,
+    pub digest: String,
+    pub created: DateTime<Utc>,
+    pub last_accessed: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+    /// Who created it: the owner, or an admin for them.
+    pub created_by: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OAuthClient {
     pub client_id: String,
@@ -157,6 +172,10 @@ pub struct Credentials {
     #[serde(default)]
     pub consumer_tokens: Vec<ConsumerToken>,
     pub next_pat_id: u64,
+    #[serde(default)]
+    pub app_tokens: Vec<AppToken>,
+    #[serde(default)]
+    pub next_app_token_id: u64,
     /// Browser sessions of the sign-in page (cookie `cloud.session.token`); not persisted.
     #[serde(skip)]
     pub sessions: Vec<Session>,
@@ -671,6 +690,45 @@ impl Credentials {
         };
         self.pats.push(t.clone());
         (t, raw)
+    }
+
+    /// A new token of the API Token Authentication app; the plain text token is returned once.
+    pub fn create_app_token(&mut self, owner_id: &str, description: &str, valid_until: Option<DateTime<Utc>>, created_by: &str, now: DateTime<Utc>) -> (AppToken, String) {
+        let secret = new_secret("");
+        let id = self.next_app_token_id.max(1);
+        self.next_app_token_id = id + 1;
+        let t = AppToken {
+            id,
+            owner_id: owner_id.to_string(),
+            description: description.to_string(),
+            digest: digest(&secret),
+            created: now,
+            last_accessed: None,
+            valid_until,
+            created_by: created_by.to_string(),
+        };
+        self.app_tokens.push(t.clone());
+        (t, secret)
+    }
+
+    /// Whether this secret is a live app token of this account (Basic auth); notes the use.
+    pub fn check_app_token(&mut self, owner_id: &str, secret: &str, now: DateTime<Utc>) -> bool {
+        let d = digest(secret);
+        match self.app_tokens.iter_mut().find(|t| t.owner_id == owner_id && t.digest == d && t.valid_until.is_none_or(|v| v > now)) {
+            Some(t) => {
+                t.last_accessed = Some(now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The owner of a live app token presented alone (Bearer); notes the use.
+    pub fn app_token_owner(&mut self, secret: &str, now: DateTime<Utc>) -> Option<String> {
+        let d = digest(secret);
+        let t = self.app_tokens.iter_mut().find(|t| t.digest == d && t.valid_until.is_none_or(|v| v > now))?;
+        t.last_accessed = Some(now);
+        Some(t.owner_id.clone())
     }
 
     /// Deletes one of the owner's personal access tokens; it stops authenticating at once.

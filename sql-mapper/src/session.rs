@@ -34,6 +34,9 @@ pub struct ConnectOptions {
     pub cache_tolerance: std::time::Duration,
     /// An OAuth connection's token keeper, for the OAuth procedures.
     pub oauth: Option<Arc<atlassian_oauth::OAuthAuthenticator>>,
+    /// Confluence's own credentials when its server signs in apart (Data Center, a second
+    /// OAuth grant); `None`: the connection's.
+    pub confluence_auth: Option<Arc<dyn Authenticator>>,
 }
 
 impl ConnectOptions {
@@ -106,7 +109,7 @@ impl MapperSession {
         let anonymous = !auth.has_credentials();
         // An OAuth connection without a token yet opens for the OAuth procedures only.
         let tokenless = anonymous && auth.scheme() == atlassian_oauth::AuthScheme::OAuth;
-        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency));
+        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency).with_confluence_auth(opts.confluence_auth.clone()));
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
         let mut who = String::new();

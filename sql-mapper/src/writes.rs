@@ -563,11 +563,15 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
         return revoke_access_tokens(session, &t, &d.selection, params).await;
     }
     let flavor = session.client().flavor();
-    let request = route(&t, w, flavor, Verb::Delete)?.request;
-    let cols = needed_columns(&t, &request, []);
+    let routed = route(&t, w, flavor, Verb::Delete)?.request;
+    let (by, choices) = w.delete_by.unwrap_or(("", &[]));
+    let more = choices.iter().flat_map(|(_, r)| placeholders(r.path)).chain((!by.is_empty()).then(|| by.to_string()));
+    let cols = needed_columns(&t, &routed, more);
     let rows = select_rows(session, &t, &cols, &[], &d.selection, params).await?;
     let mut done = Vec::new();
     for row in &rows {
+        let kind = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(by)).map(|(_, v)| scalar_text(v)).unwrap_or_default();
+        let request = choices.iter().find(|(value, _)| *value == kind).map(|(_, r)| *r).unwrap_or(routed);
         let path = fill_path(&t, flavor, &request, row).map_err(|e| partial(e, "deleted", &done))?;
         // A delete sent as a POST (removeAndSwap) carries an empty object: nothing to swap in.
         let body = (request.method != "DELETE").then(|| json!({}));

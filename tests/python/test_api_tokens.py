@@ -227,7 +227,16 @@ def test_cloud_says_what_it_cannot_do_and_what_to_give(cloud, tmp_path):
     assert cloud.info["org_api_key"] not in text
 
 
-def test_data_center_personal_access_tokens(dc):
+@pytest.fixture(scope="module")
+def dc_without_app():
+    """A Data Center site without the API Token Authentication app: personal access tokens only."""
+    sb = Sandbox("--flavor", "datacenter", "--without-token-app")
+    yield sb
+    sb.stop()
+
+
+def test_data_center_personal_access_tokens(dc_without_app):
+    dc = dc_without_app
     pat = dc.info["pat"]
     conn = pyodbc.connect(dc.connection_string(AuthScheme="PAT", PersonalAccessToken=pat, User="", APIToken=""))
     me = rows(conn, "SELECT AccountId, EmailAddress FROM Jira.CurrentUser")[0]
@@ -263,7 +272,7 @@ def test_data_center_personal_access_tokens(dc):
 
 
 def test_a_data_center_site_without_token_apis_says_so():
-    sb = Sandbox("--flavor", "datacenter", "--without-token-apis")
+    sb = Sandbox("--flavor", "datacenter", "--without-token-apis", "--without-token-app")
     try:
         conn = pyodbc.connect(sb.connection_string())
         with pytest.raises(pyodbc.Error) as e:

@@ -97,6 +97,95 @@ def test_desktop_sign_in_with_pkce_then_refresh_then_revoke(dc, tmp_path):
     conn.close()
 
 
+def test_a_refresh_token_given_alone_is_spent_and_its_rotation_saved(dc, tmp_path):
+    first = tmp_path / "first.json"
+    pyodbc.connect(dc_cs(dc, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER, OAuthSettingsLocation=first)).close()
+    given = json.loads(first.read_text())["refresh_token"]
+    spent = given
+    for i, mode in enumerate([{"InitiateOAuth": "REFRESH"}, {"InitiateOAuth": "GETANDREFRESH"}]):
+        fresh = tmp_path / f"fresh{i}.json"
+        reset(dc)
+        conn = pyodbc.connect(dc_cs(dc, BrowserCommand="false", OAuthRefreshToken=given, OAuthSettingsLocation=fresh, **mode), autocommit=True)
+        assert projects(conn) > 0
+        conn.close()
+        log = recent(dc)
+        assert not any("/rest/oauth2/latest/authorize" in r for r in log), f"{mode}: no sign-in, the given refresh token served"
+        assert any(r.startswith("POST /rest/oauth2/latest/token") for r in log)
+        saved = json.loads(fresh.read_text())
+        assert saved["access_token"] and saved["refresh_token"] not in ("", given), f"{mode}: the rotated refresh token is saved"
+        assert "cloud_id" not in saved
+        given = saved["refresh_token"]
+    # Data Center deletes the old pair at every refresh: the first token given is spent (and
+    # presenting it again revokes the grant, as the provider does with a reused token).
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(dc_cs(dc, InitiateOAuth="REFRESH", BrowserCommand="false", OAuthRefreshToken=spent, OAuthSettingsLocation=tmp_path / "spent.json"))
+    assert "28000" in str(e.value)
+
+
+def test_jira_and_confluence_on_their_own_servers_hold_two_grants(tmp_path):
+    jira = start()
+    wiki = start("--oauth-client-id", "wikiClientId0123456789abcdef", "--oauth-client-secret", "wiki-client-secret-0123456789abcdef")
+    try:
+        settings = tmp_path / "both.json"
+
+        def cs(**extra):
+            return dc_cs(jira, ConfluenceUrl=wiki.url, ConfluenceOAuthClientId=wiki.info["oauth_client_id"], ConfluenceOAuthClientSecret=wiki.info["oauth_client_secret"], OAuthSettingsLocation=settings, **extra)
+
+        def spaces(conn):
+            return conn.cursor().execute("select count(*) from Confluence.Spaces").fetchval()
+
+        reset(jira)
+        reset(wiki)
+        conn = pyodbc.connect(cs(InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER), autocommit=True)
+        assert projects(conn) > 0
+        n = spaces(conn)
+        assert n > 0
+        # Each server signed the user in with its own client (PKCE on both), and each is asked
+        # only for its product.
+        for sb in (jira, wiki):
+            auth = [r for r in recent(sb) if r.startswith("GET /rest/oauth2/latest/authorize?")]
+            assert len(auth) == 1, auth
+            q = dict(urllib.parse.parse_qsl(auth[0].split("?", 1)[1]))
+            assert q["client_id"] == sb.info["oauth_client_id"] and q["code_challenge_method"] == "S256"
+        assert any("/rest/api/space" in r for r in recent(wiki)) and not any("/rest/api/space" in r for r in recent(jira))
+        assert not any("/rest/api/2/project" in r for r in recent(wiki))
+        saved = json.loads(settings.read_text())
+        second = saved["servers"][wiki.url]
+        assert saved["access_token"] and second["access_token"] and second["access_token"] != saved["access_token"]
+        conn.close()
+
+        # Both grants come back from the one file: no sign-in.
+        reset(jira)
+        reset(wiki)
+        again = pyodbc.connect(cs(InitiateOAuth="REFRESH", BrowserCommand="false"), autocommit=True)
+        assert projects(again) > 0 and spaces(again) == n
+        assert not any("/authorize" in r for r in recent(jira) + recent(wiki))
+        # Each grant refreshes on its own server; the other is left as it was.
+        advance(wiki, 4000)
+        assert spaces(again) == n
+        rotated = json.loads(settings.read_text())
+        assert rotated["servers"][wiki.url]["refresh_token"] != second["refresh_token"]
+        assert rotated["refresh_token"] == saved["refresh_token"], "Jira's grant untouched"
+        # Confluence's grant revoked: Confluence answers 28000, Jira goes on, and Jira's grant
+        # stays in the file.
+        revoke(wiki, rotated["servers"][wiki.url]["refresh_token"])
+        advance(wiki, 4000)
+        with pytest.raises(pyodbc.Error) as e:
+            spaces(again)
+        assert "28000" in str(e.value)
+        assert projects(again) > 0
+        left = json.loads(settings.read_text())
+        assert left["access_token"] == rotated["access_token"] and wiki.url not in left.get("servers", {})
+        again.close()
+        # A Confluence client without a Confluence server to sign in to is refused.
+        with pytest.raises(pyodbc.Error) as e:
+            pyodbc.connect(dc_cs(jira, ConfluenceOAuthClientId="x", InitiateOAuth="REFRESH", BrowserCommand="false", OAuthSettingsLocation=settings))
+        assert "08001" in str(e.value) and "ConfluenceUrl" in str(e.value)
+    finally:
+        jira.stop()
+        wiki.stop()
+
+
 def test_deny_refuses_the_connection(dc, tmp_path):
     with pytest.raises(pyodbc.Error) as e:
         pyodbc.connect(dc_cs(dc, InitiateOAuth="GETANDREFRESH", BrowserCommand=BROWSER + " --deny", OAuthSettingsLocation=tmp_path / "denied.json"))

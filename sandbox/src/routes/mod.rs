@@ -10,6 +10,7 @@ pub mod dc_oauth;
 pub mod jira;
 pub mod oauth;
 pub mod sourced;
+pub mod token_app;
 pub mod tokens;
 
 use crate::config::{Config, Flavor};
@@ -27,14 +28,17 @@ fn confluence_api(config: &Config) -> SourcedRoutes {
     }
 }
 
-/// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs.
+/// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs
+/// and, on Data Center, the API Token Authentication app's.
 fn site_api(config: &Config) -> SourcedRoutes {
-    let api = jira_api(config).merge(confluence_api(config));
-    if config.without_token_apis {
-        api
-    } else {
-        api.merge(tokens::site_routes(config.flavor))
+    let mut api = jira_api(config).merge(confluence_api(config));
+    if !config.without_token_apis {
+        api = api.merge(tokens::site_routes(config.flavor));
     }
+    if config.flavor == Flavor::Datacenter && !config.without_token_app {
+        api = api.merge(token_app::routes());
+    }
+    api
 }
 
 /// The same product APIs under the OAuth 2.0 gateway: `/ex/jira/{cloudId}/...`, `/ex/confluence/{cloudId}/...`.

@@ -11,6 +11,12 @@
 //!   `Authorization: Bearer` at once.
 //! - `GET /rest/pat/latest/tokens/{id}`; `DELETE /rest/pat/latest/tokens/{id}` → 204: the token
 //!   stops authenticating at once.
+//! - System administrators: `POST /rest/pat/latest/tokens/search` `{page, limit, name, userKeys,
+//!   isUsed, sortBy, orderBy}` → `{values: [token + userProfileResource]}`, every user's tokens
+//!   (`name` a case-insensitive substring, `userKeys` the owners, `isUsed` whether it ever
+//!   authenticated; `sortBy` one of `name`, `createdAt`, `expiringAt`, `lastAccessedAt`,
+//!   `orderBy` `ASC` or `DESC`; `page` from 0); `DELETE /rest/pat/latest/admin/tokens` with a
+//!   JSON array of ids → 204. Others get 403.
 
 use std::sync::Arc;
 
@@ -46,6 +52,8 @@ pub fn site_routes(flavor: Flavor) -> SourcedRoutes {
         Flavor::Datacenter => SourcedRoutes::new()
             .get("/rest/pat/latest/tokens", list_pats, PAT_API)
             .post("/rest/pat/latest/tokens", create_pat, PAT_API)
+            .post("/rest/pat/latest/tokens/search", search_pats, PAT_API)
+            .delete("/rest/pat/latest/admin/tokens", admin_delete_pats, PAT_API)
             .get("/rest/pat/latest/tokens/{id}", get_pat, PAT_API)
             .delete("/rest/pat/latest/tokens/{id}", delete_pat, PAT_API),
     }
@@ -170,6 +178,87 @@ async fn delete_pat(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Prin
     if !sb.credentials.write().delete_pat(&me, id) {
         return Err(not_found("The personal access token does not exist."));
     }
+    sb.persist();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ------------------------------------------------------------------ Data Center: PAT administration
+
+/// The caller, when a system administrator; else 403.
+fn sysadmin(sb: &Sandbox, p: &Principal) -> Result<String, ApiError> {
+    let me = caller(p)?;
+    if !p.is_admin(&sb.site.read()) {
+        return Err(ApiError::jira(StatusCode::FORBIDDEN, "You must be a system administrator to manage other users' personal access tokens."));
+    }
+    Ok(me)
+}
+
+async fn search_pats(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Principal>, body: String) -> ApiResult {
+    sysadmin(&sb, &p)?;
+    let m = json_object(&body)?;
+    let page = int_field(&m, "page")?.unwrap_or(0);
+    let limit = int_field(&m, "limit")?.unwrap_or(50);
+    if page < 0 || !(1..=1000).contains(&limit) {
+        return Err(bad("page must be 0 or more and limit between 1 and 1000."));
+    }
+    let name = string_field(&m, &["name"])?.unwrap_or_default().to_lowercase();
+    let keys: Vec<String> = match m.get("userKeys") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().map(|k| k.as_str().map(str::to_string).ok_or_else(|| bad("userKeys must be a list of user keys."))).collect::<Result<_, _>>()?,
+        Some(_) => return Err(bad("userKeys must be a list of user keys.")),
+    };
+    let used = match m.get("isUsed") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return Err(bad("isUsed must be true or false.")),
+    };
+    let sort = string_field(&m, &["sortBy"])?.unwrap_or_else(|| "createdAt".into());
+    let descending = match string_field(&m, &["orderBy"])?.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("ASC") => false,
+        Some("DESC") => true,
+        Some(_) => return Err(bad("orderBy must be ASC or DESC.")),
+    };
+    let creds = sb.credentials.read();
+    let mut found: Vec<&PersonalAccessToken> = creds
+        .pats
+        .iter()
+        .filter(|t| name.is_empty() || t.name.to_lowercase().contains(&name))
+        .filter(|t| keys.is_empty() || keys.contains(&t.owner_id))
+        .filter(|t| used.is_none_or(|u| t.last_accessed.is_some() == u))
+        .collect();
+    match sort.as_str() {
+        "name" => found.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id))),
+        "createdAt" => found.sort_by_key(|t| (t.created, t.id)),
+        "expiringAt" => found.sort_by_key(|t| (t.expiring_at, t.id)),
+        "lastAccessedAt" => found.sort_by_key(|t| (t.last_accessed, t.id)),
+        other => return Err(bad(format!("Tokens cannot be sorted by '{other}'."))),
+    }
+    if descending {
+        found.reverse();
+    }
+    let site = sb.site.read();
+    let values: Vec<Value> = found
+        .into_iter()
+        .skip((page * limit) as usize)
+        .take(limit as usize)
+        .map(|t| {
+            let mut v = pat_json(t);
+            if let Some(u) = site.user(&t.owner_id) {
+                v["userProfileResource"] = json!({"userKey": u.account_id, "username": u.email, "displayName": u.display_name, "email": u.email});
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({"values": values})))
+}
+
+async fn admin_delete_pats(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Principal>, body: String) -> Result<StatusCode, ApiError> {
+    sysadmin(&sb, &p)?;
+    let ids: Vec<u64> = match serde_json::from_str::<Value>(&body) {
+        Ok(Value::Array(a)) => a.iter().map(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| bad("The body must be a JSON array of token ids."))).collect::<Result<_, _>>()?,
+        _ => return Err(bad("The body must be a JSON array of token ids.")),
+    };
+    sb.credentials.write().pats.retain(|t| !ids.contains(&t.id));
     sb.persist();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -23,13 +23,19 @@ fn resources(t: &TableDef) -> (String, String) {
     (show(cloud), show(dc))
 }
 
-/// " (Cloud)" when Data Center's lists of the table take no such filter parameter.
-fn on_cloud_only(t: &TableDef, param: &str) -> &'static str {
-    let dc = match &t.source {
-        Source::Lists(parts) => parts.iter().filter_map(|p| p.data_center).any(|e| e.filters.contains(&param)),
-        _ => false,
-    };
-    if dc { "" } else { " (Cloud)" }
+/// The names pushed parameters go by on each flavor: "`q=`" when the same on both, else
+/// "`q=` (Cloud), `descriptionFilter=` (Data Center)".
+fn sent_as(t: &TableDef, params: &[&str]) -> String {
+    let shown = |names: Vec<&str>| names.iter().map(|n| format!("`{n}=`")).collect::<Vec<_>>().join("/");
+    let Source::Lists(parts) = &t.source else { return format!("{} (Cloud)", shown(params.to_vec())) };
+    let on = |dc: bool| parts.iter().filter_map(|p| if dc { p.data_center } else { p.cloud }).find_map(|e| params.iter().map(|n| e.sends(n)).collect::<Option<Vec<_>>>()).map(shown);
+    match (on(false), on(true)) {
+        (Some(c), Some(d)) if c == d => c,
+        (Some(c), Some(d)) => format!("{c} (Cloud), {d} (Data Center)"),
+        (Some(c), None) => format!("{c} (Cloud)"),
+        (None, Some(d)) => format!("{d} (Data Center)"),
+        (None, None) => shown(params.to_vec()),
+    }
 }
 
 fn writes_of(t: &TableDef) -> String {
@@ -69,10 +75,10 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
             let pushed = match &c.pushdown {
                 Pushdown::None => String::new(),
                 Pushdown::Query(name) => format!("{} `{name}`", language(t)),
-                Pushdown::Param(name) => format!("`{name}=` parameter{}", on_cloud_only(t, name)),
-                Pushdown::Params(name) => format!("`{name}=` parameter, repeated for a list{}", on_cloud_only(t, name)),
-                Pushdown::Contains(name) => format!("`{name}=` parameter (substring){}", on_cloud_only(t, name)),
-                Pushdown::Range(from, to) => format!("`{from}=`/`{to}=` parameters{}", on_cloud_only(t, from)),
+                Pushdown::Param(name) => format!("parameter {}", sent_as(t, &[name])),
+                Pushdown::Params(name) => format!("parameter {}, repeated for a list", sent_as(t, &[name])),
+                Pushdown::Contains(name) => format!("substring parameter {}", sent_as(t, &[name])),
+                Pushdown::Range(from, to) => format!("range parameters {}", sent_as(t, &[from, to])),
                 Pushdown::Raw => format!("whole {} query", language(t)),
             };
             let writable = if c.write.is_some() { "yes" } else { "" };

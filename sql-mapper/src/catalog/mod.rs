@@ -220,6 +220,9 @@ pub enum Paging {
     /// The Admin APIs' `pageSize` (at most this many) and `cursor`: the `links.next` of the
     /// page before, sent with the same filters.
     Links(usize),
+    /// `page` (from 0) and `limit` (at most this many), until a page comes back short (the
+    /// API Token Authentication app's searches).
+    Pages(usize),
 }
 
 /// One REST list. `path` may hold `{api}` (3 on Cloud, 2 on Data Center for Jira) and
@@ -237,16 +240,37 @@ pub struct Endpoint {
     /// pushdowns reach only endpoints that accept them).
     pub filters: &'static [&'static str],
     /// A resource some sites lack (a Marketplace app's, PATs on older servers): a 404 for the
-    /// list means "not supported by this site" (HYC00), never an empty table.
+    /// list means "not supported by this site": the part reads as empty while another part of
+    /// the table answers, and the table is refused (HYC00) when none does, never empty.
     pub optional: bool,
     /// Parameters a pushed one brings along: (pushed parameter, `name=value` sent with it), as
     /// the Admin APIs' `createdAtSearchType=range` goes with `createdAtFrom`.
     pub implied: &'static [(&'static str, &'static str)],
+    /// Parameters this endpoint takes under its own name: (the column's pushed parameter, the
+    /// name sent here). A pushed parameter reaches the endpoints that take it, by either name.
+    pub renamed: &'static [(&'static str, &'static str)],
+    /// Instants go as epoch milliseconds (else RFC 3339 text).
+    pub epoch_millis: bool,
 }
 
 impl Endpoint {
     pub const fn new(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
-        Endpoint { path, items, paging, rows: None, filters: &[], optional: false, implied: &[] }
+        Endpoint { path, items, paging, rows: None, filters: &[], optional: false, implied: &[], renamed: &[], epoch_millis: false }
+    }
+    pub const fn renaming(mut self, renamed: &'static [(&'static str, &'static str)]) -> Endpoint {
+        self.renamed = renamed;
+        self
+    }
+    pub const fn in_epoch_millis(mut self) -> Endpoint {
+        self.epoch_millis = true;
+        self
+    }
+    /// The name this endpoint takes a pushed parameter by, if it takes it.
+    pub fn sends(&self, pushed: &str) -> Option<&'static str> {
+        if let Some((_, sent)) = self.renamed.iter().find(|(p, _)| *p == pushed) {
+            return Some(sent);
+        }
+        self.filters.iter().find(|f| **f == pushed).copied()
     }
     pub const fn implying(mut self, implied: &'static [(&'static str, &'static str)]) -> Endpoint {
         self.implied = implied;
@@ -397,6 +421,9 @@ pub struct Writes {
     /// Data Center's own requests where its API differs (Confluence v1 content); `None` means
     /// the same requests, v1 paths taken without Cloud's `/wiki` prefix.
     pub data_center: Option<DataCenterWrites>,
+    /// Rows that came from different lists are deleted through their own resource: the row's
+    /// value in this column picks the request (others take the flavor's `delete`).
+    pub delete_by: Option<(&'static str, &'static [(&'static str, Request)])>,
 }
 
 /// Writes on Data Center where its API differs from Cloud's: its requests, the body built for

@@ -10,6 +10,8 @@ mod get_issue_transitions;
 mod get_oauth_access_token;
 mod get_oauth_authorization_url;
 mod refresh_oauth_access_token;
+mod revoke_personal_access_tokens;
+mod search_personal_access_tokens;
 mod transition_issue;
 mod upload_attachment;
 
@@ -85,6 +87,8 @@ pub fn all() -> Vec<ProcedureDef> {
         refresh_oauth_access_token::def(),
         get_current_user::def(),
         create_api_token::def(),
+        search_personal_access_tokens::def(),
+        revoke_personal_access_tokens::def(),
     ];
     v.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
     v

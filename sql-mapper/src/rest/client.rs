@@ -59,6 +59,8 @@ impl std::fmt::Debug for OrgAdmin {
 struct Target {
     url: String,
     org_key: Option<String>,
+    /// The credentials of the server it goes to.
+    auth: Arc<dyn Authenticator>,
 }
 
 #[derive(Debug)]
@@ -69,6 +71,9 @@ pub struct AtlassianClient {
     /// site (an OAuth connection that opened without one moves when it gets one).
     bases: std::sync::RwLock<(String, String)>,
     auth: Arc<dyn Authenticator>,
+    /// Confluence's own credentials where its server is its own authorization server (Data
+    /// Center on another host, signed in to with a second OAuth grant); else `auth`'s.
+    confluence_auth: Option<Arc<dyn Authenticator>>,
     /// How many requests are in flight at once (`MaxConcurrency`), eased near the rate limit.
     gate: RequestGate,
     /// Where finished scans are kept (`CacheTolerance`), once the user is known.
@@ -91,7 +96,20 @@ impl AtlassianClient {
             .build()
             .map_err(|e| MapperError::new(SqlState::CannotConnect, format!("cannot create the HTTP client: {e}")))?;
         let bases = std::sync::RwLock::new((site.jira_base.clone(), site.confluence_base.clone()));
-        Ok(AtlassianClient { http, site, bases, auth, gate: RequestGate::new(DEFAULT_CONCURRENCY), result_cache: std::sync::OnceLock::new() })
+        Ok(AtlassianClient { http, site, bases, auth, confluence_auth: None, gate: RequestGate::new(DEFAULT_CONCURRENCY), result_cache: std::sync::OnceLock::new() })
+    }
+
+    /// Confluence's requests signed with their own credentials (its server's own grant).
+    pub fn with_confluence_auth(mut self, auth: Option<Arc<dyn Authenticator>>) -> AtlassianClient {
+        self.confluence_auth = auth;
+        self
+    }
+
+    fn auth_for(&self, product: Product) -> Arc<dyn Authenticator> {
+        match (&self.confluence_auth, product) {
+            (Some(a), Product::Confluence) => a.clone(),
+            _ => self.auth.clone(),
+        }
     }
 
     /// At most `n` requests of this connection in flight at once.
@@ -145,7 +163,8 @@ impl AtlassianClient {
     /// The request's URL: the product's base, or the Admin APIs' for an [`ORG_ADMIN`] path
     /// (HYC00 when the connection names no organization).
     fn target(&self, product: Product, path_and_query: &str) -> Result<Target, MapperError> {
-        let Some(rest) = path_and_query.strip_prefix(ORG_ADMIN) else { return Ok(Target { url: self.url(product, path_and_query), org_key: None }) };
+        let auth = self.auth_for(product);
+        let Some(rest) = path_and_query.strip_prefix(ORG_ADMIN) else { return Ok(Target { url: self.url(product, path_and_query), org_key: None, auth }) };
         let admin = self.site.org_admin.as_ref().ok_or_else(|| {
             MapperError::new(
                 SqlState::NotSupported,
@@ -153,7 +172,7 @@ impl AtlassianClient {
             )
         })?;
         let org = crate::scan::url_encode(&admin.org_id);
-        Ok(Target { url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)), org_key: Some(format!("Bearer {}", admin.api_key)) })
+        Ok(Target { url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)), org_key: Some(format!("Bearer {}", admin.api_key)), auth })
     }
 
     pub fn set_bases(&self, jira: String, confluence: String) {
@@ -243,7 +262,7 @@ impl AtlassianClient {
             let mut req = self.http.request(method.clone(), url).header("Accept", accept);
             let authorization = match &target.org_key {
                 Some(k) => Some(k.clone()),
-                None => self.auth.authorization().await.map_err(auth_error)?,
+                None => target.auth.authorization().await.map_err(auth_error)?,
             };
             if let Some(h) = authorization {
                 req = req.header("Authorization", h);
@@ -273,7 +292,7 @@ impl AtlassianClient {
                     tracing::debug!(method = %method, url = %url, status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "REST");
                     if status.as_u16() == 401 && !refreshed {
                         refreshed = true;
-                        if self.auth.unauthorized().await.map_err(auth_error)? {
+                        if target.auth.unauthorized().await.map_err(auth_error)? {
                             continue;
                         }
                     }

@@ -41,6 +41,9 @@ pub struct FetchPlan {
     space_keys: tokio::sync::OnceCell<Arc<HashMap<String, String>>>,
     /// What the columns read of a page's items, for pages decoded keeping only that.
     page_paths: super::WantedPaths,
+    /// The parts whose optional resource this site lacks (404): when every part of the
+    /// flavor's is missing, the table is refused rather than read as empty.
+    missing_parts: std::sync::Mutex<std::collections::BTreeSet<usize>>,
 }
 
 /// Where the page loop stands.
@@ -145,7 +148,7 @@ pub(crate) fn url_encode(s: &str) -> String {
 
 impl FetchPlan {
     pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        let mut plan = FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), page_paths: super::WantedPaths::default() };
+        let mut plan = FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), page_paths: super::WantedPaths::default(), missing_parts: Default::default() };
         plan.page_paths = plan.page_paths();
         plan
     }
@@ -174,10 +177,9 @@ impl FetchPlan {
         self
     }
 
-    /// The pushed parameters as `name=value` pairs, URL-encoded, bounds on one range merged.
-    fn filter_params(&self) -> Vec<String> {
-        let ranges: Vec<(String, bool)> = self
-            .def
+    /// The range parameters of the table's columns: (name, whether it is the lower bound).
+    fn range_params(&self) -> Vec<(String, bool)> {
+        self.def
             .columns
             .iter()
             .filter_map(|c| match &c.pushdown {
@@ -185,8 +187,39 @@ impl FetchPlan {
                 _ => None,
             })
             .flatten()
-            .collect();
-        merged(&self.params.lock().expect("params lock"), &ranges).iter().map(|p| format!("{}={}", enc(&p.name), enc(&p.value))).collect()
+            .collect()
+    }
+
+    /// The pushed parameters as `name=value` pairs, URL-encoded, bounds on one range merged.
+    fn filter_params(&self) -> Vec<String> {
+        merged(&self.params.lock().expect("params lock"), &self.range_params()).iter().map(|p| format!("{}={}", enc(&p.name), enc(&p.value))).collect()
+    }
+
+    /// The pushed parameters one list endpoint takes, under its names and in its forms.
+    fn endpoint_params(&self, e: &Endpoint) -> Vec<String> {
+        let ranges = self.range_params();
+        merged(&self.params.lock().expect("params lock"), &ranges)
+            .iter()
+            .filter_map(|p| {
+                let name = e.sends(&p.name)?;
+                let instant = ranges.iter().any(|(n, _)| *n == p.name);
+                let value = match super::parse_timestamp_millis(&p.value) {
+                    Some(ms) if instant && e.epoch_millis => ms.to_string(),
+                    _ => p.value.clone(),
+                };
+                Some(format!("{}={}", enc(name), enc(&value)))
+            })
+            .collect()
+    }
+
+    /// Notes that part `i`'s optional resource is missing; true when no part of the table's
+    /// on this flavor is left to answer.
+    fn part_missing(&self, i: usize) -> bool {
+        let Source::Lists(parts) = &self.def.source else { return true };
+        let flavor = self.client.flavor();
+        let mut missing = self.missing_parts.lock().expect("missing parts lock");
+        missing.insert(i);
+        parts.iter().enumerate().filter(|(_, p)| if flavor == Flavor::Cloud { p.cloud.is_some() } else { p.data_center.is_some() }).all(|(j, _)| missing.contains(&j))
     }
 
     /// After the server refused a value it looks up: ask without such parameters (the engine
@@ -290,11 +323,26 @@ impl FetchPlan {
                 Flavor::DataCenter => format!("{} (HTML)", self.def.source.describe()),
                 Flavor::Cloud => "the OAuth grant this connection holds (OAuthSettingsLocation)".into(),
             },
-            Source::Lists(_) | Source::Spaces => {
-                let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
+            Source::Spaces => {
                 let params = self.filter_params();
                 let params = if params.is_empty() { String::new() } else { format!(" params={}", params.join("&")) };
-                format!("{}{params} limit={:?}{}", self.def.source.describe(), self.limit, parents.join(""))
+                format!("{}{params} limit={:?}", self.def.source.describe(), self.limit)
+            }
+            // Each list this site reads, with the parameters it is sent.
+            Source::Lists(parts) => {
+                let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
+                let flavor = self.client.flavor();
+                let api = if flavor == Flavor::Cloud { "3" } else { "2" };
+                let lists: Vec<String> = parts
+                    .iter()
+                    .filter_map(|p| if flavor == Flavor::Cloud { p.cloud } else { p.data_center })
+                    .map(|e| {
+                        let params = self.endpoint_params(&e);
+                        let params = if params.is_empty() { String::new() } else { format!(" params={}", params.join("&")) };
+                        format!("{}{params}", e.path.replace("{api}", api))
+                    })
+                    .collect();
+                format!("{} limit={:?}{}", lists.join(" + "), self.limit, parents.join(""))
             }
             Source::Pages => match self.cql() {
                 Some(cql) => format!("/wiki/rest/api/content/search cql={:?} limit={}", format!("type=page AND {cql}"), self.page_size(CONFLUENCE_PAGE)),
@@ -720,7 +768,13 @@ impl PageState {
             };
             let items = match items {
                 Err(e) if endpoint.optional && e.http_status == Some(404) => {
-                    return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not supported by this site: it has no {} resource ({})", self.plan.def.qualified_name(), endpoint.path, e.message)));
+                    if self.plan.part_missing(self.part) {
+                        return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not supported by this site: it has no {} resource ({})", self.plan.def.qualified_name(), endpoint.path, e.message)));
+                    }
+                    // Another part answers for the table (a site without the Marketplace app
+                    // still has its personal access tokens).
+                    self.next_part();
+                    continue;
                 }
                 other => other?,
             };
@@ -790,7 +844,7 @@ impl PageState {
             path = path.replace(&format!("{{{k}}}"), &enc(&text));
         }
         let mut params = self.plan.extra_params();
-        params.extend(self.plan.filter_params());
+        params.extend(self.plan.endpoint_params(e));
         for (pushed, with) in e.implied {
             let sent = params.iter().any(|p| p.split_once('=').is_some_and(|(n, _)| n == *pushed));
             if sent && !params.iter().any(|p| p == with) {
@@ -819,6 +873,11 @@ impl PageState {
             }
             (_, Paging::Cursor(max)) => {
                 params.push(format!("limit={}", self.plan.page_size(max)));
+                with_params(&path, &params)
+            }
+            (cursor, Paging::Pages(max)) => {
+                let page = if let Cursor::Offset(o) = cursor { *o } else { 0 };
+                params.extend([format!("page={page}"), format!("limit={}", self.plan.page_size(max))]);
                 with_params(&path, &params)
             }
             (cursor, Paging::Start(max)) => {
@@ -852,6 +911,10 @@ impl PageState {
             },
             Paging::Start(_) => {
                 if v.pointer("/_links/next").is_some() && !items.is_empty() { Cursor::Offset(start + items.len()) } else { Cursor::Done }
+            }
+            // The offset here counts pages; a short page is the last.
+            Paging::Pages(max) => {
+                if items.len() < self.plan.page_size(max) { Cursor::Done } else { Cursor::Offset(start + 1) }
             }
         };
         Ok(items)

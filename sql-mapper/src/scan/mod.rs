@@ -104,7 +104,8 @@ impl AtlassianTable {
         }
     }
 
-    /// Whether every list this site reads the table from filters by this query parameter.
+    /// Whether a list this site reads the table from filters by this query parameter (it is
+    /// sent to those that do; parameter filters are inexact, so the engine filters the rest).
     fn accepts(&self, name: &str) -> bool {
         let flavor = self.client.flavor();
         match &self.def.source {
@@ -112,7 +113,7 @@ impl AtlassianTable {
             Source::Spaces => flavor == Flavor::Cloud && ["ids", "keys", "type", "status"].contains(&name),
             Source::Lists(parts) => {
                 let endpoints: Vec<_> = parts.iter().filter_map(|p| if flavor == Flavor::Cloud { p.cloud } else { p.data_center }).collect();
-                !endpoints.is_empty() && endpoints.iter().all(|e| e.filters.contains(&name))
+                endpoints.iter().any(|e| e.sends(name).is_some())
             }
             _ => false,
         }

@@ -5,5 +5,5 @@
 use crate::catalog::{Product, TableDef};
 
 pub fn table() -> TableDef {
-    crate::catalog::jira::api_tokens::on(Product::Confluence, "API tokens (Cloud: the organization's managed users', through the Admin API with OrgId and OrgApiKey) or your personal access tokens on Confluence's server (Data Center); DELETE revokes.")
+    crate::catalog::jira::api_tokens::on(Product::Confluence, "API tokens (Cloud: the organization's managed users', through the Admin API with OrgId and OrgApiKey) or, on Confluence's Data Center server, the API Token Authentication app's tokens and your personal access tokens; DELETE revokes.")
 }
