@@ -21,6 +21,8 @@ pub enum AuthVia {
     ApiToken,
     Password,
     Pat,
+    /// An OAuth 1.0a consumer's access token (application links, gadgets; Data Center).
+    OAuth1,
     /// A token of the API Token Authentication app (Data Center).
     AppToken,
     OAuth { grant_id: String, scopes: Vec<String> },
@@ -69,6 +71,10 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
     let header_value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let principal = match header_value {
         None => Principal::anonymous(),
+        Some(h) if sb.config.flavor == Flavor::Datacenter && h.len() > 6 && h[..6].eq_ignore_ascii_case("OAuth ") => match oauth1_principal(&sb, &req, &h[6..]) {
+            Ok(p) => p,
+            Err(resp) => return resp,
+        },
         Some(h) => match resolve_site_credentials(&sb, &h) {
             Ok(p) => p,
             Err(msg) => return unauthorized(family, msg),
@@ -81,6 +87,28 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
     }
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+/// A request signed by an OAuth 1.0a consumer, or the 401 naming the problem (token_rejected
+/// for a revoked token) that tells the consumer to authorize again or go on without a token.
+fn oauth1_principal(sb: &Sandbox, req: &Request, params: &str) -> Result<Principal, Response> {
+    let scheme = if sb.config.tls_cert.is_some() { "https" } else { "http" };
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let base_url = format!("{scheme}://{host}{}", req.uri().path());
+    let signed = crate::oauth1::SignedRequest { method: req.method().as_str(), base_url: base_url.clone(), query: req.uri().query(), params };
+    let checked = crate::oauth1::verify(&sb.credentials.read().consumer_tokens, &signed, sb.clock.now());
+    match checked {
+        Ok(account) => Ok(Principal { account_id: Some(account), via: AuthVia::OAuth1 }),
+        Err(problem) => {
+            let family = Family::of_path(req.uri().path());
+            let mut resp = ApiError::new(family, StatusCode::UNAUTHORIZED, &format!("OAuth problem: oauth_problem={}", problem.name())).into_response();
+            let challenge = format!("OAuth realm=\"{}\", oauth_problem=\"{}\"", html_escape::encode_double_quoted_attribute(&format!("{scheme}://{host}")), problem.name());
+            if let Ok(v) = HeaderValue::from_str(&challenge) {
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
+            Err(resp)
+        }
+    }
 }
 
 fn resolve_site_credentials(sb: &Sandbox, header_value: &str) -> Result<Principal, &'static str> {

@@ -146,6 +146,13 @@ pub struct ConsumerToken {
     pub expires: DateTime<Utc>,
 }
 
+/// The application links' consumers the seeded OAuth 1.0a tokens were issued to: (name as the
+/// token page shows it, consumer key, description).
+pub const CONSUMERS: &[(&str, &str, &str)] = &[
+    ("Team dashboard", "team-dashboard-gadgets", "The wallboard gadgets on the team's intranet"),
+    ("Release notes", "release-notes-publisher", "Publishes release notes from Jira to the company website"),
+];
+
 /// OAuth 1.0a access tokens expire seven days after they are issued.
 pub const CONSUMER_TOKEN_DAYS: i64 = 7;
 
@@ -333,7 +340,7 @@ impl Credentials {
         });
         c.next_pat_id += 1;
         // Two gadget consumers the user approved, a day and three days ago.
-        for (consumer, description, days_ago) in [("Team dashboard", "The wallboard gadgets on the team's intranet", 1), ("Release notes", "Publishes release notes from Jira to the company website", 3)] {
+        for ((consumer, _, description), days_ago) in CONSUMERS.iter().zip([1, 3]) {
             let issued = now - Duration::days(days_ago);
             c.consumer_tokens.push(ConsumerToken {
                 token: new_secret(""),

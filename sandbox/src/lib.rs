@@ -11,6 +11,7 @@ pub mod errors;
 pub mod faults;
 pub mod jql;
 pub mod model;
+pub mod oauth1;
 pub mod routes;
 pub mod seed;
 pub mod server;

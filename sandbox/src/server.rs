@@ -52,8 +52,20 @@ pub fn startup_line(sb: &Sandbox, addr: SocketAddr) -> String {
         "token_url": format!("{url}/oauth/token"),
         "api_gateway_url": url,
         "tls_cert": c.tls_cert,
+        "oauth1": oauth1_consumer(sb),
     })
     .to_string()
+}
+
+/// Data Center's first seeded OAuth 1.0a consumer, as the tests play it: its key, its user's
+/// access token and its private RSA key (n, d in hex; e = 65537).
+fn oauth1_consumer(sb: &Sandbox) -> serde_json::Value {
+    if sb.config.flavor != crate::config::Flavor::Datacenter {
+        return serde_json::Value::Null;
+    }
+    let (name, key, _) = crate::credentials::CONSUMERS[0];
+    let token = sb.credentials.read().consumer_tokens.iter().find(|t| t.consumer == name).map(|t| t.token.clone());
+    json!({"consumer": name, "consumer_key": key, "token": token, "rsa_n": crate::oauth1::KEY_N, "rsa_d": crate::oauth1::KEY_D})
 }
 
 /// Binds, prints the start-up line, and serves until the process is stopped.

@@ -5,7 +5,12 @@ provider), read from the page by its headers, and DELETE revoking through the pa
 side (the grant the driver holds) is in test_oauth.py."""
 
 import base64
+import hashlib
 import json
+import secrets
+import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 
@@ -108,3 +113,68 @@ def test_a_page_that_is_not_the_table_is_an_error_not_an_empty_table(dc):
         faults(dc, {})
     assert len(tokens(user)) >= 1
     user.close()
+
+
+def oauth1_get(sb, path, token=None):
+    """A GET as the seeded gadget consumer signs it (OAuth 1.0a, RSA-SHA1 over RFC 5849's base
+    string), with `token` (default: the user's token for it); returns (status, headers, JSON)."""
+    c = sb.info["oauth1"]
+    url = sb.url + path
+    base_url, _, query = url.partition("?")
+    enc = lambda s: urllib.parse.quote(s, safe="-._~")
+    oauth = {
+        "oauth_consumer_key": c["consumer_key"],
+        "oauth_token": token or c["token"],
+        "oauth_signature_method": "RSA-SHA1",
+        "oauth_timestamp": str(int(time.time())),
+        "oauth_nonce": secrets.token_hex(8),
+        "oauth_version": "1.0",
+    }
+    pairs = sorted([(enc(k), enc(v)) for k, v in oauth.items()] + [(enc(k), enc(v)) for k, v in urllib.parse.parse_qsl(query)])
+    base = "&".join(["GET", enc(base_url), enc("&".join(f"{k}={v}" for k, v in pairs))])
+    n, d = int(c["rsa_n"], 16), int(c["rsa_d"], 16)
+    k = (n.bit_length() + 7) // 8
+    digest_info = bytes.fromhex("3021300906052b0e03021a05000414") + hashlib.sha1(base.encode()).digest()
+    em = b"\x00\x01" + b"\xff" * (k - len(digest_info) - 3) + b"\x00" + digest_info
+    oauth["oauth_signature"] = base64.b64encode(pow(int.from_bytes(em, "big"), d, n).to_bytes(k, "big")).decode()
+    header = "OAuth " + ", ".join(f'{key}="{enc(v)}"' for key, v in oauth.items())
+    req = urllib.request.Request(url, headers={"Authorization": header, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.headers, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, json.loads(e.read() or b"null")
+
+
+def anonymous_get(sb, path):
+    with urllib.request.urlopen(urllib.request.Request(sb.url + path, headers={"Accept": "application/json"})) as r:
+        return json.loads(r.read())
+
+
+def test_a_revoked_consumer_token_is_rejected_and_the_consumer_sees_public_data_only():
+    sb = start()
+    try:
+        user = pyodbc.connect(sb.connection_string(), autocommit=True)
+        me = user.cursor().execute("select AccountId from Jira.CurrentUser").fetchval()
+        status, _, who = oauth1_get(sb, "/rest/api/2/myself")
+        assert status == 200 and who["accountId"] == me, "the gadget acts for the user who authorized it"
+        status, _, signed = oauth1_get(sb, "/rest/api/2/project?expand=description")
+        public = anonymous_get(sb, "/rest/api/2/project?expand=description")
+        assert status == 200 and {p["key"] for p in public} < {p["key"] for p in signed}, "with its token the gadget sees the user's projects"
+        # A signature that does not match the request, or another token, is refused for what it is.
+        status, headers, _ = oauth1_get(sb, "/rest/api/2/myself", token="not-a-token")
+        assert status == 401 and 'oauth_problem="token_rejected"' in headers["WWW-Authenticate"]
+
+        cur = user.cursor().execute("delete from Jira.OAuthAccessTokens where Consumer = ?", sb.info["oauth1"]["consumer"])
+        assert cur.rowcount == 1
+        # Revoked: the consumer's signed requests are rejected, as Atlassian's troubleshooting
+        # guide says (oauth_problem=token_rejected: authorize again) ...
+        status, headers, body = oauth1_get(sb, "/rest/api/2/project?expand=description")
+        assert status == 401 and 'oauth_problem="token_rejected"' in headers["WWW-Authenticate"], (status, dict(headers), body)
+        # ... and going on without a token, it sees what anyone sees: the public projects only.
+        assert {p["key"] for p in anonymous_get(sb, "/rest/api/2/project?expand=description")} == {p["key"] for p in public}
+        # The other consumer's token is still listed.
+        assert [r[0] for r in user.cursor().execute("select Consumer from Jira.OAuthAccessTokens").fetchall()] == ["Release notes"]
+        user.close()
+    finally:
+        sb.stop()
