@@ -135,7 +135,9 @@ impl ColumnMeta {
         let (sql_type, type_name, column_size, decimal_digits, display_size, octet_length) = match kind {
             ValueKind::Text => {
                 if md.contains_key(META_LONG) {
-                    (sql::WLONGVARCHAR, "LONGVARCHAR", LONG_TEXT_SIZE, 0, LONG_TEXT_SIZE, LONG_TEXT_SIZE * crate::wide::width().unit())
+                    // A documented limit where Atlassian gives one, else unbounded.
+                    let n = md.get(META_LENGTH).and_then(|v| v.parse().ok()).unwrap_or(LONG_TEXT_SIZE);
+                    (sql::WLONGVARCHAR, "LONGVARCHAR", n, 0, n, n * crate::wide::width().unit())
                 } else {
                     let n = md.get(META_LENGTH).and_then(|v| v.parse().ok()).unwrap_or(COMPUTED_TEXT_SIZE);
                     (sql::WVARCHAR, "VARCHAR", n, 0, n, n * crate::wide::width().unit())

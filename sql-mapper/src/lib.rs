@@ -7,6 +7,7 @@ pub mod catalog;
 mod error;
 mod field_cache;
 mod result_cache;
+mod row_limits;
 pub mod pushdown;
 pub mod rest;
 pub mod scan;

@@ -254,6 +254,7 @@ impl MapperSession {
     /// Plans a parsed statement, its names resolved against the catalog first.
     async fn plan_statement(&self, mut statement: DfStatement) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
         if let DfStatement::Statement(inner) = &mut statement {
+            crate::row_limits::as_limit(inner)?;
             let ctes = cte_names(inner);
             IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
         }

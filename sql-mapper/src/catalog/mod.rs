@@ -29,8 +29,13 @@ impl Product {
 pub enum SqlType {
     /// Text up to this many characters.
     Varchar(u32),
-    /// Long text (bodies, descriptions).
+    /// Long text without a documented bound (Confluence bodies): reported with a size of
+    /// about a gigabyte; values of any length arrive through `SQLGetData` in parts.
     LongVarchar,
+    /// Long text of at most this many characters, as Atlassian documents the field's limit
+    /// (Jira's text fields: [`jira::TEXT_LIMIT`]); reported as LONGVARCHAR of that size, which
+    /// columnar clients (arrow-odbc, odbc2parquet) can size their buffers by.
+    LongText(u32),
     BigInt,
     Integer,
     Double,
@@ -45,6 +50,7 @@ impl fmt::Display for SqlType {
         match self {
             SqlType::Varchar(n) => write!(f, "VARCHAR({n})"),
             SqlType::LongVarchar => f.write_str("LONGVARCHAR"),
+            SqlType::LongText(n) => write!(f, "LONGVARCHAR({n})"),
             SqlType::BigInt => f.write_str("BIGINT"),
             SqlType::Integer => f.write_str("INTEGER"),
             SqlType::Double => f.write_str("DOUBLE"),

@@ -14,7 +14,7 @@ use crate::{MapperError, SqlState};
 
 pub fn arrow_type(t: SqlType) -> DataType {
     match t {
-        SqlType::Varchar(_) | SqlType::LongVarchar => DataType::Utf8,
+        SqlType::Varchar(_) | SqlType::LongVarchar | SqlType::LongText(_) => DataType::Utf8,
         SqlType::BigInt => DataType::Int64,
         SqlType::Integer => DataType::Int32,
         SqlType::Double => DataType::Float64,
@@ -40,6 +40,10 @@ pub fn column_field(product: crate::catalog::Product, owner: &str, c: &ColumnDef
         SqlType::LongVarchar => {
             md.insert("odbc.long".to_string(), "true".to_string());
         }
+        SqlType::LongText(n) => {
+            md.insert("odbc.long".to_string(), "true".to_string());
+            md.insert("odbc.length".to_string(), n.to_string());
+        }
         _ => {}
     }
     Field::new(c.name.as_str(), arrow_type(c.sql_type), true).with_metadata(md)
@@ -57,7 +61,7 @@ pub struct BatchBuilder {
 
 fn builder_for(t: SqlType) -> Box<dyn ArrayBuilder> {
     match t {
-        SqlType::Varchar(_) | SqlType::LongVarchar => Box::new(StringBuilder::new()),
+        SqlType::Varchar(_) | SqlType::LongVarchar | SqlType::LongText(_) => Box::new(StringBuilder::new()),
         SqlType::BigInt => Box::new(Int64Builder::new()),
         SqlType::Integer => Box::new(Int32Builder::new()),
         SqlType::Double => Box::new(Float64Builder::new()),
@@ -209,7 +213,7 @@ pub fn parse_timestamp_millis(s: &str) -> Option<i64> {
 fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), MapperError> {
     let any = b.as_any_mut();
     match col.sql_type {
-        SqlType::Varchar(_) | SqlType::LongVarchar => {
+        SqlType::Varchar(_) | SqlType::LongVarchar | SqlType::LongText(_) => {
             let b = any.downcast_mut::<StringBuilder>().expect("string builder");
             match v {
                 Value::Null => b.append_null(),

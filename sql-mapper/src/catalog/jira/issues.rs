@@ -19,8 +19,8 @@ pub fn table() -> TableDef {
             c("ProjectKey", Varchar(255), false, at("/fields/project/key"), "Project key").field("project").pushed(query("project")).writes("/fields/project", Shape::Ref("key")),
             c("ProjectName", Varchar(255), false, at("/fields/project/name"), "Project name").field("project"),
             c("Summary", Varchar(255), false, at("/fields/summary"), "Summary").field("summary").writes("/fields/summary", Shape::Plain),
-            c("Description", LongVarchar, true, adf_text("/fields/description"), "Description as plain text").field("description").writes("/fields/description", Shape::Adf),
-            c("DescriptionAdf", LongVarchar, true, json_text("/fields/description"), "Description as Atlassian Document Format JSON").field("description"),
+            c("Description", LongText(super::TEXT_LIMIT), true, adf_text("/fields/description"), "Description as plain text").field("description").writes("/fields/description", Shape::Adf),
+            c("DescriptionAdf", LongText(super::TEXT_LIMIT), true, json_text("/fields/description"), "Description as Atlassian Document Format JSON").field("description"),
             c("Status", Varchar(255), false, at("/fields/status/name"), "Status name").field("status").pushed(query("status")),
             c("StatusId", BigInt, false, at("/fields/status/id"), "Status id").field("status"),
             c("StatusCategory", Varchar(255), false, at("/fields/status/statusCategory/name"), "Status category: To Do, In Progress, Done").field("status").pushed(query("statusCategory")),
@@ -41,7 +41,7 @@ pub fn table() -> TableDef {
             c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")).writes("/fields/duedate", Shape::Plain),
             c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent").writes("/fields/parent", Shape::Ref("key")),
             c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
-            c("IssueLinks", LongVarchar, true, json_text("/fields/issuelinks"), "Links to other issues as JSON (Jira.IssueLinks has them as rows)").field("issuelinks"),
+            c("IssueLinks", LongText(super::LINKS_JSON_LIMIT), true, json_text("/fields/issuelinks"), "Links to other issues as JSON (Jira.IssueLinks has them as rows)").field("issuelinks"),
             c("JQL", Varchar(4000), true, context("jql"), "Pseudo-column: WHERE JQL = '...' passes a raw JQL query through").pushed(Pushdown::Raw),
         ],
         key: &["Id"],
@@ -74,13 +74,14 @@ pub fn custom_field_column(id: &str, name: &str, schema_type: &str, items: Optio
         ("number", _) => ColumnDef::new(name, Double, true, Extract::At(at.clone()), &remarks).pushed(clause).written(&at, Shape::Plain),
         ("date", _) => ColumnDef::new(name, Date, true, Extract::At(at.clone()), &remarks).pushed(clause).written(&at, Shape::Plain),
         ("datetime", _) => ColumnDef::new(name, Timestamp, true, Extract::At(at.clone()), &remarks).pushed(clause).written(&at, Shape::Plain),
-        ("string", _) => ColumnDef::new(name, Varchar(4000), true, Extract::At(at.clone()), &remarks).written(&at, Shape::Plain),
+        // Text fields and text areas alike: a text area holds up to Jira's limit.
+        ("string", _) => ColumnDef::new(name, Varchar(super::TEXT_LIMIT), true, Extract::At(at.clone()), &remarks).written(&at, Shape::Plain),
         ("option", _) => ColumnDef::new(name, Varchar(255), true, Extract::At(Text::Owned(format!("{at}/value"))), &remarks).pushed(clause).written(&at, Shape::Ref("value")),
         ("array", Some("option")) => ColumnDef::new(name, Varchar(4000), true, joined("/value"), &remarks).written(&at, Shape::RefList("value")),
         ("array", Some("user")) => ColumnDef::new(name, Varchar(4000), true, joined("/accountId"), &remarks).written(&at, Shape::RefList("accountId")),
         ("array", Some("json")) => ColumnDef::new(name, Varchar(4000), true, joined("/name"), &remarks),
         ("array", Some("string")) => ColumnDef::new(name, Varchar(4000), true, joined(""), &remarks).written(&at, Shape::List),
-        _ => ColumnDef::new(name, LongVarchar, true, Extract::JsonText(at.clone()), &remarks),
+        _ => ColumnDef::new(name, LongText(super::TEXT_LIMIT), true, Extract::JsonText(at.clone()), &remarks),
     };
     col.field(id)
 }

@@ -26,6 +26,14 @@ pub use issues::custom_field_column;
 
 use super::{ParentLink, Product, TableDef};
 
+/// Jira's limit on a text field (descriptions, comments, worklog comments, text-area custom
+/// fields): 32,767 characters, as the platform API documents for text areas
+/// (`CustomFieldContextDefaultValueTextArea`).
+pub const TEXT_LIMIT: u32 = 32_767;
+/// At most this many characters are reported for an issue's links as JSON: Jira Cloud allows
+/// 2,000 linked issues per issue, whose JSON (as the search returns it) fits.
+pub const LINKS_JSON_LIMIT: u32 = 1_048_576;
+
 /// Lists read per issue: the issue's key fills the path, key and id are the row's context.
 pub(crate) const ISSUE_PARENT: ParentLink = ParentLink { table: (Product::Jira, "Issues"), bind: &[("Key", "IssueKey"), ("Id", "IssueId")], only: None };
 /// Lists read per project.

@@ -15,7 +15,7 @@ pub fn table() -> TableDef {
             c("ProjectTypeKey", Varchar(64), true, at("/projectTypeKey"), "software, business or service_desk"),
             c("IsPrivate", Bit, true, at("/isPrivate"), "Whether the project is private"),
             c("Style", Varchar(32), true, at("/style"), "classic (company-managed) or next-gen (team-managed)"),
-            c("AvatarUrls", LongVarchar, true, json_text("/avatarUrls"), "Avatar URLs as JSON"),
+            c("AvatarUrls", Varchar(4000), true, json_text("/avatarUrls"), "Avatar URLs as JSON"),
         ],
         key: &["Id"],
         foreign_keys: &[],

@@ -16,7 +16,7 @@ pub fn table() -> TableDef {
             c("IssueId", BigInt, false, context("IssueId"), "Id of the issue"),
             c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Who logged the work"),
             c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Their display name"),
-            c("Comment", LongVarchar, true, adf_text("/comment"), "Comment as plain text").writes("/comment", Shape::Adf),
+            c("Comment", LongText(super::TEXT_LIMIT), true, adf_text("/comment"), "Comment as plain text").writes("/comment", Shape::Adf),
             c("Started", Timestamp, false, at("/started"), "When the work started (UTC)").writes("/started", Shape::Plain),
             c("TimeSpent", Varchar(64), true, at("/timeSpent"), "Time spent as Jira writes it (3h 45m)"),
             c("TimeSpentSeconds", BigInt, false, at("/timeSpentSeconds"), "Time spent in seconds").writes("/timeSpentSeconds", Shape::Plain),
