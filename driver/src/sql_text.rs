@@ -81,7 +81,16 @@ pub fn translate_escapes(sql: &str) -> OdbcResult<String> {
             let close = matching_brace(s, i).ok_or_else(|| OdbcError::new("42000", format!("Syntax error: the escape sequence at position {} is not closed with '}}'", i + 1)))?;
             out.push_str(&sql[copied..i]);
             let inner = translate_escapes(&sql[i + 1..close])?;
-            out.push_str(&translate_one(inner.trim())?);
+            let translated = translate_one(inner.trim())?;
+            match like_escape_char(&translated) {
+                // The engine escapes LIKE patterns with a backslash only: the pattern before
+                // is rewritten to say the same with one.
+                Some(c) if c != '\\' => {
+                    rewrite_pattern_before(&mut out, c)?;
+                    out.push_str("ESCAPE '\\'");
+                }
+                _ => out.push_str(&translated),
+            }
             i = close + 1;
             copied = i;
             continue;
@@ -90,6 +99,60 @@ pub fn translate_escapes(sql: &str) -> OdbcResult<String> {
     }
     out.push_str(&sql[copied..]);
     Ok(out)
+}
+
+/// The character of a translated `{escape 'c'}`.
+fn like_escape_char(translated: &str) -> Option<char> {
+    let lit = translated.strip_prefix("ESCAPE ")?.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut chars = lit.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
+/// The `LIKE` pattern literal just before an `{escape 'c'}`, rewritten with `\\` as its escape.
+fn rewrite_pattern_before(out: &mut String, esc: char) -> OdbcResult<()> {
+    let end = out.trim_end().len();
+    let not_literal = || OdbcError::new("42000", format!("{{escape '{esc}'}} follows a LIKE pattern given as a literal: write the pattern as one (or use '\\' as the escape character)"));
+    if !out[..end].ends_with('\'') {
+        return Err(not_literal());
+    }
+    // The literal's opening quote: quotes inside it are doubled.
+    let bytes = out.as_bytes();
+    let mut i = end - 1;
+    let start = loop {
+        let Some(q) = out[..i].rfind('\'') else { return Err(not_literal()) };
+        if q > 0 && bytes[q - 1] == b'\'' {
+            i = q - 1;
+            continue;
+        }
+        break q;
+    };
+    let body = &out[start + 1..end - 1];
+    let mut rewritten = String::with_capacity(body.len() + 4);
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == esc {
+            match chars.next() {
+                Some(n) => {
+                    rewritten.push('\\');
+                    rewritten.push(n);
+                }
+                None => return Err(OdbcError::new("22025", format!("The LIKE pattern ends with its escape character '{esc}'"))),
+            }
+        } else if c == '\\' {
+            rewritten.push_str("\\\\");
+        } else {
+            rewritten.push(c);
+        }
+    }
+    let tail = out[end..].to_string();
+    out.truncate(start + 1);
+    out.push_str(&rewritten);
+    out.push('\'');
+    out.push_str(&tail);
+    Ok(())
 }
 
 fn matching_brace(s: &[u8], open: usize) -> Option<usize> {
@@ -200,6 +263,7 @@ fn scalar_function(call: &str) -> OdbcResult<String> {
         "SPACE" => format!("repeat(' ', {all})"),
         "INSERT" => format!("overlay({} placing {} from {} for {})", a(0)?, a(3)?, a(1)?, a(2)?),
         "CEILING" => format!("ceil({all})"),
+        "SIGN" => format!("CAST(signum({all}) AS INTEGER)"),
         "LOG" => format!("ln({all})"),
         "MOD" => format!("({} % {})", a(0)?, a(1)?),
         "TRUNCATE" => format!("trunc({all})"),
@@ -217,8 +281,7 @@ fn scalar_function(call: &str) -> OdbcResult<String> {
         "DAYNAME" => format!("to_char({all}, '%A')"),
         "MONTHNAME" => format!("to_char({all}, '%B')"),
         "DATABASE" => "'Atlassian'".to_string(),
-        "USER" => "current_user".to_string(),
-        "TIMESTAMPADD" => format!("({} + CAST({} AS BIGINT) * INTERVAL '1 {}')", a(2)?, a(1)?, interval_unit(a(0)?)?),
+        "TIMESTAMPADD" => timestamp_add(a(0)?, a(1)?, a(2)?)?,
         "TIMESTAMPDIFF" => timestamp_diff(a(0)?, a(1)?, a(2)?)?,
         "CONVERT" => format!("CAST({} AS {})", a(0)?, convert_type(a(1)?)?),
         _ => {
@@ -231,9 +294,29 @@ fn scalar_function(call: &str) -> OdbcResult<String> {
     })
 }
 
+/// `TIMESTAMPADD`: the count (any integer expression) made an interval of its unit, as text the
+/// engine casts (it has no integer-times-interval arithmetic); weeks as 7 days, quarters as 3
+/// months, and fractions of a second in billionths, as ODBC counts them.
+fn timestamp_add(tsi: &str, count: &str, ts: &str) -> OdbcResult<String> {
+    let (factor, unit) = match interval_unit(tsi)? {
+        "nanosecond" => (1, "nanoseconds"),
+        "week" => (7, "days"),
+        "quarter" => (3, "months"),
+        "second" => (1, "seconds"),
+        "minute" => (1, "minutes"),
+        "hour" => (1, "hours"),
+        "day" => (1, "days"),
+        "month" => (1, "months"),
+        _ => (1, "years"),
+    };
+    let n = if factor == 1 { format!("CAST({count} AS BIGINT)") } else { format!("(CAST({count} AS BIGINT) * {factor})") };
+    Ok(format!("(CAST({ts} AS TIMESTAMP) + CAST(concat(CAST({n} AS VARCHAR), ' {unit}') AS INTERVAL))"))
+}
+
 fn interval_unit(tsi: &str) -> OdbcResult<&'static str> {
     Ok(match tsi.trim().to_ascii_uppercase().trim_start_matches("SQL_TSI_") {
-        "FRAC_SECOND" => "microsecond",
+        // ODBC counts fractions of a second in billionths.
+        "FRAC_SECOND" => "nanosecond",
         "SECOND" => "second",
         "MINUTE" => "minute",
         "HOUR" => "hour",
@@ -250,7 +333,7 @@ fn timestamp_diff(tsi: &str, a: &str, b: &str) -> OdbcResult<String> {
     let secs = format!("(date_part('epoch', CAST({b} AS TIMESTAMP)) - date_part('epoch', CAST({a} AS TIMESTAMP)))");
     let months = format!("((date_part('year', {b}) - date_part('year', {a})) * 12 + date_part('month', {b}) - date_part('month', {a}))");
     let expr = match interval_unit(tsi)? {
-        "microsecond" => format!("{secs} * 1000000"),
+        "nanosecond" => format!("{secs} * 1000000000"),
         "second" => secs,
         "minute" => format!("{secs} / 60"),
         "hour" => format!("{secs} / 3600"),
@@ -297,6 +380,9 @@ mod tests {
         assert_eq!(translate_escapes("select {fn CONVERT(x, SQL_VARCHAR)}").unwrap(), "select CAST(x AS VARCHAR)");
         assert_eq!(translate_escapes("{ts '2024-01-01 10:00:00'}").unwrap(), "TIMESTAMP '2024-01-01 10:00:00'");
         assert_eq!(translate_escapes("select {fn NOW()}").unwrap(), "select now()");
+        assert_eq!(translate_escapes("x LIKE '%!_a\\b''c' {escape '!'}").unwrap(), "x LIKE '%\\_a\\\\b''c' ESCAPE '\\'");
+        assert_eq!(translate_escapes("x LIKE '%\\_' {escape '\\'}").unwrap(), "x LIKE '%\\_' ESCAPE '\\'");
+        assert_eq!(translate_escapes("x LIKE ? {escape '!'}").unwrap_err().state, "42000");
         assert_eq!(translate_escapes("select {fn x(1)").unwrap_err().state, "42000");
         assert_eq!(translate_escapes("{bogus 1}").unwrap_err().state, "42000");
     }

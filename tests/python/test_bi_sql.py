@@ -4,6 +4,9 @@ pushed down as it is (request counts from the sandbox's log), column sizes from 
 documented limits, and arrow-odbc (what polars and other columnar tools read ODBC through)
 reading whole tables with its default settings."""
 
+import datetime
+import math
+
 import pyodbc
 import pytest
 
@@ -67,3 +70,157 @@ def test_arrow_odbc_reads_whole_tables_with_its_defaults(sandbox):
         assert got == expected > 0, table
         names = batches[0].schema.names
         assert key in names and len(names) > 5, names
+
+
+D = "{d '2024-03-05'}"
+TS = "{ts '2024-03-05 10:11:12'}"
+when = datetime.datetime(2024, 3, 5, 10, 11, 12)
+
+# Every scalar function ODBC names, by its bit in the SQLGetInfo bitmap that advertises it:
+# (escape, the value it must give; a callable checks values that vary).
+STRING_FUNCTIONS = {
+    0x1: ("{fn CONCAT('a', 'b')}", "ab"),
+    0x2: ("{fn INSERT('abcdef', 2, 3, 'XY')}", "aXYef"),
+    0x4: ("{fn LEFT('abcdef', 2)}", "ab"),
+    0x8: ("{fn LTRIM('  a ')}", "a "),
+    0x10: ("{fn LENGTH('abc  ')}", 3),
+    0x20: ("{fn LOCATE('c', 'abcabc', 4)}", 6),
+    0x40: ("{fn LCASE('AbC')}", "abc"),
+    0x80: ("{fn REPEAT('ab', 3)}", "ababab"),
+    0x100: ("{fn REPLACE('abab', 'b', 'x')}", "axax"),
+    0x200: ("{fn RIGHT('abcdef', 2)}", "ef"),
+    0x400: ("{fn RTRIM(' a  ')}", " a"),
+    0x800: ("{fn SUBSTRING('abcdef', 2, 3)}", "bcd"),
+    0x1000: ("{fn UCASE('abC')}", "ABC"),
+    0x2000: ("{fn ASCII('A')}", 65),
+    0x4000: ("{fn CHAR(65)}", "A"),
+    0x10000: ("{fn LOCATE('c', 'abcabc')}", 3),
+    0x40000: ("{fn SPACE(3)}", "   "),
+    0x80000: ("{fn BIT_LENGTH('ab')}", 16),
+    0x100000: ("{fn CHAR_LENGTH('abc')}", 3),
+    0x200000: ("{fn CHARACTER_LENGTH('abcd')}", 4),
+    0x400000: ("{fn OCTET_LENGTH('ab')}", 2),
+    0x800000: ("{fn POSITION('c' IN 'abc')}", 3),
+}
+NUMERIC_FUNCTIONS = {
+    0x1: ("{fn ABS(-2)}", 2),
+    0x2: ("{fn ACOS(1)}", 0.0),
+    0x4: ("{fn ASIN(1)}", pytest.approx(math.pi / 2)),
+    0x8: ("{fn ATAN(1)}", pytest.approx(math.pi / 4)),
+    0x10: ("{fn ATAN2(1, 1)}", pytest.approx(math.pi / 4)),
+    0x20: ("{fn CEILING(1.2)}", 2),
+    0x40: ("{fn COS(0)}", 1.0),
+    0x80: ("{fn COT(1)}", pytest.approx(1 / math.tan(1))),
+    0x100: ("{fn EXP(1)}", pytest.approx(math.e)),
+    0x200: ("{fn FLOOR(1.7)}", 1),
+    0x400: ("{fn LOG(10)}", pytest.approx(math.log(10))),
+    0x800: ("{fn MOD(7, 3)}", 1),
+    0x1000: ("{fn SIGN(-5)}", -1),
+    0x2000: ("{fn SIN(0)}", 0.0),
+    0x4000: ("{fn SQRT(16)}", 4.0),
+    0x8000: ("{fn TAN(0)}", 0.0),
+    0x10000: ("{fn PI()}", pytest.approx(math.pi)),
+    0x20000: ("{fn RAND()}", lambda v: 0 <= v < 1),
+    0x40000: ("{fn DEGREES(PI())}", pytest.approx(180.0)),
+    0x80000: ("{fn LOG10(1000)}", pytest.approx(3.0)),
+    0x100000: ("{fn POWER(2, 10)}", 1024),
+    0x200000: ("{fn RADIANS(180)}", pytest.approx(math.pi)),
+    0x400000: ("{fn ROUND(2.567, 2)}", pytest.approx(2.57)),
+    0x800000: ("{fn TRUNCATE(2.567, 1)}", pytest.approx(2.5)),
+}
+TIMEDATE_FUNCTIONS = {
+    0x1: ("{fn NOW()}", lambda v: abs((v - datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)).total_seconds()) < 120),
+    0x2: ("{fn CURDATE()}", lambda v: v == datetime.datetime.now(datetime.timezone.utc).date()),
+    0x4: (f"{{fn DAYOFMONTH({D})}}", 5),
+    0x8: (f"{{fn DAYOFWEEK({D})}}", 3),
+    0x10: (f"{{fn DAYOFYEAR({D})}}", 65),
+    0x20: (f"{{fn MONTH({D})}}", 3),
+    0x40: (f"{{fn QUARTER({D})}}", 1),
+    0x80: (f"{{fn WEEK({D})}}", 10),
+    0x100: (f"{{fn YEAR({D})}}", 2024),
+    0x200: ("{fn CURTIME()}", lambda v: isinstance(v, datetime.time)),
+    0x400: (f"{{fn HOUR({TS})}}", 10),
+    0x800: (f"{{fn MINUTE({TS})}}", 11),
+    0x1000: (f"{{fn SECOND({TS})}}", 12),
+    0x2000: (f"{{fn TIMESTAMPADD(SQL_TSI_DAY, 7, {TS})}}", when + datetime.timedelta(days=7)),
+    0x4000: (f"{{fn TIMESTAMPDIFF(SQL_TSI_DAY, {TS}, {{ts '2024-03-12 10:11:12'}})}}", 7),
+    0x8000: (f"{{fn DAYNAME({D})}}", "Tuesday"),
+    0x10000: (f"{{fn MONTHNAME({D})}}", "March"),
+    0x20000: ("{fn CURRENT_DATE()}", lambda v: v == datetime.datetime.now(datetime.timezone.utc).date()),
+    0x40000: ("{fn CURRENT_TIME()}", lambda v: isinstance(v, datetime.time)),
+    0x80000: ("{fn CURRENT_TIMESTAMP()}", lambda v: abs((v - datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)).total_seconds()) < 120),
+    0x100000: (f"{{fn EXTRACT(YEAR FROM {D})}}", 2024),
+}
+SYSTEM_FUNCTIONS = {
+    0x2: ("{fn DATABASE()}", "Atlassian"),
+    0x4: ("{fn IFNULL(NULL, 3)}", 3),
+}
+CONVERT_FUNCTIONS = {
+    0x1: ("{fn CONVERT('12', SQL_INTEGER)}", 12),
+    0x2: ("CAST('12' AS INTEGER)", 12),
+}
+# Every interval ODBC names, added and measured between two known instants.
+INTERVALS = {
+    0x1: ("FRAC_SECOND", 7_000_000_000, when + datetime.timedelta(seconds=7)),
+    0x2: ("SECOND", 7, when + datetime.timedelta(seconds=7)),
+    0x4: ("MINUTE", 7, when + datetime.timedelta(minutes=7)),
+    0x8: ("HOUR", 7, when + datetime.timedelta(hours=7)),
+    0x10: ("DAY", 7, when + datetime.timedelta(days=7)),
+    0x20: ("WEEK", 7, when + datetime.timedelta(weeks=7)),
+    0x40: ("MONTH", 7, datetime.datetime(2024, 10, 5, 10, 11, 12)),
+    0x80: ("QUARTER", 7, datetime.datetime(2025, 12, 5, 10, 11, 12)),
+    0x100: ("YEAR", 7, datetime.datetime(2031, 3, 5, 10, 11, 12)),
+}
+
+
+def scalar(conn, expr):
+    return conn.cursor().execute(f"SELECT {expr}").fetchone()[0]
+
+
+def check(got, expected, expr):
+    if callable(expected) and not hasattr(expected, "expected"):
+        assert expected(got), (expr, got)
+    else:
+        assert got == expected, (expr, got)
+
+
+@pytest.mark.parametrize("info,cases", [
+    (pyodbc.SQL_STRING_FUNCTIONS, STRING_FUNCTIONS),
+    (pyodbc.SQL_NUMERIC_FUNCTIONS, NUMERIC_FUNCTIONS),
+    (pyodbc.SQL_TIMEDATE_FUNCTIONS, TIMEDATE_FUNCTIONS),
+    (pyodbc.SQL_SYSTEM_FUNCTIONS, SYSTEM_FUNCTIONS),
+    (pyodbc.SQL_CONVERT_FUNCTIONS, CONVERT_FUNCTIONS),
+], ids=["string", "numeric", "timedate", "system", "convert"])
+def test_every_advertised_scalar_function_gives_its_value(conn, info, cases):
+    advertised = conn.getinfo(info)
+    bits = [1 << i for i in range(32) if advertised & (1 << i)]
+    assert bits, "some functions are advertised"
+    missing = [hex(b) for b in bits if b not in cases]
+    assert not missing, f"advertised without a test: {missing}"
+    for bit in bits:
+        expr, expected = cases[bit]
+        check(scalar(conn, expr), expected, expr)
+
+
+def test_every_advertised_interval_adds_and_measures(conn):
+    for info in (pyodbc.SQL_TIMEDATE_ADD_INTERVALS, pyodbc.SQL_TIMEDATE_DIFF_INTERVALS):
+        advertised = conn.getinfo(info)
+        assert all(advertised & bit for bit in INTERVALS), hex(advertised)
+    for unit, n, later in INTERVALS.values():
+        assert scalar(conn, f"{{fn TIMESTAMPADD(SQL_TSI_{unit}, {n}, {TS})}}") == later, unit
+        assert scalar(conn, f"{{fn TIMESTAMPDIFF(SQL_TSI_{unit}, {TS}, {{ts '{later:%Y-%m-%d %H:%M:%S}'}})}}") == n, unit
+    # On a column, and with a negative count (the case BI tools generate).
+    row = conn.cursor().execute('SELECT {fn TIMESTAMPADD(SQL_TSI_DAY, -7, "Created")}, Created FROM Jira.Issues LIMIT 1').fetchone()
+    assert row[0] == row[1] - datetime.timedelta(days=7)
+
+
+def test_other_escapes_keep_working(conn):
+    assert scalar(conn, "{d '2024-03-05'}") == datetime.date(2024, 3, 5)
+    assert scalar(conn, "{ts '2024-03-05 10:11:12'}") == when
+    assert scalar(conn, "{t '10:11:12'}") == datetime.time(10, 11, 12)
+    n = conn.cursor().execute("SELECT COUNT(*) FROM {oj Jira.Issues i LEFT OUTER JOIN Jira.Projects p ON i.ProjectKey = p.\"Key\"}").fetchval()
+    assert n > 0
+    # `{escape}` with a character of the application's choosing: `!_` is a literal underscore.
+    like = "SELECT CASE WHEN ? LIKE 'a!_b!%' {escape '!'} THEN 1 ELSE 0 END"
+    assert [conn.cursor().execute(like, v).fetchval() for v in ("a_b%", "axb%", "a_bx")] == [1, 0, 0]
+    assert conn.cursor().execute("SELECT COUNT(*) FROM Jira.Projects WHERE Name LIKE '%!_%' {escape '!'}").fetchval() == 0
