@@ -224,3 +224,16 @@ def test_other_escapes_keep_working(conn):
     like = "SELECT CASE WHEN ? LIKE 'a!_b!%' {escape '!'} THEN 1 ELSE 0 END"
     assert [conn.cursor().execute(like, v).fetchval() for v in ("a_b%", "axb%", "a_bx")] == [1, 0, 0]
     assert conn.cursor().execute("SELECT COUNT(*) FROM Jira.Projects WHERE Name LIKE '%!_%' {escape '!'}").fetchval() == 0
+
+
+def test_nullability_agrees_between_the_catalog_and_results_for_every_table(sandbox, conn):
+    tables = [(r.table_schem, r.table_name) for r in conn.cursor().tables(tableType="TABLE")]
+    assert len(tables) > 30
+    for schema, table in tables:
+        declared = {r.column_name: r.nullable for r in conn.cursor().columns(table=table, schema=schema)}
+        # A result's description, without reading a row (LIMIT 0 sends no request).
+        cur = conn.cursor().execute(f'SELECT * FROM "{schema}"."{table}" LIMIT 0')
+        described = {d[0]: d[6] for d in cur.description}
+        assert set(declared) == set(described), (schema, table)
+        for name, null_ok in described.items():
+            assert declared[name] == pyodbc.SQL_NULLABLE and null_ok, f"{schema}.{table}.{name}: SQLColumns {declared[name]}, SQLDescribeCol {null_ok}"

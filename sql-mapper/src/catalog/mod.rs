@@ -575,6 +575,19 @@ mod tests {
         assert!(err.message.contains("Did you mean Jira.Issues?"), "{}", err.message);
     }
 
+    /// A column is NOT NULL only where Atlassian's descriptions mark its field required in every
+    /// answer it is read from, on both flavors; the Data Center descriptions (Jira 10.3,
+    /// Confluence 10.0) mark none, and a site may leave any field out (their own examples do),
+    /// so every column is nullable, as `SQLDescribeCol` and `SQLColumns` both say.
+    #[test]
+    fn no_column_claims_a_value_the_site_may_leave_out() {
+        for t in Catalog::standard().tables() {
+            for c in &t.columns {
+                assert!(c.nullable, "{}.{} is declared NOT NULL", t.qualified_name(), c.name);
+            }
+        }
+    }
+
     #[test]
     fn every_table_has_a_key_of_its_own_columns() {
         for t in Catalog::standard().tables() {

@@ -12,8 +12,8 @@ pub fn table() -> TableDef {
         name: "GroupMembers",
         remarks: "Members of Confluence groups: one row per group and user.",
         columns: vec![
-            c("GroupName", Varchar(255), false, context("GroupName"), "The group"),
-            c("AccountId", Varchar(128), false, first_of(&["/accountId", "/userKey"]), "Member's account id (user key on Data Center)"),
+            c("GroupName", Varchar(255), true, context("GroupName"), "The group"),
+            c("AccountId", Varchar(128), true, first_of(&["/accountId", "/userKey"]), "Member's account id (user key on Data Center)"),
             c("DisplayName", Varchar(255), true, at("/displayName"), "Display name"),
             c("AccountType", Varchar(32), true, at("/accountType"), "atlassian or app"),
             c("Email", Varchar(255), true, at("/email"), "Email, where visible"),

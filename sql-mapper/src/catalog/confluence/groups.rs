@@ -9,7 +9,7 @@ pub fn table() -> TableDef {
         name: "Groups",
         remarks: "Confluence groups.",
         columns: vec![
-            c("Name", Varchar(255), false, at("/name"), "Group name"),
+            c("Name", Varchar(255), true, at("/name"), "Group name"),
             c("Id", Varchar(128), true, at("/id"), "Group id (Cloud)"),
             c("Type", Varchar(32), true, at("/type"), "Always group"),
         ],

@@ -11,7 +11,7 @@ pub fn table() -> TableDef {
         name: "Users",
         remarks: "Confluence users: those the people search finds (Cloud), every registered user (Data Center).",
         columns: vec![
-            c("AccountId", Varchar(128), false, first_of(&["/user/accountId", "/userKey"]), "Account id (user key on Data Center)"),
+            c("AccountId", Varchar(128), true, first_of(&["/user/accountId", "/userKey"]), "Account id (user key on Data Center)"),
             c("DisplayName", Varchar(255), true, first_of(&["/user/displayName", "/displayName"]), "Display name"),
             c("PublicName", Varchar(255), true, at("/user/publicName"), "Public name"),
             c("AccountType", Varchar(32), true, at("/user/accountType"), "atlassian or app"),

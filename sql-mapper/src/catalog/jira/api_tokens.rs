@@ -69,8 +69,8 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
         name: "ApiTokens",
         remarks,
         columns: vec![
-            c("Id", Varchar(64), false, at("/id"), "Token id"),
-            c("Kind", Varchar(32), false, at("/kind"), "API token (Cloud), API token (app) (Data Center's API Token Authentication app) or Personal access token (Data Center)"),
+            c("Id", Varchar(64), true, at("/id"), "Token id"),
+            c("Kind", Varchar(32), true, at("/kind"), "API token (Cloud), API token (app) (Data Center's API Token Authentication app) or Personal access token (Data Center)"),
             c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key; NULL for personal access tokens on Confluence's server)").pushed(params("userFilter")),
             c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address"),
             c("OwnerName", Varchar(255), true, at_or_context("/displayName", "OwnerName"), "Owner's display name"),

@@ -9,9 +9,9 @@ pub fn table() -> TableDef {
         name: "Boards",
         remarks: "Jira Software boards.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Board id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
-            c("Type", Varchar(32), false, at("/type"), "scrum, kanban or simple"),
+            c("Id", BigInt, true, at("/id"), "Board id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
+            c("Type", Varchar(32), true, at("/type"), "scrum, kanban or simple"),
             c("ProjectKey", Varchar(255), true, at("/location/projectKey"), "Project the board belongs to"),
             c("ProjectId", BigInt, true, at("/location/projectId"), "Its id"),
             c("IsPrivate", Bit, true, at("/isPrivate"), "Whether the board is private"),

@@ -12,7 +12,7 @@ pub fn table() -> TableDef {
         remarks: "The account this connection is signed in as (one row).",
         columns: vec![
             // Data Center accounts have a user key and a name instead of an account id.
-            c("AccountId", Varchar(128), false, first_of(&["/accountId", "/key"]), "Account id (Data Center: the user key)"),
+            c("AccountId", Varchar(128), true, first_of(&["/accountId", "/key"]), "Account id (Data Center: the user key)"),
             c("Name", Varchar(255), true, at("/name"), "User name (Data Center)"),
             c("DisplayName", Varchar(255), true, at("/displayName"), "Display name"),
             c("EmailAddress", Varchar(255), true, at("/emailAddress"), "Email address"),

@@ -9,10 +9,10 @@ pub fn table() -> TableDef {
         name: "Fields",
         remarks: "Jira fields, system and custom (each custom field is also a column of Jira.Issues).",
         columns: vec![
-            c("Id", Varchar(255), false, at("/id"), "Field id (summary, customfield_10016)"),
+            c("Id", Varchar(255), true, at("/id"), "Field id (summary, customfield_10016)"),
             c("Key", Varchar(255), true, at("/key"), "Field key"),
-            c("Name", Varchar(255), false, at("/name"), "Field name"),
-            c("IsCustom", Bit, false, at("/custom"), "Whether it is a custom field"),
+            c("Name", Varchar(255), true, at("/name"), "Field name"),
+            c("IsCustom", Bit, true, at("/custom"), "Whether it is a custom field"),
             c("SchemaType", Varchar(64), true, at("/schema/type"), "Value type (string, number, date, array, option, user...)"),
             c("SchemaItems", Varchar(64), true, at("/schema/items"), "Item type of array fields"),
             c("SchemaCustom", Varchar(255), true, at("/schema/custom"), "Custom field type key"),

@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Filters",
         remarks: "Saved Jira filters the connection can see.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Filter id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
+            c("Id", BigInt, true, at("/id"), "Filter id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
             c("Description", Varchar(4000), true, at("/description"), "Description"),
             c("Jql", Varchar(4000), true, at("/jql"), "The filter's JQL"),
             c("OwnerAccountId", Varchar(128), true, at("/owner/accountId"), "Owner"),

@@ -9,7 +9,7 @@ pub fn table() -> TableDef {
         name: "Groups",
         remarks: "Jira groups.",
         columns: vec![
-            c("Name", Varchar(255), false, at("/name"), "Group name"),
+            c("Name", Varchar(255), true, at("/name"), "Group name"),
             c("GroupId", Varchar(128), true, at("/groupId"), "Group id (Cloud)"),
         ],
         key: &["Name"],

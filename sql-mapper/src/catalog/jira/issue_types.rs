@@ -9,10 +9,10 @@ pub fn table() -> TableDef {
         name: "IssueTypes",
         remarks: "Jira issue types.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Issue type id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
+            c("Id", BigInt, true, at("/id"), "Issue type id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
             c("Description", Varchar(4000), true, at("/description"), "Description"),
-            c("IsSubtask", Bit, false, at("/subtask"), "Whether issues of this type are sub-tasks"),
+            c("IsSubtask", Bit, true, at("/subtask"), "Whether issues of this type are sub-tasks"),
             c("HierarchyLevel", Integer, true, at("/hierarchyLevel"), "1 for epics, 0 for standard types, -1 for sub-tasks"),
             c("IconUrl", Varchar(1000), true, at("/iconUrl"), "Icon"),
         ],

@@ -20,7 +20,7 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
         name: "OAuthAccessTokens",
         remarks,
         columns: vec![
-            c("Id", Varchar(64), false, at("/id"), "The token's id: a digest of the page's revoke handle (Data Center), the client id (Cloud)"),
+            c("Id", Varchar(64), true, at("/id"), "The token's id: a digest of the page's revoke handle (Data Center), the client id (Cloud)"),
             c("Consumer", Varchar(255), true, at("/consumer"), "The app (consumer) the token was issued to (Data Center)"),
             c("ConsumerDescription", Varchar(4000), true, at("/consumerDescription"), "The consumer's description (Data Center)"),
             c("ClientId", Varchar(255), true, at("/clientId"), "The OAuth client id of the grant this driver holds (Cloud)"),

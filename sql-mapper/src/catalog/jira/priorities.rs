@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Priorities",
         remarks: "Jira issue priorities.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Priority id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
+            c("Id", BigInt, true, at("/id"), "Priority id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
             c("Description", Varchar(4000), true, at("/description"), "Description"),
             c("StatusColor", Varchar(32), true, at("/statusColor"), "Colour"),
             c("IsDefault", Bit, true, at("/isDefault"), "Whether it is the default priority"),

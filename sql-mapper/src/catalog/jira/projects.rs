@@ -9,9 +9,9 @@ pub fn table() -> TableDef {
         name: "Projects",
         remarks: "Jira projects the connection can browse.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Project id"),
-            c("Key", Varchar(255), false, at("/key"), "Project key"),
-            c("Name", Varchar(255), false, at("/name"), "Project name"),
+            c("Id", BigInt, true, at("/id"), "Project id"),
+            c("Key", Varchar(255), true, at("/key"), "Project key"),
+            c("Name", Varchar(255), true, at("/name"), "Project name"),
             c("ProjectTypeKey", Varchar(64), true, at("/projectTypeKey"), "software, business or service_desk"),
             c("IsPrivate", Bit, true, at("/isPrivate"), "Whether the project is private"),
             c("Style", Varchar(32), true, at("/style"), "classic (company-managed) or next-gen (team-managed)"),

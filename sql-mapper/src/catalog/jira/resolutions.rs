@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Resolutions",
         remarks: "Jira issue resolutions.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Resolution id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
+            c("Id", BigInt, true, at("/id"), "Resolution id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
             c("Description", Varchar(4000), true, at("/description"), "Description"),
             c("IsDefault", Bit, true, at("/isDefault"), "Whether it is the default resolution"),
         ],

@@ -9,8 +9,8 @@ pub fn table() -> TableDef {
         name: "Statuses",
         remarks: "Jira issue statuses and their categories.",
         columns: vec![
-            c("Id", BigInt, false, at("/id"), "Status id"),
-            c("Name", Varchar(255), false, at("/name"), "Name"),
+            c("Id", BigInt, true, at("/id"), "Status id"),
+            c("Name", Varchar(255), true, at("/name"), "Name"),
             c("Description", Varchar(4000), true, at("/description"), "Description"),
             c("CategoryId", BigInt, true, at("/statusCategory/id"), "Status category id"),
             c("CategoryKey", Varchar(64), true, at("/statusCategory/key"), "new, indeterminate or done"),

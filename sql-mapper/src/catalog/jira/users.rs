@@ -9,7 +9,7 @@ pub fn table() -> TableDef {
         name: "Users",
         remarks: "Jira users the connection can see.",
         columns: vec![
-            c("AccountId", Varchar(128), false, at("/accountId"), "Account id"),
+            c("AccountId", Varchar(128), true, at("/accountId"), "Account id"),
             c("AccountType", Varchar(32), true, at("/accountType"), "atlassian, app or customer"),
             c("DisplayName", Varchar(255), true, at("/displayName"), "Display name"),
             c("EmailAddress", Varchar(255), true, at("/emailAddress"), "Email, where the user's privacy settings show it"),
