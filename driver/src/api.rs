@@ -193,7 +193,15 @@ pub fn set_connect_attr(dbc: &DbcHandle, attr: i32, value: usize, text: Option<S
     let mut c = dbc.conn.lock();
     match attr {
         cattr::AUTOCOMMIT => c.autocommit = value != 0,
-        cattr::ACCESS_MODE => c.access_mode = value as u32,
+        cattr::ACCESS_MODE => {
+            c.access_mode = value as u32;
+            // SQL_MODE_READ_ONLY (1) on top of ReadOnly, which it cannot lift.
+            let read_only = c.access_mode == 1 || crate::connection::flag(&c.props, "readonly", "ReadOnly", false).unwrap_or(false);
+            c.site.read_only = read_only;
+            if let Some(s) = &c.session {
+                s.set_read_only(read_only);
+            }
+        }
         cattr::LOGIN_TIMEOUT => c.login_timeout = value as u32,
         cattr::CONNECTION_TIMEOUT => c.connection_timeout = value as u32,
         cattr::METADATA_ID => c.metadata_id = value != 0,

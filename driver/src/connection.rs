@@ -54,6 +54,8 @@ pub struct SiteInfo {
     pub user: String,
     pub cloud: bool,
     pub version: String,
+    /// `ReadOnly`, or `SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY` (`SQL_DATA_SOURCE_READ_ONLY`).
+    pub read_only: bool,
 }
 
 pub struct Connection {
@@ -142,6 +144,15 @@ impl Connection {
         let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
         let transport = transport(&props, timeout)?;
         let pushdown = flag(&props, "pushdown", "Pushdown", true)?;
+        let read_only = flag(&props, "readonly", "ReadOnly", false)? || self.access_mode == 1;
+        let max_rows = match props.get("maxrows").map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => match t.parse::<usize>() {
+                Ok(0) => None,
+                Ok(n) => Some(n),
+                Err(_) => return Err(OdbcError::new("08001", format!("MaxRows '{t}' must be a whole number of rows (0: no cap)"))),
+            },
+            None => None,
+        };
         let metadata_cache = match props.get("metadatacacheseconds").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
@@ -201,7 +212,7 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth }, auth).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows }, auth).await?;
                 Ok((session, flavor, version))
             },
             &cancel,
@@ -214,6 +225,7 @@ impl Connection {
             user: props.any(&["user", "uid"]).unwrap_or_default().to_string(),
             cloud: flavor == Flavor::Cloud,
             version,
+            read_only,
         };
         self.session = Some(Arc::new(session));
         self.static_cursor_memory = static_cursor_memory;
@@ -262,7 +274,7 @@ fn org_admin(props: &Properties) -> OdbcResult<Option<sql_mapper::OrgAdmin>> {
 }
 
 /// A true/false property (`true`/`1`/`yes`, `false`/`0`/`no`; empty or absent: `default`).
-fn flag(props: &Properties, key: &str, name: &str, default: bool) -> OdbcResult<bool> {
+pub(crate) fn flag(props: &Properties, key: &str, name: &str, default: bool) -> OdbcResult<bool> {
     match props.get(key).map(|v| v.trim().to_ascii_lowercase()) {
         None => Ok(default),
         Some(v) if v.is_empty() => Ok(default),

@@ -71,7 +71,7 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         22 => U16(0),  // SQL_CONCAT_NULL_BEHAVIOR: SQL_CB_NULL
         23 => U16(2),  // SQL_CURSOR_COMMIT_BEHAVIOR: SQL_CB_PRESERVE
         24 => U16(2),  // SQL_CURSOR_ROLLBACK_BEHAVIOR
-        25 => yn(false), // SQL_DATA_SOURCE_READ_ONLY
+        25 => yn(site.read_only), // SQL_DATA_SOURCE_READ_ONLY
         26 => U32(0),  // SQL_DEFAULT_TXN_ISOLATION: no transactions
         27 => yn(true), // SQL_EXPRESSIONS_IN_ORDERBY
         28 => U16(4),  // SQL_IDENTIFIER_CASE: SQL_IC_MIXED (case-insensitive)

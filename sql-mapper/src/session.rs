@@ -37,6 +37,11 @@ pub struct ConnectOptions {
     /// Confluence's own credentials when its server signs in apart (Data Center, a second
     /// OAuth grant); `None`: the connection's.
     pub confluence_auth: Option<Arc<dyn Authenticator>>,
+    /// `ReadOnly`: writes and procedures that write are refused.
+    pub read_only: bool,
+    /// `MaxRows`: at most this many rows in any query's result, as a `LIMIT` on top of it (which
+    /// the scans take as their page size and request count where the query lets them).
+    pub max_rows: Option<usize>,
 }
 
 impl ConnectOptions {
@@ -50,6 +55,10 @@ pub struct MapperSession {
     procedures: Vec<crate::procedures::ProcedureDef>,
     client: Arc<AtlassianClient>,
     oauth: Option<Arc<atlassian_oauth::OAuthAuthenticator>>,
+    /// `ReadOnly`, or `SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY`: writes and procedures that
+    /// write are refused.
+    read_only: std::sync::atomic::AtomicBool,
+    max_rows: Option<usize>,
 }
 
 /// A statement's result: rows as a stream of Arrow batches; for a write, the number of rows
@@ -168,7 +177,7 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -234,13 +243,45 @@ impl MapperSession {
                 Box::pin(crate::procedures::execute(self, call, &values)).await
             }
             PreparedKind::Write(statement, source) => {
+                self.refuse_if_read_only(&statement.to_string().split_whitespace().next().unwrap_or("A write").to_ascii_uppercase())?;
                 let done = Box::pin(crate::writes::execute(self, statement, source.as_ref(), params)).await;
                 // A write, even one that failed part-way, may have changed what scans return.
                 crate::result_cache::forget_site(&self.client.site_key());
                 done
             }
-            PreparedKind::Query(plan) => self.run_plan(bind_parameters(plan.clone(), params)?).await,
+            PreparedKind::Query(plan) => self.run_plan(self.capped(bind_parameters(plan.clone(), params)?)?).await,
         }
+    }
+
+    /// A query's plan under `MaxRows` (writes read their rows uncapped). `EXPLAIN` shows the cap.
+    fn capped(&self, plan: datafusion::logical_expr::LogicalPlan) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+        use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder};
+        let Some(max) = self.max_rows else { return Ok(plan) };
+        match plan {
+            LogicalPlan::Explain(mut e) => {
+                let inner = self.capped(e.plan.as_ref().clone())?;
+                e.plan = Arc::new(inner);
+                Ok(LogicalPlan::Explain(e))
+            }
+            other => LogicalPlanBuilder::from(other).limit(0, Some(max)).and_then(|b| b.build()).map_err(df_error),
+        }
+    }
+
+    /// Read-only from now on (or not): `ReadOnly`, `SQL_ATTR_ACCESS_MODE`.
+    pub fn set_read_only(&self, on: bool) {
+        self.read_only.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A write (`what`: INSERT, UPDATE, DELETE or a procedure) refused on a read-only connection.
+    pub(crate) fn refuse_if_read_only(&self, what: &str) -> Result<(), MapperError> {
+        if self.is_read_only() {
+            return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("{what} is refused: the connection is read-only (ReadOnly=true or SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY)")));
+        }
+        Ok(())
     }
 
     fn parse(&self, sql: &str) -> Result<DfStatement, MapperError> {

@@ -13,6 +13,8 @@ import pytest
 from test_performance import measured, reset, stats
 
 JIRA_TEXT_LIMIT = 32767
+# sqlext.h
+SQL_ATTR_ACCESS_MODE, SQL_MODE_READ_WRITE, SQL_MODE_READ_ONLY = 101, 0, 1
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +239,50 @@ def test_nullability_agrees_between_the_catalog_and_results_for_every_table(sand
         assert set(declared) == set(described), (schema, table)
         for name, null_ok in described.items():
             assert declared[name] == pyodbc.SQL_NULLABLE and null_ok, f"{schema}.{table}.{name}: SQLColumns {declared[name]}, SQLDescribeCol {null_ok}"
+
+
+def test_read_only_refuses_every_write_and_says_why(sandbox):
+    ro = pyodbc.connect(sandbox.connection_string(ReadOnly="true"), autocommit=True)
+    assert ro.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) in ("Y", True)
+    key = ro.cursor().execute('SELECT "Key" FROM Jira.Issues LIMIT 1').fetchval()
+    writes = [
+        ("INSERT INTO Jira.Comments (IssueKey, Body) VALUES (?, 'not allowed')", (key,)),
+        ("UPDATE Jira.Issues SET Summary = 'not allowed' WHERE \"Key\" = ?", (key,)),
+        ("DELETE FROM Jira.Comments WHERE IssueKey = ?", (key,)),
+        ("{call Jira.TransitionIssue(?, 'Done')}", (key,)),
+    ]
+    for sql, params in writes:
+        with pytest.raises(pyodbc.Error) as e:
+            ro.cursor().execute(sql, *params)
+        assert e.value.args[0] == "42000" and "ReadOnly" in str(e.value), (sql, e.value)
+    # Reading, and procedures that only read, go on.
+    assert ro.cursor().execute("{call Jira.GetIssueTransitions(?)}", key).fetchall()
+    ro.close()
+    # SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY does the same for one connection, and back.
+    rw = pyodbc.connect(sandbox.connection_string(), autocommit=True)
+    assert rw.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) in ("N", False)
+    before = rw.cursor().execute("SELECT COUNT(*) FROM Jira.Comments WHERE IssueKey = ?", key).fetchval()
+    rw.set_attr(SQL_ATTR_ACCESS_MODE, SQL_MODE_READ_ONLY)
+    assert rw.getinfo(pyodbc.SQL_DATA_SOURCE_READ_ONLY) in ("Y", True)
+    with pytest.raises(pyodbc.Error) as e:
+        rw.cursor().execute("INSERT INTO Jira.Comments (IssueKey, Body) VALUES (?, 'not allowed')", key)
+    assert "read-only" in str(e.value)
+    assert rw.cursor().execute("SELECT COUNT(*) FROM Jira.Comments WHERE IssueKey = ?", key).fetchval() == before, "nothing written"
+    rw.set_attr(SQL_ATTR_ACCESS_MODE, SQL_MODE_READ_WRITE)
+    rw.cursor().execute("INSERT INTO Jira.Comments (IssueKey, Body) VALUES (?, 'allowed again')", key)
+    assert rw.cursor().execute("SELECT COUNT(*) FROM Jira.Comments WHERE IssueKey = ?", key).fetchval() == before + 1
+    rw.close()
+
+
+def test_max_rows_caps_every_result_and_its_requests(sandbox):
+    capped = pyodbc.connect(sandbox.connection_string(MaxRows="7"))
+    rows, st = measured(sandbox, capped, 'SELECT "Key" FROM Jira.Issues')
+    assert len(rows) == 7 and st["total"] == 1, st["recent"]
+    # A smaller LIMIT wins; an ORDER BY still sorts everything first, then the cap holds.
+    assert len(capped.cursor().execute('SELECT "Key" FROM Jira.Issues LIMIT 3').fetchall()) == 3
+    ordered = keys(pyodbc.connect(sandbox.connection_string()).cursor().execute('SELECT "Key" FROM Jira.Issues ORDER BY Id DESC').fetchall())
+    assert keys(capped.cursor().execute('SELECT "Key" FROM Jira.Issues ORDER BY Id DESC').fetchall()) == ordered[:7]
+    assert len(capped.cursor().execute("SELECT * FROM Jira.Projects").fetchall()) <= 7
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(sandbox.connection_string(MaxRows="many"))
+    assert e.value.args[0] == "08001" and "MaxRows" in str(e.value)

@@ -42,6 +42,7 @@ pub fn def() -> ProcedureDef {
             c("Expires", Timestamp, true, at("/Expires"), "When it stops working (UTC); NULL if never"),
             c("Token", Varchar(4000), false, at("/Token"), "The secret: shown this once, store it now"),
         ],
+        writes: true,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

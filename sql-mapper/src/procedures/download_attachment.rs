@@ -29,6 +29,7 @@ pub fn def() -> ProcedureDef {
             c("ContentBase64", LongVarchar, false, at("/ContentBase64"), "The file, base64-encoded"),
             c("Content", LongVarchar, true, at("/Content"), "The file as text, when it is UTF-8 text"),
         ],
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

@@ -22,6 +22,7 @@ pub fn def() -> ProcedureDef {
             c("AuthScheme", Varchar(32), false, at("/AuthScheme"), "APIToken, Basic, PAT, OAuth or None"),
             c("Scopes", Varchar(4000), true, at("/Scopes"), "OAuth: the scopes granted"),
         ],
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

@@ -25,6 +25,7 @@ pub fn def() -> ProcedureDef {
             c("ToStatus", Varchar(255), false, at("/ToStatus"), "Status the transition leads to"),
             c("ToStatusCategory", Varchar(255), true, at("/ToStatusCategory"), "Category of that status"),
         ],
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

@@ -23,6 +23,7 @@ pub fn def() -> ProcedureDef {
         remarks: "OAuth step 2: exchange the verifier for tokens (WEB), or sign in through the browser (APP).",
         params: PARAMS,
         result: token_result(),
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

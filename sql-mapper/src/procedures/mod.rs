@@ -56,6 +56,8 @@ pub struct ProcedureDef {
     pub remarks: &'static str,
     pub params: &'static [ParamDef],
     pub result: Vec<ColumnDef>,
+    /// Whether it changes the site (refused on a read-only connection).
+    pub writes: bool,
     pub run: for<'a> fn(&'a MapperSession, Args) -> Running<'a>,
 }
 
@@ -304,6 +306,9 @@ pub(crate) fn text(args: &Args, name: &str) -> Option<String> {
 /// Runs a call with these parameter values and returns its rows.
 pub(crate) async fn execute(session: &MapperSession, call: &Call, params: &[Value]) -> Result<QueryResult, MapperError> {
     let p = resolve(session.procedures(), call.schema.as_deref(), &call.name)?.clone();
+    if p.writes {
+        session.refuse_if_read_only(&p.qualified_name())?;
+    }
     let args = bind(&p, call.arguments(params)?)?;
     let rows = (p.run)(session, args).await?;
     let columns: Vec<&ColumnDef> = p.result.iter().collect();

@@ -16,6 +16,7 @@ pub fn def() -> ProcedureDef {
         remarks: "New OAuth tokens for a refresh token (the rotated refresh token included).",
         params: PARAMS,
         result: token_result(),
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

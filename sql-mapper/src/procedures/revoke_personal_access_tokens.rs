@@ -20,6 +20,7 @@ pub fn def() -> ProcedureDef {
         remarks: "Revokes any users' personal access tokens, for a Data Center system administrator. Cloud: HYC00.",
         params: PARAMS,
         result: vec![c("Revoked", Integer, false, at("/Revoked"), "How many ids were sent to be revoked")],
+        writes: true,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

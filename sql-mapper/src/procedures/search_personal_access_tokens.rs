@@ -39,6 +39,7 @@ pub fn def() -> ProcedureDef {
             c("LastUsed", Timestamp, true, at("/LastUsed"), "When it last authenticated a request (UTC); NULL if never"),
             c("Expires", Timestamp, true, at("/Expires"), "When it stops working (UTC); NULL if never"),
         ],
+        writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

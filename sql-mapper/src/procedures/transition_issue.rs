@@ -27,6 +27,7 @@ pub fn def() -> ProcedureDef {
             c("TransitionId", BigInt, false, at("/TransitionId"), "The transition taken"),
             c("Status", Varchar(255), false, at("/Status"), "Its status now"),
         ],
+        writes: true,
         run: |s, a| Box::pin(run(s, a)),
     }
 }

@@ -30,6 +30,7 @@ pub fn def() -> ProcedureDef {
             c("MediaType", Varchar(255), true, at("/MediaType"), "MIME type"),
             c("FileSize", BigInt, true, at("/FileSize"), "Size in bytes"),
         ],
+        writes: true,
         run: |s, a| Box::pin(run(s, a)),
     }
 }
