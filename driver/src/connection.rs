@@ -227,6 +227,7 @@ impl Connection {
             version,
             read_only,
         };
+        crate::system_tables::offer(&session, &props, &self.site);
         self.session = Some(Arc::new(session));
         self.static_cursor_memory = static_cursor_memory;
         self.props = props;

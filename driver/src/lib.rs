@@ -26,6 +26,7 @@ mod properties;
 mod runtime;
 mod sql_text;
 mod statement;
+mod system_tables;
 mod types;
 mod wide;
 

@@ -15,6 +15,15 @@ use crate::MapperError;
 pub struct IdentifierResolver<'a> {
     catalog: &'a Catalog,
     columns: HashMap<String, String>,
+    system: &'a [SystemRelation],
+}
+
+/// A relation of the driver's own (a system table or an `information_schema` view).
+#[derive(Debug, Clone)]
+pub struct SystemRelation {
+    pub schema: &'static str,
+    pub name: String,
+    pub columns: Vec<String>,
 }
 
 impl<'a> IdentifierResolver<'a> {
@@ -25,7 +34,31 @@ impl<'a> IdentifierResolver<'a> {
                 columns.entry(c.name.to_lowercase()).or_insert_with(|| c.name.clone());
             }
         }
-        IdentifierResolver { catalog, columns }
+        IdentifierResolver { catalog, columns, system: &[] }
+    }
+
+    /// The driver's own relations too, and their column names.
+    pub fn with_system(mut self, system: &'a [SystemRelation]) -> IdentifierResolver<'a> {
+        // Only the documented relations' column names are matched ignoring case: the rows they
+        // are made of (`sys."SQLColumns"`, with `TABLE_NAME`) would take `table_name` from
+        // information_schema.
+        for r in system.iter().filter(|r| r.schema == "information_schema" || r.name.starts_with("sys_")) {
+            for c in &r.columns {
+                self.columns.entry(c.to_lowercase()).or_insert_with(|| c.clone());
+            }
+        }
+        self.system = system;
+        self
+    }
+
+    /// A system relation by `[schema.]name` ignoring case (quoted parts exactly); a bare name
+    /// finds only `sys_` tables, which commercial drivers' users write without a schema.
+    fn system_relation(&self, schema: Option<&Ident>, table: &Ident) -> Option<&'a SystemRelation> {
+        let same = |i: &Ident, v: &str| if i.quote_style.is_some() { i.value == v } else { i.value.eq_ignore_ascii_case(v) };
+        self.system.iter().find(|r| same(table, &r.name) && match schema {
+            Some(s) => same(s, r.schema),
+            None => r.schema == "sys" && r.name.starts_with("sys_"),
+        })
     }
 
     fn canonical_column(&self, ident: &mut Ident) {
@@ -52,6 +85,10 @@ impl<'a> IdentifierResolver<'a> {
                 _ => return ControlFlow::Continue(()),
             };
             if schema.is_none() && ctes.iter().any(|c| c.eq_ignore_ascii_case(&table.value)) {
+                return ControlFlow::Continue(());
+            }
+            if let Some(r) = self.system_relation(schema, table) {
+                *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote('"', r.schema)), ObjectNamePart::Identifier(Ident::with_quote('"', r.name.as_str()))]);
                 return ControlFlow::Continue(());
             }
             let exact = |i: &Ident| i.quote_style.is_some();

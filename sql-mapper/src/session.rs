@@ -59,7 +59,18 @@ pub struct MapperSession {
     /// write are refused.
     read_only: std::sync::atomic::AtomicBool,
     max_rows: Option<usize>,
+    /// The driver's own relations over this connection's metadata (`sys`, `information_schema`),
+    /// registered when a statement first names one: planning their views costs more than a
+    /// connect should.
+    system: std::sync::RwLock<Vec<crate::identifiers::SystemRelation>>,
+    pending_system: std::sync::Mutex<Option<SystemRelationSource>>,
 }
+
+/// Makes the system relations from the session, when first needed.
+pub type SystemRelationSource = Box<dyn FnOnce(&MapperSession) -> Result<SystemRelations, String> + Send>;
+
+/// Tables (rows made in memory) and views (SQL over them) of the driver's own, by schema.
+pub type SystemRelations = (Vec<(&'static str, String, datafusion::arrow::record_batch::RecordBatch)>, Vec<(&'static str, String, String)>);
 
 /// A statement's result: rows as a stream of Arrow batches; for a write, the number of rows
 /// written (and its `RETURNING` rows, if any, as the stream).
@@ -177,7 +188,7 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, system: Default::default(), pending_system: Default::default() })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -211,6 +222,7 @@ impl MapperSession {
             let schema = crate::procedures::describe(self, &call)?;
             return Ok(PreparedStatement { kind: PreparedKind::Call(call), schema, parameters: Vec::new() });
         }
+        self.system_relations_for(sql).await?;
         let statement = self.parse(sql)?;
         if let DfStatement::Statement(s) = &statement {
             if crate::writes::is_write(s) {
@@ -267,6 +279,52 @@ impl MapperSession {
         }
     }
 
+    /// Offers relations of the driver's own over the connection's metadata: tables (rows made
+    /// in memory, such as the catalog functions' results) and views (SQL over them and each
+    /// other, in order), each in its schema, which is made if new. They are registered when a
+    /// statement first mentions `sys` or `information_schema`; SQL reaches them by name, in
+    /// any case, and a `sys_` relation of `sys` also by its bare name.
+    pub fn offer_system_relations(&self, source: SystemRelationSource) {
+        *self.pending_system.lock().unwrap_or_else(|p| p.into_inner()) = Some(source);
+    }
+
+    /// Registers the offered system relations if `sql` may name one and they are not yet.
+    async fn system_relations_for(&self, sql: &str) -> Result<(), MapperError> {
+        let lower = sql.to_ascii_lowercase();
+        if !(lower.contains("sys") || lower.contains("information_schema")) {
+            return Ok(());
+        }
+        let Some(source) = self.pending_system.lock().unwrap_or_else(|p| p.into_inner()).take() else { return Ok(()) };
+        let (tables, views) = source(self).map_err(|e| MapperError::new(SqlState::General, format!("cannot build the system tables: {e}")))?;
+        self.add_system_relations(tables, views).await
+    }
+
+    async fn add_system_relations(&self, tables: Vec<(&'static str, String, datafusion::arrow::record_batch::RecordBatch)>, views: Vec<(&'static str, String, String)>) -> Result<(), MapperError> {
+        let cat = self.ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
+        let schema_of = |name: &str| -> Result<Arc<dyn SchemaProvider>, MapperError> {
+            if let Some(s) = cat.schema(name) {
+                return Ok(s);
+            }
+            let s: Arc<dyn SchemaProvider> = Arc::new(MemorySchemaProvider::new());
+            cat.register_schema(name, s.clone()).map_err(df_error)?;
+            Ok(s)
+        };
+        for (schema, name, batch) in tables {
+            let columns = batch.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let table = datafusion::datasource::MemTable::try_new(batch.schema(), vec![vec![batch]]).map_err(df_error)?;
+            schema_of(schema)?.register_table(name.clone(), Arc::new(table)).map_err(df_error)?;
+            self.system.write().unwrap_or_else(|p| p.into_inner()).push(crate::identifiers::SystemRelation { schema, name, columns });
+        }
+        for (schema, name, sql) in views {
+            let plan = self.plan_statement(self.parse(&sql)?).await?;
+            let columns = plan.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let view = datafusion::catalog::view::ViewTable::new(plan, Some(sql));
+            schema_of(schema)?.register_table(name.clone(), Arc::new(view)).map_err(df_error)?;
+            self.system.write().unwrap_or_else(|p| p.into_inner()).push(crate::identifiers::SystemRelation { schema, name, columns });
+        }
+        Ok(())
+    }
+
     /// Read-only from now on (or not): `ReadOnly`, `SQL_ATTR_ACCESS_MODE`.
     pub fn set_read_only(&self, on: bool) {
         self.read_only.store(on, std::sync::atomic::Ordering::SeqCst);
@@ -297,7 +355,8 @@ impl MapperSession {
         if let DfStatement::Statement(inner) = &mut statement {
             crate::row_limits::as_limit(inner)?;
             let ctes = cte_names(inner);
-            IdentifierResolver::new(&self.catalog).resolve(inner, &ctes)?;
+            let system = self.system.read().unwrap_or_else(|p| p.into_inner()).clone();
+            IdentifierResolver::new(&self.catalog).with_system(&system).resolve(inner, &ctes)?;
         }
         let state = self.ctx.state();
         state.statement_to_plan(statement).await.map_err(df_error)

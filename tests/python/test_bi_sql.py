@@ -286,3 +286,53 @@ def test_max_rows_caps_every_result_and_its_requests(sandbox):
     with pytest.raises(pyodbc.Error) as e:
         pyodbc.connect(sandbox.connection_string(MaxRows="many"))
     assert e.value.args[0] == "08001" and "MaxRows" in str(e.value)
+
+
+def rows_of(conn, sql):
+    return [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
+
+
+def test_system_tables_and_information_schema_agree_with_the_catalog_functions(sandbox, conn):
+    cur = conn.cursor
+    tables = sorted((r.table_schem, r.table_name, r.table_type, r.remarks) for r in cur().tables(tableType="TABLE"))
+    assert sorted(rows_of(conn, 'SELECT SchemaName, TableName, TableType, Description FROM sys_tables')) == tables
+    assert sorted(rows_of(conn, 'SELECT schemaname, tablename, tabletype, description FROM SYS.SYS_TABLES')) == tables, "names in any case"
+    assert sorted(rows_of(conn, "SELECT table_schema, table_name, CASE table_type WHEN 'BASE TABLE' THEN 'TABLE' END, remarks FROM information_schema.tables")) == tables
+    assert sorted(rows_of(conn, "SELECT SchemaName FROM sys_schemas")) == [("Confluence",), ("Jira",)] == sorted(rows_of(conn, "SELECT schema_name FROM information_schema.schemata"))
+
+    columns = sorted((r.table_schem, r.table_name, r.column_name, r.type_name, r.data_type, r.column_size, r.nullable == 1, r.ordinal_position) for r in cur().columns())
+    assert sorted(rows_of(conn, "SELECT SchemaName, TableName, ColumnName, DataTypeName, DataType, Length, IsNullable, Ordinal FROM sys_tablecolumns")) == columns
+    assert sorted(rows_of(conn, "SELECT table_schema, table_name, column_name, data_type, ordinal_position, is_nullable FROM information_schema.columns")) == sorted(
+        (r.table_schem, r.table_name, r.column_name, r.type_name, r.ordinal_position, r.is_nullable) for r in cur().columns()
+    )
+    # Custom fields are columns of Jira.Issues there too.
+    custom = [r.column_name for r in cur().columns(table="Issues") if (r.remarks or "").startswith("Custom field")]
+    assert custom and set(custom) <= {r[0] for r in rows_of(conn, "SELECT column_name FROM information_schema.columns WHERE table_name = 'Issues'")}
+
+    pks, fks, stats = [], [], []
+    for schema, table, _, _ in tables:
+        pks += [(r.table_schem, r.table_name, r.column_name, r.key_seq, r.pk_name) for r in cur().primaryKeys(table, schema=schema)]
+        fks += [(r.fktable_schem, r.fktable_name, r.fkcolumn_name, r.pktable_schem, r.pktable_name, r.pkcolumn_name, r.fk_name) for r in cur().foreignKeys(foreignTable=table, foreignSchema=schema)]
+        stats += [(r.table_schem, r.table_name, r.index_name, r.column_name, r.ordinal_position) for r in cur().statistics(table, schema=schema) if r.index_name]
+    assert sorted(rows_of(conn, "SELECT SchemaName, TableName, ColumnName, KeySeq, KeyName FROM sys_primarykeys")) == sorted(pks)
+    assert sorted(rows_of(conn, "SELECT SchemaName, TableName, ColumnName, ReferencedSchemaName, ReferencedTableName, ReferencedColumnName, ForeignKeyName FROM sys_foreignkeys")) == sorted(fks) and fks
+    assert sorted(rows_of(conn, "SELECT SchemaName, TableName, IndexName, ColumnName, OrdinalPosition FROM sys_indexes")) == sorted(stats)
+    keyed = {(p[0], p[1], p[2]) for p in pks} | {(f[0], f[1], f[2]) for f in fks}
+    assert {(r[0], r[1], r[2]) for r in rows_of(conn, "SELECT SchemaName, TableName, ColumnName FROM sys_keycolumns")} == keyed
+    assert {(r[0], r[1], r[2]) for r in rows_of(conn, "SELECT SchemaName, TableName, ColumnName FROM sys_tablecolumns WHERE IsKey")} == {(p[0], p[1], p[2]) for p in pks}
+
+    procs = sorted((r.procedure_schem, r.procedure_name, r.remarks) for r in cur().procedures())
+    assert sorted(rows_of(conn, "SELECT SchemaName, ProcedureName, Description FROM sys_procedures")) == procs
+    assert sorted(rows_of(conn, "SELECT routine_schema, routine_name, remarks FROM information_schema.routines")) == procs
+    params = sorted((r.procedure_schem, r.procedure_name, r.column_name, r.type_name, r.ordinal_position) for r in cur().procedureColumns() if r.column_type == 1)
+    assert sorted(rows_of(conn, "SELECT SchemaName, ProcedureName, ColumnName, DataTypeName, Ordinal FROM sys_procedureparameters")) == params
+    assert sorted(rows_of(conn, "SELECT specific_schema, specific_name, parameter_name, data_type, ordinal_position FROM information_schema.parameters")) == params
+    assert rows_of(conn, "SELECT * FROM information_schema.views") == [] and rows_of(conn, "SELECT * FROM sys_identity") == []
+
+    info = dict(rows_of(conn, "SELECT Name, Value FROM sys_sqlinfo"))
+    assert info["SQL_DBMS_NAME"] == conn.getinfo(pyodbc.SQL_DBMS_NAME)
+    assert info["SQL_IDENTIFIER_QUOTE_CHAR"] == conn.getinfo(pyodbc.SQL_IDENTIFIER_QUOTE_CHAR)
+    assert int(info["SQL_STRING_FUNCTIONS"]) == conn.getinfo(pyodbc.SQL_STRING_FUNCTIONS)
+    props = {r[0]: r[1] for r in rows_of(conn, "SELECT Name, Value FROM sys_connection_props")}
+    assert props["Url"] == sandbox.url and props["APIToken"] == "********" and sandbox.info["api_token"] not in str(props)
+    assert set(props) >= {"ReadOnly", "MaxRows", "Timeout"} and props["MaxRows"] is None

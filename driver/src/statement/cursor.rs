@@ -89,6 +89,15 @@ impl ResultSet {
     pub fn from_batches(columns: Vec<ColumnMeta>, batches: Vec<RecordBatch>) -> ResultSet {
         ResultSet::new(columns, RowSource::Batches(batches.into()), None)
     }
+
+    /// The rows of a result made in memory (a catalog function's), for the system tables that
+    /// show the same rows to SQL; `None` for a streamed result.
+    pub fn into_batches(self) -> Option<Vec<RecordBatch>> {
+        match self.source {
+            RowSource::Batches(b) => Some(b.into()),
+            RowSource::Stream(_) => None,
+        }
+    }
     pub(super) fn new(columns: Vec<ColumnMeta>, source: RowSource, deadline: Option<Instant>) -> ResultSet {
         ResultSet { columns: Arc::new(columns), source, current: None, rowset: Vec::new(), rowset_len: 0, rows_returned: 0, exhausted: false, getdata: GetDataState::default(), deadline, store: None, position: Position::Before, last_size: 0 }
     }
