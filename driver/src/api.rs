@@ -811,7 +811,7 @@ fn catalog_result(h: &StmtHandle, call: CatalogCall, metadata_id: bool, version:
         return catalog_results::type_info(data_type, version);
     }
     let session = session_of(h)?;
-    let cat = session.catalog();
+    let cat = session.browsable_catalog();
     match call {
         CatalogCall::Tables { catalog, schema, table, types } => catalog_results::tables(cat, catalog, pat(schema), pat(table), types),
         CatalogCall::Columns { catalog, schema, table, column } => catalog_results::columns(cat, catalog, pat(schema), pat(table), pat(column), version),

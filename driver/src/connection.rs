@@ -145,6 +145,13 @@ impl Connection {
         let transport = transport(&props, timeout)?;
         let pushdown = flag(&props, "pushdown", "Pushdown", true)?;
         let read_only = flag(&props, "readonly", "ReadOnly", false)? || self.access_mode == 1;
+        let list = |k: &str| props.get(k).map(|v| v.split(',').map(|n| n.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()).collect::<Vec<_>>()).filter(|v| !v.is_empty());
+        let catalog_options = sql_mapper::CatalogOptions {
+            include_custom_fields: flag(&props, "includecustomfields", "IncludeCustomFields", true)?,
+            use_display_names: flag(&props, "usedisplaynames", "UseDisplayNames", true)?,
+            tables: list("tables"),
+            browsable_schemas: list("browsableschemas"),
+        };
         let max_rows = match props.get("maxrows").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => match t.parse::<usize>() {
                 Ok(0) => None,
@@ -212,7 +219,7 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows }, auth).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows, catalog: catalog_options }, auth).await?;
                 Ok((session, flavor, version))
             },
             &cancel,

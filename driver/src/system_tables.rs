@@ -39,7 +39,7 @@ fn rows_of(results: Vec<crate::statement::ResultSet>) -> OdbcResult<RecordBatch>
 /// written, and whether it is part of the table's key.
 fn column_facts(session: &MapperSession) -> OdbcResult<RecordBatch> {
     let (mut schema, mut table, mut column, mut writable, mut key) = (StringBuilder::new(), StringBuilder::new(), StringBuilder::new(), BooleanBuilder::new(), BooleanBuilder::new());
-    for t in session.catalog().tables() {
+    for t in session.browsable_catalog().tables() {
         for c in &t.columns {
             schema.append_value(t.product.schema_name());
             table.append_value(t.name);
@@ -132,7 +132,7 @@ pub fn offer(session: &MapperSession, props: &Properties, site: &SiteInfo) {
 }
 
 fn relations(session: &MapperSession, props: &Properties, site: &SiteInfo) -> OdbcResult<sql_mapper::SystemRelations> {
-    let cat = session.catalog();
+    let cat = session.browsable_catalog();
     let procs = session.procedures();
     let per_table = |f: &dyn Fn(&sql_mapper::catalog::TableDef) -> OdbcResult<crate::statement::ResultSet>| -> OdbcResult<RecordBatch> { rows_of(cat.tables().iter().map(f).collect::<OdbcResult<Vec<_>>>()?) };
     let table_of = |t: &sql_mapper::catalog::TableDef| (Some(t.product.schema_name().to_string()), Some(t.name.to_string()));

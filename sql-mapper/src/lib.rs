@@ -23,7 +23,7 @@ pub use error::{MapperError, SqlState};
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use rest::{Flavor, OrgAdmin, SiteConfig};
-pub use session::{detect_site, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
+pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
 /// The typed values a prepared statement's parameters are bound with.
 pub use datafusion::common::ScalarValue;
 pub use atlassian_oauth::Transport;

@@ -42,6 +42,38 @@ pub struct ConnectOptions {
     /// `MaxRows`: at most this many rows in any query's result, as a `LIMIT` on top of it (which
     /// the scans take as their page size and request count where the query lets them).
     pub max_rows: Option<usize>,
+    /// Which custom fields become columns and how they are named, and which tables are listed.
+    pub catalog: CatalogOptions,
+}
+
+/// `IncludeCustomFields`, `UseDisplayNames`, `Tables`, `BrowsableSchemas`.
+#[derive(Debug, Clone)]
+pub struct CatalogOptions {
+    /// Jira's custom fields as columns of `Jira.Issues` (false: system fields only, and no
+    /// field list is read at connect).
+    pub include_custom_fields: bool,
+    /// Custom-field columns named by display name (else by field id, `customfield_10010`).
+    pub use_display_names: bool,
+    /// The tables the catalog functions, `information_schema` and the system tables list (by
+    /// name or `Schema.Name`, ignoring case); `None`: all. Queries reach every table.
+    pub tables: Option<Vec<String>>,
+    /// The schemas they list; `None`: both.
+    pub browsable_schemas: Option<Vec<String>>,
+}
+
+impl Default for CatalogOptions {
+    fn default() -> CatalogOptions {
+        CatalogOptions { include_custom_fields: true, use_display_names: true, tables: None, browsable_schemas: None }
+    }
+}
+
+impl CatalogOptions {
+    /// Whether a table is listed.
+    fn lists(&self, t: &crate::catalog::TableDef) -> bool {
+        let schema_ok = self.browsable_schemas.as_ref().is_none_or(|s| s.iter().any(|s| s.eq_ignore_ascii_case(t.product.schema_name())));
+        let table_ok = self.tables.as_ref().is_none_or(|names| names.iter().any(|n| n.eq_ignore_ascii_case(t.name) || n.eq_ignore_ascii_case(&t.qualified_name())));
+        schema_ok && table_ok
+    }
 }
 
 impl ConnectOptions {
@@ -59,6 +91,8 @@ pub struct MapperSession {
     /// write are refused.
     read_only: std::sync::atomic::AtomicBool,
     max_rows: Option<usize>,
+    /// The tables the catalog functions list (`Tables`, `BrowsableSchemas`).
+    browsable: Catalog,
     /// The driver's own relations over this connection's metadata (`sys`, `information_schema`),
     /// registered when a statement first names one: planning their views costs more than a
     /// connect should.
@@ -146,6 +180,7 @@ impl MapperSession {
         let mut catalog = Catalog::standard();
         let site = &opts.site.jira_base;
         let fields = match crate::field_cache::fresh(site, &who, opts.metadata_cache) {
+            _ if !opts.catalog.include_custom_fields => Arc::new(Value::Array(Vec::new())),
             Some(f) => f,
             None if tokenless => Arc::new(Value::Array(Vec::new())),
             None => {
@@ -154,7 +189,8 @@ impl MapperSession {
                 f
             }
         };
-        add_custom_fields(&mut catalog, &fields);
+        add_custom_fields(&mut catalog, &fields, opts.catalog.use_display_names);
+        let browsable = catalog.retained(|t| opts.catalog.lists(t));
 
         // One target partition: each scan is a stream of REST pages, and spreading its batches
         // over threads (round-robin repartitioning) costs more than the work it spreads.
@@ -188,7 +224,7 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, system: Default::default(), pending_system: Default::default() })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, browsable, system: Default::default(), pending_system: Default::default() })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -196,6 +232,11 @@ impl MapperSession {
     }
 
     /// The stored procedures (`SQLProcedures`, `EXEC`, `{call}`).
+    /// The tables the catalog functions and system tables list (`Tables`, `BrowsableSchemas`).
+    pub fn browsable_catalog(&self) -> &Catalog {
+        &self.browsable
+    }
+
     pub fn procedures(&self) -> &[crate::procedures::ProcedureDef] {
         &self.procedures
     }
@@ -492,7 +533,7 @@ fn cte_names(stmt: &Statement) -> Vec<String> {
 
 /// Adds one typed column per Jira custom field to `Jira.Issues`, named after the field (a name
 /// that collides with a system column, or another custom field, gets the field id appended).
-fn add_custom_fields(catalog: &mut Catalog, fields: &Value) {
+fn add_custom_fields(catalog: &mut Catalog, fields: &Value, display_names: bool) {
     let Some(list) = fields.as_array() else { return };
     let mut extra = Vec::new();
     for f in list.iter().filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true)) {
@@ -500,7 +541,7 @@ fn add_custom_fields(catalog: &mut Catalog, fields: &Value) {
         let ty = schema.get("type").and_then(Value::as_str).unwrap_or("any");
         let items = schema.get("items").and_then(Value::as_str);
         let custom_id = schema.get("customId").and_then(Value::as_u64);
-        extra.push(custom_field_column(id, name, ty, items, custom_id));
+        extra.push(custom_field_column(id, if display_names { name } else { id }, ty, items, custom_id));
     }
     catalog.extend_table(Product::Jira, "Issues", extra);
 }

@@ -336,3 +336,37 @@ def test_system_tables_and_information_schema_agree_with_the_catalog_functions(s
     props = {r[0]: r[1] for r in rows_of(conn, "SELECT Name, Value FROM sys_connection_props")}
     assert props["Url"] == sandbox.url and props["APIToken"] == "********" and sandbox.info["api_token"] not in str(props)
     assert set(props) >= {"ReadOnly", "MaxRows", "Timeout"} and props["MaxRows"] is None
+
+
+def test_tables_and_browsable_schemas_narrow_what_is_listed_not_what_is_reached(sandbox):
+    c = pyodbc.connect(sandbox.connection_string(Tables="issues, Jira.Projects"))
+    listed = sorted((r.table_schem, r.table_name) for r in c.cursor().tables())
+    assert listed == [("Jira", "Issues"), ("Jira", "Projects")]
+    assert sorted(rows_of(c, "SELECT SchemaName, TableName FROM sys_tables")) == listed == sorted(rows_of(c, "SELECT table_schema, table_name FROM information_schema.tables"))
+    assert {r.table_name for r in c.cursor().columns()} == {"Issues", "Projects"}
+    assert c.cursor().execute("SELECT COUNT(*) FROM Jira.Comments").fetchval() > 0, "other tables are still queried by name"
+    c.close()
+    c = pyodbc.connect(sandbox.connection_string(BrowsableSchemas="Confluence"))
+    assert {r.table_schem for r in c.cursor().tables()} == {"Confluence"}
+    assert c.cursor().execute('SELECT COUNT(*) FROM Jira.Issues').fetchval() > 0
+    c.close()
+
+
+def test_custom_fields_by_display_name_by_id_or_not_at_all(sandbox):
+    def custom(conn):
+        return [(r.column_name, r.remarks) for r in conn.cursor().columns(table="Issues", schema="Jira") if (r.remarks or "").startswith("Custom field ")]
+
+    by_name = custom(pyodbc.connect(sandbox.connection_string()))
+    assert by_name and all(not n.startswith("customfield_") for n, _ in by_name)
+    by_id_conn = pyodbc.connect(sandbox.connection_string(UseDisplayNames="false"))
+    by_id = custom(by_id_conn)
+    # The same fields, each named by its id (which the remarks carry).
+    assert sorted(n for n, _ in by_id) == sorted(r.split()[-1] for _, r in by_name) and all(n.startswith("customfield_") for n, _ in by_id)
+    field = by_id[0][0]
+    assert len(by_id_conn.cursor().execute(f'SELECT "Key", "{field}" FROM Jira.Issues LIMIT 3').fetchall()) == 3
+    none = pyodbc.connect(sandbox.connection_string(IncludeCustomFields="false"))
+    assert custom(none) == []
+    assert {r.column_name for r in none.cursor().columns(table="Issues", schema="Jira")} >= {"Key", "Summary", "Status"}
+    with pytest.raises(pyodbc.Error) as e:
+        none.cursor().execute(f'SELECT "{by_name[0][0]}" FROM Jira.Issues LIMIT 1').fetchall()
+    assert e.value.args[0] == "42S22"

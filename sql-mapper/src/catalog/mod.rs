@@ -493,6 +493,11 @@ impl Catalog {
         }
     }
 
+    /// A copy with only the tables `keep` keeps.
+    pub fn retained(&self, keep: impl Fn(&TableDef) -> bool) -> Catalog {
+        Catalog { tables: self.tables.iter().filter(|t| keep(t)).cloned().collect() }
+    }
+
     pub fn tables(&self) -> &[TableDef] {
         &self.tables
     }
