@@ -237,3 +237,44 @@ fn query_timeout_gives_hyt00() {
     assert_eq!(state, "HYT00", "{msg}");
     assert!(started.elapsed() < std::time::Duration::from_millis(2900), "gave up at the timeout, not after the request: {:?}", started.elapsed());
 }
+
+/// For every table: `SQLColumns`' NULLABLE and COLUMN_SIZE, `SQLDescribeCol`'s nullability and
+/// size, and `SQLColAttribute`'s `SQL_DESC_NULLABLE` and `SQL_DESC_LENGTH` say the same.
+#[test]
+fn nullability_and_sizes_agree_across_the_metadata_paths() {
+    let sb = Sandbox::start(&[]);
+    let conn = connect(&sb);
+    let tables: Vec<(String, String)> = conn
+        .tables("", "%", "%", "TABLE")
+        .unwrap()
+        .map(|r| {
+            let r = r.unwrap();
+            (r.schema.as_str().unwrap().unwrap().to_string(), r.table.as_str().unwrap().unwrap().to_string())
+        })
+        .collect();
+    assert!(tables.len() > 30, "{tables:?}");
+    for (schema, table) in &tables {
+        let declared: Vec<(String, i16, i32)> = conn
+            .columns("", schema, table, "%")
+            .unwrap()
+            .map(|r| {
+                let r = r.unwrap();
+                (r.column_name.as_str().unwrap().unwrap().to_string(), r.nullable, r.column_size.into_opt().unwrap_or(0))
+            })
+            .collect();
+        let mut cursor = conn.execute(&format!(r#"select * from "{schema}"."{table}" limit 0"#), (), None).unwrap().unwrap();
+        assert_eq!(cursor.num_result_cols().unwrap() as usize, declared.len(), "{schema}.{table}");
+        for (i, (name, nullable, size)) in declared.iter().enumerate() {
+            let n = i as u16 + 1;
+            let mut desc = odbc_api::ColumnDescription::default();
+            cursor.describe_col(n, &mut desc).unwrap();
+            assert_eq!(&desc.name_to_string().unwrap(), name);
+            let described = matches!(desc.nullability, odbc_api::Nullability::Nullable);
+            let attribute = matches!(cursor.col_nullability(n).unwrap(), odbc_api::Nullability::Nullable);
+            assert!(described == attribute && attribute == (*nullable == 1), "{schema}.{table}.{name}: SQLColumns {nullable}, SQLDescribeCol {:?}", desc.nullability);
+            if let Some(length) = desc.data_type.column_size() {
+                assert_eq!(length.get() as i32, *size, "{schema}.{table}.{name}: SQLDescribeCol's size and SQLColumns' COLUMN_SIZE");
+            }
+        }
+    }
+}
