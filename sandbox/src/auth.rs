@@ -73,7 +73,7 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
         None => Principal::anonymous(),
         Some(h) if sb.config.flavor == Flavor::Datacenter && h.len() > 6 && h[..6].eq_ignore_ascii_case("OAuth ") => match oauth1_principal(&sb, &req, &h[6..]) {
             Ok(p) => p,
-            Err(resp) => return resp,
+            Err(resp) => return *resp,
         },
         Some(h) => match resolve_site_credentials(&sb, &h) {
             Ok(p) => p,
@@ -91,7 +91,7 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
 
 /// A request signed by an OAuth 1.0a consumer, or the 401 naming the problem (token_rejected
 /// for a revoked token) that tells the consumer to authorize again or go on without a token.
-fn oauth1_principal(sb: &Sandbox, req: &Request, params: &str) -> Result<Principal, Response> {
+fn oauth1_principal(sb: &Sandbox, req: &Request, params: &str) -> Result<Principal, Box<Response>> {
     let scheme = if sb.config.tls_cert.is_some() { "https" } else { "http" };
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     let base_url = format!("{scheme}://{host}{}", req.uri().path());
@@ -101,12 +101,12 @@ fn oauth1_principal(sb: &Sandbox, req: &Request, params: &str) -> Result<Princip
         Ok(account) => Ok(Principal { account_id: Some(account), via: AuthVia::OAuth1 }),
         Err(problem) => {
             let family = Family::of_path(req.uri().path());
-            let mut resp = ApiError::new(family, StatusCode::UNAUTHORIZED, &format!("OAuth problem: oauth_problem={}", problem.name())).into_response();
+            let mut resp = ApiError::new(family, StatusCode::UNAUTHORIZED, format!("OAuth problem: oauth_problem={}", problem.name())).into_response();
             let challenge = format!("OAuth realm=\"{}\", oauth_problem=\"{}\"", html_escape::encode_double_quoted_attribute(&format!("{scheme}://{host}")), problem.name());
             if let Ok(v) = HeaderValue::from_str(&challenge) {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
-            Err(resp)
+            Err(Box::new(resp))
         }
     }
 }
