@@ -152,6 +152,7 @@ impl Connection {
             tables: list("tables"),
             browsable_schemas: list("browsableschemas"),
         };
+        let timezone = props.get("timezone").unwrap_or_default().to_string();
         let max_rows = match props.get("maxrows").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => match t.parse::<usize>() {
                 Ok(0) => None,
@@ -219,7 +220,7 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows, catalog: catalog_options }, auth).await?;
+                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows, catalog: catalog_options, timezone }, auth).await?;
                 Ok((session, flavor, version))
             },
             &cancel,

@@ -12,6 +12,7 @@ pub mod pushdown;
 pub mod rest;
 pub mod scan;
 mod identifiers;
+mod local_time;
 pub mod procedures;
 mod session;
 mod writes;

@@ -44,6 +44,8 @@ pub struct ConnectOptions {
     pub max_rows: Option<usize>,
     /// Which custom fields become columns and how they are named, and which tables are listed.
     pub catalog: CatalogOptions,
+    /// `Timezone`: `UTC` (or empty), `User`, or an IANA zone timestamps are shown and read in.
+    pub timezone: String,
 }
 
 /// `IncludeCustomFields`, `UseDisplayNames`, `Tables`, `BrowsableSchemas`.
@@ -93,6 +95,8 @@ pub struct MapperSession {
     max_rows: Option<usize>,
     /// The tables the catalog functions list (`Tables`, `BrowsableSchemas`).
     browsable: Catalog,
+    /// `Timezone`, when not UTC.
+    local: Option<crate::local_time::LocalTime>,
     /// The driver's own relations over this connection's metadata (`sys`, `information_schema`),
     /// registered when a statement first names one: planning their views costs more than a
     /// connect should.
@@ -167,12 +171,14 @@ impl MapperSession {
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
         let mut who = String::new();
+        let mut user_zone = None;
         if !anonymous {
             let me = client.get_json(Product::Jira, &format!("/rest/api/{api}/myself")).await.map_err(|e| match e.state {
                 SqlState::General => MapperError::new(SqlState::CannotConnect, e.message),
                 _ => e,
             })?;
             who = ["/accountId", "/key", "/name"].iter().find_map(|p| me.pointer(p).and_then(Value::as_str)).unwrap_or_default().to_string();
+            user_zone = me.get("timeZone").and_then(Value::as_str).map(str::to_string);
         }
         if !opts.cache_tolerance.is_zero() {
             client.cache_results(&who, opts.cache_tolerance);
@@ -191,6 +197,7 @@ impl MapperSession {
         };
         add_custom_fields(&mut catalog, &fields, opts.catalog.use_display_names);
         let browsable = catalog.retained(|t| opts.catalog.lists(t));
+        let local = crate::local_time::LocalTime::named(&opts.timezone, user_zone.as_deref())?;
 
         // One target partition: each scan is a stream of REST pages, and spreading its batches
         // over threads (round-robin repartitioning) costs more than the work it spreads.
@@ -224,7 +231,7 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, browsable, system: Default::default(), pending_system: Default::default() })
+        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, browsable, local, system: Default::default(), pending_system: Default::default() })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -283,11 +290,23 @@ impl MapperSession {
         let types = plan.get_parameter_types().map_err(df_error)?;
         let count = types.keys().filter_map(|id| id.strip_prefix('$')?.parse::<usize>().ok()).max().unwrap_or(0);
         let parameters = (1..=count).map(|n| types.get(&format!("${n}")).cloned().flatten()).collect();
-        Ok(PreparedStatement { schema: Arc::new(plan.schema().as_arrow().clone()), kind: PreparedKind::Query(plan), parameters })
+        let schema = match &self.local {
+            Some(local) => local.local_schema(plan.schema().as_arrow()),
+            None => Arc::new(plan.schema().as_arrow().clone()),
+        };
+        Ok(PreparedStatement { schema, kind: PreparedKind::Query(plan), parameters })
     }
 
     /// Runs a prepared statement with these parameter values (`$1` is `params[0]`).
     pub async fn execute(&self, prepared: &PreparedStatement, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        let local_params: Vec<ScalarValue>;
+        let params = match &self.local {
+            Some(local) => {
+                local_params = params.iter().cloned().map(|p| local.parameter_to_utc(p)).collect();
+                &local_params[..]
+            }
+            None => params,
+        };
         match &prepared.kind {
             PreparedKind::Call(call) => {
                 // Procedures may change what scans return (a transition, a new token).
@@ -302,7 +321,13 @@ impl MapperSession {
                 crate::result_cache::forget_site(&self.client.site_key());
                 done
             }
-            PreparedKind::Query(plan) => self.run_plan(self.capped(bind_parameters(plan.clone(), params)?)?).await,
+            PreparedKind::Query(plan) => {
+                let result = self.run_plan(self.capped(bind_parameters(plan.clone(), params)?)?).await?;
+                Ok(match self.local {
+                    Some(local) => local.shown(result),
+                    None => result,
+                })
+            }
         }
     }
 
@@ -395,6 +420,9 @@ impl MapperSession {
     async fn plan_statement(&self, mut statement: DfStatement) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
         if let DfStatement::Statement(inner) = &mut statement {
             crate::row_limits::as_limit(inner)?;
+            if let Some(local) = &self.local {
+                local.literals_to_utc(inner);
+            }
             let ctes = cte_names(inner);
             let system = self.system.read().unwrap_or_else(|p| p.into_inner()).clone();
             IdentifierResolver::new(&self.catalog).with_system(&system).resolve(inner, &ctes)?;

@@ -370,3 +370,26 @@ def test_custom_fields_by_display_name_by_id_or_not_at_all(sandbox):
     with pytest.raises(pyodbc.Error) as e:
         none.cursor().execute(f'SELECT "{by_name[0][0]}" FROM Jira.Issues LIMIT 1').fetchall()
     assert e.value.args[0] == "42S22"
+
+
+def test_timezone_shows_and_reads_timestamps_in_the_zone(sandbox):
+    from zoneinfo import ZoneInfo
+
+    utc_conn = pyodbc.connect(sandbox.connection_string())
+    key, created_utc = utc_conn.cursor().execute('SELECT "Key", Created FROM Jira.Issues ORDER BY Id LIMIT 1').fetchone()
+    for spec, zone in [("Europe/Berlin", "Europe/Berlin"), ("User", sandbox.rest("/rest/api/3/myself")["timeZone"])]:
+        conn = pyodbc.connect(sandbox.connection_string(Timezone=spec))
+        shown = conn.cursor().execute('SELECT Created FROM Jira.Issues WHERE "Key" = ?', key).fetchval()
+        expected = created_utc.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        assert shown == expected, (spec, shown, expected)
+        # What is shown can be given back: as a parameter, an escape and a literal.
+        assert conn.cursor().execute('SELECT "Key" FROM Jira.Issues WHERE Created = ?', shown).fetchval() == key
+        text = shown.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        assert conn.cursor().execute(f"SELECT \"Key\" FROM Jira.Issues WHERE Created = {{ts '{text}'}}").fetchval() == key
+        assert conn.cursor().execute(f"SELECT \"Key\" FROM Jira.Issues WHERE Created = TIMESTAMP '{text}'").fetchval() == key
+        conn.close()
+    if ZoneInfo("Europe/Berlin").utcoffset(created_utc) != datetime.timedelta(0):
+        assert utc_conn.cursor().execute('SELECT "Key" FROM Jira.Issues WHERE Created = ?', created_utc).fetchval() == key
+    with pytest.raises(pyodbc.Error) as e:
+        pyodbc.connect(sandbox.connection_string(Timezone="Mars/Olympus"))
+    assert e.value.args[0] == "08001" and "Timezone" in str(e.value)
