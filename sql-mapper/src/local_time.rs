@@ -43,7 +43,7 @@ impl LocalTime {
     }
 
     /// The instant of a wall time in the zone.
-    fn to_utc(&self, local: NaiveDateTime) -> NaiveDateTime {
+    fn instant_of(&self, local: NaiveDateTime) -> NaiveDateTime {
         let at = |t: NaiveDateTime| self.zone.from_local_datetime(&t).earliest();
         at(local).or_else(|| at(local + chrono::Duration::hours(1))).map(|t| t.naive_utc()).unwrap_or(local)
     }
@@ -64,7 +64,7 @@ impl LocalTime {
     pub fn parameter_to_utc(&self, v: ScalarValue) -> ScalarValue {
         let shift = |ns: i64| {
             let t = DateTime::from_timestamp_nanos(ns).naive_utc();
-            self.to_utc(t).and_utc().timestamp_nanos_opt().unwrap_or(ns)
+            self.instant_of(t).and_utc().timestamp_nanos_opt().unwrap_or(ns)
         };
         match v {
             ScalarValue::TimestampNanosecond(Some(ns), None) => ScalarValue::TimestampNanosecond(Some(shift(ns)), None),
@@ -128,7 +128,7 @@ struct Literals<'a>(&'a LocalTime);
 
 impl Literals<'_> {
     fn shifted(&self, text: &str) -> Option<String> {
-        wall_time(text).map(|t| self.0.to_utc(t).format("%Y-%m-%d %H:%M:%S%.f").to_string())
+        wall_time(text).map(|t| self.0.instant_of(t).format("%Y-%m-%d %H:%M:%S%.f").to_string())
     }
 }
 
@@ -193,12 +193,12 @@ mod tests {
     fn wall_times_round_trip_across_daylight_saving() {
         let z = berlin();
         let t = NaiveDateTime::parse_from_str("2024-07-01 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
-        let utc = z.to_utc(t);
+        let utc = z.instant_of(t);
         assert_eq!(utc.format("%H").to_string(), "10");
         assert_eq!(z.micros_to_local(utc.and_utc().timestamp_micros()), t.and_utc().timestamp_micros());
         // 02:30 on the spring-forward night does not exist: read as 03:30 (01:30 UTC).
         let gap = NaiveDateTime::parse_from_str("2024-03-31 02:30:00", "%Y-%m-%d %H:%M:%S").unwrap();
-        assert_eq!(z.to_utc(gap).format("%H:%M").to_string(), "01:30");
+        assert_eq!(z.instant_of(gap).format("%H:%M").to_string(), "01:30");
         let p = z.parameter_to_utc(ScalarValue::TimestampNanosecond(Some(t.and_utc().timestamp_nanos_opt().unwrap()), None));
         assert_eq!(p, ScalarValue::TimestampNanosecond(utc.and_utc().timestamp_nanos_opt(), None));
     }
