@@ -66,6 +66,23 @@ pub const NAMED: &[(&str, u16)] = &[
     ("SQL_SYSTEM_FUNCTIONS", 51),
     ("SQL_TIMEDATE_FUNCTIONS", 52),
     ("SQL_CONVERT_BIT", 55),
+    ("SQL_TIMEDATE_ADD_INTERVALS", 109),
+    ("SQL_TIMEDATE_DIFF_INTERVALS", 110),
+    ("SQL_CONVERT_BIGINT", 53),
+    ("SQL_CONVERT_CHAR", 56),
+    ("SQL_CONVERT_DECIMAL", 58),
+    ("SQL_CONVERT_DOUBLE", 59),
+    ("SQL_CONVERT_FLOAT", 60),
+    ("SQL_CONVERT_INTEGER", 61),
+    ("SQL_CONVERT_LONGVARCHAR", 62),
+    ("SQL_CONVERT_NUMERIC", 63),
+    ("SQL_CONVERT_REAL", 64),
+    ("SQL_CONVERT_SMALLINT", 65),
+    ("SQL_CONVERT_TINYINT", 68),
+    ("SQL_CONVERT_VARCHAR", 70),
+    ("SQL_CONVERT_WCHAR", 122),
+    ("SQL_CONVERT_WLONGVARCHAR", 125),
+    ("SQL_CONVERT_WVARCHAR", 126),
     ("SQL_CONVERT_DATE", 57),
     ("SQL_CONVERT_TIME", 66),
     ("SQL_CONVERT_TIMESTAMP", 67),
@@ -233,8 +250,10 @@ pub fn get_info(info: u16, site: &SiteInfo, handles: (u64, u64)) -> Option<InfoV
         50 => U32(0xFF_FFFF & !0x8000 & !0x20000), // SQL_STRING_FUNCTIONS: all but DIFFERENCE, SOUNDEX
         51 => U32(0x2 | 0x4), // SQL_SYSTEM_FUNCTIONS: DBNAME, IFNULL
         52 => U32(0x1F_FFFF), // SQL_TIMEDATE_FUNCTIONS: all
-        53 | 58 | 59 | 60 | 61 | 63 | 64 | 65 | 68 => U32(cvt::TEXT | cvt::NUMBERS), // SQL_CONVERT_<numeric types>
-        55 => U32(cvt::TEXT | cvt::NUMBERS), // SQL_CONVERT_BIT
+        53 | 59 | 60 | 61 | 64 | 65 | 68 => U32(cvt::TEXT | cvt::NUMBERS), // SQL_CONVERT_<numeric types>
+        // The engine casts no decimal to a boolean, nor back.
+        58 | 63 => U32(cvt::TEXT | (cvt::NUMBERS & !cvt::BIT)), // SQL_CONVERT_DECIMAL, SQL_CONVERT_NUMERIC
+        55 => U32(cvt::TEXT | (cvt::NUMBERS & !(cvt::DECIMAL | cvt::NUMERIC))), // SQL_CONVERT_BIT
         56 | 62 | 70 | 122 | 125 | 126 => U32(cvt::TEXT | cvt::NUMBERS | cvt::DATE | cvt::TIME | cvt::TIMESTAMP), // SQL_CONVERT_<text types>
         57 => U32(cvt::TEXT | cvt::DATE | cvt::TIMESTAMP), // SQL_CONVERT_DATE
         66 => U32(cvt::TEXT | cvt::TIME), // SQL_CONVERT_TIME

@@ -393,3 +393,49 @@ def test_timezone_shows_and_reads_timestamps_in_the_zone(sandbox):
     with pytest.raises(pyodbc.Error) as e:
         pyodbc.connect(sandbox.connection_string(Timezone="Mars/Olympus"))
     assert e.value.args[0] == "08001" and "Timezone" in str(e.value)
+
+
+# SQL_CONVERT_<source> info types, with a value of that source type written in SQL.
+CONVERT_SOURCES = {
+    "BIGINT": (53, "CAST(5 AS BIGINT)"), "DECIMAL": (58, "CAST(5 AS DECIMAL(10, 2))"), "DOUBLE": (59, "CAST(5 AS DOUBLE)"), "FLOAT": (60, "CAST(5 AS DOUBLE)"),
+    "INTEGER": (61, "CAST(5 AS INTEGER)"), "NUMERIC": (63, "CAST(5 AS DECIMAL(10, 2))"), "REAL": (64, "CAST(5 AS REAL)"), "SMALLINT": (65, "CAST(5 AS SMALLINT)"),
+    "TINYINT": (68, "CAST(5 AS TINYINT)"), "BIT": (55, "true"), "CHAR": (56, None), "LONGVARCHAR": (62, None), "VARCHAR": (70, None), "WCHAR": (122, None),
+    "WLONGVARCHAR": (125, None), "WVARCHAR": (126, None), "DATE": (57, "DATE '2024-03-05'"), "TIME": (66, "TIME '10:11:12'"), "TIMESTAMP": (67, "TIMESTAMP '2024-03-05 10:11:12'"),
+}
+# SQL_CVT_<target> bits, with what converting each kind of source to it must give.
+NUMBER = lambda v: v == 5 or v is True
+CONVERT_TARGETS = {
+    0x1: "CHAR", 0x2: "NUMERIC", 0x4: "DECIMAL", 0x8: "INTEGER", 0x10: "SMALLINT", 0x20: "FLOAT", 0x40: "REAL", 0x80: "DOUBLE", 0x100: "VARCHAR", 0x200: "LONGVARCHAR",
+    0x1000: "BIT", 0x2000: "TINYINT", 0x4000: "BIGINT", 0x8000: "DATE", 0x10000: "TIME", 0x20000: "TIMESTAMP", 0x200000: "WCHAR", 0x400000: "WLONGVARCHAR", 0x800000: "WVARCHAR",
+}
+TEXT_TYPES = {"CHAR", "VARCHAR", "LONGVARCHAR", "WCHAR", "WVARCHAR", "WLONGVARCHAR"}
+# A text source converts to each target from the text that target reads.
+TEXT_SAMPLE = {"DATE": "'2024-03-05'", "TIME": "'10:11:12'", "TIMESTAMP": "'2024-03-05 10:11:12'", "BIT": "'true'"}
+
+
+def converted_ok(source, target, v):
+    if target in TEXT_TYPES:
+        return isinstance(v, str) and v != ""
+    if target == "DATE":
+        return v == datetime.date(2024, 3, 5)
+    if target == "TIME":
+        return v == datetime.time(10, 11, 12)
+    if target == "TIMESTAMP":
+        return v == (datetime.datetime(2024, 3, 5, 0, 0) if source == "DATE" else datetime.datetime(2024, 3, 5, 10, 11, 12))
+    if target == "BIT":
+        return v is True or v == 1
+    return v == 1 if source == "BIT" else v == 5
+
+
+def test_every_advertised_conversion_converts(conn):
+    checked = 0
+    for source, (info, sample) in CONVERT_SOURCES.items():
+        advertised = conn.getinfo(info)
+        for bit, target in CONVERT_TARGETS.items():
+            if not advertised & bit:
+                continue
+            value = sample if sample is not None else (TEXT_SAMPLE.get(target, "'5'") if target not in TEXT_TYPES else "'abc'")
+            got = scalar(conn, f"{{fn CONVERT({value}, SQL_{target})}}")
+            assert converted_ok(source, target, got), (source, target, value, got)
+            checked += 1
+    assert checked > 150, checked
