@@ -15,6 +15,7 @@ mod identifiers;
 mod local_time;
 pub mod procedures;
 mod session;
+mod workflow;
 mod writes;
 
 pub use catalog::{Catalog, Product};

@@ -535,14 +535,11 @@ async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String,
     let path = format!("/rest/api/{api}/issue/{}/transitions", url_encode(key));
     let list = session.client().get_json(t.product, &path).await?;
     let transitions = list.get("transitions").and_then(Value::as_array).cloned().unwrap_or_default();
-    let name_of = |tr: &Value, p: &str| tr.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
-    let found = transitions.iter().find(|tr| name_of(tr, "/to/name").eq_ignore_ascii_case(target)).or_else(|| transitions.iter().find(|tr| name_of(tr, "/name").eq_ignore_ascii_case(target)));
-    let Some(tr) = found else {
+    let Some(tr) = crate::workflow::choose(&transitions, crate::workflow::Wanted::Status(target)) else {
         if row.get("Status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(target)) {
             return Ok(());
         }
-        let offered: Vec<String> = transitions.iter().map(|tr| format!("{} (to {})", name_of(tr, "/name"), name_of(tr, "/to/name"))).collect();
-        return Err(err(SqlState::General, format!("Issue {key} has no transition to status '{target}'; its workflow offers: {}", offered.join(", "))));
+        return Err(err(SqlState::General, format!("Issue {key} has no transition to status '{target}'; its workflow offers: {}", crate::workflow::offered(&transitions))));
     };
     let id = tr.get("id").cloned().unwrap_or(Value::Null);
     session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&json!({"transition": {"id": id}}))).await?;

@@ -36,11 +36,8 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let key = text(&args, "IssueKey").unwrap_or_default();
     let wanted = text(&args, "Transition").unwrap_or_default();
     let list = transitions(session, &key).await?;
-    let field = |t: &Value, p: &str| t.pointer(p).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-    let chosen = ["/id", "/name", "/to/name"].iter().find_map(|p| list.iter().find(|t| field(t, p).eq_ignore_ascii_case(&wanted))).ok_or_else(|| {
-        let offered: Vec<String> = list.iter().map(|t| format!("{} '{}' (to {})", field(t, "/id"), field(t, "/name"), field(t, "/to/name"))).collect();
-        MapperError::new(SqlState::General, format!("Issue {key} has no transition '{wanted}'; it offers: {}", offered.join(", ")))
-    })?;
+    let chosen = crate::workflow::choose(&list, crate::workflow::Wanted::Transition(&wanted))
+        .ok_or_else(|| MapperError::new(SqlState::General, format!("Issue {key} has no transition '{wanted}'; it offers: {}", crate::workflow::offered(&list))))?;
     let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
     let base = format!("/rest/api/{api}/issue/{}", url_encode(&key));
     session.client().send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/transitions"), Some(&json!({"transition": {"id": chosen["id"]}}))).await?;
