@@ -282,7 +282,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// were `chosen` (`--driver-manager`), a system file of iODBC's that is not unixODBC's because
 /// ODBCSYSINI moved unixODBC's elsewhere (iODBC ignores it) is left alone: whoever set
 /// ODBCSYSINI meant the system files to be there, not in /etc.
-pub fn file_paths(list: List, scope: Scope, managers: Managers, chosen: bool, env: &Environment) -> Result<(Vec<(PathBuf, Vec<DriverManager>)>, Vec<String>)> {
+/// Files, each with the driver managers that read it.
+pub type FilesRead = Vec<(PathBuf, Vec<DriverManager>)>;
+
+pub fn file_paths(list: List, scope: Scope, managers: Managers, chosen: bool, env: &Environment) -> Result<(FilesRead, Vec<String>)> {
     let mut out: Vec<(PathBuf, Vec<DriverManager>)> = Vec::new();
     let mut notes = Vec::new();
     for &m in managers.each() {

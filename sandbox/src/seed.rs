@@ -79,13 +79,12 @@ fn instant(rng: &mut ChaCha8Rng, days: i64) -> DateTime<Utc> {
 
 pub fn generate(cfg: &Config) -> Site {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    let mut site = Site::default();
-
     // Users and groups. The start-up line's user and admin are the first two people.
-    site.groups = ["site-admins", "confluence-users", "jira-software-users", "security-team", "developers"]
+    let groups = ["site-admins", "confluence-users", "jira-software-users", "security-team", "developers"]
         .iter()
         .map(|name| Group { id: uuid::Builder::from_random_bytes(rng.random()).into_uuid().to_string(), name: (*name).to_string() })
         .collect();
+    let mut site = Site { groups, ..Site::default() };
     for (i, p) in PEOPLE.iter().enumerate() {
         let email = match i {
             0 => cfg.user.clone(),

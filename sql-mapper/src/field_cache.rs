@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 type Key = (String, String);
+/// Each site and user's field list, with when it was read.
+type Entries = Mutex<HashMap<Key, (Instant, Arc<Value>)>>;
 
-fn entries() -> &'static Mutex<HashMap<Key, (Instant, Arc<Value>)>> {
-    static ENTRIES: OnceLock<Mutex<HashMap<Key, (Instant, Arc<Value>)>>> = OnceLock::new();
+fn entries() -> &'static Entries {
+    static ENTRIES: OnceLock<Entries> = OnceLock::new();
     ENTRIES.get_or_init(Default::default)
 }
 

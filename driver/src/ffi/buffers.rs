@@ -51,7 +51,7 @@ impl AppPtr {
     }
 
     /// `bytes` further on: the rest of a buffer after what was written.
-    pub fn add(self, bytes: usize) -> AppPtr {
+    pub fn advanced(self, bytes: usize) -> AppPtr {
         self.element(1, bytes, 0)
     }
 
@@ -316,6 +316,6 @@ mod app_ptr_tests {
         let t = unsafe { AppPtr::from_app(text.as_ptr() as usize) };
         assert_eq!(t.read_until_nul(2, 8), vec![b'a', 0, b'b', 0]);
         assert_eq!(t.read_until_nul(1, 8), vec![b'a']);
-        assert_eq!(t.add(2).read_bytes(2), vec![b'b', 0]);
+        assert_eq!(t.advanced(2).read_bytes(2), vec![b'b', 0]);
     }
 }

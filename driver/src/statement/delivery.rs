@@ -93,7 +93,7 @@ fn deliver_var(data: &[u8], terminator: usize, min_whole: usize, dest: &Dest, of
     }
     dest.data.write_bytes(&data[offset..offset + n]);
     if terminator > 0 && dest.buffer_len as usize >= terminator {
-        dest.data.add(n).write_bytes(&[0u8; 4][..terminator]);
+        dest.data.advanced(n).write_bytes(&[0u8; 4][..terminator]);
     }
     dest.len_ptr.write_isize(remaining as isize);
     Ok(Delivery { truncated: n < remaining, fractional: false, next_offset: offset + n })

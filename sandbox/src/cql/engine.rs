@@ -417,16 +417,14 @@ fn check(n: &Node, cql: &str) -> Result<(), CqlError> {
         Node::Term { field, values, .. } => {
             for v in values {
                 match (field, v) {
-                    (Field::Created | Field::LastModified, Value::Lit(s)) => {
-                        if !is_date_literal(s) {
+                    (Field::Created | Field::LastModified, Value::Lit(s))
+                        if !is_date_literal(s) => {
                             return Err(bad(cql, &format!("'{s}' is not a valid date")));
                         }
-                    }
-                    (Field::Created | Field::LastModified, Value::Func(f, _)) => {
-                        if !["now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear", "endofyear"].contains(&f.as_str()) {
+                    (Field::Created | Field::LastModified, Value::Func(f, _))
+                        if !["now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear", "endofyear"].contains(&f.as_str()) => {
                             return Err(bad(cql, &format!("unknown function '{f}()'")));
                         }
-                    }
                     (Field::Creator | Field::Contributor, Value::Func(f, _)) if f == "currentuser" => {}
                     (Field::Id | Field::Ancestor | Field::Parent | Field::Container, Value::Lit(s)) if s.parse::<u64>().is_err() => {
                         return Err(bad(cql, &format!("'{s}' is not a content id")));

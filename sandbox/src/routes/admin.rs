@@ -215,19 +215,19 @@ async fn org_api_tokens(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path
 }
 
 /// The user-management API answers for the organization's managed accounts.
-fn managed(sb: &Sandbox, headers: &HeaderMap, account: &str) -> Result<(), Response> {
+fn managed(sb: &Sandbox, headers: &HeaderMap, account: &str) -> Result<(), Box<Response>> {
     if !has_org_key(sb, headers) {
-        return Err(users_error(StatusCode::UNAUTHORIZED, "unauthorized"));
+        return Err(Box::new(users_error(StatusCode::UNAUTHORIZED, "unauthorized")));
     }
     if sb.site.read().user(account).is_none() {
-        return Err(users_error(StatusCode::NOT_FOUND, "not-found"));
+        return Err(Box::new(users_error(StatusCode::NOT_FOUND, "not-found")));
     }
     Ok(())
 }
 
 async fn user_api_tokens(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path(account): Path<String>) -> Response {
     if let Err(r) = managed(&sb, &headers, &account) {
-        return r;
+        return *r;
     }
     let now = sb.clock.now();
     let creds = sb.credentials.read();
@@ -248,7 +248,7 @@ async fn user_api_tokens(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Pat
 
 async fn delete_user_api_token(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path((account, token)): Path<(String, String)>) -> Response {
     if let Err(r) = managed(&sb, &headers, &account) {
-        return r;
+        return *r;
     }
     let now = sb.clock.now();
     let exists = sb.credentials.read().api_tokens.iter().any(|t| t.id == token && t.owner_id == account && live(t, now));

@@ -111,7 +111,7 @@ async fn login_submit(State(sb): State<Arc<Sandbox>>, body: String) -> Response 
 /// `scope` as granted: known scopes only, each once, in the order asked.
 fn parse_scopes(scope: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
-    for s in scope.split(|c: char| c == ' ' || c == '+' || c == ',').filter(|s| !s.is_empty()) {
+    for s in scope.split([' ', '+', ',']).filter(|s| !s.is_empty()) {
         if !SCOPES.contains(&s) {
             return Err(s.to_string());
         }

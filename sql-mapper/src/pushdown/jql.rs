@@ -7,6 +7,7 @@
 //!   widened by a day on the safe side, and DataFusion applies the exact bound.
 //! - JQL `~` is a word search, never `LIKE`: `LIKE` is not pushed at all.
 //! - `NOT` is pushed only around an `Exact` filter (the negation of a superset is not a superset).
+//!
 //! Literals are always quoted and escaped, so no value can change the query's structure.
 
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator};

@@ -5,6 +5,7 @@
 //! - `502`, `503`, `504` and a connection lost mid-answer may come after the server acted: only
 //!   reads are sent again. A write is reported, with a warning that it may have been applied.
 //! - A connection that could not be opened carried nothing: any request is sent again.
+//!
 //! Waits grow exponentially with full jitter (so many clients do not retry in step), and the
 //! whole exchange stays within the connection's `Timeout`: a wait that would pass it ends the
 //! statement instead.

@@ -1046,7 +1046,8 @@ fn parent_contexts(batch: &RecordBatch, link: &crate::catalog::ParentLink) -> Ve
 pub fn decode_page(def: &TableDef, flavor: Flavor, body: &[u8]) -> Result<RecordBatch, MapperError> {
     let mut page: Value = serde_json::from_slice(body).map_err(|e| MapperError::new(crate::SqlState::LinkFailure, format!("not valid JSON: {e}")))?;
     let dc = flavor == Flavor::DataCenter;
-    let (pointer, reshape): (&str, Option<fn(&Value) -> Vec<Value>>) = match &def.source {
+    type Reshape = Option<fn(&Value) -> Vec<Value>>;
+    let (pointer, reshape): (&str, Reshape) = match &def.source {
         Source::IssueSearch => ("/issues", None),
         Source::Spaces => ("/results", if dc { Some(|s| vec![dc_space(s)]) } else { None }),
         Source::Pages => ("/results", if dc { Some(|p| vec![dc_page(p)]) } else { None }),

@@ -454,20 +454,20 @@ fn str_field<'a>(c: &Conf, b: &'a Map<String, Value>, k: &str) -> Result<Option<
 /// A new page or blog post from a v2-shaped body (v1's is read into this shape first).
 pub(super) fn create(c: &Conf, b: &Map<String, Value>, kind: ContentKind) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let space_id: u64 = str_field(c, &b, "spaceId")?.ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "spaceId is required"))?.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "spaceId must be a numeric id"))?;
-    let title = str_field(c, &b, "title")?.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Title is required"))?.to_string();
+    let space_id: u64 = str_field(c, b, "spaceId")?.ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "spaceId is required"))?.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "spaceId must be a numeric id"))?;
+    let title = str_field(c, b, "title")?.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Title is required"))?.to_string();
     if title.chars().count() > 255 {
         return Err(c.error(StatusCode::BAD_REQUEST, "Title must be at most 255 characters"));
     }
-    let status = str_field(c, &b, "status")?.unwrap_or("current").to_string();
+    let status = str_field(c, b, "status")?.unwrap_or("current").to_string();
     if status != "current" && status != "draft" {
         return Err(c.error(StatusCode::BAD_REQUEST, format!("Invalid status: {status}")));
     }
-    let text = storage_body(c, &b, false)?.unwrap_or_default();
+    let text = storage_body(c, b, false)?.unwrap_or_default();
     let mut site = c.sb.site.write();
     let space = site.space(space_id).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("Space {space_id} not found")))?;
     let homepage = space.homepage_id;
-    let parent = match str_field(c, &b, "parentId")? {
+    let parent = match str_field(c, b, "parentId")? {
         Some(p) => {
             let pid: u64 = p.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "parentId must be a numeric id"))?;
             site.content(pid).filter(|x| x.kind == ContentKind::Page && x.space_id == space_id && x.status == "current").ok_or_else(|| c.error(StatusCode::BAD_REQUEST, format!("Parent page {pid} was not found in the space")))?;
@@ -521,9 +521,9 @@ pub(super) fn update(c: &Conf, raw: &str, b: &Map<String, Value>, kinds: &[Conte
     let me = c.require_user()?.to_string();
     let number = b.get("version").and_then(|v| v.get("number")).and_then(Value::as_u64).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "version.number is required"))?;
     let message = b.get("version").and_then(|v| v.get("message")).and_then(Value::as_str).unwrap_or("").to_string();
-    let text = storage_body(c, &b, false)?;
-    let title = str_field(c, &b, "title")?.map(str::to_string);
-    let status = str_field(c, &b, "status")?.map(str::to_string);
+    let text = storage_body(c, b, false)?;
+    let title = str_field(c, b, "title")?.map(str::to_string);
+    let status = str_field(c, b, "status")?.map(str::to_string);
     let mut site = c.sb.site.write();
     let id = find(c, &site, raw, kinds)?.id;
     let x = site.content(id).expect("found").clone();
