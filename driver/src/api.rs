@@ -47,7 +47,11 @@ pub fn alloc_dbc(env: &Arc<EnvHandle>) -> OdbcResult<Token> {
     e.connections += 1;
     let version = e.odbc_version;
     drop(e);
-    Ok(handles::insert(Object::Dbc(Arc::new(DbcHandle { diag: Mutex::new(Diagnostics::default()), env: env.clone(), conn: Mutex::new(Connection::new(version)) }))))
+    Ok(handles::insert(Object::Dbc(Arc::new(DbcHandle {
+        diag: Mutex::new(Diagnostics::default()),
+        env: env.clone(),
+        conn: Mutex::new(Connection::new(version)),
+    }))))
 }
 
 static STATEMENT_NUMBER: AtomicU64 = AtomicU64::new(1);
@@ -222,7 +226,14 @@ pub fn set_connect_attr(dbc: &DbcHandle, attr: i32, value: usize, text: Option<S
                 return Err(OdbcError::not_implemented("asynchronous execution"));
             }
         }
-        cattr::TRACE | cattr::TRACEFILE | cattr::TRANSLATE_LIB | cattr::TRANSLATE_OPTION | cattr::ODBC_CURSORS | cattr::ANSI_APP | cattr::RESET_CONNECTION | cattr::DISCONNECT_BEHAVIOR => {}
+        cattr::TRACE
+        | cattr::TRACEFILE
+        | cattr::TRANSLATE_LIB
+        | cattr::TRANSLATE_OPTION
+        | cattr::ODBC_CURSORS
+        | cattr::ANSI_APP
+        | cattr::RESET_CONNECTION
+        | cattr::DISCONNECT_BEHAVIOR => {}
         cattr::CONNECTION_DEAD | cattr::AUTO_IPD => return Err(OdbcError::new("HY092", format!("Connection attribute {attr} is read-only"))),
         // Wide strings in UTF-16 or UCS-4 as the application uses them; UTF-8 is refused, so
         // iODBC keeps its own conversion.
@@ -279,7 +290,10 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
     let mut s = h.stmt.lock();
     let st = &mut *s;
     // The attributes that shape the cursor are fixed once a statement is prepared.
-    let shapes_cursor = matches!(attr, sattr::CONCURRENCY | sattr::CURSOR_TYPE | sattr::SIMULATE_CURSOR | sattr::USE_BOOKMARKS | sattr::CURSOR_SCROLLABLE | sattr::CURSOR_SENSITIVITY);
+    let shapes_cursor = matches!(
+        attr,
+        sattr::CONCURRENCY | sattr::CURSOR_TYPE | sattr::SIMULATE_CURSOR | sattr::USE_BOOKMARKS | sattr::CURSOR_SCROLLABLE | sattr::CURSOR_SENSITIVITY
+    );
     st.admit(if shapes_cursor { Call::SetCursorAttr } else { Call::Bind })?;
     match attr {
         sattr::QUERY_TIMEOUT => st.attrs.query_timeout = value as u64,
@@ -304,7 +318,9 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
             }
         }
         // SQL_SCROLLABLE: the driver picks its scrollable type, static.
-        sattr::CURSOR_SCROLLABLE => st.attrs.cursor_type = if value != 0 { crate::statement::cursor_type::STATIC } else { crate::statement::cursor_type::FORWARD_ONLY },
+        sattr::CURSOR_SCROLLABLE => {
+            st.attrs.cursor_type = if value != 0 { crate::statement::cursor_type::STATIC } else { crate::statement::cursor_type::FORWARD_ONLY }
+        }
         sattr::CURSOR_SENSITIVITY => {
             if value > 1 {
                 return Err(OdbcError::not_implemented("sensitive cursors: a static cursor is insensitive (SQL_INSENSITIVE)"));
@@ -362,7 +378,9 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
                 return Err(OdbcError::new("HY017", "Invalid use of an automatically allocated descriptor handle: explicit descriptors are not supported"));
             }
         }
-        sattr::IMP_ROW_DESC | sattr::IMP_PARAM_DESC | sattr::ROW_NUMBER => return Err(OdbcError::new("HY092", format!("Statement attribute {attr} is read-only"))),
+        sattr::IMP_ROW_DESC | sattr::IMP_PARAM_DESC | sattr::ROW_NUMBER => {
+            return Err(OdbcError::new("HY092", format!("Statement attribute {attr} is read-only")))
+        }
         other => return Err(OdbcError::bad_attribute("statement attribute", other.into())),
     }
     Ok(Ret::Success)
@@ -573,13 +591,20 @@ fn column(h: &StmtHandle, col: u16) -> OdbcResult<(ColumnMeta, i32)> {
 
 pub fn describe_col(h: &StmtHandle, col: u16) -> OdbcResult<Described> {
     let (m, version) = column(h, col)?;
-    Ok(Described { name: m.name.clone(), sql_type: m.sql_type_for(version), size: m.column_size, digits: m.decimal_digits, nullable: if m.nullable { 1 } else { 0 } })
+    Ok(Described {
+        name: m.name.clone(),
+        sql_type: m.sql_type_for(version),
+        size: m.column_size,
+        digits: m.decimal_digits,
+        nullable: if m.nullable { 1 } else { 0 },
+    })
 }
 
 /// A column attribute (`SQLColAttribute`) or IRD record field.
 pub fn column_attribute(m: &ColumnMeta, id: i16, version: i32) -> OdbcResult<FieldValue> {
     use FieldValue::{Int, Text};
-    let numeric = matches!(m.kind, ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt | ValueKind::Real | ValueKind::Double | ValueKind::Decimal { .. });
+    let numeric =
+        matches!(m.kind, ValueKind::SmallInt | ValueKind::Integer | ValueKind::BigInt | ValueKind::Real | ValueKind::Double | ValueKind::Decimal { .. });
     Ok(match id {
         field::NAME | field::COLUMN_NAME | field::LABEL | field::BASE_COLUMN_NAME => Text(m.name.clone()),
         field::CONCISE_TYPE => Int(m.sql_type_for(version).into()),
@@ -617,7 +642,11 @@ pub fn column_attribute(m: &ColumnMeta, id: i16, version: i32) -> OdbcResult<Fie
             ValueKind::Binary => "X'".into(),
             _ => String::new(),
         }),
-        field::LITERAL_SUFFIX => Text(if matches!(m.kind, ValueKind::Text | ValueKind::Date | ValueKind::Time | ValueKind::Timestamp | ValueKind::Binary) { "'".into() } else { String::new() }),
+        field::LITERAL_SUFFIX => Text(if matches!(m.kind, ValueKind::Text | ValueKind::Date | ValueKind::Time | ValueKind::Timestamp | ValueKind::Binary) {
+            "'".into()
+        } else {
+            String::new()
+        }),
         field::NUM_PREC_RADIX => Int(if numeric { 10 } else { 0 }),
         field::COUNT | field::COLUMN_COUNT => return Err(OdbcError::new("HY000", "SQL_DESC_COUNT is answered by the caller")),
         other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other}"))),
@@ -651,12 +680,31 @@ pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: AppPtr, buffer_len: 
         return Err(OdbcError::bad_length("BufferLength", buffer_len as i64));
     }
     let r = s.ard.record_mut(col as usize);
-    *r = descriptor::AppRecord { c_type, data_ptr: ptr, octet_length: buffer_len, octet_length_ptr: ind, indicator_ptr: ind, precision: if c_type == c::NUMERIC { 38 } else { 0 }, scale: 0 };
+    *r = descriptor::AppRecord {
+        c_type,
+        data_ptr: ptr,
+        octet_length: buffer_len,
+        octet_length_ptr: ind,
+        indicator_ptr: ind,
+        precision: if c_type == c::NUMERIC { 38 } else { 0 },
+        scale: 0,
+    };
     Ok(Ret::Success)
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn bind_parameter(h: &StmtHandle, n: u16, io_type: i16, c_type: i16, sql_type: i16, column_size: usize, digits: i16, ptr: AppPtr, buffer_len: isize, ind: AppPtr) -> OdbcResult<Ret> {
+pub fn bind_parameter(
+    h: &StmtHandle,
+    n: u16,
+    io_type: i16,
+    c_type: i16,
+    sql_type: i16,
+    column_size: usize,
+    digits: i16,
+    ptr: AppPtr,
+    buffer_len: isize,
+    ind: AppPtr,
+) -> OdbcResult<Ret> {
     if n == 0 {
         return Err(OdbcError::bad_index("parameter", 0));
     }
@@ -676,7 +724,15 @@ pub fn bind_parameter(h: &StmtHandle, n: u16, io_type: i16, c_type: i16, sql_typ
     }
     let mut s = h.stmt.lock();
     s.admit(Call::Bind)?;
-    *s.apd.record_mut(n as usize) = descriptor::AppRecord { c_type, data_ptr: ptr, octet_length: buffer_len, octet_length_ptr: ind, indicator_ptr: ind, precision: column_size.min(i16::MAX as usize) as i16, scale: digits };
+    *s.apd.record_mut(n as usize) = descriptor::AppRecord {
+        c_type,
+        data_ptr: ptr,
+        octet_length: buffer_len,
+        octet_length_ptr: ind,
+        indicator_ptr: ind,
+        precision: column_size.min(i16::MAX as usize) as i16,
+        scale: digits,
+    };
     *s.ipd.record_mut(n as usize) = descriptor::ParamRecord { sql_type, column_size, decimal_digits: digits, io_type };
     Ok(Ret::Success)
 }
@@ -744,7 +800,9 @@ pub fn set_pos(h: &StmtHandle, row: u64, operation: u16, lock: u16) -> OdbcResul
             h.stmt.lock().set_position(row as usize)?;
             Ok(Ret::Success)
         }
-        2..=4 => Err(OdbcError::not_implemented("SQLSetPos updates, deletes and inserts: the cursor is read-only; change rows with UPDATE, DELETE and INSERT statements")),
+        2..=4 => Err(OdbcError::not_implemented(
+            "SQLSetPos updates, deletes and inserts: the cursor is read-only; change rows with UPDATE, DELETE and INSERT statements",
+        )),
         other => Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: SQLSetPos operation {other}"))),
     }
 }
@@ -919,10 +977,25 @@ pub enum FieldWidth {
 
 pub fn field_width(id: i16) -> FieldWidth {
     match id {
-        field::ALLOC_TYPE | field::COUNT | field::CONCISE_TYPE | field::TYPE | field::DATETIME_INTERVAL_CODE | field::FIXED_PREC_SCALE | field::NULLABLE | field::PARAMETER_TYPE | field::PRECISION | field::SCALE | field::SEARCHABLE | field::UNNAMED | field::UNSIGNED | field::UPDATABLE => FieldWidth::Small,
+        field::ALLOC_TYPE
+        | field::COUNT
+        | field::CONCISE_TYPE
+        | field::TYPE
+        | field::DATETIME_INTERVAL_CODE
+        | field::FIXED_PREC_SCALE
+        | field::NULLABLE
+        | field::PARAMETER_TYPE
+        | field::PRECISION
+        | field::SCALE
+        | field::SEARCHABLE
+        | field::UNNAMED
+        | field::UNSIGNED
+        | field::UPDATABLE => FieldWidth::Small,
         field::BIND_TYPE | field::AUTO_UNIQUE_VALUE | field::CASE_SENSITIVE | field::NUM_PREC_RADIX => FieldWidth::Integer,
         field::DISPLAY_SIZE | field::OCTET_LENGTH | field::ARRAY_SIZE | field::LENGTH => FieldWidth::Len,
-        field::ARRAY_STATUS_PTR | field::BIND_OFFSET_PTR | field::ROWS_PROCESSED_PTR | field::DATA_PTR | field::INDICATOR_PTR | field::OCTET_LENGTH_PTR => FieldWidth::Ptr,
+        field::ARRAY_STATUS_PTR | field::BIND_OFFSET_PTR | field::ROWS_PROCESSED_PTR | field::DATA_PTR | field::INDICATOR_PTR | field::OCTET_LENGTH_PTR => {
+            FieldWidth::Ptr
+        }
         _ => FieldWidth::Text,
     }
 }
@@ -933,5 +1006,3 @@ pub fn get_info(dbc: &DbcHandle, token: Token, info: u16) -> OdbcResult<crate::i
     let c = dbc.conn.lock();
     crate::info::get_info(info, &c.site, (token.0, 0)).ok_or_else(|| OdbcError::new("HY096", format!("Invalid information type {info}")))
 }
-
-

@@ -85,7 +85,8 @@ fn result(columns: &[(&str, Col)], rows: Vec<Vec<V>>) -> OdbcResult<ResultSet> {
             }
         })
         .collect();
-    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| OdbcError::new("HY000", format!("cannot build a catalog result: {e}")))?;
+    let batch =
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| OdbcError::new("HY000", format!("cannot build a catalog result: {e}")))?;
     Ok(ResultSet::from_batches(metas, vec![batch]))
 }
 
@@ -132,7 +133,8 @@ fn catalog_ok(catalog: &Option<String>) -> bool {
     catalog.as_deref().is_none_or(|c| c.is_empty() || c == "%")
 }
 
-const TABLES: &[(&str, Col)] = &[("TABLE_CAT", Col::Text), ("TABLE_SCHEM", Col::Text), ("TABLE_NAME", Col::Text), ("TABLE_TYPE", Col::Text), ("REMARKS", Col::Text)];
+const TABLES: &[(&str, Col)] =
+    &[("TABLE_CAT", Col::Text), ("TABLE_SCHEM", Col::Text), ("TABLE_NAME", Col::Text), ("TABLE_TYPE", Col::Text), ("REMARKS", Col::Text)];
 
 pub fn tables(cat: &Catalog, catalog: Option<String>, schema: Pattern, table: Pattern, types: Option<String>) -> OdbcResult<ResultSet> {
     let empty_tbl = table.is_empty_string();
@@ -251,7 +253,14 @@ fn one_table<'a>(cat: &'a Catalog, catalog: &Option<String>, schema: &Option<Str
 }
 
 pub fn primary_keys(cat: &Catalog, catalog: Option<String>, schema: Option<String>, table: Option<String>) -> OdbcResult<ResultSet> {
-    const COLS: &[(&str, Col)] = &[("TABLE_CAT", Col::Text), ("TABLE_SCHEM", Col::Text), ("TABLE_NAME", Col::Text), ("COLUMN_NAME", Col::Text), ("KEY_SEQ", Col::Small), ("PK_NAME", Col::Text)];
+    const COLS: &[(&str, Col)] = &[
+        ("TABLE_CAT", Col::Text),
+        ("TABLE_SCHEM", Col::Text),
+        ("TABLE_NAME", Col::Text),
+        ("COLUMN_NAME", Col::Text),
+        ("KEY_SEQ", Col::Small),
+        ("PK_NAME", Col::Text),
+    ];
     let mut rows = Vec::new();
     for t in one_table(cat, &catalog, &schema, &table)? {
         for (i, k) in t.key.iter().enumerate() {
@@ -262,7 +271,11 @@ pub fn primary_keys(cat: &Catalog, catalog: Option<String>, schema: Option<Strin
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn foreign_keys(cat: &Catalog, pk: (Option<String>, Option<String>, Option<String>), fk: (Option<String>, Option<String>, Option<String>)) -> OdbcResult<ResultSet> {
+pub fn foreign_keys(
+    cat: &Catalog,
+    pk: (Option<String>, Option<String>, Option<String>),
+    fk: (Option<String>, Option<String>, Option<String>),
+) -> OdbcResult<ResultSet> {
     const COLS: &[(&str, Col)] = &[
         ("PKTABLE_CAT", Col::Text),
         ("PKTABLE_SCHEM", Col::Text),
@@ -336,7 +349,21 @@ pub fn statistics(cat: &Catalog, catalog: Option<String>, schema: Option<String>
     for t in one_table(cat, &catalog, &schema, &table)? {
         for (i, k) in t.key.iter().enumerate() {
             // The key identifies a row uniquely; there is no physical index (SQL_INDEX_OTHER).
-            rows.push(vec![V::Null, s(t.product.schema_name()), s(t.name), V::I(0), V::Null, s(format!("PK_{}", t.name)), V::I(3), V::I(i as i64 + 1), s(*k), V::Null, V::Null, V::Null, V::Null]);
+            rows.push(vec![
+                V::Null,
+                s(t.product.schema_name()),
+                s(t.name),
+                V::I(0),
+                V::Null,
+                s(format!("PK_{}", t.name)),
+                V::I(3),
+                V::I(i as i64 + 1),
+                s(*k),
+                V::Null,
+                V::Null,
+                V::Null,
+                V::Null,
+            ]);
         }
     }
     result(COLS, rows)
@@ -362,7 +389,16 @@ pub fn special_columns(cat: &Catalog, id_type: u16, catalog: Option<String>, sch
                 for k in t.key {
                     let Some(i) = t.columns.iter().position(|c| c.name == *k) else { continue };
                     let m = &metas[i];
-                    rows.push(vec![V::I(2), s(*k), V::I(m.sql_type.into()), s(m.type_name), V::I(clamp(m.column_size)), V::I(clamp(m.octet_length)), V::I(m.decimal_digits.into()), V::I(1)]);
+                    rows.push(vec![
+                        V::I(2),
+                        s(*k),
+                        V::I(m.sql_type.into()),
+                        s(m.type_name),
+                        V::I(clamp(m.column_size)),
+                        V::I(clamp(m.octet_length)),
+                        V::I(m.decimal_digits.into()),
+                        V::I(1),
+                    ]);
                 }
             }
         }
@@ -464,9 +500,11 @@ pub fn type_info(data_type: i16, odbc_version: i32) -> OdbcResult<ResultSet> {
         ("INTERVAL_PRECISION", Col::Small),
     ];
     let long = crate::types::LONG_TEXT_SIZE as i64;
-    let (date, time, ts) = if odbc_version == 2 { (sql::DATE_V2, sql::TIME_V2, sql::TIMESTAMP_V2) } else { (sql::TYPE_DATE, sql::TYPE_TIME, sql::TYPE_TIMESTAMP) };
+    let (date, time, ts) =
+        if odbc_version == 2 { (sql::DATE_V2, sql::TIME_V2, sql::TIMESTAMP_V2) } else { (sql::TYPE_DATE, sql::TYPE_TIME, sql::TYPE_TIMESTAMP) };
     // name, type, size, prefix, suffix, create params, case sensitive, searchable (3 = all, 2 = all but LIKE), unsigned, scale range, radix
-    type Row = (&'static str, i16, i64, Option<&'static str>, Option<&'static str>, Option<&'static str>, i64, i64, Option<i64>, Option<(i64, i64)>, Option<i64>);
+    type Row =
+        (&'static str, i16, i64, Option<&'static str>, Option<&'static str>, Option<&'static str>, i64, i64, Option<i64>, Option<(i64, i64)>, Option<i64>);
     let all: Vec<Row> = vec![
         ("LONGVARCHAR", sql::WLONGVARCHAR, long, Some("'"), Some("'"), None, 1, 3, None, None, None),
         ("VARCHAR", sql::WVARCHAR, 65535, Some("'"), Some("'"), Some("max length"), 1, 3, None, None, None),

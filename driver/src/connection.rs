@@ -45,7 +45,6 @@ pub mod wchar_type {
     pub const UCS4: usize = 3;
 }
 
-
 /// What the connection learned of the site, for `SQLGetInfo`.
 #[derive(Debug, Clone, Default)]
 pub struct SiteInfo {
@@ -145,7 +144,12 @@ impl Connection {
         let transport = transport(&props, timeout)?;
         let pushdown = flag(&props, "pushdown", "Pushdown", true)?;
         let read_only = flag(&props, "readonly", "ReadOnly", false)? || self.access_mode == 1;
-        let list = |k: &str| props.get(k).map(|v| v.split(',').map(|n| n.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()).collect::<Vec<_>>()).filter(|v| !v.is_empty());
+        let list = |k: &str| {
+            props
+                .get(k)
+                .map(|v| v.split(',').map(|n| n.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()).collect::<Vec<_>>())
+                .filter(|v| !v.is_empty())
+        };
         let catalog_options = sql_mapper::CatalogOptions {
             include_custom_fields: flag(&props, "includecustomfields", "IncludeCustomFields", true)?,
             use_display_names: flag(&props, "usedisplaynames", "UseDisplayNames", true)?,
@@ -162,11 +166,17 @@ impl Connection {
             None => None,
         };
         let metadata_cache = match props.get("metadatacacheseconds").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?),
+            Some(t) => {
+                Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?)
+            }
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
         };
         let max_concurrency = match props.get("maxconcurrency").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => t.parse::<usize>().ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxConcurrency '{t}' must be a whole number from 1 to 64")))?,
+            Some(t) => t
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| OdbcError::new("08001", format!("MaxConcurrency '{t}' must be a whole number from 1 to 64")))?,
             None => sql_mapper::rest::DEFAULT_CONCURRENCY,
         };
         let cache_tolerance = match props.get("cachetolerance").map(str::trim).filter(|t| !t.is_empty()) {
@@ -183,7 +193,13 @@ impl Connection {
             None => None,
         };
         let static_cursor_memory = match props.get("maxstaticcursormemory").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => t.parse::<usize>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))? << 20,
+            Some(t) => {
+                t.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=1 << 20).contains(n))
+                    .ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))?
+                    << 20
+            }
             None => crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
         };
         let org_admin = org_admin(&props)?;
@@ -220,7 +236,23 @@ impl Connection {
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };
-                let session = MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache, max_concurrency, cache_tolerance, oauth, confluence_auth, read_only, max_rows, catalog: catalog_options, timezone }, auth).await?;
+                let session = MapperSession::connect(
+                    ConnectOptions {
+                        site,
+                        pushdown,
+                        metadata_cache,
+                        max_concurrency,
+                        cache_tolerance,
+                        oauth,
+                        confluence_auth,
+                        read_only,
+                        max_rows,
+                        catalog: catalog_options,
+                        timezone,
+                    },
+                    auth,
+                )
+                .await?;
                 Ok((session, flavor, version))
             },
             &cancel,
@@ -258,7 +290,13 @@ fn transport(props: &Properties, timeout: Duration) -> OdbcResult<sql_mapper::Tr
         Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| bad(format!("ProxyPort '{p}' is not a port number")))?),
         None => None,
     };
-    let proxy = text("proxyserver").map(|server| atlassian_oauth::ProxyConfig { server, port, user: text("proxyuser"), password: text("proxypassword"), exceptions: text("proxyexceptions") });
+    let proxy = text("proxyserver").map(|server| atlassian_oauth::ProxyConfig {
+        server,
+        port,
+        user: text("proxyuser"),
+        password: text("proxypassword"),
+        exceptions: text("proxyexceptions"),
+    });
     if proxy.is_none() && (port.is_some() || text("proxyuser").is_some()) {
         return Err(bad("ProxyPort and ProxyUser need ProxyServer: the proxy's host".into()));
     }
@@ -278,7 +316,9 @@ fn org_admin(props: &Properties) -> OdbcResult<Option<sql_mapper::OrgAdmin>> {
         (Some(org_id), Some(api_key)) => Ok(Some(sql_mapper::OrgAdmin { base, org_id, api_key })),
         (None, None) => Ok(None),
         (Some(_), None) => Err(OdbcError::new("08001", "OrgId needs OrgApiKey: an organization API key from admin.atlassian.com > Settings > API keys")),
-        (None, Some(_)) => Err(OdbcError::new("08001", "OrgApiKey needs OrgId: the organization's id, shown beside the key at admin.atlassian.com > Settings > API keys")),
+        (None, Some(_)) => {
+            Err(OdbcError::new("08001", "OrgApiKey needs OrgId: the organization's id, shown beside the key at admin.atlassian.com > Settings > API keys"))
+        }
     }
 }
 

@@ -20,7 +20,9 @@ impl Properties {
             if rest.is_empty() {
                 break;
             }
-            let eq = rest.find('=').ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed near '{}': expected key=value", preview(rest))))?;
+            let eq = rest
+                .find('=')
+                .ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed near '{}': expected key=value", preview(rest))))?;
             let key = rest[..eq].trim();
             if key.is_empty() || key.contains(';') {
                 return Err(OdbcError::new("08001", format!("Connection string is malformed near '{}': a key is missing", preview(rest))));
@@ -45,7 +47,8 @@ impl Properties {
                         out.push(c);
                     }
                 }
-                let end = end.ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed: the value of '{key}' opens '{{' but never closes it")))?;
+                let end =
+                    end.ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed: the value of '{key}' opens '{{' but never closes it")))?;
                 value = out;
                 rest = inner[end..].trim_start_matches([' ', '\t']);
                 if !(rest.is_empty() || rest.starts_with(';')) {

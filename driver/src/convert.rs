@@ -5,7 +5,9 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Time64MicrosecondType, TimestampMicrosecondType};
+use datafusion::arrow::datatypes::{
+    Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
+};
 
 use crate::error::{OdbcError, OdbcResult};
 use crate::types::ValueKind;
@@ -42,7 +44,34 @@ pub mod c {
 
     /// Every C type this driver converts to or from.
     pub fn is_known(t: i16) -> bool {
-        matches!(t, CHAR | NUMERIC | LONG | SHORT | FLOAT | DOUBLE | DATE | TIME | TIMESTAMP | TYPE_DATE | TYPE_TIME | TYPE_TIMESTAMP | DEFAULT | BINARY | BIT | TINYINT | WCHAR | GUID | SLONG | SSHORT | ULONG | USHORT | SBIGINT | UBIGINT | STINYINT | UTINYINT)
+        matches!(
+            t,
+            CHAR | NUMERIC
+                | LONG
+                | SHORT
+                | FLOAT
+                | DOUBLE
+                | DATE
+                | TIME
+                | TIMESTAMP
+                | TYPE_DATE
+                | TYPE_TIME
+                | TYPE_TIMESTAMP
+                | DEFAULT
+                | BINARY
+                | BIT
+                | TINYINT
+                | WCHAR
+                | GUID
+                | SLONG
+                | SSHORT
+                | ULONG
+                | USHORT
+                | SBIGINT
+                | UBIGINT
+                | STINYINT
+                | UTINYINT
+        )
     }
 
     /// Size in bytes of a fixed-length C type; `None` for character and binary buffers.
@@ -196,11 +225,14 @@ pub fn convert(cell: &Cell, kind: ValueKind, target: Target) -> OdbcResult<Conve
             let (data, whole) = match cell {
                 Cell::Text(s) => (s.as_bytes().to_vec(), false),
                 Cell::Binary(b) => (b.to_vec(), false),
-                Cell::Int(v) => (match kind {
-                    ValueKind::SmallInt => (*v as i16).to_ne_bytes().to_vec(),
-                    ValueKind::Integer => (*v as i32).to_ne_bytes().to_vec(),
-                    _ => v.to_ne_bytes().to_vec(),
-                }, true),
+                Cell::Int(v) => (
+                    match kind {
+                        ValueKind::SmallInt => (*v as i16).to_ne_bytes().to_vec(),
+                        ValueKind::Integer => (*v as i32).to_ne_bytes().to_vec(),
+                        _ => v.to_ne_bytes().to_vec(),
+                    },
+                    true,
+                ),
                 Cell::Real(f) => (f.to_ne_bytes().to_vec(), true),
                 Cell::Float(f) => (f.to_ne_bytes().to_vec(), true),
                 Cell::Bool(b) => (vec![u8::from(*b)], true),
@@ -340,7 +372,9 @@ fn as_text(cell: &Cell) -> (String, usize) {
         Cell::Bool(b) => ((if *b { "1" } else { "0" }).to_string(), 1),
         Cell::Date(d) => (date_of(*d).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(), 10),
         Cell::Time(t) => {
-            let s = time_of(*t).map(|t| if t.nanosecond() == 0 { t.format("%H:%M:%S").to_string() } else { t.format("%H:%M:%S%.6f").to_string() }).unwrap_or_default();
+            let s = time_of(*t)
+                .map(|t| if t.nanosecond() == 0 { t.format("%H:%M:%S").to_string() } else { t.format("%H:%M:%S%.6f").to_string() })
+                .unwrap_or_default();
             (s, 8)
         }
         Cell::Timestamp(us) => (timestamp_text(*us), 19),
@@ -589,7 +623,8 @@ fn time_struct(cell: &Cell) -> OdbcResult<(Vec<u8>, bool)> {
             Ok((time_bytes(d.time()), d.nanosecond() != 0))
         }
         Cell::Text(s) => {
-            let t = NaiveTime::parse_from_str(s.trim(), "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(s.trim(), "%H:%M")).map_err(|_| bad_datetime(s))?;
+            let t =
+                NaiveTime::parse_from_str(s.trim(), "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(s.trim(), "%H:%M")).map_err(|_| bad_datetime(s))?;
             Ok((time_bytes(t), t.nanosecond() != 0))
         }
         _ => Err(restricted(cell, c::TYPE_TIME)),
@@ -657,7 +692,8 @@ mod tests {
     fn numeric_struct_and_decimal_text() {
         assert_eq!(decimal_text(-1234, 2), "-12.34");
         assert_eq!(decimal_text(5, 3), "0.005");
-        let r = convert(&Cell::Decimal(-12345, 2), ValueKind::Decimal { precision: 10, scale: 2 }, Target { c_type: c::NUMERIC, precision: 10, scale: 1 }).unwrap();
+        let r =
+            convert(&Cell::Decimal(-12345, 2), ValueKind::Decimal { precision: 10, scale: 2 }, Target { c_type: c::NUMERIC, precision: 10, scale: 1 }).unwrap();
         let Converted::Fixed(b) = r.value else { panic!() };
         assert_eq!(&b[..3], &[10, 1, 0]);
         assert_eq!(u128::from_le_bytes(b[3..19].try_into().unwrap()), 1234);

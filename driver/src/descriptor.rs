@@ -14,7 +14,6 @@ pub enum DescKind {
     Ipd = 3,
 }
 
-
 /// One application binding: where a column's value goes, or where a parameter's comes from.
 /// Addresses are the application's; the driver never owns that memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +30,15 @@ pub struct AppRecord {
 
 impl Default for AppRecord {
     fn default() -> AppRecord {
-        AppRecord { c_type: c::DEFAULT, data_ptr: AppPtr::NULL, octet_length: 0, octet_length_ptr: AppPtr::NULL, indicator_ptr: AppPtr::NULL, precision: 0, scale: 0 }
+        AppRecord {
+            c_type: c::DEFAULT,
+            data_ptr: AppPtr::NULL,
+            octet_length: 0,
+            octet_length_ptr: AppPtr::NULL,
+            indicator_ptr: AppPtr::NULL,
+            precision: 0,
+            scale: 0,
+        }
     }
 }
 

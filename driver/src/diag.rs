@@ -28,7 +28,14 @@ impl DiagRecord {
     }
     /// `SQL_DIAG_CLASS_ORIGIN`/`SUBCLASS_ORIGIN`: ISO 9075 for the standard classes, ODBC 3.0 otherwise.
     pub fn class_origin(&self) -> &'static str {
-        if self.state.starts_with("IM") || self.state.starts_with("HY") || self.state.starts_with("01S") || self.state.starts_with("07S") || self.state.starts_with("08S") || self.state.starts_with("21S") || self.state.starts_with("42S") {
+        if self.state.starts_with("IM")
+            || self.state.starts_with("HY")
+            || self.state.starts_with("01S")
+            || self.state.starts_with("07S")
+            || self.state.starts_with("08S")
+            || self.state.starts_with("21S")
+            || self.state.starts_with("42S")
+        {
             "ODBC 3.0"
         } else {
             "ISO 9075"

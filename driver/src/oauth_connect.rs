@@ -83,7 +83,14 @@ fn given_tokens(props: &Properties, text: &dyn Fn(&str) -> Option<String>) -> Od
     let now = atlassian_oauth::unix_now();
     let refresh_token = text("oauthrefreshtoken");
     let Some(access_token) = text("oauthaccesstoken") else {
-        return Ok(refresh_token.map(|rt| TokenSet { access_token: String::new(), refresh_token: Some(rt), issued_at: now, expires_at: Some(now), scope: String::new(), cloud_id: text("cloudid") }));
+        return Ok(refresh_token.map(|rt| TokenSet {
+            access_token: String::new(),
+            refresh_token: Some(rt),
+            issued_at: now,
+            expires_at: Some(now),
+            scope: String::new(),
+            cloud_id: text("cloudid"),
+        }));
     };
     let issued_at = seconds(props, "oauthtokentimestamp", "OAuthTokenTimestamp")?.unwrap_or(now);
     let expires_at = seconds(props, "oauthexpiresin", "OAuthExpiresIn")?.map(|s| issued_at + s);

@@ -45,9 +45,32 @@ pub fn default_c_for_sql(sql_type: i16) -> i16 {
 pub fn is_known_sql_type(t: i16) -> bool {
     matches!(
         t,
-        sql::CHAR | sql::VARCHAR | sql::LONGVARCHAR | sql::WCHAR | sql::WVARCHAR | sql::WLONGVARCHAR | sql::DECIMAL | sql::NUMERIC | sql::SMALLINT | sql::INTEGER
-            | sql::REAL | sql::FLOAT | sql::DOUBLE | sql::BIT | sql::TINYINT | sql::BIGINT | sql::BINARY | sql::VARBINARY | sql::LONGVARBINARY
-            | sql::TYPE_DATE | sql::TYPE_TIME | sql::TYPE_TIMESTAMP | sql::DATE_V2 | sql::TIME_V2 | sql::TIMESTAMP_V2 | sql::GUID
+        sql::CHAR
+            | sql::VARCHAR
+            | sql::LONGVARCHAR
+            | sql::WCHAR
+            | sql::WVARCHAR
+            | sql::WLONGVARCHAR
+            | sql::DECIMAL
+            | sql::NUMERIC
+            | sql::SMALLINT
+            | sql::INTEGER
+            | sql::REAL
+            | sql::FLOAT
+            | sql::DOUBLE
+            | sql::BIT
+            | sql::TINYINT
+            | sql::BIGINT
+            | sql::BINARY
+            | sql::VARBINARY
+            | sql::LONGVARBINARY
+            | sql::TYPE_DATE
+            | sql::TYPE_TIME
+            | sql::TYPE_TIMESTAMP
+            | sql::DATE_V2
+            | sql::TIME_V2
+            | sql::TIMESTAMP_V2
+            | sql::GUID
     )
 }
 
@@ -62,7 +85,9 @@ pub fn decode(c_type: i16, bytes: &[u8]) -> OdbcResult<ParamValue> {
         c::CHAR => ParamValue::Text(String::from_utf8(bytes.to_vec()).map_err(|_| OdbcError::new("22018", "Parameter text is not valid UTF-8"))?),
         c::WCHAR => {
             let w = crate::wide::width();
-            ParamValue::Text(w.decode(bytes).ok_or_else(|| OdbcError::new("22018", format!("Parameter text is not valid {}", if w == crate::wide::WcharWidth::Ucs4 { "UCS-4" } else { "UTF-16" })))?)
+            ParamValue::Text(w.decode(bytes).ok_or_else(|| {
+                OdbcError::new("22018", format!("Parameter text is not valid {}", if w == crate::wide::WcharWidth::Ucs4 { "UCS-4" } else { "UTF-16" }))
+            })?)
         }
         c::BINARY => ParamValue::Binary(bytes.to_vec()),
         c::BIT | c::UTINYINT => ParamValue::Int(ne::<1>(bytes)?[0].into()),

@@ -111,7 +111,11 @@ mod tests {
             std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[end..])).expect("write README.md");
             return;
         }
-        assert_eq!(&readme[start..end], table, "README.md's property table differs from driver/src/properties.rs: run the driver's tests with ATLASSIAN_ODBC_WRITE_README=1");
+        assert_eq!(
+            &readme[start..end],
+            table,
+            "README.md's property table differs from driver/src/properties.rs: run the driver's tests with ATLASSIAN_ODBC_WRITE_README=1"
+        );
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub fn translate_escapes(sql: &str) -> OdbcResult<String> {
             continue;
         }
         if s[i] == b'{' {
-            let close = matching_brace(s, i).ok_or_else(|| OdbcError::new("42000", format!("Syntax error: the escape sequence at position {} is not closed with '}}'", i + 1)))?;
+            let close = matching_brace(s, i)
+                .ok_or_else(|| OdbcError::new("42000", format!("Syntax error: the escape sequence at position {} is not closed with '}}'", i + 1)))?;
             out.push_str(&sql[copied..i]);
             let inner = translate_escapes(&sql[i + 1..close])?;
             let translated = translate_one(inner.trim())?;
@@ -114,7 +115,12 @@ fn like_escape_char(translated: &str) -> Option<char> {
 /// The `LIKE` pattern literal just before an `{escape 'c'}`, rewritten with `\\` as its escape.
 fn rewrite_pattern_before(out: &mut String, esc: char) -> OdbcResult<()> {
     let end = out.trim_end().len();
-    let not_literal = || OdbcError::new("42000", format!("{{escape '{esc}'}} follows a LIKE pattern given as a literal: write the pattern as one (or use '\\' as the escape character)"));
+    let not_literal = || {
+        OdbcError::new(
+            "42000",
+            format!("{{escape '{esc}'}} follows a LIKE pattern given as a literal: write the pattern as one (or use '\\' as the escape character)"),
+        )
+    };
     if !out[..end].ends_with('\'') {
         return Err(not_literal());
     }
@@ -257,7 +263,12 @@ fn scalar_function(call: &str) -> OdbcResult<String> {
         "SUBSTRING" => format!("substr({all})"),
         "LOCATE" => match args.len() {
             2 => format!("strpos({}, {})", a(1)?, a(0)?),
-            _ => format!("(CASE WHEN strpos(substr({s}, {p}), {f}) = 0 THEN 0 ELSE strpos(substr({s}, {p}), {f}) + {p} - 1 END)", s = a(1)?, f = a(0)?, p = a(2)?),
+            _ => format!(
+                "(CASE WHEN strpos(substr({s}, {p}), {f}) = 0 THEN 0 ELSE strpos(substr({s}, {p}), {f}) + {p} - 1 END)",
+                s = a(1)?,
+                f = a(0)?,
+                p = a(2)?
+            ),
         },
         "CHAR" => format!("chr({all})"),
         "SPACE" => format!("repeat(' ', {all})"),
@@ -370,7 +381,10 @@ mod tests {
 
     #[test]
     fn escapes_translate_and_literals_stay() {
-        assert_eq!(translate_escapes("select {fn UCASE(Summary)} from t where d > {d '2024-01-02'}").unwrap(), "select upper(Summary) from t where d > DATE '2024-01-02'");
+        assert_eq!(
+            translate_escapes("select {fn UCASE(Summary)} from t where d > {d '2024-01-02'}").unwrap(),
+            "select upper(Summary) from t where d > DATE '2024-01-02'"
+        );
         assert_eq!(translate_escapes("select '{fn x}' , \"a{b\" -- {zz\n").unwrap(), "select '{fn x}' , \"a{b\" -- {zz\n");
         assert_eq!(translate_escapes("{call GetOAuthAuthorizationURL(?, ?)}").unwrap(), "CALL GetOAuthAuthorizationURL(?, ?)");
         assert_eq!(translate_escapes("{?= call P}").unwrap(), "CALL P()");

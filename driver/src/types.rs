@@ -64,7 +64,10 @@ pub enum ValueKind {
     BigInt,
     Real,
     Double,
-    Decimal { precision: u8, scale: i8 },
+    Decimal {
+        precision: u8,
+        scale: i8,
+    },
     Bit,
     Date,
     Time,
@@ -148,7 +151,9 @@ impl ColumnMeta {
             ValueKind::BigInt => (sql::BIGINT, "BIGINT", 19, 0, 20, 8),
             ValueKind::Real => (sql::REAL, "REAL", 7, 0, 14, 4),
             ValueKind::Double => (sql::DOUBLE, "DOUBLE", 15, 0, 24, 8),
-            ValueKind::Decimal { precision, scale } => (sql::DECIMAL, "DECIMAL", precision as usize, scale as i16, precision as usize + 2, precision as usize + 2),
+            ValueKind::Decimal { precision, scale } => {
+                (sql::DECIMAL, "DECIMAL", precision as usize, scale as i16, precision as usize + 2, precision as usize + 2)
+            }
             ValueKind::Bit => (sql::BIT, "BIT", 1, 0, 1, 1),
             ValueKind::Date => (sql::TYPE_DATE, "DATE", 10, 0, 10, 6),
             ValueKind::Time => (sql::TYPE_TIME, "TIME", 8, 0, 8, 6),

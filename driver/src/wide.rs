@@ -58,10 +58,7 @@ impl WcharWidth {
 
     /// Whether a string may be cut after `units[..n]` (never inside a UTF-16 surrogate pair).
     pub fn can_cut(self, units: &[u32], n: usize) -> bool {
-        self == WcharWidth::Ucs4
-            || n == 0
-            || n >= units.len()
-            || !(0xD800..0xDC00).contains(&units[n - 1])
+        self == WcharWidth::Ucs4 || n == 0 || n >= units.len() || !(0xD800..0xDC00).contains(&units[n - 1])
     }
 
     /// Appends code units as native-endian bytes.
@@ -104,10 +101,7 @@ impl WcharWidth {
     pub fn decode(self, bytes: &[u8]) -> Option<String> {
         match self {
             WcharWidth::Utf16 => String::from_utf16(&utf16_units(bytes)).ok(),
-            WcharWidth::Ucs4 => bytes
-                .chunks_exact(4)
-                .map(|p| char::from_u32(u32::from_ne_bytes([p[0], p[1], p[2], p[3]])))
-                .collect(),
+            WcharWidth::Ucs4 => bytes.chunks_exact(4).map(|p| char::from_u32(u32::from_ne_bytes([p[0], p[1], p[2], p[3]]))).collect(),
         }
     }
 
@@ -115,13 +109,7 @@ impl WcharWidth {
     pub fn decode_lossy(self, bytes: &[u8]) -> String {
         match self {
             WcharWidth::Utf16 => String::from_utf16_lossy(&utf16_units(bytes)),
-            WcharWidth::Ucs4 => bytes
-                .chunks_exact(4)
-                .map(|p| {
-                    char::from_u32(u32::from_ne_bytes([p[0], p[1], p[2], p[3]]))
-                        .unwrap_or('\u{FFFD}')
-                })
-                .collect(),
+            WcharWidth::Ucs4 => bytes.chunks_exact(4).map(|p| char::from_u32(u32::from_ne_bytes([p[0], p[1], p[2], p[3]])).unwrap_or('\u{FFFD}')).collect(),
         }
     }
 
@@ -165,10 +153,7 @@ mod tests {
     fn ucs4_is_native_endian_code_points() {
         assert_eq!(WcharWidth::Ucs4.encode("é"), 0xE9u32.to_ne_bytes().to_vec());
         assert_eq!(WcharWidth::Ucs4.decode(&0x110000u32.to_ne_bytes()), None);
-        assert_eq!(
-            WcharWidth::Ucs4.decode_lossy(&0xD800u32.to_ne_bytes()),
-            "\u{FFFD}"
-        );
+        assert_eq!(WcharWidth::Ucs4.decode_lossy(&0xD800u32.to_ne_bytes()), "\u{FFFD}");
     }
 
     #[test]
@@ -183,14 +168,8 @@ mod tests {
     fn sniffs_the_width_of_a_connection_string() {
         let utf16 = WcharWidth::Utf16.encode("DSN=x");
         let ucs4 = WcharWidth::Ucs4.encode("DSN=x");
-        assert_eq!(
-            WcharWidth::sniff(utf16[..4].try_into().unwrap()),
-            Some(WcharWidth::Utf16)
-        );
-        assert_eq!(
-            WcharWidth::sniff(ucs4[..4].try_into().unwrap()),
-            Some(WcharWidth::Ucs4)
-        );
+        assert_eq!(WcharWidth::sniff(utf16[..4].try_into().unwrap()), Some(WcharWidth::Utf16));
+        assert_eq!(WcharWidth::sniff(ucs4[..4].try_into().unwrap()), Some(WcharWidth::Ucs4));
         assert_eq!(WcharWidth::sniff([0; 4]), None);
     }
 }

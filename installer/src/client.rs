@@ -119,7 +119,9 @@ pub fn test(target: &Target) -> Result<()> {
     let conn = env.connect_with_connection_string(&target.connection_string(&[]), ConnectionOptions::default()).map_err(explain)?;
     let connected = started.elapsed();
     let props = target.properties();
-    let scheme = atlassian_oauth::AuthScheme::of_properties(|k| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())).map(|s| s.to_string()).unwrap_or_else(|e| e);
+    let scheme = atlassian_oauth::AuthScheme::of_properties(|k| props.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|e| e);
     let url = props.iter().find(|(k, _)| k == "url").map(|(_, v)| v.clone()).unwrap_or_default();
     let mut who = String::from("(anonymous)");
     if let Some(cursor) = conn.execute("SELECT DisplayName, EmailAddress, AccountId FROM Jira.CurrentUser", (), None).map_err(explain)? {
@@ -154,7 +156,15 @@ fn fetch_text(mut cursor: impl Cursor, batch: usize) -> Result<Vec<Vec<Option<St
 
 fn kind_of(t: DataType) -> Kind {
     match t {
-        DataType::Integer | DataType::SmallInt | DataType::BigInt | DataType::TinyInt | DataType::Double | DataType::Real | DataType::Float { .. } | DataType::Numeric { .. } | DataType::Decimal { .. } => Kind::Number,
+        DataType::Integer
+        | DataType::SmallInt
+        | DataType::BigInt
+        | DataType::TinyInt
+        | DataType::Double
+        | DataType::Real
+        | DataType::Float { .. }
+        | DataType::Numeric { .. }
+        | DataType::Decimal { .. } => Kind::Number,
         DataType::Bit => Kind::Bool,
         _ => Kind::Text,
     }
@@ -197,7 +207,8 @@ fn print_rows(mut cursor: impl Cursor, format: Format) -> Result<()> {
     let mut block = cursor.bind_buffer(buffer).map_err(explain)?;
     let mut out = RowWriter::new(format, names, kinds, std::io::stdout().lock());
     while let Some(b) = block.fetch().map_err(explain)? {
-        let rows: Vec<Vec<Option<String>>> = (0..b.num_rows()).map(|r| (0..b.num_cols()).map(|c| b.at_as_str(c, r).ok().flatten().map(str::to_string)).collect()).collect();
+        let rows: Vec<Vec<Option<String>>> =
+            (0..b.num_rows()).map(|r| (0..b.num_cols()).map(|c| b.at_as_str(c, r).ok().flatten().map(str::to_string)).collect()).collect();
         out.batch(&rows)?;
         if progress {
             eprint!("\r{} rows in {:.1} s…", out.rows(), started.elapsed().as_secs_f64());
@@ -227,7 +238,8 @@ pub fn login(target: &Target) -> Result<()> {
             who = format!(" as {} <{}>", r[0].clone().unwrap_or_default(), r[1].clone().unwrap_or_default());
         }
     }
-    let location = props.iter().find(|(k, _)| k == "oauthsettingslocation").map(|(_, v)| v.clone()).unwrap_or_else(|| "the driver's default settings location".into());
+    let location =
+        props.iter().find(|(k, _)| k == "oauthsettingslocation").map(|(_, v)| v.clone()).unwrap_or_else(|| "the driver's default settings location".into());
     println!("Signed in{who}. The tokens are saved in {location}; connections with InitiateOAuth=REFRESH will use and refresh them.");
     Ok(())
 }

@@ -47,10 +47,13 @@ impl IniFile {
             .filter_map(|item| match item {
                 ini_roundtrip::Item::SectionEnd => None,
                 ini_roundtrip::Item::Section { name, raw } => Some(Line { kind: Kind::Section(name.to_string()), raw: raw.to_string() }),
-                ini_roundtrip::Item::Property { key, val: Some(val), raw } => Some(Line { kind: Kind::Property(key.trim().to_string(), val.trim().to_string()), raw: raw.to_string() }),
-                ini_roundtrip::Item::Property { raw, .. } | ini_roundtrip::Item::Comment { raw } | ini_roundtrip::Item::Blank { raw } | ini_roundtrip::Item::Error(raw) => {
-                    Some(Line { kind: Kind::Other, raw: raw.to_string() })
+                ini_roundtrip::Item::Property { key, val: Some(val), raw } => {
+                    Some(Line { kind: Kind::Property(key.trim().to_string(), val.trim().to_string()), raw: raw.to_string() })
                 }
+                ini_roundtrip::Item::Property { raw, .. }
+                | ini_roundtrip::Item::Comment { raw }
+                | ini_roundtrip::Item::Blank { raw }
+                | ini_roundtrip::Item::Error(raw) => Some(Line { kind: Kind::Other, raw: raw.to_string() }),
             })
             .collect();
         IniFile { path: PathBuf::new(), lines, newline: if text.contains("\r\n") { "\r\n" } else { "\n" } }

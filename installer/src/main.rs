@@ -41,7 +41,11 @@ struct ScopeArgs {
 
 impl ScopeArgs {
     fn scope(self) -> Scope {
-        if self.system { Scope::System } else { Scope::User }
+        if self.system {
+            Scope::System
+        } else {
+            Scope::User
+        }
     }
 }
 

@@ -83,7 +83,11 @@ impl Managers {
     /// a machine without iODBC gets no `[ODBC Drivers]` section, which unixODBC would list as a
     /// driver).
     pub fn detected() -> Managers {
-        if iodbc_installed() { Managers::Both } else { Managers::UnixOdbc }
+        if iodbc_installed() {
+            Managers::Both
+        } else {
+            Managers::UnixOdbc
+        }
     }
 }
 
@@ -294,7 +298,13 @@ pub fn file_paths(list: List, scope: Scope, managers: Managers, chosen: bool, en
             Some((_, readers)) => readers.push(m),
             None => {
                 let own = if list == List::Drivers { "SYSODBCINSTINI" } else { "SYSODBCINI" };
-                if !chosen && m == DriverManager::Iodbc && scope == Scope::System && env.var("ODBCSYSINI").is_some() && env.var(own).is_none() && !out.is_empty() {
+                if !chosen
+                    && m == DriverManager::Iodbc
+                    && scope == Scope::System
+                    && env.var("ODBCSYSINI").is_some()
+                    && env.var(own).is_none()
+                    && !out.is_empty()
+                {
                     notes.push(format!(
                         "iODBC ignores ODBCSYSINI and reads {}, left alone: set {own} to the file iODBC should read, or give --driver-manager both to edit {} too.",
                         path.display(),
@@ -410,7 +420,11 @@ mod tests {
         let (files, notes) = file_paths(List::DataSources, Scope::System, Managers::Both, false, &e).unwrap();
         assert_eq!(files, vec![(PathBuf::from("/srv/odbc/odbc.ini"), vec![UnixOdbc])]);
         assert!(notes.len() == 1 && notes[0].contains("/etc/odbc.ini") && notes[0].contains("SYSODBCINI"), "{notes:?}");
-        assert_eq!(file_paths(List::Drivers, Scope::System, Managers::Iodbc, false, &e).unwrap().0, vec![(PathBuf::from("/etc/odbcinst.ini"), vec![Iodbc])], "iODBC's alone: its own");
+        assert_eq!(
+            file_paths(List::Drivers, Scope::System, Managers::Iodbc, false, &e).unwrap().0,
+            vec![(PathBuf::from("/etc/odbcinst.ini"), vec![Iodbc])],
+            "iODBC's alone: its own"
+        );
         assert_eq!(file_paths(List::Drivers, Scope::System, Managers::UnixOdbc, true, &e).unwrap().0.len(), 1);
 
         let e = env(&[("ODBCSYSINI", "/srv/odbc"), ("SYSODBCINSTINI", "/srv/odbc/odbcinst.ini"), ("SYSODBCINI", "/srv/odbc/odbc.ini")]);
@@ -438,7 +452,10 @@ mod tests {
     #[test]
     fn user_dsns_follow_odbcini_and_unixodbc_takes_the_accounts_home() {
         let e = env(&[("ODBCINI", "/tmp/x/odbc.ini")]);
-        assert_eq!(file_paths(List::DataSources, Scope::User, Managers::Both, false, &e).unwrap().0, vec![(PathBuf::from("/tmp/x/odbc.ini"), vec![UnixOdbc, Iodbc])]);
+        assert_eq!(
+            file_paths(List::DataSources, Scope::User, Managers::Both, false, &e).unwrap().0,
+            vec![(PathBuf::from("/tmp/x/odbc.ini"), vec![UnixOdbc, Iodbc])]
+        );
         // HOME moved away from the account's home: unixODBC still reads the account's file.
         let e = Environment::with(&[("ODBCINI", "")], Some("/tmp/h"), Some("/home/u"));
         assert_eq!(path(UnixOdbc, List::DataSources, Scope::User, &e), "/home/u/.odbc.ini");

@@ -82,7 +82,13 @@ impl<W: Write> RowWriter<W> {
             Format::Json => {
                 for r in rows {
                     // Members in the result's column order (a JSON map would sort them).
-                    let members: Vec<String> = self.names.iter().zip(r).zip(&self.kinds).map(|((n, v), k)| format!("{}:{}", serde_json::Value::from(n.as_str()), json_value(v.as_deref(), *k))).collect();
+                    let members: Vec<String> = self
+                        .names
+                        .iter()
+                        .zip(r)
+                        .zip(&self.kinds)
+                        .map(|((n, v), k)| format!("{}:{}", serde_json::Value::from(n.as_str()), json_value(v.as_deref(), *k)))
+                        .collect();
                     let sep = if self.rows == 0 { "[\n  " } else { ",\n  " };
                     write!(self.out, "{sep}{{{}}}", members.join(","))?;
                     self.rows += 1;
@@ -98,7 +104,12 @@ impl<W: Write> RowWriter<W> {
 
     fn table(&mut self, rows: &[Vec<Option<String>>]) -> Result<()> {
         if self.widths.is_empty() {
-            self.widths = self.names.iter().enumerate().map(|(i, n)| rows.iter().map(|r| r[i].as_deref().map_or(4, width)).chain([width(n)]).max().unwrap_or(1).min(MAX_WIDTH)).collect();
+            self.widths = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| rows.iter().map(|r| r[i].as_deref().map_or(4, width)).chain([width(n)]).max().unwrap_or(1).min(MAX_WIDTH))
+                .collect();
             let head: Vec<String> = self.names.iter().zip(&self.widths).map(|(n, w)| fit(n, *w)).collect();
             writeln!(self.out, "{}", head.join(" | ").trim_end())?;
             let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();

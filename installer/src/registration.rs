@@ -178,7 +178,13 @@ pub fn dsn_add(scope: Scope, chosen: Option<Managers>, name: &str, pairs: &[(Str
         let mut store = place.open()?;
         let (existed, here) = put_dsn(store.as_mut(), name, pairs)?;
         store.save(!here.is_empty())?;
-        println!("{} the DSN \"{name}\" in {} ({} scope, read by {}).", if existed { "Updated" } else { "Added" }, store.location(), scope.name(), place.readers_text());
+        println!(
+            "{} the DSN \"{name}\" in {} ({} scope, read by {}).",
+            if existed { "Updated" } else { "Added" },
+            store.location(),
+            scope.name(),
+            place.readers_text()
+        );
         for k in here {
             if !secrets.iter().any(|s| s.eq_ignore_ascii_case(&k)) {
                 secrets.push(k);
@@ -239,7 +245,9 @@ pub fn dsn_list() -> Result<()> {
                 let attrs = store.entries(&name);
                 let get = |k: &str| store.get(&name, k).unwrap_or_default();
                 let lower: Vec<(String, String)> = attrs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
-                let scheme = atlassian_oauth::AuthScheme::of_properties(|k| lower.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())).map(|s| s.to_string()).unwrap_or_else(|e| e);
+                let scheme = atlassian_oauth::AuthScheme::of_properties(|k| lower.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()))
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|e| e);
                 let ours = get("Driver") == DRIVER_NAME;
                 let (driver, url) = (get("Driver"), if ours { get("Url") } else { String::new() });
                 rows.push([name, scope.name().to_string(), driver, url, if ours { scheme } else { String::new() }, place.readers_text(), store.location()]);

@@ -26,7 +26,8 @@ impl RegistryStore {
             List::Drivers => "SOFTWARE\\ODBC\\ODBCINST.INI",
             List::DataSources => "SOFTWARE\\ODBC\\ODBC.INI",
         };
-        let (root, _) = RegKey::predef(hive).create_subkey(path).with_context(|| format!("cannot open {name}\\{path} (an administrator is needed for HKLM)"))?;
+        let (root, _) =
+            RegKey::predef(hive).create_subkey(path).with_context(|| format!("cannot open {name}\\{path} (an administrator is needed for HKLM)"))?;
         Ok(RegistryStore { root, path, hive: name })
     }
 }

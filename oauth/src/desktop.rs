@@ -41,7 +41,11 @@ impl CallbackListener {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let forged = if ignored > 0 { format!(" ({ignored} callback(s) carrying another state than the one sent were ignored: forged or stale)") } else { String::new() };
+                let forged = if ignored > 0 {
+                    format!(" ({ignored} callback(s) carrying another state than the one sent were ignored: forged or stale)")
+                } else {
+                    String::new()
+                };
                 return Err(AuthError::Rejected(format!(
                     "The browser did not come back to {} within {} s{forged}: sign in again, or give OAuthVerifier (the code from the callback URL)",
                     self.url,
@@ -61,11 +65,17 @@ impl CallbackListener {
             let q: std::collections::HashMap<String, String> = parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
             if q.get("state").map(String::as_str) != Some(state) {
                 ignored += 1;
-                let _ = req.respond(tiny_http::Response::from_string("This sign-in answer carries another state than the one this sign-in sent: it was ignored.").with_status_code(400));
+                let _ = req.respond(
+                    tiny_http::Response::from_string("This sign-in answer carries another state than the one this sign-in sent: it was ignored.")
+                        .with_status_code(400),
+                );
                 continue;
             }
             let outcome = match (q.get("error"), q.get("code")) {
-                (Some(err), _) => Err(AuthError::Rejected(format!("The sign-in was refused ({err}: {})", q.get("error_description").map(String::as_str).unwrap_or("no reason given")))),
+                (Some(err), _) => Err(AuthError::Rejected(format!(
+                    "The sign-in was refused ({err}: {})",
+                    q.get("error_description").map(String::as_str).unwrap_or("no reason given")
+                ))),
                 (None, Some(code)) if !code.is_empty() => Ok(code.clone()),
                 _ => Err(AuthError::Rejected("The callback carried no authorization code".into())),
             };
@@ -73,7 +83,10 @@ impl CallbackListener {
                 Ok(_) => (200, "Signed in. The Atlassian ODBC driver has its token: you can close this window.".to_string()),
                 Err(e) => (400, format!("The sign-in did not complete: {e}")),
             };
-            let page = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>Atlassian ODBC</title></head><body><p id=\"result\">{}</p></body></html>", html_text(&text));
+            let page = format!(
+                "<!doctype html><html><head><meta charset=\"utf-8\"><title>Atlassian ODBC</title></head><body><p id=\"result\">{}</p></body></html>",
+                html_text(&text)
+            );
             let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..]).expect("a valid header");
             let _ = req.respond(tiny_http::Response::from_string(page).with_status_code(status).with_header(header));
             return outcome;
@@ -112,7 +125,9 @@ pub fn open_browser(url: &str, command: Option<&str>) -> Result<(), AuthError> {
         }
     };
     cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    let mut child = cmd.spawn().map_err(|e| AuthError::Configuration(format!("Cannot open a browser ({e}): set BrowserCommand, or open the sign-in URL yourself and give OAuthVerifier")))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        AuthError::Configuration(format!("Cannot open a browser ({e}): set BrowserCommand, or open the sign-in URL yourself and give OAuthVerifier"))
+    })?;
     // Reaped in the background: a browser may run long after the sign-in.
     std::thread::spawn(move || {
         let _ = child.wait();

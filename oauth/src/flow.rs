@@ -7,7 +7,10 @@
 use std::time::Duration;
 
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
-use oauth2::{AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse, TokenUrl};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError,
+    Scope, StandardErrorResponse, TokenUrl,
+};
 use serde::Deserialize;
 
 use crate::tokens::{unix_now, TokenSet};
@@ -15,7 +18,8 @@ use crate::AuthError;
 
 /// Read access to Jira and Confluence, the user's profile, and `offline_access` (a refresh
 /// token). Writes need their scopes added to `Scope`.
-pub const DEFAULT_SCOPE: &str = "read:jira-work read:jira-user read:confluence-content.all read:confluence-space.summary read:confluence-user search:confluence read:me offline_access";
+pub const DEFAULT_SCOPE: &str =
+    "read:jira-work read:jira-user read:confluence-content.all read:confluence-space.summary read:confluence-user search:confluence read:me offline_access";
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://auth.atlassian.com/authorize";
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.atlassian.com/oauth/token";
 pub const DEFAULT_GATEWAY_URL: &str = "https://api.atlassian.com";
@@ -86,7 +90,11 @@ pub struct OAuthConfig {
 
 impl std::fmt::Debug for OAuthConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthConfig").field("client_id", &self.client_id).field("callback_url", &self.callback_url).field("scope", &self.scope).finish_non_exhaustive()
+        f.debug_struct("OAuthConfig")
+            .field("client_id", &self.client_id)
+            .field("callback_url", &self.callback_url)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
     }
 }
 
@@ -118,7 +126,9 @@ fn config_error(what: &str, value: &str, e: impl std::fmt::Display) -> AuthError
 impl OAuthFlow {
     pub fn new(config: OAuthConfig) -> Result<OAuthFlow, AuthError> {
         if config.client_id.trim().is_empty() {
-            return Err(AuthError::Configuration("AuthScheme=OAuth needs OAuthClientId (and OAuthClientSecret) from your app in the Atlassian developer console".into()));
+            return Err(AuthError::Configuration(
+                "AuthScheme=OAuth needs OAuthClientId (and OAuthClientSecret) from your app in the Atlassian developer console".into(),
+            ));
         }
         // No redirects: a token endpoint that redirects is not followed with the client's secret.
         let http = config
@@ -131,7 +141,13 @@ impl OAuthFlow {
         Ok(OAuthFlow { config, http })
     }
 
-    fn client(&self, callback: &str) -> Result<oauth2::basic::BasicClient<oauth2::EndpointSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointSet>, AuthError> {
+    fn client(
+        &self,
+        callback: &str,
+    ) -> Result<
+        oauth2::basic::BasicClient<oauth2::EndpointSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointNotSet, oauth2::EndpointSet>,
+        AuthError,
+    > {
         let mut c = BasicClient::new(ClientId::new(self.config.client_id.clone()))
             .set_auth_uri(AuthUrl::new(self.config.authorize_url.clone()).map_err(|e| config_error("OAuthAuthorizationURL", &self.config.authorize_url, e))?)
             .set_token_uri(TokenUrl::new(self.config.token_url.clone()).map_err(|e| config_error("OAuthAccessTokenURL", &self.config.token_url, e))?)
@@ -204,15 +220,27 @@ impl OAuthFlow {
             return Ok(id.clone());
         }
         let url = format!("{}/oauth/token/accessible-resources", self.config.gateway_url.trim_end_matches('/'));
-        let resp = self.http.get(&url).bearer_auth(access_token).header("Accept", "application/json").send().await.map_err(|e| AuthError::Configuration(format!("Cannot reach {url}: {e}")))?;
+        let resp = self
+            .http
+            .get(&url)
+            .bearer_auth(access_token)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| AuthError::Configuration(format!("Cannot reach {url}: {e}")))?;
         if !resp.status().is_success() {
             return Err(AuthError::Rejected(format!("accessible-resources answered {}: the token cannot reach any site", resp.status())));
         }
-        let sites: Vec<Resource> = resp.json().await.map_err(|e| AuthError::Configuration(format!("accessible-resources answered something else than a list of sites: {e}")))?;
+        let sites: Vec<Resource> =
+            resp.json().await.map_err(|e| AuthError::Configuration(format!("accessible-resources answered something else than a list of sites: {e}")))?;
         let want = self.config.site_url.trim_end_matches('/').to_ascii_lowercase();
         sites.iter().find(|s| s.url.trim_end_matches('/').eq_ignore_ascii_case(&want)).map(|s| s.id.clone()).ok_or_else(|| {
             let listed: Vec<&str> = sites.iter().map(|s| s.url.as_str()).collect();
-            AuthError::Rejected(format!("The OAuth grant does not include the site {}; it reaches: {}. Check Url, or give CloudId", self.config.site_url, if listed.is_empty() { "no site".to_string() } else { listed.join(", ") }))
+            AuthError::Rejected(format!(
+                "The OAuth grant does not include the site {}; it reaches: {}. Check Url, or give CloudId",
+                self.config.site_url,
+                if listed.is_empty() { "no site".to_string() } else { listed.join(", ") }
+            ))
         })
     }
 }
@@ -224,7 +252,9 @@ fn token_error<RE: std::error::Error + 'static>(e: RequestTokenError<RE, Standar
         RequestTokenError::ServerResponse(r) => {
             let detail = r.error_description().map(|d| format!(": {d}")).unwrap_or_default();
             match r.error() {
-                BasicErrorResponseType::InvalidGrant => AuthError::Revoked(format!("{what} (invalid_grant{detail}): the grant was revoked, has expired, or its refresh token was already used")),
+                BasicErrorResponseType::InvalidGrant => {
+                    AuthError::Revoked(format!("{what} (invalid_grant{detail}): the grant was revoked, has expired, or its refresh token was already used"))
+                }
                 other => AuthError::Rejected(format!("{what} ({}{detail})", other.as_ref())),
             }
         }

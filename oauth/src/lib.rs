@@ -16,7 +16,10 @@ mod static_credentials;
 mod tokens;
 mod transport;
 
-pub use flow::{AuthorizationRequest, OAuthConfig, OAuthFlow, Provider, DEFAULT_AUTHORIZE_URL, DEFAULT_CALLBACK_URL, DEFAULT_DATA_CENTER_SCOPE, DEFAULT_GATEWAY_URL, DEFAULT_SCOPE, DEFAULT_TOKEN_URL};
+pub use flow::{
+    AuthorizationRequest, OAuthConfig, OAuthFlow, Provider, DEFAULT_AUTHORIZE_URL, DEFAULT_CALLBACK_URL, DEFAULT_DATA_CENTER_SCOPE, DEFAULT_GATEWAY_URL,
+    DEFAULT_SCOPE, DEFAULT_TOKEN_URL,
+};
 pub use oauth_authenticator::{InitiateOAuth, OAuthAuthenticator};
 pub use scheme::AuthScheme;
 pub use settings::SettingsStore;

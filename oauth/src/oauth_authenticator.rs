@@ -54,7 +54,13 @@ impl OAuthAuthenticator {
     /// Gets the connection's token as `mode` says: the one given, the saved one (refreshed if
     /// it is about to expire), one exchanged for `verifier`, or one from a browser sign-in.
     /// With `OFF` and no token the connection still opens, for the OAuth procedures.
-    pub async fn start(flow: Arc<OAuthFlow>, store: SettingsStore, mode: InitiateOAuth, given: Option<TokenSet>, verifier: Option<String>) -> Result<OAuthAuthenticator, AuthError> {
+    pub async fn start(
+        flow: Arc<OAuthFlow>,
+        store: SettingsStore,
+        mode: InitiateOAuth,
+        given: Option<TokenSet>,
+        verifier: Option<String>,
+    ) -> Result<OAuthAuthenticator, AuthError> {
         let auth = OAuthAuthenticator { flow, store, mode, current: tokio::sync::Mutex::new(None), pending_verifiers: std::sync::Mutex::new(Vec::new()) };
         let tokens = match mode {
             InitiateOAuth::Off => match (given, verifier) {
@@ -70,7 +76,12 @@ impl OAuthAuthenticator {
                     (Some(t), _) => t,
                     (None, Some(v)) => auth.exchange(&v, &auth.flow.config.callback_url, None).await?,
                     (None, None) if mode == InitiateOAuth::GetAndRefresh => auth.desktop_sign_in().await?,
-                    (None, None) => return Err(AuthError::Rejected(format!("No OAuth token is saved for this connection (InitiateOAuth=REFRESH never opens a browser): {}", sign_in_hint(&auth.store)))),
+                    (None, None) => {
+                        return Err(AuthError::Rejected(format!(
+                            "No OAuth token is saved for this connection (InitiateOAuth=REFRESH never opens a browser): {}",
+                            sign_in_hint(&auth.store)
+                        )))
+                    }
                 };
                 let t = auth.with_cloud_id(t).await?;
                 auth.store.save(&t)?;
@@ -148,7 +159,9 @@ impl OAuthAuthenticator {
         tracing::info!(target: "atlassian_odbc::oauth", callback = %cfg.callback_url, "opening the browser for the OAuth sign-in");
         open_browser(&url, cfg.browser_command.as_deref())?;
         let timeout = cfg.callback_timeout;
-        let code = tokio::task::spawn_blocking(move || listener.wait_for_code(&state, timeout)).await.map_err(|e| AuthError::Rejected(format!("The sign-in listener stopped: {e}")))??;
+        let code = tokio::task::spawn_blocking(move || listener.wait_for_code(&state, timeout))
+            .await
+            .map_err(|e| AuthError::Rejected(format!("The sign-in listener stopped: {e}")))??;
         self.flow.exchange_code(code.trim(), &cfg.callback_url, pkce_verifier.as_deref()).await
     }
 
@@ -167,7 +180,10 @@ impl OAuthAuthenticator {
     /// A refresh with `t`'s refresh token; a dead grant's tokens are forgotten.
     async fn refresh_with(&self, t: &TokenSet) -> Result<TokenSet, AuthError> {
         let Some(rt) = t.refresh_token.as_deref() else {
-            return Err(AuthError::Rejected(format!("The OAuth access token has expired and there is no refresh token (add offline_access to Scope): {}", sign_in_hint(&self.store))));
+            return Err(AuthError::Rejected(format!(
+                "The OAuth access token has expired and there is no refresh token (add offline_access to Scope): {}",
+                sign_in_hint(&self.store)
+            )));
         };
         match self.flow.refresh(rt).await {
             Ok(mut new) => {
@@ -242,7 +258,13 @@ impl Authenticator for OAuthAuthenticator {
 
     async fn held_grant(&self) -> Result<Option<HeldGrant>, AuthError> {
         let t = self.current.lock().await.clone();
-        Ok(t.map(|t| HeldGrant { client_id: self.flow.config.client_id.clone(), scope: t.scope, issued_at: t.issued_at, expires_at: t.expires_at, store: self.store.describe() }))
+        Ok(t.map(|t| HeldGrant {
+            client_id: self.flow.config.client_id.clone(),
+            scope: t.scope,
+            issued_at: t.issued_at,
+            expires_at: t.expires_at,
+            store: self.store.describe(),
+        }))
     }
 
     async fn forget_grant(&self) -> Result<bool, AuthError> {

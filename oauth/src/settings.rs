@@ -153,7 +153,12 @@ impl SettingsStore {
             }
             SettingsStore::File(path) => {
                 // Other servers' grants outlive this one.
-                if let Some(servers) = existing(path).ok().flatten().and_then(|mut v| v.get_mut(SERVERS).map(serde_json::Value::take)).filter(|s| s.as_object().is_some_and(|o| !o.is_empty())) {
+                if let Some(servers) = existing(path)
+                    .ok()
+                    .flatten()
+                    .and_then(|mut v| v.get_mut(SERVERS).map(serde_json::Value::take))
+                    .filter(|s| s.as_object().is_some_and(|o| !o.is_empty()))
+                {
                     return write_private(path, serde_json::to_string_pretty(&serde_json::json!({ SERVERS: servers })).expect("JSON serialises").as_bytes());
                 }
                 match std::fs::remove_file(path) {
@@ -191,7 +196,8 @@ impl SettingsStore {
                 let lock_path = lock_path(path);
                 private_dir(&lock_path)?;
                 let file = tokio::task::spawn_blocking(move || -> Result<std::fs::File, AuthError> {
-                    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| io_error("lock", &lock_path, e))?;
+                    let f =
+                        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| io_error("lock", &lock_path, e))?;
                     f.lock().map_err(|e| io_error("lock", &lock_path, e))?;
                     Ok(f)
                 })
@@ -204,7 +210,10 @@ impl SettingsStore {
 }
 
 fn invalid_file(path: &Path, e: impl std::fmt::Display) -> AuthError {
-    AuthError::Configuration(format!("The OAuth settings file {} is not valid ({e}): delete it and sign in again (InitiateOAuth=GETANDREFRESH or `atlassian-odbc login`)", path.display()))
+    AuthError::Configuration(format!(
+        "The OAuth settings file {} is not valid ({e}): delete it and sign in again (InitiateOAuth=GETANDREFRESH or `atlassian-odbc login`)",
+        path.display()
+    ))
 }
 
 /// The file's JSON object; anything else is an error that says so.

@@ -30,7 +30,12 @@ pub struct TokenSet {
 // Tokens are secrets: never printed.
 impl std::fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenSet").field("issued_at", &self.issued_at).field("expires_at", &self.expires_at).field("scope", &self.scope).field("cloud_id", &self.cloud_id).finish_non_exhaustive()
+        f.debug_struct("TokenSet")
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("scope", &self.scope)
+            .field("cloud_id", &self.cloud_id)
+            .finish_non_exhaustive()
     }
 }
 

@@ -45,13 +45,13 @@ impl Default for Transport {
 pub fn trusted_pem_of(value: &str) -> Result<String, String> {
     let v = value.trim();
     if v == "*" {
-        return Err("SSLServerCert=* would accept any certificate, which this driver never does: give the server's certificate or its CA as a PEM file (or PEM text)".into());
+        return Err(
+            "SSLServerCert=* would accept any certificate, which this driver never does: give the server's certificate or its CA as a PEM file (or PEM text)"
+                .into(),
+        );
     }
-    let pem = if v.starts_with("-----BEGIN") {
-        v.to_string()
-    } else {
-        std::fs::read_to_string(v).map_err(|e| format!("SSLServerCert '{v}' cannot be read: {e}"))?
-    };
+    let pem =
+        if v.starts_with("-----BEGIN") { v.to_string() } else { std::fs::read_to_string(v).map_err(|e| format!("SSLServerCert '{v}' cannot be read: {e}"))? };
     // Parsed here so a bad file is named at connect, not as a handshake failure later.
     let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| format!("SSLServerCert '{v}' holds no usable PEM certificate: {e}"))?;
     if certs.is_empty() {
@@ -116,7 +116,16 @@ mod tests {
 
     #[test]
     fn proxies_take_hosts_ports_urls_and_exceptions() {
-        let t = |server: &str, port| Transport { proxy: Some(ProxyConfig { server: server.into(), port, user: Some("u".into()), password: Some("p".into()), exceptions: Some("localhost;.corp".into()) }), ..Transport::default() };
+        let t = |server: &str, port| Transport {
+            proxy: Some(ProxyConfig {
+                server: server.into(),
+                port,
+                user: Some("u".into()),
+                password: Some("p".into()),
+                exceptions: Some("localhost;.corp".into()),
+            }),
+            ..Transport::default()
+        };
         assert!(t("proxy.corp", Some(3128)).builder().is_ok());
         assert!(t("http://proxy.corp:8080", None).builder().is_ok());
         assert!(t("http://[bad", None).builder().is_err());

@@ -25,7 +25,10 @@ pub enum AuthVia {
     OAuth1,
     /// A token of the API Token Authentication app (Data Center).
     AppToken,
-    OAuth { grant_id: String, scopes: Vec<String> },
+    OAuth {
+        grant_id: String,
+        scopes: Vec<String>,
+    },
 }
 
 /// The caller of a request, put in the request's extensions by the auth middleware.
@@ -71,7 +74,8 @@ pub async fn site_auth(State(sb): State<Arc<Sandbox>>, mut req: Request, next: N
     let header_value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let principal = match header_value {
         None => Principal::anonymous(),
-        Some(h) if sb.config.flavor == Flavor::Datacenter && h.len() > 6 && h[..6].eq_ignore_ascii_case("OAuth ") => match oauth1_principal(&sb, &req, &h[6..]) {
+        Some(h) if sb.config.flavor == Flavor::Datacenter && h.len() > 6 && h[..6].eq_ignore_ascii_case("OAuth ") => match oauth1_principal(&sb, &req, &h[6..])
+        {
             Ok(p) => p,
             Err(resp) => return *resp,
         },
@@ -102,7 +106,8 @@ fn oauth1_principal(sb: &Sandbox, req: &Request, params: &str) -> Result<Princip
         Err(problem) => {
             let family = Family::of_path(req.uri().path());
             let mut resp = ApiError::new(family, StatusCode::UNAUTHORIZED, format!("OAuth problem: oauth_problem={}", problem.name())).into_response();
-            let challenge = format!("OAuth realm=\"{}\", oauth_problem=\"{}\"", html_escape::encode_double_quoted_attribute(&format!("{scheme}://{host}")), problem.name());
+            let challenge =
+                format!("OAuth realm=\"{}\", oauth_problem=\"{}\"", html_escape::encode_double_quoted_attribute(&format!("{scheme}://{host}")), problem.name());
             if let Ok(v) = HeaderValue::from_str(&challenge) {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
@@ -145,7 +150,8 @@ fn resolve_site_credentials(sb: &Sandbox, header_value: &str) -> Result<Principa
                     return Ok(Principal { account_id: Some(owner), via: AuthVia::AppToken });
                 }
             }
-            let (account, scopes, grant_id) = sb.credentials.read().check_access_token(value.trim(), now).ok_or("Client must be authenticated to access this resource.")?;
+            let (account, scopes, grant_id) =
+                sb.credentials.read().check_access_token(value.trim(), now).ok_or("Client must be authenticated to access this resource.")?;
             return Ok(Principal { account_id: Some(account), via: AuthVia::OAuth { grant_id, scopes } });
         }
         // Cloud accepts OAuth 2.0 tokens only through the API gateway (api.atlassian.com).
@@ -172,13 +178,37 @@ pub fn required_scopes(method: &Method, product_path: &str) -> &'static [&'stati
     }
     if product_path.starts_with("/wiki/api/v2") {
         return if read {
-            &["read:page:confluence", "read:space:confluence", "read:blogpost:confluence", "read:comment:confluence", "read:attachment:confluence", "read:label:confluence", "read:content-details:confluence", "read:confluence-content.all"]
+            &[
+                "read:page:confluence",
+                "read:space:confluence",
+                "read:blogpost:confluence",
+                "read:comment:confluence",
+                "read:attachment:confluence",
+                "read:label:confluence",
+                "read:content-details:confluence",
+                "read:confluence-content.all",
+            ]
         } else {
-            &["write:page:confluence", "write:blogpost:confluence", "write:comment:confluence", "write:label:confluence", "write:attachment:confluence", "delete:page:confluence", "write:confluence-content"]
+            &[
+                "write:page:confluence",
+                "write:blogpost:confluence",
+                "write:comment:confluence",
+                "write:label:confluence",
+                "write:attachment:confluence",
+                "delete:page:confluence",
+                "write:confluence-content",
+            ]
         };
     }
     if read {
-        &["read:confluence-content.all", "read:confluence-content.summary", "search:confluence", "read:confluence-space.summary", "read:confluence-user", "read:content:confluence"]
+        &[
+            "read:confluence-content.all",
+            "read:confluence-content.summary",
+            "search:confluence",
+            "read:confluence-space.summary",
+            "read:confluence-user",
+            "read:content:confluence",
+        ]
     } else {
         &["write:confluence-content", "write:confluence-file", "write:confluence-space", "write:content:confluence"]
     }

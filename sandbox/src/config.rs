@@ -112,7 +112,8 @@ impl Config {
     /// With `--tls-self-signed DIR`: makes the certificate and points `tls_cert`/`tls_key` at it.
     pub fn with_self_signed_tls(mut self) -> Result<Config, String> {
         let Some(dir) = self.tls_self_signed.clone() else { return Ok(self) };
-        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()]).map_err(|e| format!("cannot make a certificate: {e}"))?;
+        let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .map_err(|e| format!("cannot make a certificate: {e}"))?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
         std::fs::write(&cert, ck.cert.pem()).map_err(|e| format!("cannot write {}: {e}", cert.display()))?;

@@ -446,7 +446,14 @@ impl Credentials {
 
     /// Data Center's exchange: the code's PKCE challenge must be met by `verifier`, and a code
     /// presented a second time revokes every token issued from it (RFC 6749 4.1.2).
-    pub fn redeem_code_pkce(&mut self, client_id: &str, code: &str, redirect_uri: &str, verifier: Option<&str>, now: DateTime<Utc>) -> Result<String, CodeError> {
+    pub fn redeem_code_pkce(
+        &mut self,
+        client_id: &str,
+        code: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String, CodeError> {
         let d = digest(code);
         if let Some(c) = self.codes.iter().find(|c| c.digest == d && c.used) {
             let grant_id = c.grant_id.clone();
@@ -564,26 +571,23 @@ impl Credentials {
         if grant.revoked.is_some() {
             return None;
         }
-        let access = self
-            .access_tokens
-            .iter()
-            .filter(|t| t.grant_id == grant.id && t.expires > now && t.revoked_after.is_none_or(|r| r > now))
-            .map(|t| t.expires);
+        let access =
+            self.access_tokens.iter().filter(|t| t.grant_id == grant.id && t.expires > now && t.revoked_after.is_none_or(|r| r > now)).map(|t| t.expires);
         let refresh = self
             .refresh_tokens
             .iter()
-            .filter(|t| t.grant_id == grant.id && t.expires > now && t.rotated.is_none_or(|r| r + Duration::seconds(reuse_interval.clamp(0, MAX_LIFETIME_SECONDS)) >= now))
+            .filter(|t| {
+                t.grant_id == grant.id
+                    && t.expires > now
+                    && t.rotated.is_none_or(|r| r + Duration::seconds(reuse_interval.clamp(0, MAX_LIFETIME_SECONDS)) >= now)
+            })
             .map(|t| t.expires);
         access.chain(refresh).max()
     }
 
     /// The grants a user made that still give access, oldest first.
     pub fn live_grants(&self, account_id: &str, now: DateTime<Utc>, reuse_interval: i64) -> Vec<(&Grant, DateTime<Utc>)> {
-        self.grants
-            .iter()
-            .filter(|g| g.account_id == account_id)
-            .filter_map(|g| self.grant_expires(g, now, reuse_interval).map(|e| (g, e)))
-            .collect()
+        self.grants.iter().filter(|g| g.account_id == account_id).filter_map(|g| self.grant_expires(g, now, reuse_interval).map(|e| (g, e))).collect()
     }
 
     /// Drops what can never be used again (expired codes, tokens and sessions).
@@ -700,7 +704,14 @@ impl Credentials {
     }
 
     /// A new token of the API Token Authentication app; the plain text token is returned once.
-    pub fn create_app_token(&mut self, owner_id: &str, description: &str, valid_until: Option<DateTime<Utc>>, created_by: &str, now: DateTime<Utc>) -> (AppToken, String) {
+    pub fn create_app_token(
+        &mut self,
+        owner_id: &str,
+        description: &str,
+        valid_until: Option<DateTime<Utc>>,
+        created_by: &str,
+        now: DateTime<Utc>,
+    ) -> (AppToken, String) {
         let secret = new_secret("");
         let id = self.next_app_token_id.max(1);
         self.next_app_token_id = id + 1;
@@ -790,7 +801,10 @@ mod tests {
         assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), now), Ok(g.clone()));
         let tokens = c.issue_tokens(&g, now, 3600, true).unwrap();
         assert!(c.check_access_token(&tokens.access_token, now).is_some());
-        assert_eq!(c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), now), Err(CodeError::Invalid));
+        assert_eq!(
+            c.redeem_code_pkce("cid", &code, "http://localhost:1/cb", Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), now),
+            Err(CodeError::Invalid)
+        );
         assert!(c.check_access_token(&tokens.access_token, now).is_none(), "the code's second use revoked what it issued");
     }
 

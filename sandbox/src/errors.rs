@@ -78,8 +78,7 @@ impl IntoResponse for ApiError {
         let message = self.messages.join(" ");
         let body = match self.family {
             Family::Jira => {
-                let errors: serde_json::Map<String, serde_json::Value> =
-                    self.field_errors.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                let errors: serde_json::Map<String, serde_json::Value> = self.field_errors.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
                 json!({"errorMessages": self.messages, "errors": errors})
             }
             Family::ConfluenceV2 => {
@@ -87,10 +86,7 @@ impl IntoResponse for ApiError {
                 let errors: Vec<_> = if self.messages.is_empty() {
                     vec![json!({"status": self.status.as_u16(), "code": code, "title": reason, "detail": null})]
                 } else {
-                    self.messages
-                        .iter()
-                        .map(|m| json!({"status": self.status.as_u16(), "code": code, "title": m, "detail": null}))
-                        .collect()
+                    self.messages.iter().map(|m| json!({"status": self.status.as_u16(), "code": code, "title": m, "detail": null})).collect()
                 };
                 json!({"errors": errors})
             }

@@ -88,7 +88,8 @@ fn header_params(h: &str) -> HashMap<String, String> {
 
 /// RFC 5849 §3.4.1: method, base URL and the sorted, encoded parameters.
 fn base_string(r: &SignedRequest, oauth: &HashMap<String, String>) -> String {
-    let mut pairs: Vec<(String, String)> = oauth.iter().filter(|(k, _)| k.as_str() != "oauth_signature" && k.as_str() != "realm").map(|(k, v)| (pct(k), pct(v))).collect();
+    let mut pairs: Vec<(String, String)> =
+        oauth.iter().filter(|(k, _)| k.as_str() != "oauth_signature" && k.as_str() != "realm").map(|(k, v)| (pct(k), pct(v))).collect();
     if let Some(q) = r.query {
         pairs.extend(form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (pct(&k), pct(&v))));
     }
@@ -122,7 +123,8 @@ fn signature_holds(base: &str, signature_b64: &str) -> bool {
 pub fn verify(tokens: &[ConsumerToken], r: &SignedRequest, now: DateTime<Utc>) -> Result<String, Problem> {
     let oauth = header_params(r.params);
     let get = |k: &str| oauth.get(k).map(String::as_str).filter(|v| !v.is_empty()).ok_or(Problem::ParameterAbsent);
-    let (key, token, method, signature, timestamp) = (get("oauth_consumer_key")?, get("oauth_token")?, get("oauth_signature_method")?, get("oauth_signature")?, get("oauth_timestamp")?);
+    let (key, token, method, signature, timestamp) =
+        (get("oauth_consumer_key")?, get("oauth_token")?, get("oauth_signature_method")?, get("oauth_signature")?, get("oauth_timestamp")?);
     get("oauth_nonce")?;
     if method != "RSA-SHA1" {
         return Err(Problem::SignatureMethodRejected);
@@ -164,7 +166,8 @@ mod tests {
     #[test]
     fn the_base_string_is_rfc_5849s_and_signatures_verify() {
         let r = SignedRequest { method: "get", base_url: "http://127.0.0.1:8080/rest/api/2/project".into(), query: Some("expand=a%20b&x=1"), params: "" };
-        let oauth: HashMap<String, String> = [("oauth_token", "t/1"), ("oauth_signature", "ignored"), ("realm", "r")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let oauth: HashMap<String, String> =
+            [("oauth_token", "t/1"), ("oauth_signature", "ignored"), ("realm", "r")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let base = base_string(&r, &oauth);
         assert_eq!(base, "GET&http%3A%2F%2F127.0.0.1%3A8080%2Frest%2Fapi%2F2%2Fproject&expand%3Da%2520b%26oauth_token%3Dt%252F1%26x%3D1");
         let sig = sign(&base);

@@ -17,24 +17,73 @@ pub fn epoch() -> DateTime<Utc> {
 }
 
 const WORDS: &[&str] = &[
-    "login", "catalog", "search", "report", "export", "import", "dashboard", "billing", "invoice",
-    "timeout", "cache", "database", "migration", "upgrade", "release", "deploy", "pipeline",
-    "permission", "audit", "backup", "restore", "sync", "webhook", "token", "session", "email",
-    "notification", "latency", "memory", "crash", "layout", "mobile", "browser", "checkout",
-    "payment", "refund", "analytics", "index", "query", "schema", "upload", "download", "preview",
-    "onboarding", "settings", "profile", "avatar", "calendar", "reminder", "filter", "sorting",
+    "login",
+    "catalog",
+    "search",
+    "report",
+    "export",
+    "import",
+    "dashboard",
+    "billing",
+    "invoice",
+    "timeout",
+    "cache",
+    "database",
+    "migration",
+    "upgrade",
+    "release",
+    "deploy",
+    "pipeline",
+    "permission",
+    "audit",
+    "backup",
+    "restore",
+    "sync",
+    "webhook",
+    "token",
+    "session",
+    "email",
+    "notification",
+    "latency",
+    "memory",
+    "crash",
+    "layout",
+    "mobile",
+    "browser",
+    "checkout",
+    "payment",
+    "refund",
+    "analytics",
+    "index",
+    "query",
+    "schema",
+    "upload",
+    "download",
+    "preview",
+    "onboarding",
+    "settings",
+    "profile",
+    "avatar",
+    "calendar",
+    "reminder",
+    "filter",
+    "sorting",
 ];
-const VERBS: &[&str] = &[
-    "Fix", "Improve", "Add", "Remove", "Investigate", "Document", "Refactor", "Speed up", "Test",
-    "Review", "Design", "Support",
-];
-const LABELS: &[&str] = &[
-    "backend", "frontend", "ux", "performance", "security", "tech-debt", "customer", "regression",
-    "docs", "infra",
-];
+const VERBS: &[&str] = &["Fix", "Improve", "Add", "Remove", "Investigate", "Document", "Refactor", "Speed up", "Test", "Review", "Design", "Support"];
+const LABELS: &[&str] = &["backend", "frontend", "ux", "performance", "security", "tech-debt", "customer", "regression", "docs", "infra"];
 const PAGE_TOPICS: &[&str] = &[
-    "Architecture", "Runbook", "Meeting notes", "Retrospective", "Onboarding guide", "Release plan",
-    "Design review", "Incident report", "How-to", "Roadmap", "Requirements", "Decision log",
+    "Architecture",
+    "Runbook",
+    "Meeting notes",
+    "Retrospective",
+    "Onboarding guide",
+    "Release plan",
+    "Design review",
+    "Incident report",
+    "How-to",
+    "Roadmap",
+    "Requirements",
+    "Decision log",
 ];
 
 struct Person(&'static str, &'static str, &'static str);
@@ -102,14 +151,7 @@ pub fn generate(cfg: &Config) -> Site {
         if i % 2 == 0 {
             groups.push("developers".into());
         }
-        site.users.push(User {
-            account_id: account_id(&mut rng),
-            display_name: p.0.to_string(),
-            email,
-            active: true,
-            time_zone: p.2.to_string(),
-            groups,
-        });
+        site.users.push(User { account_id: account_id(&mut rng), display_name: p.0.to_string(), email, active: true, time_zone: p.2.to_string(), groups });
     }
     let user_ids: Vec<String> = site.users.iter().map(|u| u.account_id.clone()).collect();
     let pick_user = |rng: &mut ChaCha8Rng| user_ids.choose(rng).unwrap().clone();
@@ -132,7 +174,8 @@ fn space_visibility(i: usize, n: usize) -> Visibility {
 }
 
 fn generate_confluence(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) {
-    let space_names = [("ENG", "Engineering"), ("PROD", "Product"), ("SUP", "Support"), ("OPS", "Operations"), ("MKT", "Marketing"), ("FIN", "Finance"), ("PPL", "People")];
+    let space_names =
+        [("ENG", "Engineering"), ("PROD", "Product"), ("SUP", "Support"), ("OPS", "Operations"), ("MKT", "Marketing"), ("FIN", "Finance"), ("PPL", "People")];
     let n_spaces = cfg.spaces.max(1);
     let mut next_content = 65_537u64;
     let mut next_label = 1_000u64;
@@ -178,7 +221,15 @@ fn generate_confluence(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, user
     let issue_keys_hint = ["ENG", "OPS", "WEB", "APP", "SEC"];
     let mut pages_by_space: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     let space_ids: Vec<u64> = site.spaces.iter().map(|s| s.id).collect();
-    let mut make_content = |site: &mut Site, rng: &mut ChaCha8Rng, kind: ContentKind, space_id: u64, parent: Option<u64>, container: Option<u64>, title: String, created: DateTime<Utc>| -> u64 {
+    let mut make_content = |site: &mut Site,
+                            rng: &mut ChaCha8Rng,
+                            kind: ContentKind,
+                            space_id: u64,
+                            parent: Option<u64>,
+                            container: Option<u64>,
+                            title: String,
+                            created: DateTime<Utc>|
+     -> u64 {
         let id = next_content;
         next_content += 1;
         let author = users.choose(rng).unwrap().clone();
@@ -378,7 +429,13 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
         NamedItem { id: 10002, name: "Duplicate".into(), description: "The problem is a duplicate of an existing issue.".into() },
     ];
     site.custom_fields = vec![
-        CustomField { number: 10016, name: "Story Points".into(), kind: CustomFieldKind::Number, description: "Estimate in story points".into(), options: vec![] },
+        CustomField {
+            number: 10016,
+            name: "Story Points".into(),
+            kind: CustomFieldKind::Number,
+            description: "Estimate in story points".into(),
+            options: vec![],
+        },
         CustomField { number: 10015, name: "Start date".into(), kind: CustomFieldKind::Date, description: "When work starts".into(), options: vec![] },
         CustomField { number: 10020, name: "Sprint".into(), kind: CustomFieldKind::Sprint, description: "Jira Software sprint field".into(), options: vec![] },
         CustomField {
@@ -389,8 +446,20 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
             options: vec![(10100, "S1 - Critical".into()), (10101, "S2 - Major".into()), (10102, "S3 - Minor".into())],
         },
         CustomField { number: 10050, name: "Reviewers".into(), kind: CustomFieldKind::MultiUser, description: "Who reviews the work".into(), options: vec![] },
-        CustomField { number: 10060, name: "Release Notes".into(), kind: CustomFieldKind::Text, description: "Text for the release notes".into(), options: vec![] },
-        CustomField { number: 10070, name: "Deployed At".into(), kind: CustomFieldKind::DateTime, description: "When the fix reached production".into(), options: vec![] },
+        CustomField {
+            number: 10060,
+            name: "Release Notes".into(),
+            kind: CustomFieldKind::Text,
+            description: "Text for the release notes".into(),
+            options: vec![],
+        },
+        CustomField {
+            number: 10070,
+            name: "Deployed At".into(),
+            kind: CustomFieldKind::DateTime,
+            description: "When the fix reached production".into(),
+            options: vec![],
+        },
         CustomField {
             number: 10080,
             name: "Platforms".into(),
@@ -625,8 +694,22 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
     }
     let alice = site.users[0].account_id.clone();
     site.filters = vec![
-        Filter { id: 10000, name: "My open issues".into(), description: "Assigned to me and not done".into(), jql: "assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC".into(), owner_id: alice.clone(), favourite: true },
-        Filter { id: 10001, name: "Recent bugs".into(), description: "Bugs created in the last two weeks".into(), jql: "issuetype = Bug AND created >= -14d".into(), owner_id: alice, favourite: false },
+        Filter {
+            id: 10000,
+            name: "My open issues".into(),
+            description: "Assigned to me and not done".into(),
+            jql: "assignee = currentUser() AND statusCategory != Done ORDER BY updated DESC".into(),
+            owner_id: alice.clone(),
+            favourite: true,
+        },
+        Filter {
+            id: 10001,
+            name: "Recent bugs".into(),
+            description: "Bugs created in the last two weeks".into(),
+            jql: "issuetype = Bug AND created >= -14d".into(),
+            owner_id: alice,
+            favourite: false,
+        },
     ];
     let _ = NaiveDate::from_ymd_opt(2024, 1, 1);
     site.next_ids.insert("issue".into(), 10_000 + cfg.issues as u64);

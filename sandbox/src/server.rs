@@ -81,9 +81,7 @@ pub async fn run(sb: Arc<Sandbox>) -> Result<(), String> {
     let line = startup_line(&sb, addr);
     match (&sb.config.tls_cert, &sb.config.tls_key) {
         (Some(cert), Some(key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .map_err(|e| format!("cannot load TLS certificate/key: {e}"))?;
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| format!("cannot load TLS certificate/key: {e}"))?;
             let server = axum_server::from_tcp_rustls(listener, tls).map_err(|e| e.to_string())?;
             println!("{line}");
             server.serve(app).await.map_err(|e| e.to_string())

@@ -33,7 +33,15 @@ fn v2_all(sb: &SandboxProc, first: &str) -> (Vec<String>, usize) {
 #[test]
 fn v2_lists_page_without_gaps_or_duplicates() {
     let sb = SandboxProc::start(&[]);
-    for list in ["/wiki/api/v2/pages", "/wiki/api/v2/spaces", "/wiki/api/v2/blogposts", "/wiki/api/v2/footer-comments", "/wiki/api/v2/attachments", "/wiki/api/v2/tasks", "/wiki/api/v2/labels"] {
+    for list in [
+        "/wiki/api/v2/pages",
+        "/wiki/api/v2/spaces",
+        "/wiki/api/v2/blogposts",
+        "/wiki/api/v2/footer-comments",
+        "/wiki/api/v2/attachments",
+        "/wiki/api/v2/tasks",
+        "/wiki/api/v2/labels",
+    ] {
         let (small, requests) = v2_all(&sb, &format!("{list}?limit=3"));
         let (big, one) = v2_all(&sb, &format!("{list}?limit=250"));
         assert_eq!(one, 1, "{list}");
@@ -57,7 +65,13 @@ fn bodies_only_when_asked_and_bad_input() {
     let v = sb.get_json("/wiki/api/v2/pages?limit=2&body-format=storage", 200);
     assert!(v["results"][0]["body"]["storage"]["value"].as_str().unwrap().contains("<h1>"));
     // Bad paging input: Atlassian's 400, in v2's error shape.
-    for bad in ["/wiki/api/v2/pages?cursor=nope", "/wiki/api/v2/pages?limit=0", "/wiki/api/v2/pages?limit=abc", "/wiki/api/v2/pages?sort=sideways", "/wiki/api/v2/pages/abc"] {
+    for bad in [
+        "/wiki/api/v2/pages?cursor=nope",
+        "/wiki/api/v2/pages?limit=0",
+        "/wiki/api/v2/pages?limit=abc",
+        "/wiki/api/v2/pages?sort=sideways",
+        "/wiki/api/v2/pages/abc",
+    ] {
         let v = sb.get_json(bad, 400);
         assert!(v["errors"][0]["title"].is_string(), "{bad}: {v}");
     }
@@ -79,11 +93,19 @@ fn visibility_follows_space_permissions() {
     assert_eq!(keys(&anon), BTreeSet::from(["ENG".to_string()]));
     let alice = sb.get_json("/wiki/api/v2/spaces", 200);
     assert!(!keys(&alice).contains("SEC"));
-    let admin: Value = sb.http.get(sb.url("/wiki/api/v2/spaces")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
+    let admin: Value =
+        sb.http.get(sb.url("/wiki/api/v2/spaces")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
     assert!(keys(&admin).contains("SEC"));
     // A SEC page is invisible to Alice: 404 by id, absent from lists and search.
     let sec_space = admin["results"].as_array().unwrap().iter().find(|s| s["key"] == "SEC").unwrap()["id"].as_str().unwrap().to_string();
-    let sec_pages: Value = sb.http.get(sb.url(&format!("/wiki/api/v2/spaces/{sec_space}/pages"))).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
+    let sec_pages: Value = sb
+        .http
+        .get(sb.url(&format!("/wiki/api/v2/spaces/{sec_space}/pages")))
+        .basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     let sec_page = sec_pages["results"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(sb.get(&format!("/wiki/api/v2/pages/{sec_page}")).status().as_u16(), 404);
     let found = sb.get_json("/wiki/rest/api/content/search?cql=space%3DSEC", 200);
@@ -97,7 +119,11 @@ fn visibility_follows_space_permissions() {
 fn page_writes_round_trip_with_versions() {
     let sb = SandboxProc::start(&[]);
     let space = sb.get_json("/wiki/api/v2/spaces?keys=ENG", 200)["results"][0]["id"].as_str().unwrap().to_string();
-    let (s, p) = sb.send_json("POST", "/wiki/api/v2/pages", &json!({"spaceId": space, "title": "Sandbox page", "body": {"representation": "storage", "value": "<p>Hello</p>"}}));
+    let (s, p) = sb.send_json(
+        "POST",
+        "/wiki/api/v2/pages",
+        &json!({"spaceId": space, "title": "Sandbox page", "body": {"representation": "storage", "value": "<p>Hello</p>"}}),
+    );
     assert_eq!(s, 200, "{p}");
     let id = p["id"].as_str().unwrap().to_string();
     assert_eq!(p["version"]["number"], 1);
@@ -133,7 +159,10 @@ fn page_writes_round_trip_with_versions() {
 fn attachments_upload_and_download() {
     let sb = SandboxProc::start(&[]);
     let page = sb.get_json("/wiki/api/v2/pages?limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
-    let form = || reqwest::blocking::multipart::Form::new().part("file", reqwest::blocking::multipart::Part::bytes(b"hello sandbox".to_vec()).file_name("hello.txt").mime_str("text/plain").unwrap());
+    let form = || {
+        reqwest::blocking::multipart::Form::new()
+            .part("file", reqwest::blocking::multipart::Part::bytes(b"hello sandbox".to_vec()).file_name("hello.txt").mime_str("text/plain").unwrap())
+    };
     let url = sb.url(&format!("/wiki/rest/api/content/{page}/child/attachment"));
     let r = sb.http.post(&url).basic_auth(&sb.info.user, Some(&sb.info.api_token)).multipart(form()).send().unwrap();
     assert_eq!(r.status().as_u16(), 403, "XSRF header required");

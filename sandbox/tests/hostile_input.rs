@@ -32,7 +32,8 @@ const GET_PATHS: &[&str] = &[
     "/wiki/rest/api/search?cql=",
 ];
 
-const BODIES: &[&str] = &["", "{", "[]", "null", "\"text\"", "{\"fields\": 5}", "{\"fields\": {\"project\": []}}", "{\"body\": {\"type\": \"doc\", \"content\": 7}}"];
+const BODIES: &[&str] =
+    &["", "{", "[]", "null", "\"text\"", "{\"fields\": 5}", "{\"fields\": {\"project\": []}}", "{\"body\": {\"type\": \"doc\", \"content\": 7}}"];
 
 const POST_PATHS: &[&str] = &[
     "/rest/api/3/issue",
@@ -65,7 +66,14 @@ fn malformed_requests_get_client_errors_never_a_crash() {
         for body in BODIES {
             for method in ["POST", "PUT"] {
                 let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-                let r = sb.http.request(m, sb.url(path)).basic_auth(&sb.info.user, Some(&sb.info.api_token)).header("content-type", "application/json").body(body.to_string()).send().unwrap();
+                let r = sb
+                    .http
+                    .request(m, sb.url(path))
+                    .basic_auth(&sb.info.user, Some(&sb.info.api_token))
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .send()
+                    .unwrap();
                 let status = r.status().as_u16();
                 assert!(status < 500, "{method} {path} with {body:?} answered {status}");
             }

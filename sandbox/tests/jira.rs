@@ -70,7 +70,8 @@ fn search_jql_pages_without_gaps_or_duplicates() {
 #[test]
 fn search_jql_post_and_field_selection() {
     let sb = SandboxProc::start(&[]);
-    let (status, v) = sb.send_json("POST", "/rest/api/3/search/jql", &json!({"jql": "project = ENG", "maxResults": 3, "fields": ["summary", "status", "customfield_10016"]}));
+    let (status, v) =
+        sb.send_json("POST", "/rest/api/3/search/jql", &json!({"jql": "project = ENG", "maxResults": 3, "fields": ["summary", "status", "customfield_10016"]}));
     assert_eq!(status, 200, "{v}");
     let issues = v["issues"].as_array().unwrap();
     assert_eq!(issues.len(), 3);
@@ -98,7 +99,14 @@ fn search_refuses_what_jira_refuses() {
     assert!(v["errorMessages"].is_array());
     let (s, v) = sb.send_json("POST", "/rest/api/3/search/jql", &json!({"jql": "project = ENG", "maxResultz": 3}));
     assert_eq!(s, 400, "{v}");
-    let resp = sb.http.post(sb.url("/rest/api/3/search/jql")).basic_auth(&sb.info.user, Some(&sb.info.api_token)).body("{not json").header("content-type", "application/json").send().unwrap();
+    let resp = sb
+        .http
+        .post(sb.url("/rest/api/3/search/jql"))
+        .basic_auth(&sb.info.user, Some(&sb.info.api_token))
+        .body("{not json")
+        .header("content-type", "application/json")
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     // A huge page is clamped to Jira's maximum, not an error.
     let v = sb.get_json("/rest/api/3/search/jql?jql=project%3DENG&maxResults=100000&fields=summary", 200);
@@ -115,7 +123,8 @@ fn visibility_and_authentication() {
     // Alice: public and licensed; the admin (security team) also SEC.
     let alice = sb.get_json("/rest/api/3/project/search", 200);
     assert_eq!(alice["total"], 2);
-    let admin: Value = sb.http.get(sb.url("/rest/api/3/project/search")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
+    let admin: Value =
+        sb.http.get(sb.url("/rest/api/3/project/search")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
     assert_eq!(admin["total"], 3);
     assert_eq!(sb.get("/rest/api/3/issue/SEC-1").status().as_u16(), 404);
     let r = sb.http.get(sb.url("/rest/api/3/issue/SEC-1")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap();
@@ -164,9 +173,14 @@ fn issue_write_round_trip() {
     assert_eq!(got["fields"]["resolution"]["name"], "Done");
     assert!(got["fields"]["resolutiondate"].is_string());
     let cl = sb.get_json(&format!("/rest/api/3/issue/{key}/changelog"), 200);
-    let fields: Vec<&str> = cl["values"].as_array().unwrap().iter().flat_map(|g| g["items"].as_array().unwrap()).map(|i| i["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        cl["values"].as_array().unwrap().iter().flat_map(|g| g["items"].as_array().unwrap()).map(|i| i["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"summary") && fields.contains(&"status"), "{cl}");
-    let (s, c) = sb.send_json("POST", &format!("/rest/api/3/issue/{key}/comment"), &json!({"body": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "A comment"}]}]}}));
+    let (s, c) = sb.send_json(
+        "POST",
+        &format!("/rest/api/3/issue/{key}/comment"),
+        &json!({"body": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "A comment"}]}]}}),
+    );
     assert_eq!(s, 201, "{c}");
     let (s, w) = sb.send_json("POST", &format!("/rest/api/3/issue/{key}/worklog"), &json!({"timeSpent": "1h 30m", "started": "2024-05-01T10:00:00.000+0000"}));
     assert_eq!(s, 201, "{w}");
@@ -200,7 +214,14 @@ fn reference_lists_and_custom_fields() {
         assert!(types.contains(t), "custom field of type {t}");
     }
     assert!(custom.iter().any(|f| f["schema"]["items"] == "user"), "a multi-user custom field");
-    for path in ["/rest/api/3/issuetype", "/rest/api/3/status", "/rest/api/3/priority", "/rest/api/3/resolution", "/rest/api/3/project/ENG/components", "/rest/api/3/project/ENG/versions"] {
+    for path in [
+        "/rest/api/3/issuetype",
+        "/rest/api/3/status",
+        "/rest/api/3/priority",
+        "/rest/api/3/resolution",
+        "/rest/api/3/project/ENG/components",
+        "/rest/api/3/project/ENG/versions",
+    ] {
         let v = sb.get_json(path, 200);
         assert!(!v.as_array().unwrap().is_empty(), "{path}");
     }

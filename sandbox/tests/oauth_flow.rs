@@ -269,7 +269,12 @@ fn sign_in_consent_exchange_refresh_rotation_and_reuse_revocation() {
     let resp = sp
         .http
         .post(&sp.info.token_url)
-        .form(&[("grant_type", "refresh_token"), ("client_id", &sp.info.oauth_client_id), ("client_secret", &sp.info.oauth_client_secret), ("refresh_token", &r1)])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &sp.info.oauth_client_id),
+            ("client_secret", &sp.info.oauth_client_secret),
+            ("refresh_token", &r1),
+        ])
         .send()
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
@@ -438,23 +443,47 @@ fn bad_authorization_requests_show_an_error_page_or_an_error_redirect() {
         assert_eq!(param(&qp, "error").as_deref(), Some(error), "{loc}");
         assert_eq!(param(&qp, "state").as_deref(), Some("st"), "{loc}");
     };
-    redirected(q(&[("client_id", &cid), ("scope", "read:jira-work read:everything"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st")]), "invalid_scope");
-    redirected(q(&[("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "id_token"), ("state", "st")]), "unsupported_response_type");
     redirected(
-        q(&[("audience", "api.example.com"), ("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st")]),
+        q(&[("client_id", &cid), ("scope", "read:jira-work read:everything"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st")]),
+        "invalid_scope",
+    );
+    redirected(
+        q(&[("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "id_token"), ("state", "st")]),
+        "unsupported_response_type",
+    );
+    redirected(
+        q(&[
+            ("audience", "api.example.com"),
+            ("client_id", &cid),
+            ("scope", "read:jira-work"),
+            ("redirect_uri", CALLBACK),
+            ("response_type", "code"),
+            ("state", "st"),
+        ]),
         "access_denied",
     );
-    redirected(q(&[("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st"), ("prompt", "none")]), "consent_required");
+    redirected(
+        q(&[("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st"), ("prompt", "none")]),
+        "consent_required",
+    );
     let anon = sp
         .http
-        .get(sp.url(&q(&[("client_id", &cid), ("scope", "read:jira-work"), ("redirect_uri", CALLBACK), ("response_type", "code"), ("state", "st"), ("prompt", "none")])))
+        .get(sp.url(&q(&[
+            ("client_id", &cid),
+            ("scope", "read:jira-work"),
+            ("redirect_uri", CALLBACK),
+            ("response_type", "code"),
+            ("state", "st"),
+            ("prompt", "none"),
+        ])))
         .send()
         .unwrap();
     assert_eq!(param(&query_of(&location(&anon)), "error").as_deref(), Some("login_required"));
 
     // The registered callback and any loopback port are accepted.
     for cb in ["http://localhost:33333", "http://localhost:9/cb", "http://127.0.0.1:65535/a/b?c=d"] {
-        let resp = sp.http.get(sp.url(&authorize_path(&sp, "read:jira-work", cb, "s", "code"))).basic_auth(&sp.info.user, Some(&sp.info.api_token)).send().unwrap();
+        let resp =
+            sp.http.get(sp.url(&authorize_path(&sp, "read:jira-work", cb, "s", "code"))).basic_auth(&sp.info.user, Some(&sp.info.api_token)).send().unwrap();
         assert_eq!(resp.status().as_u16(), 200, "{cb}");
     }
 
@@ -464,7 +493,12 @@ fn bad_authorization_requests_show_an_error_page_or_an_error_redirect() {
     assert!(resp.headers().get("set-cookie").is_none());
     assert!(resp.text().unwrap().contains("Incorrect email address"));
     // Sign-in never continues to another site.
-    let resp = sp.http.post(sp.url("/login")).form(&[("username", sp.info.user.as_str()), ("password", sp.info.api_token.as_str()), ("continue", "https://evil.example.com/")]).send().unwrap();
+    let resp = sp
+        .http
+        .post(sp.url("/login"))
+        .form(&[("username", sp.info.user.as_str()), ("password", sp.info.api_token.as_str()), ("continue", "https://evil.example.com/")])
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 303);
     assert_eq!(location(&resp), "/manage-profile/apps");
 
@@ -473,7 +507,14 @@ fn bad_authorization_requests_show_an_error_page_or_an_error_redirect() {
         let resp = sp.http.get(sp.url(junk)).send().unwrap();
         assert_eq!(resp.status().as_u16(), 400, "{junk}");
     }
-    let resp = sp.http.post(sp.url("/authorize/consent")).basic_auth(&sp.info.user, Some(&sp.info.api_token)).body("request_id=nope&decision=approve").header("content-type", "application/x-www-form-urlencoded").send().unwrap();
+    let resp = sp
+        .http
+        .post(sp.url("/authorize/consent"))
+        .basic_auth(&sp.info.user, Some(&sp.info.api_token))
+        .body("request_id=nope&decision=approve")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 403);
 }
 
@@ -497,7 +538,13 @@ fn token_endpoint_errors() {
     // redirect_uri must match the one the code was sent to.
     err(token_request(&sp, &body(&cid, &secret, &code, "http://127.0.0.1:45678/other")), 403, "invalid_grant");
     // Without offline_access there is no refresh token; client auth by HTTP Basic works too.
-    let resp = sp.http.post(&sp.info.token_url).basic_auth(&cid, Some(&secret)).json(&json!({"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK})).send().unwrap();
+    let resp = sp
+        .http
+        .post(&sp.info.token_url)
+        .basic_auth(&cid, Some(&secret))
+        .json(&json!({"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}))
+        .send()
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert!(resp.headers()["cache-control"].to_str().unwrap().contains("no-store"));
     let t: Value = resp.json().unwrap();
@@ -511,13 +558,25 @@ fn token_endpoint_errors() {
     sp.advance_clock(301);
     err(token_request(&sp, &body(&cid, &secret, &late, CALLBACK)), 400, "invalid_request");
 
-    err(token_request(&sp, &json!({"grant_type": "authorization_code", "client_id": cid, "client_secret": secret, "redirect_uri": CALLBACK})), 400, "invalid_request");
+    err(
+        token_request(&sp, &json!({"grant_type": "authorization_code", "client_id": cid, "client_secret": secret, "redirect_uri": CALLBACK})),
+        400,
+        "invalid_request",
+    );
     err(token_request(&sp, &json!({"client_id": cid, "client_secret": secret})), 400, "invalid_request");
     err(token_request(&sp, &json!({"grant_type": "refresh_token", "client_id": cid, "client_secret": secret})), 400, "invalid_request");
     err(token_request(&sp, &json!({"grant_type": "magic", "client_id": cid, "client_secret": secret})), 403, "unsupported_grant_type");
     err(token_request(&sp, &json!({"grant_type": "client_credentials", "client_id": cid, "client_secret": secret})), 403, "unauthorized_client");
-    err(token_request(&sp, &json!({"grant_type": "refresh_token", "client_id": cid, "client_secret": secret, "refresh_token": "never-issued"})), 403, "unauthorized_client");
-    err(token_request(&sp, &json!({"grant_type": "refresh_token", "client_id": cid, "client_secret": secret, "refresh_token": "x".repeat(100_000)})), 400, "invalid_request");
+    err(
+        token_request(&sp, &json!({"grant_type": "refresh_token", "client_id": cid, "client_secret": secret, "refresh_token": "never-issued"})),
+        403,
+        "unauthorized_client",
+    );
+    err(
+        token_request(&sp, &json!({"grant_type": "refresh_token", "client_id": cid, "client_secret": secret, "refresh_token": "x".repeat(100_000)})),
+        400,
+        "invalid_request",
+    );
     err(token_request(&sp, &json!(["grant_type"])), 400, "invalid_request");
     err(token_request(&sp, &json!({"grant_type": {"nested": true}})), 400, "invalid_request");
     for raw in ["{not json", "", "\u{0}\u{1}", "grant_type=authorization_code&code"] {

@@ -73,7 +73,8 @@ fn jira_platform_responses_validate() {
         ],
     );
     // Writes and their answers.
-    let (s, created) = sb.send_json("POST", "/rest/api/3/issue", &json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": "OpenAPI check"}}));
+    let (s, created) =
+        sb.send_json("POST", "/rest/api/3/issue", &json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": "OpenAPI check"}}));
     if let Err(e) = spec.validate("post", "/rest/api/3/issue", s, &created) {
         failures.push(format!("POST /rest/api/3/issue: {e:?}"));
     }

@@ -33,7 +33,11 @@ fn state_file_keeps_writes_across_restarts() {
     let state = dir.join("state.json");
     let key = {
         let sb = SandboxProc::start(&["--state", state.to_str().unwrap()]);
-        let (s, v) = sb.send_json("POST", "/rest/api/3/issue", &json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": "Survives a restart"}}));
+        let (s, v) = sb.send_json(
+            "POST",
+            "/rest/api/3/issue",
+            &json!({"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": "Survives a restart"}}),
+        );
         assert_eq!(s, 201, "{v}");
         v["key"].as_str().unwrap().to_string()
     };
@@ -47,7 +51,10 @@ fn state_file_keeps_writes_across_restarts() {
     drop(sb);
     // A corrupt state file is refused with a clear message, not overwritten.
     std::fs::write(&state, "{not json").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlassian-sandbox")).args(["--listen", "127.0.0.1:0", "--state", state.to_str().unwrap()]).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_atlassian-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--state", state.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid"));
     assert_eq!(std::fs::read_to_string(&state).unwrap(), "{not json");

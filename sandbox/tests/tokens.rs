@@ -136,7 +136,17 @@ fn organization_admin_lists_filters_pages_and_revokes_api_tokens() {
 
     // Bad requests and the key.
     let path = format!("/admin/api-access/v1/orgs/{}/api-tokens", sp.info.org_id);
-    for bad in ["pageSize=0", "pageSize=1001", "status=broken", "createdAtFrom=yesterday", "createdAtFrom=2026-01-01T00:00:00Z", "createdAtSearchType=range", "createdAtSearchType=gt&createdAtUom=day&createdAtValue=3", "cursor=nope", "sort=owner"] {
+    for bad in [
+        "pageSize=0",
+        "pageSize=1001",
+        "status=broken",
+        "createdAtFrom=yesterday",
+        "createdAtFrom=2026-01-01T00:00:00Z",
+        "createdAtSearchType=range",
+        "createdAtSearchType=gt&createdAtUom=day&createdAtValue=3",
+        "cursor=nope",
+        "sort=owner",
+    ] {
         let (st, v) = org(&sp, "GET", &format!("{path}?{bad}"), &sp.info.org_api_key);
         assert_eq!(st, 400, "{bad}: {v}");
         assert!(v["errors"][0]["title"].is_string(), "{v}");
@@ -233,7 +243,14 @@ fn data_center_personal_access_tokens() {
     assert_eq!(admins, json!([]));
 
     // Bad input.
-    for body in [json!({}), json!({"name": ""}), json!({"name": "x", "expirationDuration": 0}), json!({"name": "x", "expirationDuration": 100000}), json!({"name": "x", "expirationDuration": "soon"}), json!("x")] {
+    for body in [
+        json!({}),
+        json!({"name": ""}),
+        json!({"name": "x", "expirationDuration": 0}),
+        json!({"name": "x", "expirationDuration": 100000}),
+        json!({"name": "x", "expirationDuration": "soon"}),
+        json!("x"),
+    ] {
         let (st, v) = send(&sp, "POST", PAT, alice(&sp), Some(&body));
         assert_eq!(st, 400, "{body} -> {v}");
     }

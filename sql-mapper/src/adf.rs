@@ -50,7 +50,11 @@ pub fn from_plain_text(text: &str) -> Value {
                     content.push(serde_json::json!({"type": "text", "text": line}));
                 }
             }
-            if content.is_empty() { serde_json::json!({"type": "paragraph"}) } else { serde_json::json!({"type": "paragraph", "content": content}) }
+            if content.is_empty() {
+                serde_json::json!({"type": "paragraph"})
+            } else {
+                serde_json::json!({"type": "paragraph", "content": content})
+            }
         })
         .collect();
     serde_json::json!({"type": "doc", "version": 1, "content": paragraphs})

@@ -55,9 +55,12 @@ impl<'a> IdentifierResolver<'a> {
     /// finds only `sys_` tables, which commercial drivers' users write without a schema.
     fn system_relation(&self, schema: Option<&Ident>, table: &Ident) -> Option<&'a SystemRelation> {
         let same = |i: &Ident, v: &str| if i.quote_style.is_some() { i.value == v } else { i.value.eq_ignore_ascii_case(v) };
-        self.system.iter().find(|r| same(table, &r.name) && match schema {
-            Some(s) => same(s, r.schema),
-            None => r.schema == "sys" && r.name.starts_with("sys_"),
+        self.system.iter().find(|r| {
+            same(table, &r.name)
+                && match schema {
+                    Some(s) => same(s, r.schema),
+                    None => r.schema == "sys" && r.name.starts_with("sys_"),
+                }
         })
     }
 
@@ -74,10 +77,14 @@ impl<'a> IdentifierResolver<'a> {
     pub fn resolve(&self, stmt: &mut Statement, ctes: &[String]) -> Result<(), MapperError> {
         let mut error = None;
         let _ = visit_relations_mut(stmt, |name: &mut ObjectName| {
-            let parts: Vec<Ident> = name.0.iter().filter_map(|p| match p {
-                ObjectNamePart::Identifier(i) => Some(i.clone()),
-                _ => None,
-            }).collect();
+            let parts: Vec<Ident> = name
+                .0
+                .iter()
+                .filter_map(|p| match p {
+                    ObjectNamePart::Identifier(i) => Some(i.clone()),
+                    _ => None,
+                })
+                .collect();
             let (schema, table) = match parts.as_slice() {
                 [t] => (None, t),
                 [s, t] => (Some(s), t),
@@ -88,7 +95,10 @@ impl<'a> IdentifierResolver<'a> {
                 return ControlFlow::Continue(());
             }
             if let Some(r) = self.system_relation(schema, table) {
-                *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::with_quote('"', r.schema)), ObjectNamePart::Identifier(Ident::with_quote('"', r.name.as_str()))]);
+                *name = ObjectName(vec![
+                    ObjectNamePart::Identifier(Ident::with_quote('"', r.schema)),
+                    ObjectNamePart::Identifier(Ident::with_quote('"', r.name.as_str())),
+                ]);
                 return ControlFlow::Continue(());
             }
             let exact = |i: &Ident| i.quote_style.is_some();
@@ -96,7 +106,10 @@ impl<'a> IdentifierResolver<'a> {
                 Ok(def) => {
                     // A quoted name must match exactly, as SQL says.
                     if (exact(table) && table.value != def.name) || schema.is_some_and(|s| exact(s) && s.value != def.product.schema_name()) {
-                        error.get_or_insert(MapperError::new(crate::SqlState::TableNotFound, format!("Table \"{}\" does not exist (quoted names are case-sensitive); did you mean {}?", table.value, def.qualified_name())));
+                        error.get_or_insert(MapperError::new(
+                            crate::SqlState::TableNotFound,
+                            format!("Table \"{}\" does not exist (quoted names are case-sensitive); did you mean {}?", table.value, def.qualified_name()),
+                        ));
                         return ControlFlow::Break(());
                     }
                     *name = ObjectName(vec![

@@ -6,14 +6,14 @@ mod adf;
 pub mod catalog;
 mod error;
 mod field_cache;
-mod result_cache;
-mod row_limits;
-pub mod pushdown;
-pub mod rest;
-pub mod scan;
 mod identifiers;
 mod local_time;
 pub mod procedures;
+pub mod pushdown;
+pub mod rest;
+mod result_cache;
+mod row_limits;
+pub mod scan;
 mod session;
 mod workflow;
 mod writes;
@@ -24,11 +24,11 @@ pub use error::{MapperError, SqlState};
 /// Version of the mapper, reported by the driver's `SQLGetInfo(SQL_DRIVER_VER)`.
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub use rest::{Flavor, OrgAdmin, SiteConfig};
-pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
+pub use atlassian_oauth::Transport;
 /// The typed values a prepared statement's parameters are bound with.
 pub use datafusion::common::ScalarValue;
-pub use atlassian_oauth::Transport;
+pub use rest::{Flavor, OrgAdmin, SiteConfig};
+pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
 
 /// One cell as display text (tests, the installer's table output): `NULL` for nulls.
 pub fn display_cell(array: &dyn datafusion::arrow::array::Array, row: usize) -> String {

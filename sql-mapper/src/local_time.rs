@@ -31,14 +31,21 @@ impl LocalTime {
     pub fn named(spec: &str, user_zone: Option<&str>) -> Result<Option<LocalTime>, MapperError> {
         let spec = spec.trim();
         let name = if spec.eq_ignore_ascii_case("user") {
-            user_zone.ok_or_else(|| MapperError::new(SqlState::CannotConnect, "Timezone=User: the site did not say the signed-in user's time zone; give an IANA zone such as Europe/Berlin"))?
+            user_zone.ok_or_else(|| {
+                MapperError::new(
+                    SqlState::CannotConnect,
+                    "Timezone=User: the site did not say the signed-in user's time zone; give an IANA zone such as Europe/Berlin",
+                )
+            })?
         } else {
             spec
         };
         if name.is_empty() || name.eq_ignore_ascii_case("utc") {
             return Ok(None);
         }
-        let zone: Tz = name.parse().map_err(|_| MapperError::new(SqlState::CannotConnect, format!("Timezone '{name}' is not a time zone: give UTC, User or an IANA zone such as Europe/Berlin")))?;
+        let zone: Tz = name.parse().map_err(|_| {
+            MapperError::new(SqlState::CannotConnect, format!("Timezone '{name}' is not a time zone: give UTC, User or an IANA zone such as Europe/Berlin"))
+        })?;
         Ok(Some(LocalTime { zone }))
     }
 
@@ -82,7 +89,9 @@ impl LocalTime {
                 .fields()
                 .iter()
                 .map(|f| match f.data_type() {
-                    DataType::Timestamp(_, Some(_)) => Arc::new(Field::new(f.name(), DataType::Timestamp(TimeUnit::Microsecond, None), f.is_nullable()).with_metadata(f.metadata().clone())),
+                    DataType::Timestamp(_, Some(_)) => {
+                        Arc::new(Field::new(f.name(), DataType::Timestamp(TimeUnit::Microsecond, None), f.is_nullable()).with_metadata(f.metadata().clone()))
+                    }
                     _ => f.clone(),
                 })
                 .collect::<Vec<_>>(),
@@ -96,7 +105,11 @@ impl LocalTime {
         let schema = self.local_schema(&result.schema);
         let out = schema.clone();
         let stream = result.stream.map(move |b| b.and_then(|b| self.local_batch(b, &out)));
-        crate::QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), ..result }
+        crate::QueryResult {
+            schema: schema.clone(),
+            stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)),
+            ..result
+        }
     }
 
     /// A result's rows as shown, in `schema` (from [`LocalTime::local_schema`]).
@@ -184,9 +197,17 @@ mod tests {
 
     #[test]
     fn literals_are_read_in_the_zone() {
-        let mut s = Parser::parse_sql(&GenericDialect {}, "SELECT a FROM t WHERE c >= TIMESTAMP '2024-07-01 12:00:00' AND d < CAST('2024-01-01 00:30:00' AS TIMESTAMP) AND e = DATE '2024-07-01'").unwrap().remove(0);
+        let mut s = Parser::parse_sql(
+            &GenericDialect {},
+            "SELECT a FROM t WHERE c >= TIMESTAMP '2024-07-01 12:00:00' AND d < CAST('2024-01-01 00:30:00' AS TIMESTAMP) AND e = DATE '2024-07-01'",
+        )
+        .unwrap()
+        .remove(0);
         berlin().literals_to_utc(&mut s);
-        assert_eq!(s.to_string(), "SELECT a FROM t WHERE c >= TIMESTAMP '2024-07-01 10:00:00' AND d < CAST('2023-12-31 23:30:00' AS TIMESTAMP) AND e = DATE '2024-07-01'");
+        assert_eq!(
+            s.to_string(),
+            "SELECT a FROM t WHERE c >= TIMESTAMP '2024-07-01 10:00:00' AND d < CAST('2023-12-31 23:30:00' AS TIMESTAMP) AND e = DATE '2024-07-01'"
+        );
     }
 
     #[test]

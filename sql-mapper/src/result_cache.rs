@@ -143,7 +143,8 @@ mod tests {
         let mut first = s.serve("q".into(), || futures::stream::iter(vec![Ok(batch(1)), Ok(batch(2))]).boxed());
         first.next().await.unwrap().unwrap();
         drop(first);
-        let failing = s.serve("q".into(), || futures::stream::iter(vec![Ok(batch(3)), Err(datafusion::error::DataFusionError::Execution("lost".into()))]).boxed());
+        let failing =
+            s.serve("q".into(), || futures::stream::iter(vec![Ok(batch(3)), Err(datafusion::error::DataFusionError::Execution("lost".into()))]).boxed());
         let _ = failing.collect::<Vec<_>>().await;
         assert_eq!(read(s.serve("q".into(), || futures::stream::iter(vec![Ok(batch(4))]).boxed())).await, [4]);
     }

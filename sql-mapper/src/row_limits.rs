@@ -12,7 +12,10 @@ use crate::{MapperError, SqlState};
 struct AsLimit;
 
 fn refuse(what: &str) -> ControlFlow<MapperError> {
-    ControlFlow::Break(MapperError::new(SqlState::SyntaxOrAccess, format!("{what} is not supported: give the number of rows (FETCH FIRST n ROWS ONLY, TOP n or LIMIT n)")))
+    ControlFlow::Break(MapperError::new(
+        SqlState::SyntaxOrAccess,
+        format!("{what} is not supported: give the number of rows (FETCH FIRST n ROWS ONLY, TOP n or LIMIT n)"),
+    ))
 }
 
 fn one() -> Expr {
@@ -55,7 +58,9 @@ impl VisitorMut for AsLimit {
         let Some(limit) = limit else { return ControlFlow::Continue(()) };
         match q.limit_clause.take() {
             None => q.limit_clause = Some(LimitClause::LimitOffset { limit: Some(limit), offset: None, limit_by: Vec::new() }),
-            Some(LimitClause::LimitOffset { limit: None, offset, limit_by }) => q.limit_clause = Some(LimitClause::LimitOffset { limit: Some(limit), offset, limit_by }),
+            Some(LimitClause::LimitOffset { limit: None, offset, limit_by }) => {
+                q.limit_clause = Some(LimitClause::LimitOffset { limit: Some(limit), offset, limit_by })
+            }
             Some(_) => return ControlFlow::Break(MapperError::new(SqlState::SyntaxOrAccess, "A query takes LIMIT or FETCH FIRST (or TOP), not both")),
         }
         ControlFlow::Continue(())
@@ -95,7 +100,12 @@ mod tests {
 
     #[test]
     fn what_limit_cannot_say_is_refused() {
-        for sql in ["SELECT a FROM t FETCH FIRST 5 PERCENT ROWS ONLY", "SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS WITH TIES", "SELECT TOP 5 a FROM t LIMIT 3", "SELECT a FROM t LIMIT 3 FETCH FIRST 2 ROWS ONLY"] {
+        for sql in [
+            "SELECT a FROM t FETCH FIRST 5 PERCENT ROWS ONLY",
+            "SELECT a FROM t ORDER BY a FETCH FIRST 5 ROWS WITH TIES",
+            "SELECT TOP 5 a FROM t LIMIT 3",
+            "SELECT a FROM t LIMIT 3 FETCH FIRST 2 ROWS ONLY",
+        ] {
             let e = rewritten(sql).unwrap_err();
             assert_eq!(e.state, SqlState::SyntaxOrAccess, "{sql}");
         }

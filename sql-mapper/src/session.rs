@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use atlassian_oauth::Authenticator;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
-use datafusion::common::ScalarValue;
 use datafusion::catalog::{MemorySchemaProvider, SchemaProvider};
+use datafusion::common::ScalarValue;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
@@ -73,7 +73,8 @@ impl CatalogOptions {
     /// Whether a table is listed.
     fn lists(&self, t: &crate::catalog::TableDef) -> bool {
         let schema_ok = self.browsable_schemas.as_ref().is_none_or(|s| s.iter().any(|s| s.eq_ignore_ascii_case(t.product.schema_name())));
-        let table_ok = self.tables.as_ref().is_none_or(|names| names.iter().any(|n| n.eq_ignore_ascii_case(t.name) || n.eq_ignore_ascii_case(&t.qualified_name())));
+        let table_ok =
+            self.tables.as_ref().is_none_or(|names| names.iter().any(|n| n.eq_ignore_ascii_case(t.name) || n.eq_ignore_ascii_case(&t.qualified_name())));
         schema_ok && table_ok
     }
 }
@@ -125,18 +126,31 @@ impl QueryResult {
     /// A result made in memory: these batches, then the end.
     pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<datafusion::arrow::record_batch::RecordBatch>, rows_affected: Option<u64>) -> QueryResult {
         let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), rows_affected, notices: Vec::new() }
+        QueryResult {
+            schema: schema.clone(),
+            stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)),
+            rows_affected,
+            notices: Vec::new(),
+        }
     }
 
     /// A result of rows given as JSON, one map (column name → value) per row.
-    pub(crate) fn from_json_rows(schema: SchemaRef, columns: &[&crate::catalog::ColumnDef], rows: &[std::collections::HashMap<String, Value>], rows_affected: Option<u64>) -> Result<QueryResult, MapperError> {
+    pub(crate) fn from_json_rows(
+        schema: SchemaRef,
+        columns: &[&crate::catalog::ColumnDef],
+        rows: &[std::collections::HashMap<String, Value>],
+        rows_affected: Option<u64>,
+    ) -> Result<QueryResult, MapperError> {
         let mut batches = Vec::new();
         if !columns.is_empty() && !rows.is_empty() {
             let arrays: Vec<datafusion::arrow::array::ArrayRef> = columns
                 .iter()
                 .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
                 .collect::<Result<_, _>>()?;
-            batches.push(datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), arrays).map_err(|e| MapperError::new(SqlState::General, format!("cannot build a result batch: {e}")))?);
+            batches.push(
+                datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), arrays)
+                    .map_err(|e| MapperError::new(SqlState::General, format!("cannot build a result batch: {e}")))?,
+            );
         }
         Ok(QueryResult::from_batches(schema, batches, rows_affected))
     }
@@ -167,7 +181,9 @@ impl MapperSession {
         let anonymous = !auth.has_credentials();
         // An OAuth connection without a token yet opens for the OAuth procedures only.
         let tokenless = anonymous && auth.scheme() == atlassian_oauth::AuthScheme::OAuth;
-        let client = Arc::new(AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency).with_confluence_auth(opts.confluence_auth.clone()));
+        let client = Arc::new(
+            AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency).with_confluence_auth(opts.confluence_auth.clone()),
+        );
         let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
         // Prove the credentials once, so a bad token fails the connect, not the first query.
         let mut who = String::new();
@@ -231,7 +247,19 @@ impl MapperSession {
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
-        Ok(MapperSession { ctx, catalog, procedures: crate::procedures::all(), client, oauth: opts.oauth, read_only: std::sync::atomic::AtomicBool::new(opts.read_only), max_rows: opts.max_rows, browsable, local, system: Default::default(), pending_system: Default::default() })
+        Ok(MapperSession {
+            ctx,
+            catalog,
+            procedures: crate::procedures::all(),
+            client,
+            oauth: opts.oauth,
+            read_only: std::sync::atomic::AtomicBool::new(opts.read_only),
+            max_rows: opts.max_rows,
+            browsable,
+            local,
+            system: Default::default(),
+            pending_system: Default::default(),
+        })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -283,7 +311,11 @@ impl MapperSession {
                     },
                     _ => None,
                 };
-                return Ok(PreparedStatement { kind: PreparedKind::Write(s.clone(), source), schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()), parameters });
+                return Ok(PreparedStatement {
+                    kind: PreparedKind::Write(s.clone(), source),
+                    schema: Arc::new(datafusion::arrow::datatypes::Schema::empty()),
+                    parameters,
+                });
             }
         }
         let plan = self.plan_statement(statement).await?;
@@ -365,7 +397,11 @@ impl MapperSession {
         self.add_system_relations(tables, views).await
     }
 
-    async fn add_system_relations(&self, tables: Vec<(&'static str, String, datafusion::arrow::record_batch::RecordBatch)>, views: Vec<(&'static str, String, String)>) -> Result<(), MapperError> {
+    async fn add_system_relations(
+        &self,
+        tables: Vec<(&'static str, String, datafusion::arrow::record_batch::RecordBatch)>,
+        views: Vec<(&'static str, String, String)>,
+    ) -> Result<(), MapperError> {
         let cat = self.ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
         let schema_of = |name: &str| -> Result<Arc<dyn SchemaProvider>, MapperError> {
             if let Some(s) = cat.schema(name) {
@@ -403,13 +439,17 @@ impl MapperSession {
     /// A write (`what`: INSERT, UPDATE, DELETE or a procedure) refused on a read-only connection.
     pub(crate) fn refuse_if_read_only(&self, what: &str) -> Result<(), MapperError> {
         if self.is_read_only() {
-            return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("{what} is refused: the connection is read-only (ReadOnly=true or SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY)")));
+            return Err(MapperError::new(
+                SqlState::SyntaxOrAccess,
+                format!("{what} is refused: the connection is read-only (ReadOnly=true or SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY)"),
+            ));
         }
         Ok(())
     }
 
     fn parse(&self, sql: &str) -> Result<DfStatement, MapperError> {
-        let mut statements = DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).map_err(|e| MapperError::new(SqlState::SyntaxOrAccess, format!("Syntax error: {e}")))?;
+        let mut statements =
+            DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).map_err(|e| MapperError::new(SqlState::SyntaxOrAccess, format!("Syntax error: {e}")))?;
         if statements.len() != 1 {
             return Err(MapperError::new(SqlState::SyntaxOrAccess, format!("Expected one statement, found {}", statements.len())));
         }
@@ -522,7 +562,8 @@ impl MapperSession {
         if !requests.is_empty() && schema.fields().len() == 2 {
             let kinds = StringArray::from(vec!["atlassian_requests"; requests.len()]);
             let texts = StringArray::from(requests);
-            let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(kinds), Arc::new(texts)]).map_err(|e| MapperError::new(SqlState::General, e.to_string()))?;
+            let batch =
+                RecordBatch::try_new(schema.clone(), vec![Arc::new(kinds), Arc::new(texts)]).map_err(|e| MapperError::new(SqlState::General, e.to_string()))?;
             batches.push(batch);
         }
         Ok(QueryResult::from_batches(schema, batches, None))
@@ -532,10 +573,13 @@ impl MapperSession {
 /// Cloud or Data Center, and the product version, from Jira's `serverInfo` (a site under
 /// `atlassian.net` is Cloud without asking).
 pub async fn detect_site(url: &str, auth: Arc<dyn Authenticator>, transport: &atlassian_oauth::Transport) -> Result<(Flavor, String), MapperError> {
-    let site = SiteConfig { jira_base: url.to_string(), confluence_base: url.to_string(), flavor: Flavor::Cloud, transport: transport.clone(), org_admin: None };
+    let site =
+        SiteConfig { jira_base: url.to_string(), confluence_base: url.to_string(), flavor: Flavor::Cloud, transport: transport.clone(), org_admin: None };
     let client = AtlassianClient::new(site, auth)?;
     let info = client.get_json(Product::Jira, "/rest/api/2/serverInfo").await.map_err(|e| match e.state {
-        SqlState::General | SqlState::LinkFailure | SqlState::SyntaxOrAccess => MapperError::new(SqlState::CannotConnect, format!("{url} does not answer as a Jira site: {}", e.message)),
+        SqlState::General | SqlState::LinkFailure | SqlState::SyntaxOrAccess => {
+            MapperError::new(SqlState::CannotConnect, format!("{url} does not answer as a Jira site: {}", e.message))
+        }
         _ => e,
     })?;
     let version = info.get("version").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -565,7 +609,9 @@ fn add_custom_fields(catalog: &mut Catalog, fields: &Value, display_names: bool)
     let Some(list) = fields.as_array() else { return };
     let mut extra = Vec::new();
     for f in list.iter().filter(|f| f.get("custom").and_then(Value::as_bool) == Some(true)) {
-        let (Some(id), Some(name), Some(schema)) = (f.get("id").and_then(Value::as_str), f.get("name").and_then(Value::as_str), f.get("schema")) else { continue };
+        let (Some(id), Some(name), Some(schema)) = (f.get("id").and_then(Value::as_str), f.get("name").and_then(Value::as_str), f.get("schema")) else {
+            continue;
+        };
         let ty = schema.get("type").and_then(Value::as_str).unwrap_or("any");
         let items = schema.get("items").and_then(Value::as_str);
         let custom_id = schema.get("customId").and_then(Value::as_u64);

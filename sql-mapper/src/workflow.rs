@@ -40,7 +40,11 @@ mod tests {
 
     /// A workflow where a transition's name is another transition's target status.
     fn crossed() -> Vec<Value> {
-        vec![json!({"id": "11", "name": "Done", "to": {"name": "Closed"}}), json!({"id": "21", "name": "Finish", "to": {"name": "Done"}}), json!({"id": "31", "name": "Reopen", "to": {"name": "To Do"}})]
+        vec![
+            json!({"id": "11", "name": "Done", "to": {"name": "Closed"}}),
+            json!({"id": "21", "name": "Finish", "to": {"name": "Done"}}),
+            json!({"id": "31", "name": "Reopen", "to": {"name": "To Do"}}),
+        ]
     }
 
     #[test]

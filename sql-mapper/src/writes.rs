@@ -10,10 +10,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::sql::sqlparser::ast::{AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, SetExpr, Statement, TableFactor, TableObject, Update};
+use datafusion::sql::sqlparser::ast::{
+    AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, SetExpr, Statement, TableFactor, TableObject, Update,
+};
 use futures::TryStreamExt;
 use serde_json::{json, Map, Value};
 
@@ -31,7 +33,12 @@ pub(crate) fn is_write(stmt: &Statement) -> bool {
 /// Runs a write statement with its parameters' values (`$1` is `params[0]`), which reach the
 /// rows it reads and writes as typed values.
 /// `source`: an insert's rows, planned when it was prepared.
-pub(crate) async fn execute(session: &MapperSession, stmt: &Statement, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+pub(crate) async fn execute(
+    session: &MapperSession,
+    stmt: &Statement,
+    source: Option<&LogicalPlan>,
+    params: &[ScalarValue],
+) -> Result<QueryResult, MapperError> {
     match stmt {
         Statement::Insert(i) => insert(session, i, source, params).await,
         Statement::Update(u) => update(session, u, params).await,
@@ -150,7 +157,8 @@ fn route(t: &TableDef, w: &Writes, flavor: Flavor, verb: Verb) -> Result<Route, 
     let cloud = pick(w.insert, w.update, w.delete).ok_or_else(refused)?;
     match (flavor, w.data_center) {
         (Flavor::DataCenter, Some(dc)) => {
-            let request = pick(dc.insert, dc.update, dc.delete).ok_or_else(|| err(SqlState::NotSupported, format!("This write to {} is not available on Data Center sites", t.qualified_name())))?;
+            let request = pick(dc.insert, dc.update, dc.delete)
+                .ok_or_else(|| err(SqlState::NotSupported, format!("This write to {} is not available on Data Center sites", t.qualified_name())))?;
             Ok(Route { request, body: dc.body, answer: dc.answer })
         }
         _ => Ok(Route { request: cloud, body: unchanged, answer: as_answered }),
@@ -186,7 +194,9 @@ fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Va
     // v1 paths are the same on Data Center without Cloud's `/wiki`; v2 has no counterpart there.
     let template = match (flavor, r.path.strip_prefix("/wiki")) {
         (Flavor::DataCenter, Some(rest)) if rest.starts_with("/rest/") => rest,
-        (Flavor::DataCenter, Some(_)) => return Err(err(SqlState::NotSupported, format!("Writing {} is not available on Data Center sites", t.qualified_name()))),
+        (Flavor::DataCenter, Some(_)) => {
+            return Err(err(SqlState::NotSupported, format!("Writing {} is not available on Data Center sites", t.qualified_name())))
+        }
         _ => r.path,
     };
     let mut path = template.replace("{api}", if flavor == Flavor::Cloud { "3" } else { "2" });
@@ -220,7 +230,8 @@ fn shaped(t: &TableDef, col: &ColumnDef, shape: Shape, flavor: Flavor, v: &Value
         }
         SqlType::Date => {
             let s = text();
-            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d").map_err(|_| err(SqlState::InvalidCharacterValue, format!("'{s}' is not a date (YYYY-MM-DD) for {}", col.name)))?;
+            chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(&s), "%Y-%m-%d")
+                .map_err(|_| err(SqlState::InvalidCharacterValue, format!("'{s}' is not a date (YYYY-MM-DD) for {}", col.name)))?;
             json!(s[..10])
         }
         SqlType::Bit => match v {
@@ -230,7 +241,11 @@ fn shaped(t: &TableDef, col: &ColumnDef, shape: Shape, flavor: Flavor, v: &Value
         },
         SqlType::Double | SqlType::BigInt | SqlType::Integer if v.is_string() && shape == Shape::Plain => {
             let n: f64 = text().trim().parse().map_err(|_| err(SqlState::InvalidCharacterValue, format!("'{}' is not a number for {}", text(), col.name)))?;
-            if col.sql_type == SqlType::Double { json!(n) } else { json!(n as i64) }
+            if col.sql_type == SqlType::Double {
+                json!(n)
+            } else {
+                json!(n as i64)
+            }
         }
         _ => v.clone(),
     };
@@ -366,7 +381,10 @@ async fn insert(session: &MapperSession, i: &Insert, source: Option<&LogicalPlan
     let source = source.ok_or_else(|| err(SqlState::SyntaxOrAccess, "INSERT needs VALUES or a SELECT"))?;
     let result = session.query_plan(source, params).await?;
     if result.schema.fields().len() != cols.len() {
-        return Err(err(SqlState::ValueListMismatch, format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len())));
+        return Err(err(
+            SqlState::ValueListMismatch,
+            format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len()),
+        ));
     }
     let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
     let returning = returning_columns(t, &i.returning)?;
@@ -436,7 +454,14 @@ fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDe
 
 /// The existing rows an `UPDATE`/`DELETE` touches: `columns` plus `extra` expressions, through
 /// the normal scan (so the `WHERE` is pushed down as in a query).
-async fn select_rows(session: &MapperSession, t: &TableDef, columns: &[String], extra: &[(String, &Expr)], selection: &Option<Expr>, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+async fn select_rows(
+    session: &MapperSession,
+    t: &TableDef,
+    columns: &[String],
+    extra: &[(String, &Expr)],
+    selection: &Option<Expr>,
+    params: &[ScalarValue],
+) -> Result<Vec<HashMap<String, Value>>, MapperError> {
     let mut items: Vec<String> = columns.iter().map(|c| quoted(c)).collect();
     items.extend(extra.iter().map(|(alias, e)| format!("({e}) AS {}", quoted(alias))));
     let mut sql = format!("SELECT {} FROM {}.{}", items.join(", "), quoted(t.product.schema_name()), quoted(t.name));
@@ -470,19 +495,30 @@ async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> 
     let mut sets: Vec<(&ColumnDef, String, &Expr)> = Vec::new();
     let mut status: Option<String> = None;
     for (n, a) in u.assignments.iter().enumerate() {
-        let AssignmentTarget::ColumnName(name) = &a.target else { return Err(err(SqlState::SyntaxOrAccess, "SET (a, b) = ... is not supported: set each column")) };
+        let AssignmentTarget::ColumnName(name) = &a.target else {
+            return Err(err(SqlState::SyntaxOrAccess, "SET (a, b) = ... is not supported: set each column"));
+        };
         let col = column(&t, &last_ident(name))?;
         if w.status_by_transition && col.name == "Status" {
             status = Some(format!("__set{n}"));
         } else if col.write.is_none() {
             return Err(err(SqlState::SyntaxOrAccess, format!("Column {} of {} cannot be set", col.name, t.qualified_name())));
         } else if w.insert_only.iter().any(|c| c.eq_ignore_ascii_case(&col.name)) {
-            return Err(err(SqlState::SyntaxOrAccess, format!("Column {} of {} is set when a row is created and cannot be changed", col.name, t.qualified_name())));
+            return Err(err(
+                SqlState::SyntaxOrAccess,
+                format!("Column {} of {} is set when a row is created and cannot be changed", col.name, t.qualified_name()),
+            ));
         }
         sets.push((col, format!("__set{n}"), &a.value));
     }
     let current: Vec<String> = match w.versioned {
-        Some((version, _)) => t.columns.iter().filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str())).map(|c| c.name.clone()).chain([version.to_string()]).collect(),
+        Some((version, _)) => t
+            .columns
+            .iter()
+            .filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str()))
+            .map(|c| c.name.clone())
+            .chain([version.to_string()])
+            .collect(),
         None => Vec::new(),
     };
     let cols = needed_columns(&t, &request, current);
@@ -539,7 +575,10 @@ async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String,
         if row.get("Status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(target)) {
             return Ok(());
         }
-        return Err(err(SqlState::General, format!("Issue {key} has no transition to status '{target}'; its workflow offers: {}", crate::workflow::offered(&transitions))));
+        return Err(err(
+            SqlState::General,
+            format!("Issue {key} has no transition to status '{target}'; its workflow offers: {}", crate::workflow::offered(&transitions)),
+        ));
     };
     let id = tr.get("id").cloned().unwrap_or(Value::Null);
     session.client().send_json(reqwest::Method::POST, t.product, &path, Some(&json!({"transition": {"id": id}}))).await?;

@@ -112,7 +112,11 @@ pub fn odbc_config() -> &'static OdbcConfig {
         let dir = target_dir().join("odbc-test-config").join(std::process::id().to_string());
         std::fs::create_dir_all(&dir).expect("create the ODBC config dir");
         let lib = driver_library().canonicalize().expect("driver path");
-        std::fs::write(dir.join("odbcinst.ini"), format!("[{DRIVER_NAME}]\nDescription=Atlassian Confluence and Jira\nDriver={}\nThreading=0\n", lib.display())).expect("write odbcinst.ini");
+        std::fs::write(
+            dir.join("odbcinst.ini"),
+            format!("[{DRIVER_NAME}]\nDescription=Atlassian Confluence and Jira\nDriver={}\nThreading=0\n", lib.display()),
+        )
+        .expect("write odbcinst.ini");
         std::fs::write(dir.join("odbc.ini"), "").expect("write odbc.ini");
         // Set before any ODBC environment exists in this process; tests only read them after.
         std::env::set_var("ODBCSYSINI", &dir);

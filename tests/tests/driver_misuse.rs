@@ -49,7 +49,11 @@ fn run(mode: &str, library: &str, conn: &str, checker: Checker) -> (bool, String
     } else {
         Command::new(&bin)
     };
-    let out = cmd.args([mode, library, conn]).envs(odbc_config().env()).output().unwrap_or_else(|e| panic!("run {}: {e} (scripts/deps.sh installs valgrind)", bin.display()));
+    let out = cmd
+        .args([mode, library, conn])
+        .envs(odbc_config().env())
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e} (scripts/deps.sh installs valgrind)", bin.display()));
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }

@@ -21,7 +21,15 @@ fn connect(sb: &Sandbox) -> odbc_api::Connection<'static> {
 }
 
 fn rest(sb: &Sandbox, path: &str) -> Value {
-    reqwest::blocking::Client::new().get(sb.url(path)).basic_auth(&sb.info.user, Some(&sb.info.api_token)).send().unwrap().error_for_status().unwrap().json().unwrap()
+    reqwest::blocking::Client::new()
+        .get(sb.url(path))
+        .basic_auth(&sb.info.user, Some(&sb.info.api_token))
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .unwrap()
 }
 
 /// Every row of a query as text, through a text bulk buffer of `batch` rows.
@@ -51,8 +59,10 @@ fn text_bulk_fetch_matches_the_rest_api() {
     let sb = Sandbox::start(&[]);
     let conn = connect(&sb);
     let projects = rest(&sb, "/rest/api/3/project/search?maxResults=100");
-    let expected: BTreeSet<(String, String)> = projects["values"].as_array().unwrap().iter().map(|p| (p["key"].as_str().unwrap().to_string(), p["name"].as_str().unwrap().to_string())).collect();
-    let got: BTreeSet<(String, String)> = text_rows(&conn, r#"select "Key", Name from Jira.Projects"#, 7).into_iter().map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap())).collect();
+    let expected: BTreeSet<(String, String)> =
+        projects["values"].as_array().unwrap().iter().map(|p| (p["key"].as_str().unwrap().to_string(), p["name"].as_str().unwrap().to_string())).collect();
+    let got: BTreeSet<(String, String)> =
+        text_rows(&conn, r#"select "Key", Name from Jira.Projects"#, 7).into_iter().map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap())).collect();
     assert_eq!(got, expected);
 
     // Several batches of a small row array: every row exactly once, in order.
@@ -74,7 +84,12 @@ fn columnar_typed_bulk_fetch() {
     assert_eq!(names, ["Id", "Key", "Created", "DueDate"]);
     let buffer = ColumnarDynBuffer::from_descs(
         64,
-        [BufferDesc::I64 { nullable: true }, BufferDesc::Text { max_str_len: 32 }, BufferDesc::Timestamp { nullable: true }, BufferDesc::Date { nullable: true }],
+        [
+            BufferDesc::I64 { nullable: true },
+            BufferDesc::Text { max_str_len: 32 },
+            BufferDesc::Timestamp { nullable: true },
+            BufferDesc::Date { nullable: true },
+        ],
     );
     let mut block = cursor.bind_buffer(buffer).unwrap();
     let mut ids = Vec::new();
@@ -89,7 +104,8 @@ fn columnar_typed_bulk_fetch() {
         }
         with_due += b.column(3).as_nullable_slice::<odbc_api::sys::Date>().unwrap().filter(|d| d.is_some()).count();
     }
-    let text_ids: Vec<i64> = text_rows(&conn, "select Id from Jira.Issues order by Id", 100).into_iter().map(|r| r[0].as_ref().unwrap().parse().unwrap()).collect();
+    let text_ids: Vec<i64> =
+        text_rows(&conn, "select Id from Jira.Issues order by Id", 100).into_iter().map(|r| r[0].as_ref().unwrap().parse().unwrap()).collect();
     assert_eq!(ids, text_ids);
     let due: usize = text_rows(&conn, "select count(DueDate) from Jira.Issues", 1)[0][0].as_ref().unwrap().parse().unwrap();
     assert_eq!(with_due, due);
@@ -124,7 +140,11 @@ fn catalog_functions() {
         .unwrap()
         .map(|r| {
             let r = r.unwrap();
-            (r.schema.as_str().unwrap().unwrap().to_string(), r.table.as_str().unwrap().unwrap().to_string(), r.table_type.as_str().unwrap().unwrap().to_string())
+            (
+                r.schema.as_str().unwrap().unwrap().to_string(),
+                r.table.as_str().unwrap().unwrap().to_string(),
+                r.table_type.as_str().unwrap().unwrap().to_string(),
+            )
         })
         .collect();
     for (s, t) in [("Jira", "Issues"), ("Jira", "Projects"), ("Jira", "Comments"), ("Confluence", "Spaces"), ("Confluence", "Pages")] {
@@ -150,7 +170,8 @@ fn catalog_functions() {
     assert_eq!(cursor.col_data_type(1).unwrap(), odbc_api::DataType::BigInt);
     assert!(matches!(cursor.col_data_type(2).unwrap(), odbc_api::DataType::WVarchar { length } if length.map(|l| l.get() as i32) == Some(find("Summary").2)));
     drop(cursor);
-    let keys: Vec<String> = conn.primary_keys(None, Some("Jira"), "Issues").unwrap().map(|r| r.unwrap().column.as_str().unwrap().unwrap().to_string()).collect();
+    let keys: Vec<String> =
+        conn.primary_keys(None, Some("Jira"), "Issues").unwrap().map(|r| r.unwrap().column.as_str().unwrap().unwrap().to_string()).collect();
     assert!(!keys.is_empty());
     for k in &keys {
         assert!(columns.iter().any(|c| &c.0 == k));
@@ -168,13 +189,20 @@ fn diagnostics_carry_sqlstates_and_hints() {
     assert_eq!(state, "42S22");
     let (state, msg) = error_of(conn.execute("selec * from Jira.Issues", (), None));
     assert_eq!(state, "42000", "{msg}");
-    let (state, msg) = error_of(ENV.connect_with_connection_string(&format!("Driver={{{}}};Url={};User={};APIToken=wrong;", e2e_tests::DRIVER_NAME, sb.info.url, sb.info.user), ConnectionOptions::default()));
+    let (state, msg) = error_of(ENV.connect_with_connection_string(
+        &format!("Driver={{{}}};Url={};User={};APIToken=wrong;", e2e_tests::DRIVER_NAME, sb.info.url, sb.info.user),
+        ConnectionOptions::default(),
+    ));
     assert_eq!(state, "28000", "{msg}");
     assert!(!msg.contains("wrong"), "the secret is never echoed: {msg}");
-    let (state, msg) = error_of(ENV.connect_with_connection_string(&format!("Driver={{{}}};User=x;APIToken=y;", e2e_tests::DRIVER_NAME), ConnectionOptions::default()));
+    let (state, msg) =
+        error_of(ENV.connect_with_connection_string(&format!("Driver={{{}}};User=x;APIToken=y;", e2e_tests::DRIVER_NAME), ConnectionOptions::default()));
     assert_eq!(state, "08001");
     assert!(msg.contains("Url"), "{msg}");
-    let (state, _) = error_of(ENV.connect_with_connection_string(&format!("Driver={{{}}};Url=http://127.0.0.1:9;User=x;APIToken=y;", e2e_tests::DRIVER_NAME), ConnectionOptions::default()));
+    let (state, _) = error_of(ENV.connect_with_connection_string(
+        &format!("Driver={{{}}};Url=http://127.0.0.1:9;User=x;APIToken=y;", e2e_tests::DRIVER_NAME),
+        ConnectionOptions::default(),
+    ));
     assert_eq!(state, "08001");
 }
 
@@ -271,7 +299,11 @@ fn nullability_and_sizes_agree_across_the_metadata_paths() {
             assert_eq!(&desc.name_to_string().unwrap(), name);
             let described = matches!(desc.nullability, odbc_api::Nullability::Nullable);
             let attribute = matches!(cursor.col_nullability(n).unwrap(), odbc_api::Nullability::Nullable);
-            assert!(described == attribute && attribute == (*nullable == 1), "{schema}.{table}.{name}: SQLColumns {nullable}, SQLDescribeCol {:?}", desc.nullability);
+            assert!(
+                described == attribute && attribute == (*nullable == 1),
+                "{schema}.{table}.{name}: SQLColumns {nullable}, SQLDescribeCol {:?}",
+                desc.nullability
+            );
             if let Some(length) = desc.data_type.column_size() {
                 assert_eq!(length.get() as i32, *size, "{schema}.{table}.{name}: SQLDescribeCol's size and SQLColumns' COLUMN_SIZE");
             }

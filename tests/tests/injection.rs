@@ -20,10 +20,65 @@ static ENV: LazyLock<Environment> = LazyLock::new(|| {
 
 /// Pieces a hostile or unlucky value is made of.
 const PIECES: &[&str] = &[
-    "\"", "'", "\\", "\\\"", "\\'", "''", " ", "  ", "\n", "\r\n", "\t", "(", ")", ",", "=", "!=", "~", "%", "_", "*", "?", "{", "}", "[", "]", ";", "--", "/*", "*/",
-    " OR ", " AND ", " NOT ", "or", "AND", "ORDER BY key", " order by created DESC", "EMPTY", "null", "IS EMPTY", "in (", "project = SEC", "key = \"SEC-1\"",
-    "\" OR project = SEC OR key = \"", "\") OR (project = \"SEC", "currentUser()", "membersOf(\"site-admins\")", "now()", "startOfDay(-1)", "space = SEC",
-    "type = blogpost", "title ~ x", "ünïcödé", "✓", "日本語", "😀", "Ω", "\u{00a0}", "\u{2028}", "é",
+    "\"",
+    "'",
+    "\\",
+    "\\\"",
+    "\\'",
+    "''",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\t",
+    "(",
+    ")",
+    ",",
+    "=",
+    "!=",
+    "~",
+    "%",
+    "_",
+    "*",
+    "?",
+    "{",
+    "}",
+    "[",
+    "]",
+    ";",
+    "--",
+    "/*",
+    "*/",
+    " OR ",
+    " AND ",
+    " NOT ",
+    "or",
+    "AND",
+    "ORDER BY key",
+    " order by created DESC",
+    "EMPTY",
+    "null",
+    "IS EMPTY",
+    "in (",
+    "project = SEC",
+    "key = \"SEC-1\"",
+    "\" OR project = SEC OR key = \"",
+    "\") OR (project = \"SEC",
+    "currentUser()",
+    "membersOf(\"site-admins\")",
+    "now()",
+    "startOfDay(-1)",
+    "space = SEC",
+    "type = blogpost",
+    "title ~ x",
+    "ünïcödé",
+    "✓",
+    "日本語",
+    "😀",
+    "Ω",
+    "\u{00a0}",
+    "\u{2028}",
+    "é",
 ];
 
 fn value() -> impl Strategy<Value = String> {
@@ -98,7 +153,12 @@ fn cql_is_one_literal(sb: &Sandbox, conn: &odbc_api::Connection<'_>, value: &str
 #[test]
 fn literals_stay_one_literal_in_jql_and_cql() {
     let sb = Sandbox::start(&["--flavor", "datacenter", "--rate-limit", "100000"]);
-    let conn = ENV.connect_with_connection_string(&format!("Driver={{{}}};Url={};User={};Password={};", e2e_tests::DRIVER_NAME, sb.info.url, sb.info.user, sb.info.api_token), ConnectionOptions::default()).expect("connect");
+    let conn = ENV
+        .connect_with_connection_string(
+            &format!("Driver={{{}}};Url={};User={};Password={};", e2e_tests::DRIVER_NAME, sb.info.url, sb.info.user, sb.info.api_token),
+            ConnectionOptions::default(),
+        )
+        .expect("connect");
     let cases: u32 = std::env::var("INJECTION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let n = std::cell::Cell::new(0);

@@ -21,9 +21,32 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 async fn connect(sb: &Sandbox, pushdown: bool) -> MapperSession {
-    let site = SiteConfig { jira_base: sb.info.url.clone(), confluence_base: sb.info.url.clone(), flavor: Flavor::Cloud, transport: sql_mapper::Transport { timeout: Duration::from_secs(30), ..Default::default() }, org_admin: None };
+    let site = SiteConfig {
+        jira_base: sb.info.url.clone(),
+        confluence_base: sb.info.url.clone(),
+        flavor: Flavor::Cloud,
+        transport: sql_mapper::Transport { timeout: Duration::from_secs(30), ..Default::default() },
+        org_admin: None,
+    };
     let auth = Arc::new(StaticCredentials::basic(AuthScheme::ApiToken, &sb.info.user, &sb.info.api_token).unwrap());
-    MapperSession::connect(ConnectOptions { site, pushdown, metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE, max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY, cache_tolerance: std::time::Duration::ZERO, oauth: None, confluence_auth: None, read_only: false, max_rows: None, catalog: Default::default(), timezone: String::new() }, auth).await.unwrap()
+    MapperSession::connect(
+        ConnectOptions {
+            site,
+            pushdown,
+            metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE,
+            max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY,
+            cache_tolerance: std::time::Duration::ZERO,
+            oauth: None,
+            confluence_auth: None,
+            read_only: false,
+            max_rows: None,
+            catalog: Default::default(),
+            timezone: String::new(),
+        },
+        auth,
+    )
+    .await
+    .unwrap()
 }
 
 /// All rows as strings, column by column in the result's order.
@@ -33,12 +56,7 @@ async fn rows(s: &MapperSession, sql: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for b in batches {
         for r in 0..b.num_rows() {
-            out.push(
-                b.columns()
-                    .iter()
-                    .map(|c| sql_mapper::display_cell(c.as_ref(), r))
-                    .collect(),
-            );
+            out.push(b.columns().iter().map(|c| sql_mapper::display_cell(c.as_ref(), r)).collect());
         }
     }
     out
@@ -81,9 +99,11 @@ fn aggregates_joins_and_custom_fields() {
         assert!(!sp.is_empty());
         assert!(sp.iter().all(|r| r[1].parse::<f64>().unwrap() >= 8.0));
         // A join across Confluence and Jira.
-        let joined = rows(&s, "select s.key, count(p.id) from confluence.spaces s join confluence.pages p on p.spaceid = s.id group by s.key order by s.key").await;
+        let joined =
+            rows(&s, "select s.key, count(p.id) from confluence.spaces s join confluence.pages p on p.spaceid = s.id group by s.key order by s.key").await;
         assert!(!joined.is_empty());
-        let comments = rows(&s, "select c.issuekey, c.body from jira.comments c join jira.issues i on i.key = c.issuekey where i.projectkey = 'OPS' limit 5").await;
+        let comments =
+            rows(&s, "select c.issuekey, c.body from jira.comments c join jira.issues i on i.key = c.issuekey where i.projectkey = 'OPS' limit 5").await;
         assert!(comments.iter().all(|r| r[0].starts_with("OPS-")));
     });
 }
@@ -101,9 +121,33 @@ fn errors_carry_their_sqlstate() {
         let e = s.query("selec 1").await.err().unwrap();
         assert_eq!(e.state, SqlState::SyntaxOrAccess);
         // Bad credentials fail the connect with 28000.
-        let site = SiteConfig { jira_base: sb.info.url.clone(), confluence_base: sb.info.url.clone(), flavor: Flavor::Cloud, transport: sql_mapper::Transport { timeout: Duration::from_secs(30), ..Default::default() }, org_admin: None };
+        let site = SiteConfig {
+            jira_base: sb.info.url.clone(),
+            confluence_base: sb.info.url.clone(),
+            flavor: Flavor::Cloud,
+            transport: sql_mapper::Transport { timeout: Duration::from_secs(30), ..Default::default() },
+            org_admin: None,
+        };
         let auth = Arc::new(StaticCredentials::basic(AuthScheme::ApiToken, &sb.info.user, "wrong").unwrap());
-        let e = MapperSession::connect(ConnectOptions { site, pushdown: true, metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE, max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY, cache_tolerance: std::time::Duration::ZERO, oauth: None, confluence_auth: None, read_only: false, max_rows: None, catalog: Default::default(), timezone: String::new() }, auth).await.err().unwrap();
+        let e = MapperSession::connect(
+            ConnectOptions {
+                site,
+                pushdown: true,
+                metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE,
+                max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY,
+                cache_tolerance: std::time::Duration::ZERO,
+                oauth: None,
+                confluence_auth: None,
+                read_only: false,
+                max_rows: None,
+                catalog: Default::default(),
+                timezone: String::new(),
+            },
+            auth,
+        )
+        .await
+        .err()
+        .unwrap();
         assert_eq!(e.state, SqlState::InvalidAuthorization, "{}", e.message);
     });
 }
@@ -129,7 +173,10 @@ fn pushdown_on_and_off_agree() {
             assert_eq!(rows(&on, sql).await, rows(&off, sql).await, "{sql}");
         }
         assert!(rows(&on, "select key from jira.issues where key = 'ENG-99999'").await.is_empty());
-        assert_eq!(rows(&on, "select key from jira.issues where key in ('ENG-1', 'SEC-1', 'OPS-2') order by key").await, vec![vec!["ENG-1".to_string()], vec!["OPS-2".to_string()]]);
+        assert_eq!(
+            rows(&on, "select key from jira.issues where key in ('ENG-1', 'SEC-1', 'OPS-2') order by key").await,
+            vec![vec!["ENG-1".to_string()], vec!["OPS-2".to_string()]]
+        );
     });
 }
 
@@ -141,7 +188,11 @@ fn a_prepared_statement_runs_with_typed_values() {
     use sql_mapper::ScalarValue;
     let sb = Sandbox::start(&[]);
     // The blocking client runs on a thread of its own, outside the test's async runtime.
-    let total = |sb: &Sandbox| -> u64 { std::thread::scope(|t| t.spawn(|| reqwest::blocking::get(sb.url("/__sandbox/stats")).unwrap().json::<Value>().unwrap()["total"].as_u64().unwrap()).join().unwrap()) };
+    let total = |sb: &Sandbox| -> u64 {
+        std::thread::scope(|t| {
+            t.spawn(|| reqwest::blocking::get(sb.url("/__sandbox/stats")).unwrap().json::<Value>().unwrap()["total"].as_u64().unwrap()).join().unwrap()
+        })
+    };
     rt().block_on(async {
         let s = connect(&sb, true).await;
         let p = s.prepare(r#"select "Key", Summary from jira.issues where "Key" = $1"#).await.unwrap();

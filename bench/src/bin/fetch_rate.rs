@@ -36,9 +36,8 @@ fn driver_run(env: &Environment, sb: &Sandbox, http: &reqwest::blocking::Client,
     let started = Instant::now();
     let mut cursor = conn.execute(SQL, (), None).expect("execute").expect("a result set");
     let cols = cursor.num_result_cols().expect("columns") as u16;
-    let descs: Vec<BufferDesc> = (1..=cols)
-        .map(|i| BufferDesc::from_data_type(cursor.col_data_type(i).expect("type"), true).unwrap_or(BufferDesc::Text { max_str_len: 255 }))
-        .collect();
+    let descs: Vec<BufferDesc> =
+        (1..=cols).map(|i| BufferDesc::from_data_type(cursor.col_data_type(i).expect("type"), true).unwrap_or(BufferDesc::Text { max_str_len: 255 })).collect();
     let mut block = cursor.bind_buffer(ColumnarDynBuffer::from_descs(BATCH_ROWS, descs)).expect("bind");
     let mut rows = 0;
     while let Some(batch) = block.fetch().expect("fetch") {

@@ -191,7 +191,8 @@ fn main() {
     }
     let env = Environment::new().expect("ODBC environment");
     let http = reqwest::blocking::Client::new();
-    let conns: Vec<Connection<'_>> = sections.iter().map(|s| env.connect_with_connection_string(&sb.connection_string_for(s), ConnectionOptions::default()).expect("connect")).collect();
+    let conns: Vec<Connection<'_>> =
+        sections.iter().map(|s| env.connect_with_connection_string(&sb.connection_string_for(s), ConnectionOptions::default()).expect("connect")).collect();
 
     let mut visible = Vec::new();
     let mut cursor = conns[0].execute(r#"SELECT "Key" FROM Jira.Issues ORDER BY Id"#, (), None).expect("list the keys").expect("a result set");
@@ -243,7 +244,14 @@ fn main() {
     table.push_str(&format!("|---|---|---:|---:|---:|---:|{ratio_rule}\n"));
     for (case, per_driver) in Case::ALL.into_iter().zip(&results) {
         for ((label, _), r) in drivers.iter().zip(per_driver) {
-            table.push_str(&format!("| {} | `{label}` | {:.3} | {:.3} | {:.3} | {} |", case.name(), r.total.as_secs_f64(), r.percentile_ms(0.5), r.percentile_ms(0.95), r.requests));
+            table.push_str(&format!(
+                "| {} | `{label}` | {:.3} | {:.3} | {:.3} | {} |",
+                case.name(),
+                r.total.as_secs_f64(),
+                r.percentile_ms(0.5),
+                r.percentile_ms(0.95),
+                r.requests
+            ));
             if compare {
                 table.push_str(&format!(" {:.2} |", r.total.as_secs_f64() / per_driver[0].total.as_secs_f64()));
             }

@@ -55,14 +55,7 @@ pub fn cursor_library_loaded() -> bool {
     loaded(c"libodbccr.so.2")
 }
 
-type ProfileFn = unsafe extern "C" fn(
-    *const c_char,
-    *const c_char,
-    *const c_char,
-    *mut c_char,
-    c_int,
-    *const c_char,
-) -> c_int;
+type ProfileFn = unsafe extern "C" fn(*const c_char, *const c_char, *const c_char, *mut c_char, c_int, *const c_char) -> c_int;
 
 /// `SQLGetPrivateProfileString` of one installer library, opened once (its first name found).
 fn profile_fn(cell: &'static OnceLock<Option<ProfileFn>>, names: &[&CStr]) -> Option<ProfileFn> {
@@ -115,14 +108,7 @@ fn profile_string(f: ProfileFn, section: &CStr, entry: Option<&CStr>) -> Option<
     let mut buf = vec![0u8; 65536];
     // SAFETY: buffers sized as passed; the library writes at most `size` bytes.
     let n = unsafe {
-        f(
-            section.as_ptr(),
-            entry.map_or(std::ptr::null(), CStr::as_ptr),
-            c"".as_ptr(),
-            buf.as_mut_ptr().cast(),
-            buf.len() as c_int,
-            c"odbc.ini".as_ptr(),
-        )
+        f(section.as_ptr(), entry.map_or(std::ptr::null(), CStr::as_ptr), c"".as_ptr(), buf.as_mut_ptr().cast(), buf.len() as c_int, c"odbc.ini".as_ptr())
     };
     if n <= 0 {
         return None;

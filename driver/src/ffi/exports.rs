@@ -113,7 +113,9 @@ pub extern "C" fn SQLAllocHandle(handle_type: i16, input: H, output: *mut H) -> 
         _ => {
             let k = if input.is_null() { None } else { [Kind::Env, Kind::Dbc].into_iter().find(|k| super::lookup(*k, input).is_some()) };
             match k {
-                Some(k) => guard(k, input, "SQLAllocHandle", |_, _| Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: handle type {handle_type}")))),
+                Some(k) => guard(k, input, "SQLAllocHandle", |_, _| {
+                    Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: handle type {handle_type}")))
+                }),
                 None => SqlReturn::INVALID_HANDLE,
             }
         }
@@ -169,12 +171,30 @@ fn driver_connect(wide: bool, dbc: H, in_ptr: *const c_void, in_len: i16, out_pt
 }
 
 #[no_mangle]
-pub extern "C" fn SQLDriverConnect(dbc: H, _hwnd: H, in_str: *const u8, in_len: i16, out: *mut u8, out_cap: i16, out_len: *mut i16, completion: u16) -> SqlReturn {
+pub extern "C" fn SQLDriverConnect(
+    dbc: H,
+    _hwnd: H,
+    in_str: *const u8,
+    in_len: i16,
+    out: *mut u8,
+    out_cap: i16,
+    out_len: *mut i16,
+    completion: u16,
+) -> SqlReturn {
     driver_connect(false, dbc, in_str.cast(), in_len, out.cast(), out_cap, out_len, completion)
 }
 
 #[no_mangle]
-pub extern "C" fn SQLDriverConnectW(dbc: H, _hwnd: H, in_str: *const u16, in_len: i16, out: *mut u16, out_cap: i16, out_len: *mut i16, completion: u16) -> SqlReturn {
+pub extern "C" fn SQLDriverConnectW(
+    dbc: H,
+    _hwnd: H,
+    in_str: *const u16,
+    in_len: i16,
+    out: *mut u16,
+    out_cap: i16,
+    out_len: *mut i16,
+    completion: u16,
+) -> SqlReturn {
     super::driver_manager::sniff_wide(in_str.cast(), in_len.into());
     driver_connect(true, dbc, in_str.cast(), in_len, out.cast(), out_cap, out_len, completion)
 }
@@ -413,7 +433,9 @@ pub extern "C" fn SQLPutData(stmt: H, data: H, len: isize) -> SqlReturn {
         let c_type = api::put_data_c_type(h);
         let piece = match len {
             crate::statement::SQL_NULL_DATA => None,
-            crate::statement::SQL_NTS => Some(buffers::read_until_nul(data as usize, if c_type == crate::convert::c::WCHAR { crate::wide::width().unit() } else { 1 }, usize::MAX)),
+            crate::statement::SQL_NTS => {
+                Some(buffers::read_until_nul(data as usize, if c_type == crate::convert::c::WCHAR { crate::wide::width().unit() } else { 1 }, usize::MAX))
+            }
             l if l >= 0 => {
                 let l = crate::convert::c::fixed_size(c_type).unwrap_or(l as usize);
                 if data.is_null() && l > 0 {
@@ -449,7 +471,18 @@ pub extern "C" fn SQLDescribeParam(stmt: H, n: u16, data_type: *mut i16, size: *
 }
 
 #[no_mangle]
-pub extern "C" fn SQLBindParameter(stmt: H, n: u16, io_type: i16, c_type: i16, sql_type: i16, column_size: usize, digits: i16, value: H, buffer_len: isize, ind: *mut isize) -> SqlReturn {
+pub extern "C" fn SQLBindParameter(
+    stmt: H,
+    n: u16,
+    io_type: i16,
+    c_type: i16,
+    sql_type: i16,
+    column_size: usize,
+    digits: i16,
+    value: H,
+    buffer_len: isize,
+    ind: *mut isize,
+) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLBindParameter", |o, _| {
         // SAFETY: SQLBindParameter's value and length/indicator buffers are deferred buffers.
         let (value, ind) = unsafe { (AppPtr::from_app(value as usize), AppPtr::from_app(ind as usize)) };
@@ -469,7 +502,18 @@ pub extern "C" fn SQLNumResultCols(stmt: H, count: *mut i16) -> SqlReturn {
     })
 }
 
-fn describe_col(wide: bool, stmt: H, col: u16, name: H, cap: i16, name_len: *mut i16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn {
+fn describe_col(
+    wide: bool,
+    stmt: H,
+    col: u16,
+    name: H,
+    cap: i16,
+    name_len: *mut i16,
+    data_type: *mut i16,
+    size: *mut usize,
+    digits: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     guard(Kind::Stmt, stmt, "SQLDescribeCol", |o, w| {
         let d = api::describe_col(stmt!(o), col)?;
         write_out(&str_out(enc_chars(wide), name, cap.into(), name_len.cast(), 2), &d.name, w)?;
@@ -482,12 +526,32 @@ fn describe_col(wide: bool, stmt: H, col: u16, name: H, cap: i16, name_len: *mut
 }
 
 #[no_mangle]
-pub extern "C" fn SQLDescribeCol(stmt: H, col: u16, name: *mut u8, cap: i16, name_len: *mut i16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLDescribeCol(
+    stmt: H,
+    col: u16,
+    name: *mut u8,
+    cap: i16,
+    name_len: *mut i16,
+    data_type: *mut i16,
+    size: *mut usize,
+    digits: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     describe_col(false, stmt, col, name.cast(), cap, name_len, data_type, size, digits, nullable)
 }
 
 #[no_mangle]
-pub extern "C" fn SQLDescribeColW(stmt: H, col: u16, name: *mut u16, cap: i16, name_len: *mut i16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLDescribeColW(
+    stmt: H,
+    col: u16,
+    name: *mut u16,
+    cap: i16,
+    name_len: *mut i16,
+    data_type: *mut i16,
+    size: *mut usize,
+    digits: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     describe_col(true, stmt, col, name.cast(), cap, name_len, data_type, size, digits, nullable)
 }
 
@@ -639,7 +703,9 @@ fn catalog_call(stmt: H, name: &'static str, make: impl FnOnce() -> Result<Catal
 }
 
 fn tables(wide: bool, stmt: H, c: *const c_void, cl: i16, s: *const c_void, sl: i16, t: *const c_void, tl: i16, ty: *const c_void, tyl: i16) -> SqlReturn {
-    catalog_call(stmt, "SQLTables", || Ok(CatalogCall::Tables { catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)?, types: arg(wide, ty, tyl)? }))
+    catalog_call(stmt, "SQLTables", || {
+        Ok(CatalogCall::Tables { catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)?, types: arg(wide, ty, tyl)? })
+    })
 }
 
 #[no_mangle]
@@ -653,7 +719,9 @@ pub extern "C" fn SQLTablesW(stmt: H, c: *const u16, cl: i16, s: *const u16, sl:
 }
 
 fn columns(wide: bool, stmt: H, c: *const c_void, cl: i16, s: *const c_void, sl: i16, t: *const c_void, tl: i16, col: *const c_void, coll: i16) -> SqlReturn {
-    catalog_call(stmt, "SQLColumns", || Ok(CatalogCall::Columns { catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)?, column: arg(wide, col, coll)? }))
+    catalog_call(stmt, "SQLColumns", || {
+        Ok(CatalogCall::Columns { catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)?, column: arg(wide, col, coll)? })
+    })
 }
 
 #[no_mangle]
@@ -690,12 +758,40 @@ fn foreign_keys(wide: bool, stmt: H, a: [(*const c_void, i16); 6]) -> SqlReturn 
 }
 
 #[no_mangle]
-pub extern "C" fn SQLForeignKeys(stmt: H, pc: *const u8, pcl: i16, ps: *const u8, psl: i16, pt: *const u8, ptl: i16, fc: *const u8, fcl: i16, fs: *const u8, fsl: i16, ft: *const u8, ftl: i16) -> SqlReturn {
+pub extern "C" fn SQLForeignKeys(
+    stmt: H,
+    pc: *const u8,
+    pcl: i16,
+    ps: *const u8,
+    psl: i16,
+    pt: *const u8,
+    ptl: i16,
+    fc: *const u8,
+    fcl: i16,
+    fs: *const u8,
+    fsl: i16,
+    ft: *const u8,
+    ftl: i16,
+) -> SqlReturn {
     foreign_keys(false, stmt, [(pc.cast(), pcl), (ps.cast(), psl), (pt.cast(), ptl), (fc.cast(), fcl), (fs.cast(), fsl), (ft.cast(), ftl)])
 }
 
 #[no_mangle]
-pub extern "C" fn SQLForeignKeysW(stmt: H, pc: *const u16, pcl: i16, ps: *const u16, psl: i16, pt: *const u16, ptl: i16, fc: *const u16, fcl: i16, fs: *const u16, fsl: i16, ft: *const u16, ftl: i16) -> SqlReturn {
+pub extern "C" fn SQLForeignKeysW(
+    stmt: H,
+    pc: *const u16,
+    pcl: i16,
+    ps: *const u16,
+    psl: i16,
+    pt: *const u16,
+    ptl: i16,
+    fc: *const u16,
+    fcl: i16,
+    fs: *const u16,
+    fsl: i16,
+    ft: *const u16,
+    ftl: i16,
+) -> SqlReturn {
     foreign_keys(true, stmt, [(pc.cast(), pcl), (ps.cast(), psl), (pt.cast(), ptl), (fc.cast(), fcl), (fs.cast(), fsl), (ft.cast(), ftl)])
 }
 
@@ -719,16 +815,40 @@ pub extern "C" fn SQLStatisticsW(stmt: H, c: *const u16, cl: i16, s: *const u16,
 }
 
 fn special_columns(wide: bool, stmt: H, id_type: u16, c: *const c_void, cl: i16, s: *const c_void, sl: i16, t: *const c_void, tl: i16) -> SqlReturn {
-    catalog_call(stmt, "SQLSpecialColumns", || Ok(CatalogCall::SpecialColumns { id_type, catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)? }))
+    catalog_call(stmt, "SQLSpecialColumns", || {
+        Ok(CatalogCall::SpecialColumns { id_type, catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)? })
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn SQLSpecialColumns(stmt: H, id_type: u16, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, _scope: u16, _nullable: u16) -> SqlReturn {
+pub extern "C" fn SQLSpecialColumns(
+    stmt: H,
+    id_type: u16,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    _scope: u16,
+    _nullable: u16,
+) -> SqlReturn {
     special_columns(false, stmt, id_type, c.cast(), cl, s.cast(), sl, t.cast(), tl)
 }
 
 #[no_mangle]
-pub extern "C" fn SQLSpecialColumnsW(stmt: H, id_type: u16, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, _scope: u16, _nullable: u16) -> SqlReturn {
+pub extern "C" fn SQLSpecialColumnsW(
+    stmt: H,
+    id_type: u16,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    _scope: u16,
+    _nullable: u16,
+) -> SqlReturn {
     special_columns(true, stmt, id_type, c.cast(), cl, s.cast(), sl, t.cast(), tl)
 }
 
@@ -743,13 +863,37 @@ pub extern "C" fn SQLProceduresW(stmt: H, _c: *const u16, _cl: i16, _s: *const u
 }
 
 #[no_mangle]
-pub extern "C" fn SQLProcedureColumns(stmt: H, _c: *const u8, _cl: i16, _s: *const u8, _sl: i16, p: *const u8, pl: i16, col: *const u8, coll: i16) -> SqlReturn {
-    catalog_call(stmt, "SQLProcedureColumns", || Ok(CatalogCall::ProcedureColumns { procedure: arg(false, p.cast(), pl)?, column: arg(false, col.cast(), coll)? }))
+pub extern "C" fn SQLProcedureColumns(
+    stmt: H,
+    _c: *const u8,
+    _cl: i16,
+    _s: *const u8,
+    _sl: i16,
+    p: *const u8,
+    pl: i16,
+    col: *const u8,
+    coll: i16,
+) -> SqlReturn {
+    catalog_call(stmt, "SQLProcedureColumns", || {
+        Ok(CatalogCall::ProcedureColumns { procedure: arg(false, p.cast(), pl)?, column: arg(false, col.cast(), coll)? })
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn SQLProcedureColumnsW(stmt: H, _c: *const u16, _cl: i16, _s: *const u16, _sl: i16, p: *const u16, pl: i16, col: *const u16, coll: i16) -> SqlReturn {
-    catalog_call(stmt, "SQLProcedureColumnsW", || Ok(CatalogCall::ProcedureColumns { procedure: arg(true, p.cast(), pl)?, column: arg(true, col.cast(), coll)? }))
+pub extern "C" fn SQLProcedureColumnsW(
+    stmt: H,
+    _c: *const u16,
+    _cl: i16,
+    _s: *const u16,
+    _sl: i16,
+    p: *const u16,
+    pl: i16,
+    col: *const u16,
+    coll: i16,
+) -> SqlReturn {
+    catalog_call(stmt, "SQLProcedureColumnsW", || {
+        Ok(CatalogCall::ProcedureColumns { procedure: arg(true, p.cast(), pl)?, column: arg(true, col.cast(), coll)? })
+    })
 }
 
 #[no_mangle]
@@ -786,12 +930,30 @@ fn get_diag_rec(wide: bool, handle_type: i16, handle: H, rec: i16, state: H, nat
 }
 
 #[no_mangle]
-pub extern "C" fn SQLGetDiagRec(handle_type: i16, handle: H, rec: i16, state: *mut u8, native: *mut i32, msg: *mut u8, cap: i16, msg_len: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLGetDiagRec(
+    handle_type: i16,
+    handle: H,
+    rec: i16,
+    state: *mut u8,
+    native: *mut i32,
+    msg: *mut u8,
+    cap: i16,
+    msg_len: *mut i16,
+) -> SqlReturn {
     get_diag_rec(false, handle_type, handle, rec, state.cast(), native, msg.cast(), cap, msg_len)
 }
 
 #[no_mangle]
-pub extern "C" fn SQLGetDiagRecW(handle_type: i16, handle: H, rec: i16, state: *mut u16, native: *mut i32, msg: *mut u16, cap: i16, msg_len: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLGetDiagRecW(
+    handle_type: i16,
+    handle: H,
+    rec: i16,
+    state: *mut u16,
+    native: *mut i32,
+    msg: *mut u16,
+    cap: i16,
+    msg_len: *mut i16,
+) -> SqlReturn {
     get_diag_rec(true, handle_type, handle, rec, state.cast(), native, msg.cast(), cap, msg_len)
 }
 
@@ -918,7 +1080,20 @@ pub extern "C" fn SQLSetDescFieldW(desc: H, rec: i16, id: i16, value: H, len: i3
     SQLSetDescField(desc, rec, id, value, len)
 }
 
-fn get_desc_rec(wide: bool, desc: H, rec: i16, name: H, cap: i16, name_len: *mut i16, ty: *mut i16, sub: *mut i16, length: *mut isize, precision: *mut i16, scale: *mut i16, nullable: *mut i16) -> SqlReturn {
+fn get_desc_rec(
+    wide: bool,
+    desc: H,
+    rec: i16,
+    name: H,
+    cap: i16,
+    name_len: *mut i16,
+    ty: *mut i16,
+    sub: *mut i16,
+    length: *mut isize,
+    precision: *mut i16,
+    scale: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     use crate::descriptor::field;
     guard(Kind::Desc, desc, "SQLGetDescRec", |o, w| {
         let d = desc!(o);
@@ -949,11 +1124,35 @@ fn get_desc_rec(wide: bool, desc: H, rec: i16, name: H, cap: i16, name_len: *mut
 }
 
 #[no_mangle]
-pub extern "C" fn SQLGetDescRec(desc: H, rec: i16, name: *mut u8, cap: i16, name_len: *mut i16, ty: *mut i16, sub: *mut i16, length: *mut isize, precision: *mut i16, scale: *mut i16, nullable: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLGetDescRec(
+    desc: H,
+    rec: i16,
+    name: *mut u8,
+    cap: i16,
+    name_len: *mut i16,
+    ty: *mut i16,
+    sub: *mut i16,
+    length: *mut isize,
+    precision: *mut i16,
+    scale: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     get_desc_rec(false, desc, rec, name.cast(), cap, name_len, ty, sub, length, precision, scale, nullable)
 }
 
 #[no_mangle]
-pub extern "C" fn SQLGetDescRecW(desc: H, rec: i16, name: *mut u16, cap: i16, name_len: *mut i16, ty: *mut i16, sub: *mut i16, length: *mut isize, precision: *mut i16, scale: *mut i16, nullable: *mut i16) -> SqlReturn {
+pub extern "C" fn SQLGetDescRecW(
+    desc: H,
+    rec: i16,
+    name: *mut u16,
+    cap: i16,
+    name_len: *mut i16,
+    ty: *mut i16,
+    sub: *mut i16,
+    length: *mut isize,
+    precision: *mut i16,
+    scale: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
     get_desc_rec(true, desc, rec, name.cast(), cap, name_len, ty, sub, length, precision, scale, nullable)
 }

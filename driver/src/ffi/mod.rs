@@ -85,7 +85,10 @@ pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl
             SqlReturn::ERROR
         }
         Err(p) => {
-            d.error(&OdbcError::new("HY000", format!("Internal error in the driver during {name}: {}. The call was abandoned; the handle is still usable.", panic_message(p.as_ref()))));
+            d.error(&OdbcError::new(
+                "HY000",
+                format!("Internal error in the driver during {name}: {}. The call was abandoned; the handle is still usable.", panic_message(p.as_ref())),
+            ));
             SqlReturn::ERROR
         }
     };

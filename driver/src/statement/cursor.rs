@@ -99,7 +99,20 @@ impl ResultSet {
         }
     }
     pub(super) fn new(columns: Vec<ColumnMeta>, source: RowSource, deadline: Option<Instant>) -> ResultSet {
-        ResultSet { columns: Arc::new(columns), source, current: None, rowset: Vec::new(), rowset_len: 0, rows_returned: 0, exhausted: false, getdata: GetDataState::default(), deadline, store: None, position: Position::Before, last_size: 0 }
+        ResultSet {
+            columns: Arc::new(columns),
+            source,
+            current: None,
+            rowset: Vec::new(),
+            rowset_len: 0,
+            rows_returned: 0,
+            exhausted: false,
+            getdata: GetDataState::default(),
+            deadline,
+            store: None,
+            position: Position::Before,
+            last_size: 0,
+        }
     }
 
     /// Makes this a static cursor: rows are kept as read, up to `limit` bytes of them.
@@ -285,7 +298,14 @@ impl ResultSet {
 /// (`01S06`), or the position outside the result. `previous`: the previous fetch's rowset size,
 /// which `NEXT` moves by; `last` reads the whole result to count its rows, for the moves that
 /// need it.
-fn rowset_start(orientation: i16, position: Position, offset: i64, size: i64, previous: i64, last: &mut dyn FnMut() -> OdbcResult<i64>) -> OdbcResult<Result<(i64, bool), Position>> {
+fn rowset_start(
+    orientation: i16,
+    position: Position,
+    offset: i64,
+    size: i64,
+    previous: i64,
+    last: &mut dyn FnMut() -> OdbcResult<i64>,
+) -> OdbcResult<Result<(i64, bool), Position>> {
     use orientation::*;
     use Position::{After, At, Before};
     Ok(match (orientation, position) {
@@ -359,20 +379,22 @@ pub(super) fn stream_error(e: datafusion::error::DataFusionError) -> OdbcError {
     OdbcError::new("HY000", e.to_string())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::runtime::CancelSignal;
-    use datafusion::arrow::record_batch::RecordBatch;
     use datafusion::arrow::array::Int64Array;
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::arrow::record_batch::RecordBatch;
 
     /// A static cursor over the numbers 1..=n, in batches of `per_batch`.
     fn numbers(n: i64, per_batch: i64, limit: usize) -> ResultSet {
         let field = Field::new("n", DataType::Int64, true);
         let schema = Arc::new(Schema::new(vec![field.clone()]));
-        let batches = (1..=n).step_by(per_batch as usize).map(|s| RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from_iter_values(s..(s + per_batch).min(n + 1)))]).unwrap()).collect();
+        let batches = (1..=n)
+            .step_by(per_batch as usize)
+            .map(|s| RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from_iter_values(s..(s + per_batch).min(n + 1)))]).unwrap())
+            .collect();
         let mut rs = ResultSet::from_batches(vec![ColumnMeta::from_field(&field)], batches);
         rs.keep_rows(limit);
         rs
@@ -455,4 +477,3 @@ mod tests {
         assert_eq!(scroll(&mut rs, orientation::ABSOLUTE, held as isize, 1).0, Some(vec![held as i64]));
     }
 }
-

@@ -45,7 +45,14 @@ pub fn deliver(value: Option<&Conversion>, dest: &Dest, offset: usize) -> OdbcRe
 /// One cell (or NULL) into the application's buffer, from byte `offset` on: the common
 /// conversions through `scratch`, a buffer reused from cell to cell (no allocation per cell),
 /// the others through [`convert::convert`].
-pub(super) fn deliver_cell(cell: &Cell, kind: crate::types::ValueKind, target: Target, dest: &Dest, offset: usize, scratch: &mut Vec<u8>) -> OdbcResult<Delivery> {
+pub(super) fn deliver_cell(
+    cell: &Cell,
+    kind: crate::types::ValueKind,
+    target: Target,
+    dest: &Dest,
+    offset: usize,
+    scratch: &mut Vec<u8>,
+) -> OdbcResult<Delivery> {
     let c_type = if target.c_type == c::DEFAULT { convert::default_c_type(kind) } else { target.c_type };
     match convert::convert_into(cell, c_type, scratch) {
         Some(convert::Scratch::Fixed) => Ok(deliver_fixed(scratch, false, dest)),
@@ -111,11 +118,18 @@ pub(super) fn located(mut d: DiagRecord, row: usize, col: usize) -> DiagRecord {
     d
 }
 
-
 /// The rowset the cursor moved to, into the bound columns (`SQL_ATTR_ROW_ARRAY_SIZE` rows,
 /// column-wise or row-wise), with each row's status and the number of rows fetched. One row's
 /// conversion error marks that row; with a one-row rowset it is the fetch's error.
-pub(super) fn deliver_rowset(rs: &ResultSet, has_rows: bool, size: usize, ard: &AppDesc, ird: &IrdHeader, scratch: &mut Vec<u8>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
+pub(super) fn deliver_rowset(
+    rs: &ResultSet,
+    has_rows: bool,
+    size: usize,
+    ard: &AppDesc,
+    ird: &IrdHeader,
+    scratch: &mut Vec<u8>,
+    diags: &mut Vec<DiagRecord>,
+) -> OdbcResult<Fetched> {
     let n = rs.rowset_len;
     ird.rows_processed_ptr.write_usize(n);
     if !has_rows {

@@ -115,7 +115,9 @@ impl Statement {
     }
 
     fn param_indicator(&self, n: usize, row: usize) -> OdbcResult<Option<isize>> {
-        let r = self.apd.record(n).filter(|r| r.is_bound()).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)")))?;
+        let r = self.apd.record(n).filter(|r| r.is_bound()).ok_or_else(|| {
+            OdbcError::new("07002", format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)"))
+        })?;
         let offset = self.apd.bind_offset_ptr.read_isize();
         let ptr = element(r.indicator_ptr, row, self.apd.bind_type, 8, offset);
         Ok((!ptr.is_null()).then(|| ptr.read_isize()))
@@ -148,7 +150,13 @@ impl Statement {
             Some(size) => data.read_bytes(size),
             None => {
                 let unit = if c_type == c::WCHAR { crate::wide::width().unit() } else { 1 };
-                let len = if !len_ptr.is_null() { len_ptr.read_isize() } else if c_type == c::BINARY { r.octet_length } else { SQL_NTS };
+                let len = if !len_ptr.is_null() {
+                    len_ptr.read_isize()
+                } else if c_type == c::BINARY {
+                    r.octet_length
+                } else {
+                    SQL_NTS
+                };
                 match len {
                     SQL_NTS => data.read_until_nul(unit, if r.octet_length > 0 { r.octet_length as usize } else { usize::MAX }),
                     l if l >= 0 => data.read_bytes(l as usize),

@@ -61,7 +61,18 @@ pub mod attr {
 
     /// The attributes whose value is an address in the application's memory.
     pub fn is_pointer(attr: i32) -> bool {
-        matches!(attr, FETCH_BOOKMARK_PTR | PARAM_BIND_OFFSET_PTR | PARAM_OPERATION_PTR | PARAM_STATUS_PTR | PARAMS_PROCESSED_PTR | ROW_BIND_OFFSET_PTR | ROW_OPERATION_PTR | ROW_STATUS_PTR | ROWS_FETCHED_PTR)
+        matches!(
+            attr,
+            FETCH_BOOKMARK_PTR
+                | PARAM_BIND_OFFSET_PTR
+                | PARAM_OPERATION_PTR
+                | PARAM_STATUS_PTR
+                | PARAMS_PROCESSED_PTR
+                | ROW_BIND_OFFSET_PTR
+                | ROW_OPERATION_PTR
+                | ROW_STATUS_PTR
+                | ROWS_FETCHED_PTR
+        )
     }
 }
 
@@ -320,7 +331,14 @@ impl Statement {
     /// `SQLFetchScroll` (`SQLFetch` is its `SQL_FETCH_NEXT`; `extended`: `SQLExtendedFetch`):
     /// a forward-only cursor moves to the next rowset only, a static one anywhere; the rowset
     /// goes into the bound columns.
-    pub fn fetch_scroll(&mut self, orientation: i16, offset: isize, extended: bool, cancel: &CancelPoint<'_>, diags: &mut Vec<DiagRecord>) -> OdbcResult<Fetched> {
+    pub fn fetch_scroll(
+        &mut self,
+        orientation: i16,
+        offset: isize,
+        extended: bool,
+        cancel: &CancelPoint<'_>,
+        diags: &mut Vec<DiagRecord>,
+    ) -> OdbcResult<Fetched> {
         let call = if extended { Call::ExtendedFetch } else { Call::Fetch };
         self.admit(call)?;
         let r = self.move_and_deliver(orientation, offset, cancel, diags);
@@ -340,7 +358,10 @@ impl Statement {
         } else if orientation == orientation::NEXT {
             rs.advance(size, self.attrs.max_rows, cancel)?
         } else {
-            return Err(OdbcError::new("HY106", format!("Fetch type out of range: the cursor is forward-only (SQL_ATTR_CURSOR_TYPE), only SQL_FETCH_NEXT is allowed (got {orientation})")));
+            return Err(OdbcError::new(
+                "HY106",
+                format!("Fetch type out of range: the cursor is forward-only (SQL_ATTR_CURSOR_TYPE), only SQL_FETCH_NEXT is allowed (got {orientation})"),
+            ));
         };
         self.current_row = 0;
         delivery::deliver_rowset(rs, has_rows, size, &self.ard, &self.ird, &mut self.scratch, diags)

@@ -97,9 +97,14 @@ impl Refusal {
         match self {
             Refusal::Sequence => OdbcError::sequence(format!("Function sequence error: {what} ({})", state.hint())),
             Refusal::InvalidCursor => OdbcError::new("24000", format!("Invalid cursor state: {what} ({})", state.hint())),
-            Refusal::NotCursorSpecification => OdbcError::new("07005", format!("Prepared statement not a cursor-specification: the statement returns no result set ({what})")),
+            Refusal::NotCursorSpecification => {
+                OdbcError::new("07005", format!("Prepared statement not a cursor-specification: the statement returns no result set ({what})"))
+            }
             Refusal::NotPrepared => OdbcError::new("HY007", format!("Associated statement is not prepared: {what}")),
-            Refusal::CannotSetNow => OdbcError::new("HY011", format!("Attribute cannot be set now: a cursor attribute after SQLPrepare applies only if set before it; set it, then prepare again ({what})")),
+            Refusal::CannotSetNow => OdbcError::new(
+                "HY011",
+                format!("Attribute cannot be set now: a cursor attribute after SQLPrepare applies only if set before it; set it, then prepare again ({what})"),
+            ),
         }
     }
 }
@@ -172,7 +177,13 @@ impl State {
         match call {
             Call::Bind | Call::FreeClose | Call::MoreResults => Ok(()),
             Call::ParamData | Call::PutData => refuse(Sequence),
-            Call::Prepare | Call::ExecDirect | Call::Catalog => if self.is_cursor() { refuse(InvalidCursor) } else { Ok(()) },
+            Call::Prepare | Call::ExecDirect | Call::Catalog => {
+                if self.is_cursor() {
+                    refuse(InvalidCursor)
+                } else {
+                    Ok(())
+                }
+            }
             Call::Execute => match self {
                 Allocated => refuse(Sequence),
                 Prepared { .. } => Ok(()),
@@ -188,7 +199,13 @@ impl State {
                 Fetched if call == Call::ExtendedFetch => refuse(Sequence),
                 _ => Ok(()),
             },
-            Call::CloseCursor => if self.is_cursor() { Ok(()) } else { refuse(InvalidCursor) },
+            Call::CloseCursor => {
+                if self.is_cursor() {
+                    Ok(())
+                } else {
+                    refuse(InvalidCursor)
+                }
+            }
             Call::DescribeCol | Call::ColumnCount | Call::ReadIrd => match self {
                 Allocated if call == Call::ReadIrd => refuse(NotPrepared),
                 Allocated => refuse(Sequence),
@@ -196,16 +213,46 @@ impl State {
                 Executed => refuse(InvalidCursor),
                 _ => Ok(()),
             },
-            Call::NumResultCols | Call::NumParams => if self == Allocated { refuse(Sequence) } else { Ok(()) },
-            Call::DescribeParam => if matches!(self, Prepared { .. }) { Ok(()) } else { refuse(Sequence) },
-            Call::RowCount => if matches!(self, Allocated | Prepared { .. }) { refuse(Sequence) } else { Ok(()) },
-            Call::RowNumber => if matches!(self, Fetched | ExtendedFetched) { Ok(()) } else { refuse(InvalidCursor) },
+            Call::NumResultCols | Call::NumParams => {
+                if self == Allocated {
+                    refuse(Sequence)
+                } else {
+                    Ok(())
+                }
+            }
+            Call::DescribeParam => {
+                if matches!(self, Prepared { .. }) {
+                    Ok(())
+                } else {
+                    refuse(Sequence)
+                }
+            }
+            Call::RowCount => {
+                if matches!(self, Allocated | Prepared { .. }) {
+                    refuse(Sequence)
+                } else {
+                    Ok(())
+                }
+            }
+            Call::RowNumber => {
+                if matches!(self, Fetched | ExtendedFetched) {
+                    Ok(())
+                } else {
+                    refuse(InvalidCursor)
+                }
+            }
             Call::SetCursorAttr => match self {
                 Allocated => Ok(()),
                 Prepared { .. } => refuse(CannotSetNow),
                 _ => refuse(InvalidCursor),
             },
-            Call::SetCursorName => if matches!(self, Allocated | Prepared { .. }) { Ok(()) } else { refuse(InvalidCursor) },
+            Call::SetCursorName => {
+                if matches!(self, Allocated | Prepared { .. }) {
+                    Ok(())
+                } else {
+                    refuse(InvalidCursor)
+                }
+            }
         }
     }
 
@@ -237,7 +284,13 @@ impl State {
                 Outcome::Failed => closed,
                 other => executed(other, closed),
             },
-            Call::PutData => if outcome == Outcome::Failed { closed } else { CanPut },
+            Call::PutData => {
+                if outcome == Outcome::Failed {
+                    closed
+                } else {
+                    CanPut
+                }
+            }
             _ => self,
         }
     }
@@ -262,7 +315,8 @@ mod tests {
     use super::State::*;
     use super::*;
 
-    const STATES: [State; 10] = [Allocated, Prepared { rows: false }, Prepared { rows: true }, Executed, Opened, Fetched, ExtendedFetched, NeedData, MustPut, CanPut];
+    const STATES: [State; 10] =
+        [Allocated, Prepared { rows: false }, Prepared { rows: true }, Executed, Opened, Fetched, ExtendedFetched, NeedData, MustPut, CanPut];
 
     /// One row of the reference's tables: the answer in S1, S2, S3, S4, S5, S6, S7, S8, S9,
     /// S10 (`None`: admitted), for a prepared (`p`) or directly executed statement.
@@ -313,7 +367,8 @@ mod tests {
 
     #[test]
     fn each_refusal_carries_its_sqlstate() {
-        let states: Vec<&str> = [Sequence, InvalidCursor, NotCursorSpecification, NotPrepared, CannotSetNow].iter().map(|r| r.error(Fetch, Allocated).state).collect();
+        let states: Vec<&str> =
+            [Sequence, InvalidCursor, NotCursorSpecification, NotPrepared, CannotSetNow].iter().map(|r| r.error(Fetch, Allocated).state).collect();
         assert_eq!(states, ["HY010", "24000", "07005", "HY007", "HY011"]);
     }
 

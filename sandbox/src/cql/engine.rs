@@ -15,9 +15,9 @@ enum Tok {
 }
 
 const RESERVED: &[&str] = &[
-    "after", "and", "as", "avg", "before", "begin", "by", "commit", "contains", "count", "distinct", "else", "empty", "end", "explain", "from", "having",
-    "if", "in", "inner", "insert", "into", "is", "isnull", "left", "like", "limit", "max", "min", "not", "null", "or", "order", "outer", "right", "select",
-    "sum", "then", "was", "where", "update",
+    "after", "and", "as", "avg", "before", "begin", "by", "commit", "contains", "count", "distinct", "else", "empty", "end", "explain", "from", "having", "if",
+    "in", "inner", "insert", "into", "is", "isnull", "left", "like", "limit", "max", "min", "not", "null", "or", "order", "outer", "right", "select", "sum",
+    "then", "was", "where", "update",
 ];
 
 fn bad(cql: &str, why: &str) -> CqlError {
@@ -377,7 +377,9 @@ pub fn parse(cql: &str) -> Result<CqlQuery, CqlError> {
                 Some(Tok::Word(w)) => w.clone(),
                 _ => return Err(p.err("expecting a field to order by")),
             };
-            let f = field(&name).filter(|f| matches!(f, Field::Title | Field::Created | Field::LastModified | Field::Id | Field::Type | Field::Space)).ok_or_else(|| p.err(&format!("cannot order by '{name}'")))?;
+            let f = field(&name)
+                .filter(|f| matches!(f, Field::Title | Field::Created | Field::LastModified | Field::Id | Field::Type | Field::Space))
+                .ok_or_else(|| p.err(&format!("cannot order by '{name}'")))?;
             p.i += 1;
             let mut desc = false;
             if p.kw("asc") {
@@ -417,14 +419,15 @@ fn check(n: &Node, cql: &str) -> Result<(), CqlError> {
         Node::Term { field, values, .. } => {
             for v in values {
                 match (field, v) {
-                    (Field::Created | Field::LastModified, Value::Lit(s))
-                        if !is_date_literal(s) => {
-                            return Err(bad(cql, &format!("'{s}' is not a valid date")));
-                        }
+                    (Field::Created | Field::LastModified, Value::Lit(s)) if !is_date_literal(s) => {
+                        return Err(bad(cql, &format!("'{s}' is not a valid date")));
+                    }
                     (Field::Created | Field::LastModified, Value::Func(f, _))
-                        if !["now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear", "endofyear"].contains(&f.as_str()) => {
-                            return Err(bad(cql, &format!("unknown function '{f}()'")));
-                        }
+                        if !["now", "startofday", "endofday", "startofweek", "endofweek", "startofmonth", "endofmonth", "startofyear", "endofyear"]
+                            .contains(&f.as_str()) =>
+                    {
+                        return Err(bad(cql, &format!("unknown function '{f}()'")));
+                    }
                     (Field::Creator | Field::Contributor, Value::Func(f, _)) if f == "currentuser" => {}
                     (Field::Id | Field::Ancestor | Field::Parent | Field::Container, Value::Lit(s)) if s.parse::<u64>().is_err() => {
                         return Err(bad(cql, &format!("'{s}' is not a content id")));

@@ -27,7 +27,11 @@ impl CqlContent for Doc {
         self.space
     }
     fn space_id(&self) -> u64 {
-        if self.space == "ENG" { 1 } else { 2 }
+        if self.space == "ENG" {
+            1
+        } else {
+            2
+        }
     }
     fn title(&self) -> &str {
         self.title
@@ -61,11 +65,61 @@ fn at(d: u32, h: u32) -> DateTime<Utc> {
 
 fn docs() -> Vec<Doc> {
     vec![
-        Doc { id: 1, ty: "page", space: "ENG", title: "Engineering Home", text: "Welcome to the engineering space.", labels: vec!["home"], creator: "u1", created: at(1, 9), ancestors: vec![] },
-        Doc { id: 2, ty: "page", space: "ENG", title: "Runbook: deploys", text: "How we deploy services. See ENG-12.", labels: vec!["runbook", "ops"], creator: "u2", created: at(10, 23), ancestors: vec![1] },
-        Doc { id: 3, ty: "page", space: "ENG", title: "Deploy checklist", text: "Checklists for deploying.", labels: vec![], creator: "u1", created: at(11, 1), ancestors: vec![1, 2] },
-        Doc { id: 4, ty: "blogpost", space: "OPS", title: "Weekly update", text: "Catalog latency improved.", labels: vec!["ops"], creator: "u2", created: at(20, 12), ancestors: vec![] },
-        Doc { id: 5, ty: "comment", space: "ENG", title: "Re: Runbook: deploys", text: "Great runbook!", labels: vec![], creator: "u3", created: at(21, 12), ancestors: vec![2] },
+        Doc {
+            id: 1,
+            ty: "page",
+            space: "ENG",
+            title: "Engineering Home",
+            text: "Welcome to the engineering space.",
+            labels: vec!["home"],
+            creator: "u1",
+            created: at(1, 9),
+            ancestors: vec![],
+        },
+        Doc {
+            id: 2,
+            ty: "page",
+            space: "ENG",
+            title: "Runbook: deploys",
+            text: "How we deploy services. See ENG-12.",
+            labels: vec!["runbook", "ops"],
+            creator: "u2",
+            created: at(10, 23),
+            ancestors: vec![1],
+        },
+        Doc {
+            id: 3,
+            ty: "page",
+            space: "ENG",
+            title: "Deploy checklist",
+            text: "Checklists for deploying.",
+            labels: vec![],
+            creator: "u1",
+            created: at(11, 1),
+            ancestors: vec![1, 2],
+        },
+        Doc {
+            id: 4,
+            ty: "blogpost",
+            space: "OPS",
+            title: "Weekly update",
+            text: "Catalog latency improved.",
+            labels: vec!["ops"],
+            creator: "u2",
+            created: at(20, 12),
+            ancestors: vec![],
+        },
+        Doc {
+            id: 5,
+            ty: "comment",
+            space: "ENG",
+            title: "Re: Runbook: deploys",
+            text: "Great runbook!",
+            labels: vec![],
+            creator: "u3",
+            created: at(21, 12),
+            ancestors: vec![2],
+        },
     ]
 }
 

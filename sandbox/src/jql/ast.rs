@@ -137,10 +137,7 @@ impl Operator {
     }
 
     pub fn is_relational(&self) -> bool {
-        matches!(
-            self,
-            Operator::LessThan | Operator::LessThanEquals | Operator::GreaterThan | Operator::GreaterThanEquals
-        )
+        matches!(self, Operator::LessThan | Operator::LessThanEquals | Operator::GreaterThan | Operator::GreaterThanEquals)
     }
 
     pub fn is_list(&self) -> bool {

@@ -179,10 +179,7 @@ fn val_matches(v: &Val, item: &Item, scalar: Option<Scalar>, ctx: &JqlContext) -
         },
         (Val::Parent(p), Item::Lit(l)) => match l {
             Literal::Str(t) => eq_ic(p, t),
-            Literal::Num { value, .. } => u64::try_from(*value)
-                .ok()
-                .and_then(|id| ctx.known.issue_key_for_id(id))
-                .is_some_and(|k| eq_ic(&k, p)),
+            Literal::Num { value, .. } => u64::try_from(*value).ok().and_then(|id| ctx.known.issue_key_for_id(id)).is_some_and(|k| eq_ic(&k, p)),
         },
         _ => false,
     }
@@ -266,15 +263,7 @@ fn cmp_op(op: Operator, a: f64, b: f64) -> bool {
     }
 }
 
-fn relational(
-    field: &Field,
-    op: Operator,
-    item: &Item,
-    vals: &[Val],
-    scalar: Option<Scalar>,
-    issue: &dyn JqlIssue,
-    ctx: &JqlContext,
-) -> bool {
+fn relational(field: &Field, op: Operator, item: &Item, vals: &[Val], scalar: Option<Scalar>, issue: &dyn JqlIssue, ctx: &JqlContext) -> bool {
     if let Some(kind) = scalar {
         let target = match item_scalar(kind, item, ctx) {
             Some(x) => x,
@@ -361,10 +350,7 @@ fn named_rank(field: &Field, n: &Named, ctx: &JqlContext) -> i64 {
 fn literal_rank(field: &Field, lit: &Literal, ctx: &JqlContext) -> Option<i64> {
     let f = field.sequence_name();
     let text = lit.text();
-    ctx.known
-        .sequence(f, text)
-        .or_else(|| if *field == Field::Priority { default_priority_rank(text) } else { None })
-        .or_else(|| text.parse::<i64>().ok())
+    ctx.known.sequence(f, text).or_else(|| if *field == Field::Priority { default_priority_rank(text) } else { None }).or_else(|| text.parse::<i64>().ok())
 }
 
 /// The texts searched by `~` for a text field, grouped per searched field (`text` searches
@@ -375,12 +361,7 @@ fn text_docs<'a>(field: &Field, issue: &'a dyn JqlIssue) -> Option<Vec<Vec<&'a s
         Field::Description => vec![vec![issue.description()]],
         Field::Environment => vec![vec![issue.environment()]],
         Field::Comment => vec![issue.comment_texts()],
-        Field::Text => vec![
-            vec![issue.summary()],
-            vec![issue.description()],
-            vec![issue.environment()],
-            issue.comment_texts(),
-        ],
+        Field::Text => vec![vec![issue.summary()], vec![issue.description()], vec![issue.environment()], issue.comment_texts()],
         Field::Custom(def) if def.kind == CustomKind::Text => match issue.custom(&def.id) {
             CustomValue::Text(s) => vec![vec![s]],
             _ => vec![vec![]],
@@ -495,12 +476,7 @@ fn sort_key(field: &Field, issue: &dyn JqlIssue, ctx: &JqlContext) -> Option<Sor
         Field::IssueType => Some(SortKey::Str(issue.issue_type().name.to_lowercase())),
         Field::Priority => issue.priority().map(|p| SortKey::Num(-(named_rank(field, &p, ctx) as f64))),
         Field::Resolution => issue.resolution().map(|r| SortKey::Num(named_rank(field, &r, ctx) as f64)),
-        Field::FixVersion => issue
-            .fix_versions()
-            .iter()
-            .map(|v| named_rank(field, v, ctx))
-            .min()
-            .map(|r| SortKey::Num(r as f64)),
+        Field::FixVersion => issue.fix_versions().iter().map(|v| named_rank(field, v, ctx)).min().map(|r| SortKey::Num(r as f64)),
         Field::Assignee => user(issue.assignee()),
         Field::Reporter => user(issue.reporter()),
         Field::Creator => user(issue.creator()),

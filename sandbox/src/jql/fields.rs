@@ -81,13 +81,7 @@ pub(crate) fn resolve<'c>(field: &FieldRef, ctx: &JqlContext<'c>) -> Option<Fiel
         "resolution" => Field::Resolution,
         "sprint" => Field::Sprint,
         "parent" => Field::Parent,
-        _ => {
-            return ctx
-                .custom_fields
-                .iter()
-                .find(|d| d.name.to_lowercase() == lower || d.id.to_lowercase() == lower)
-                .map(Field::Custom)
-        }
+        _ => return ctx.custom_fields.iter().find(|d| d.name.to_lowercase() == lower || d.id.to_lowercase() == lower).map(Field::Custom),
     };
     Some(f)
 }
@@ -176,24 +170,12 @@ impl Field<'_> {
 }
 
 pub(crate) fn is_date_function(lower_name: &str) -> bool {
-    matches!(
-        lower_name,
-        "now"
-            | "startofday"
-            | "endofday"
-            | "startofweek"
-            | "endofweek"
-            | "startofmonth"
-            | "endofmonth"
-            | "startofyear"
-            | "endofyear"
-    )
+    matches!(lower_name, "now" | "startofday" | "endofday" | "startofweek" | "endofweek" | "startofmonth" | "endofmonth" | "startofyear" | "endofyear")
 }
 
 /// Functions the sandbox knows (lower case).
 pub(crate) fn is_known_function(lower_name: &str) -> bool {
-    is_date_function(lower_name)
-        || matches!(lower_name, "currentuser" | "membersof" | "opensprints" | "closedsprints" | "futuresprints")
+    is_date_function(lower_name) || matches!(lower_name, "currentuser" | "membersof" | "opensprints" | "closedsprints" | "futuresprints")
 }
 
 /// Functions returning a list (only usable with IN / NOT IN).

@@ -64,27 +64,187 @@ impl Token {
 
 pub(crate) const PREFIX: &str = "Error in the JQL Query: ";
 
-const VALID_ESCAPES: &str =
-    "The valid escape sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX.";
+const VALID_ESCAPES: &str = "The valid escape sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX.";
 
 /// JQL's reserved words (JqlStringSupportImpl): they must be quoted to be used as values.
 pub(crate) const RESERVED_WORDS: &[&str] = &[
-    "abort", "access", "add", "after", "alias", "all", "alter", "and", "any", "as", "asc", "audit", "avg", "before",
-    "begin", "between", "boolean", "break", "by", "byte", "catch", "cf", "char", "character", "check", "checkpoint",
-    "collate", "collation", "column", "commit", "connect", "continue", "count", "create", "current", "date",
-    "decimal", "declare", "decrement", "default", "defaults", "define", "delete", "delimiter", "desc", "difference",
-    "distinct", "divide", "do", "double", "drop", "else", "empty", "encoding", "end", "equals", "escape",
-    "exclusive", "exec", "execute", "exists", "explain", "false", "fetch", "field", "file", "first", "float", "for",
-    "from", "function", "go", "goto", "grant", "greater", "group", "having", "identified", "if", "immediate", "in",
-    "increment", "index", "initial", "inner", "inout", "input", "insert", "int", "integer", "intersect",
-    "intersection", "into", "is", "isempty", "isnull", "join", "last", "left", "less", "like", "limit", "lock",
-    "long", "max", "min", "minus", "mode", "modify", "modulo", "more", "multiply", "next", "noaudit", "not", "notin",
-    "nowait", "null", "number", "object", "of", "on", "option", "or", "order", "outer", "output", "power",
-    "previous", "prior", "privileges", "public", "raise", "raw", "remainder", "rename", "resource", "return",
-    "returns", "revoke", "right", "row", "rowid", "rownum", "rows", "select", "session", "set", "share", "size",
-    "sqrt", "start", "strict", "string", "subtract", "sum", "synonym", "table", "then", "to", "trans",
-    "transaction", "trigger", "true", "uid", "union", "unique", "update", "user", "validate", "values", "view",
-    "when", "whenever", "where", "while", "with",
+    "abort",
+    "access",
+    "add",
+    "after",
+    "alias",
+    "all",
+    "alter",
+    "and",
+    "any",
+    "as",
+    "asc",
+    "audit",
+    "avg",
+    "before",
+    "begin",
+    "between",
+    "boolean",
+    "break",
+    "by",
+    "byte",
+    "catch",
+    "cf",
+    "char",
+    "character",
+    "check",
+    "checkpoint",
+    "collate",
+    "collation",
+    "column",
+    "commit",
+    "connect",
+    "continue",
+    "count",
+    "create",
+    "current",
+    "date",
+    "decimal",
+    "declare",
+    "decrement",
+    "default",
+    "defaults",
+    "define",
+    "delete",
+    "delimiter",
+    "desc",
+    "difference",
+    "distinct",
+    "divide",
+    "do",
+    "double",
+    "drop",
+    "else",
+    "empty",
+    "encoding",
+    "end",
+    "equals",
+    "escape",
+    "exclusive",
+    "exec",
+    "execute",
+    "exists",
+    "explain",
+    "false",
+    "fetch",
+    "field",
+    "file",
+    "first",
+    "float",
+    "for",
+    "from",
+    "function",
+    "go",
+    "goto",
+    "grant",
+    "greater",
+    "group",
+    "having",
+    "identified",
+    "if",
+    "immediate",
+    "in",
+    "increment",
+    "index",
+    "initial",
+    "inner",
+    "inout",
+    "input",
+    "insert",
+    "int",
+    "integer",
+    "intersect",
+    "intersection",
+    "into",
+    "is",
+    "isempty",
+    "isnull",
+    "join",
+    "last",
+    "left",
+    "less",
+    "like",
+    "limit",
+    "lock",
+    "long",
+    "max",
+    "min",
+    "minus",
+    "mode",
+    "modify",
+    "modulo",
+    "more",
+    "multiply",
+    "next",
+    "noaudit",
+    "not",
+    "notin",
+    "nowait",
+    "null",
+    "number",
+    "object",
+    "of",
+    "on",
+    "option",
+    "or",
+    "order",
+    "outer",
+    "output",
+    "power",
+    "previous",
+    "prior",
+    "privileges",
+    "public",
+    "raise",
+    "raw",
+    "remainder",
+    "rename",
+    "resource",
+    "return",
+    "returns",
+    "revoke",
+    "right",
+    "row",
+    "rowid",
+    "rownum",
+    "rows",
+    "select",
+    "session",
+    "set",
+    "share",
+    "size",
+    "sqrt",
+    "start",
+    "strict",
+    "string",
+    "subtract",
+    "sum",
+    "synonym",
+    "table",
+    "then",
+    "to",
+    "trans",
+    "transaction",
+    "trigger",
+    "true",
+    "uid",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "validate",
+    "values",
+    "view",
+    "when",
+    "whenever",
+    "where",
+    "while",
+    "with",
 ];
 
 pub(crate) fn is_reserved_word(s: &str) -> bool {
@@ -100,8 +260,12 @@ pub(crate) fn is_reserved_char(c: char) -> bool {
 /// Control characters minus whitespace, and Unicode non-characters: never allowed raw.
 pub(crate) fn is_control(c: char) -> bool {
     let u = c as u32;
-    u <= 0x09 || (0x0b..=0x0c).contains(&u) || (0x0e..=0x1f).contains(&u) || (0x7f..=0x9f).contains(&u)
-        || (0xfdd0..=0xfdef).contains(&u) || (0xfffe..=0xffff).contains(&u)
+    u <= 0x09
+        || (0x0b..=0x0c).contains(&u)
+        || (0x0e..=0x1f).contains(&u)
+        || (0x7f..=0x9f).contains(&u)
+        || (0xfdd0..=0xfdef).contains(&u)
+        || (0xfffe..=0xffff).contains(&u)
 }
 
 fn is_ws(c: char) -> bool {
@@ -109,9 +273,7 @@ fn is_ws(c: char) -> bool {
 }
 
 fn is_string_stop(c: char) -> bool {
-    is_control(c)
-        || is_reserved_char(c)
-        || matches!(c, '"' | '\'' | '=' | '!' | '<' | '>' | '(' | ')' | '~' | ',' | '[' | ']' | '|' | '&' | '\n' | '\r')
+    is_control(c) || is_reserved_char(c) || matches!(c, '"' | '\'' | '=' | '!' | '<' | '>' | '(' | ')' | '~' | ',' | '[' | ']' | '|' | '&' | '\n' | '\r')
 }
 
 /// `\u007b` for a character (Jira prints lower-case hex).
@@ -167,12 +329,7 @@ impl Lexer {
         let at = self.pos();
         self.bump();
         let c = match self.bump() {
-            None => {
-                return Err(JqlError::one(format!(
-                    "{PREFIX}The escape sequence has not been completed. {VALID_ESCAPES}{}",
-                    at.suffix()
-                )))
-            }
+            None => return Err(JqlError::one(format!("{PREFIX}The escape sequence has not been completed. {VALID_ESCAPES}{}", at.suffix()))),
             Some(c) => c,
         };
         match c {
@@ -232,11 +389,7 @@ impl Lexer {
                     return Err(if raw.trim().is_empty() {
                         JqlError::one(format!("{PREFIX}The quoted string has not been completed.{}", start.suffix()))
                     } else {
-                        JqlError::one(format!(
-                            "{PREFIX}The quoted string '{}' has not been completed.{}",
-                            normalize(&raw),
-                            start.suffix()
-                        ))
+                        JqlError::one(format!("{PREFIX}The quoted string '{}' has not been completed.{}", normalize(&raw), start.suffix()))
                     });
                 }
                 Some(c) if c == quote => {
@@ -291,11 +444,7 @@ impl Lexer {
 }
 
 fn illegal_escape(seq: &str, at: Pos) -> JqlError {
-    JqlError::one(format!(
-        "{PREFIX}'{}' is an illegal JQL escape sequence. {VALID_ESCAPES}{}",
-        normalize(seq),
-        at.suffix()
-    ))
+    JqlError::one(format!("{PREFIX}'{}' is an illegal JQL escape sequence. {VALID_ESCAPES}{}", normalize(seq), at.suffix()))
 }
 
 fn illegal_char(c: char, at: Pos) -> JqlError {
@@ -455,8 +604,20 @@ mod unit {
         assert_eq!(
             kinds,
             vec![
-                Tok::Str, Tok::And, Tok::Str, Tok::And, Tok::Str, Tok::Or, Tok::Bang, Tok::Str, Tok::NegNumber,
-                Tok::PosNumber, Tok::Str, Tok::Cf, Tok::Order, Tok::Eof
+                Tok::Str,
+                Tok::And,
+                Tok::Str,
+                Tok::And,
+                Tok::Str,
+                Tok::Or,
+                Tok::Bang,
+                Tok::Str,
+                Tok::NegNumber,
+                Tok::PosNumber,
+                Tok::Str,
+                Tok::Cf,
+                Tok::Order,
+                Tok::Eof
             ]
         );
     }

@@ -209,8 +209,7 @@ pub fn parse(jql: &str) -> Result<Query, JqlError> {
 }
 
 /// The message `/rest/api/3/search/jql` answers with when [`Query::is_bounded`] is false.
-pub const UNBOUNDED_MESSAGE: &str =
-    "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.";
+pub const UNBOUNDED_MESSAGE: &str = "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.";
 
 /// The most ORDER BY fields `/rest/api/3/search/jql` accepts.
 pub const MAX_ORDER_BY_FIELDS: usize = 7;

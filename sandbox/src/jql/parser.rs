@@ -13,8 +13,7 @@ use super::JqlError;
 /// Jira's prefix for the "bad operand" messages differs from the others.
 const OPERAND_PREFIX: &str = "Error in JQL Query: ";
 
-const VALID_OPERATORS: &str =
-    "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
+const VALID_OPERATORS: &str = "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
 
 /// Deeper nesting than this is refused (keeps recursion bounded).
 const MAX_DEPTH: usize = 200;
@@ -89,10 +88,7 @@ impl Parser {
         let t = self.peek();
         match t.kind {
             Tok::Eof => err(format!("{PREFIX}Expecting a field name at the end of the query.")),
-            Tok::LBracket => err(format!(
-                "{PREFIX}Expecting a field name but got '['. Did you mean 'cf['?{}",
-                t.pos.suffix()
-            )),
+            Tok::LBracket => err(format!("{PREFIX}Expecting a field name but got '['. Did you mean 'cf['?{}", t.pos.suffix())),
             _ => {
                 let text = norm(&t.text);
                 err(format!(
@@ -223,15 +219,9 @@ impl Parser {
                 let num = self.peek().clone();
                 if num.kind != Tok::PosNumber {
                     return Err(if num.kind == Tok::Eof {
-                        err(format!(
-                            "{PREFIX}Expecting a custom field id (a positive number) before the end of the query."
-                        ))
+                        err(format!("{PREFIX}Expecting a custom field id (a positive number) before the end of the query."))
                     } else {
-                        err(format!(
-                            "{PREFIX}Expecting a custom field id (a positive number) but got '{}'.{}",
-                            norm(&num.text),
-                            num.pos.suffix()
-                        ))
+                        err(format!("{PREFIX}Expecting a custom field id (a positive number) but got '{}'.{}", norm(&num.text), num.pos.suffix()))
                     });
                 }
                 self.next();
@@ -305,12 +295,7 @@ impl Parser {
         }
         if !predicates.is_empty() && !op.is_history() {
             let first = &predicates[0];
-            return Err(err(format!(
-                "{PREFIX}The {} operator does not support the use of the {} {} predicate.",
-                op.enum_name(),
-                first.keyword,
-                first.operand
-            )));
+            return Err(err(format!("{PREFIX}The {} operator does not support the use of the {} {} predicate.", op.enum_name(), first.keyword, first.operand)));
         }
         Ok(Clause::Terminal(Terminal { field, op, operand, predicates }))
     }
@@ -363,16 +348,8 @@ impl Parser {
                 }
                 return Ok(Operator::Was);
             }
-            Tok::Eof => {
-                return Err(err(format!("{PREFIX}Expecting operator before the end of the query. {VALID_OPERATORS}")))
-            }
-            _ => {
-                return Err(err(format!(
-                    "{PREFIX}Expecting operator but got '{}'. {VALID_OPERATORS}{}",
-                    norm(&t.text),
-                    t.pos.suffix()
-                )))
-            }
+            Tok::Eof => return Err(err(format!("{PREFIX}Expecting operator before the end of the query. {VALID_OPERATORS}"))),
+            _ => return Err(err(format!("{PREFIX}Expecting operator but got '{}'. {VALID_OPERATORS}{}", norm(&t.text), t.pos.suffix()))),
         };
         self.next();
         Ok(op)
@@ -398,10 +375,7 @@ impl Parser {
                 }
                 // ANTLR only takes a single value when a token that can follow one comes next.
                 let follow = self.peek_at(1);
-                let can_follow = matches!(
-                    follow.kind,
-                    Tok::Eof | Tok::Or | Tok::And | Tok::RParen | Tok::Comma | Tok::Order
-                ) || follow.is_history_predicate();
+                let can_follow = matches!(follow.kind, Tok::Eof | Tok::Or | Tok::And | Tok::RParen | Tok::Comma | Tok::Order) || follow.is_history_predicate();
                 if !can_follow {
                     self.next();
                     return Err(if self.list_level == 0 { self.need_logical_operator() } else { self.expected2(",", ")") });
@@ -466,17 +440,8 @@ impl Parser {
                     let t = self.peek().clone();
                     match t.kind {
                         Tok::Str | Tok::PosNumber | Tok::NegNumber => args.push(self.next().text),
-                        Tok::Comma | Tok::RParen => {
-                            return Err(err(format!(
-                                "{PREFIX}Function argument must be specified.{}",
-                                t.pos.suffix()
-                            )))
-                        }
-                        Tok::Eof => {
-                            return Err(err(format!(
-                                "{PREFIX}Expecting a function argument at the end of the query."
-                            )))
-                        }
+                        Tok::Comma | Tok::RParen => return Err(err(format!("{PREFIX}Function argument must be specified.{}", t.pos.suffix()))),
+                        Tok::Eof => return Err(err(format!("{PREFIX}Expecting a function argument at the end of the query."))),
                         _ => return Err(self.bad_function_argument()),
                     }
                 }
@@ -529,11 +494,7 @@ impl Parser {
             Tok::Eof | Tok::Comma => None,
             _ => {
                 let t = self.peek();
-                return Err(err(format!(
-                    "{PREFIX}Expecting either 'ASC' or 'DESC' but got '{}'.{}",
-                    norm(&t.text),
-                    t.pos.suffix()
-                )));
+                return Err(err(format!("{PREFIX}Expecting either 'ASC' or 'DESC' but got '{}'.{}", norm(&t.text), t.pos.suffix())));
             }
         };
         Ok(OrderBy { field, direction })

@@ -385,12 +385,7 @@ impl JqlCatalog for Catalog {
 }
 
 fn custom_fields() -> Vec<CustomFieldDef> {
-    let def = |number: u64, name: &str, kind| CustomFieldDef {
-        id: format!("customfield_{}", number),
-        number,
-        name: name.to_string(),
-        kind,
-    };
+    let def = |number: u64, name: &str, kind| CustomFieldDef { id: format!("customfield_{}", number), number, name: name.to_string(), kind };
     vec![
         def(10016, "Story Points", CustomKind::Number),
         def(10020, "Team", CustomKind::Select),
@@ -770,29 +765,14 @@ fn order_by() {
     assert_eq!(order("ORDER BY created"), order("ORDER BY created DESC"));
     assert_eq!(order(""), order("ORDER BY created DESC"));
     assert_eq!(order("ORDER BY created ASC"), ["ABC-1", "ABC-2", "XYZ-1", "ABC-4", "ABC-10", "ABC-3", "XYZ-2"]);
-    assert_eq!(
-        order("ORDER BY priority DESC, key ASC"),
-        ["ABC-10", "ABC-1", "ABC-2", "XYZ-2", "ABC-4", "XYZ-1", "ABC-3"]
-    );
+    assert_eq!(order("ORDER BY priority DESC, key ASC"), ["ABC-10", "ABC-1", "ABC-2", "XYZ-2", "ABC-4", "XYZ-1", "ABC-3"]);
     assert_eq!(order("ORDER BY priority, key"), order("ORDER BY priority DESC, key ASC"));
-    assert_eq!(
-        order("ORDER BY priority ASC, key DESC"),
-        ["XYZ-1", "ABC-4", "XYZ-2", "ABC-2", "ABC-1", "ABC-10", "ABC-3"]
-    );
+    assert_eq!(order("ORDER BY priority ASC, key DESC"), ["XYZ-1", "ABC-4", "XYZ-2", "ABC-2", "ABC-1", "ABC-10", "ABC-3"]);
     assert_eq!(order("project = ABC ORDER BY duedate"), ["ABC-1", "ABC-10", "ABC-4", "ABC-2", "ABC-3"]);
     assert_eq!(order("project = ABC ORDER BY due DESC"), ["ABC-2", "ABC-4", "ABC-10", "ABC-1", "ABC-3"]);
-    assert_eq!(
-        order("ORDER BY \"Story Points\" DESC"),
-        ["ABC-10", "ABC-2", "ABC-1", "ABC-4", "XYZ-2", "ABC-3", "XYZ-1"]
-    );
-    assert_eq!(
-        order("ORDER BY assignee ASC, created ASC"),
-        ["ABC-1", "ABC-4", "ABC-2", "XYZ-2", "ABC-10", "XYZ-1", "ABC-3"]
-    );
-    assert_eq!(
-        order("ORDER BY project ASC, cf[10016] ASC"),
-        ["ABC-4", "ABC-1", "ABC-2", "ABC-10", "ABC-3", "XYZ-2", "XYZ-1"]
-    );
+    assert_eq!(order("ORDER BY \"Story Points\" DESC"), ["ABC-10", "ABC-2", "ABC-1", "ABC-4", "XYZ-2", "ABC-3", "XYZ-1"]);
+    assert_eq!(order("ORDER BY assignee ASC, created ASC"), ["ABC-1", "ABC-4", "ABC-2", "XYZ-2", "ABC-10", "XYZ-1", "ABC-3"]);
+    assert_eq!(order("ORDER BY project ASC, cf[10016] ASC"), ["ABC-4", "ABC-1", "ABC-2", "ABC-10", "ABC-3", "XYZ-2", "XYZ-1"]);
     assert_eq!(order("project = XYZ ORDER BY summary"), ["XYZ-1", "XYZ-2"]);
     assert_eq!(order("labels is not empty ORDER BY labels"), ["ABC-4", "ABC-1", "ABC-2", "XYZ-2", "ABC-10"]);
 }
@@ -804,10 +784,7 @@ fn bounded_queries() {
     assert!(!parse("ORDER BY created DESC").unwrap().is_bounded());
     assert!(parse("project = ABC").unwrap().is_bounded());
     assert!(parse("project = ABC ORDER BY key").unwrap().is_bounded());
-    assert_eq!(
-        UNBOUNDED_MESSAGE,
-        "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
-    );
+    assert_eq!(UNBOUNDED_MESSAGE, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
 }
 
 #[test]
@@ -832,11 +809,9 @@ fn ast_shape() {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-const OPS: &str =
-    "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
+const OPS: &str = "The valid operators are '=', '!=', '<', '>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', 'IS' and 'IS NOT'.";
 const ESC: &str = "The valid escape sequences are \\', \\\", \\t, \\n, \\r, \\\\, '\\ ' and \\uXXXX.";
-const DT_FORMATS: &str =
-    "Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.";
+const DT_FORMATS: &str = "Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.";
 
 #[test]
 fn syntax_errors() {

@@ -17,12 +17,8 @@ pub(crate) fn validate(query: &Query, ctx: &JqlContext) -> Result<(), JqlError> 
     for sort in &query.order_by {
         let name = sort.field.display();
         match resolve(&sort.field, ctx) {
-            None | Some(Field::Text) | Some(Field::Comment) => {
-                messages.push(format!("Not able to sort using field '{}'.", name))
-            }
-            Some(Field::Description) | Some(Field::Environment) => {
-                messages.push(format!("Field '{}' does not support sorting.", name))
-            }
+            None | Some(Field::Text) | Some(Field::Comment) => messages.push(format!("Not able to sort using field '{}'.", name)),
+            Some(Field::Description) | Some(Field::Environment) => messages.push(format!("Field '{}' does not support sorting.", name)),
             Some(_) => {}
         }
     }
@@ -79,12 +75,8 @@ fn operator_usage(op: Operator, operand: &Operand, field: &str) -> Option<String
     let shown = op.display();
     if op.is_list() {
         return match operand {
-            Operand::Empty => Some(format!(
-                "Operator '{shown}' does not support the empty value representation 'EMPTY' for field '{field}'."
-            )),
-            o if !is_list_operand(o) => {
-                Some(format!("Operator '{shown}' does not support the non-list value '{o}' for field '{field}'."))
-            }
+            Operand::Empty => Some(format!("Operator '{shown}' does not support the empty value representation 'EMPTY' for field '{field}'.")),
+            o if !is_list_operand(o) => Some(format!("Operator '{shown}' does not support the non-list value '{o}' for field '{field}'.")),
             _ => None,
         };
     }
@@ -92,9 +84,7 @@ fn operator_usage(op: Operator, operand: &Operand, field: &str) -> Option<String
         return Some(format!("Operator '{shown}' does not support the list value '{operand}' for field '{field}'."));
     }
     if op.is_relational() && matches!(operand, Operand::Empty) {
-        return Some(format!(
-            "Operator '{shown}' does not support the empty value representation 'EMPTY' for field '{field}'."
-        ));
+        return Some(format!("Operator '{shown}' does not support the empty value representation 'EMPTY' for field '{field}'."));
     }
     if matches!(op, Operator::Is | Operator::IsNot) && !matches!(operand, Operand::Empty) {
         return Some(format!("Operator '{shown}' does not support searching for non-empty values for field '{field}'."));
@@ -121,9 +111,7 @@ pub(crate) const STATUS_CATEGORIES: &[(u64, &str, &str)] =
     &[(1, "undefined", "No Category"), (2, "new", "To Do"), (4, "indeterminate", "In Progress"), (3, "done", "Done")];
 
 fn status_category_exists(v: &str) -> bool {
-    STATUS_CATEGORIES
-        .iter()
-        .any(|(id, key, name)| id.to_string() == v || key.eq_ignore_ascii_case(v) || name.eq_ignore_ascii_case(v))
+    STATUS_CATEGORIES.iter().any(|(id, key, name)| id.to_string() == v || key.eq_ignore_ascii_case(v) || name.eq_ignore_ascii_case(v))
 }
 
 const DATE_TIME_FORMATS: &str =
@@ -197,9 +185,7 @@ fn predicates(t: &Terminal, ctx: &JqlContext, out: &mut Vec<String>) {
         leaves(&p.operand, &mut values);
         for v in values {
             match (p.keyword.as_str(), v) {
-                ("before" | "after" | "on" | "during", Operand::Value(Literal::Str(s)))
-                    if parse_date_literal(s).and_then(|d| d.instant(ctx)).is_none() =>
-                {
+                ("before" | "after" | "on" | "during", Operand::Value(Literal::Str(s))) if parse_date_literal(s).and_then(|d| d.instant(ctx)).is_none() => {
                     out.push(format!("Date value '{}' for predicate '{}' is invalid. {}", s, p.keyword, DATE_TIME_FORMATS));
                 }
                 (_, Operand::Function { name, args, .. }) => {
@@ -238,16 +224,10 @@ fn function(fname: &str, args: &[String], field: &Field, field_name: &str, ctx: 
     }
     if let Some(arg) = args.first() {
         if !dates::valid_increment(&lower, arg) {
-            return Some(format!(
-                "Duration for function '{}' should have the format (+/-)n(yMwdm), e.g -1M for 1 month earlier.",
-                fname
-            ));
+            return Some(format!("Duration for function '{}' should have the format (+/-)n(yMwdm), e.g -1M for 1 month earlier.", fname));
         }
         if lower == "membersof" && ctx.known.group_members(arg).is_none() {
-            return Some(format!(
-                "Function '{}' can not generate a list of usernames for group '{}'; the group does not exist.",
-                fname, arg
-            ));
+            return Some(format!("Function '{}' can not generate a list of usernames for group '{}'; the group does not exist.", fname, arg));
         }
     }
     if !field.accepts_function(&lower) {
@@ -273,13 +253,8 @@ fn literal(lit: &Literal, field: &Field, field_name: &str, op: Operator, ctx: &J
             }
             return match parse_text_query(v) {
                 Ok(_) => None,
-                Err(TextError::EmptyString) => {
-                    Some(format!("The field '{}' does not support searching for an empty string.", field_name))
-                }
-                Err(TextError::StartsWith(c)) => Some(format!(
-                    "The text query '{}' for field '{}' is not allowed to start with '{}'.",
-                    v, field_name, c
-                )),
+                Err(TextError::EmptyString) => Some(format!("The field '{}' does not support searching for an empty string.", field_name)),
+                Err(TextError::StartsWith(c)) => Some(format!("The text query '{}' for field '{}' is not allowed to start with '{}'.", v, field_name, c)),
                 Err(TextError::Unparseable) => Some(format!("Unable to parse the text '{}' for field '{}'.", v, field_name)),
             };
         }
@@ -330,9 +305,7 @@ fn literal(lit: &Literal, field: &Field, field_name: &str, op: Operator, ctx: &J
             Field::StatusCategory => status_category_exists(v),
             Field::Priority => known.priority_exists(v),
             Field::IssueType => known.issue_type_exists(v),
-            Field::Resolution => {
-                (matches!(lit, Literal::Str(_)) && v.eq_ignore_ascii_case("unresolved")) || known.resolution_exists(v)
-            }
+            Field::Resolution => (matches!(lit, Literal::Str(_)) && v.eq_ignore_ascii_case("unresolved")) || known.resolution_exists(v),
             Field::Component => known.component_exists(v),
             Field::FixVersion => known.version_exists(v),
             _ => true,

@@ -97,7 +97,9 @@ fn window(q: &[(String, String)], field: &str) -> Result<Window, BadSearch> {
         None => Err(("INVALID_API_TOKEN_SEARCH_QUERY", format!("{field}SearchType is required when searching on {field}"))),
         Some("range") if from.is_some() || to.is_some() => Ok(Some((from, to))),
         Some("range") => Err(("INVALID_API_TOKEN_SEARCH_QUERY", format!("{field}From or {field}To is required for a range search"))),
-        Some(other @ ("gt" | "lt" | "range_time")) => Err(("INVALID_API_TOKEN_SEARCH_QUERY", format!("{field}SearchType '{other}' is not emulated by the sandbox (range is)"))),
+        Some(other @ ("gt" | "lt" | "range_time")) => {
+            Err(("INVALID_API_TOKEN_SEARCH_QUERY", format!("{field}SearchType '{other}' is not emulated by the sandbox (range is)")))
+        }
         Some(other) => Err(("INVALID_API_TOKEN_SEARCH_QUERY", format!("{field}SearchType '{other}' must be range, gt, lt or range_time"))),
     }
 }
@@ -163,7 +165,11 @@ async fn org_api_tokens(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, Path
         }
     };
     if !["label", "user.name", "createdAt", "expiresAt", "lastActiveAt"].contains(&field.as_str()) {
-        return access_error(StatusCode::BAD_REQUEST, "INVALID_FIELD_FORMAT", &format!("sort '{sort}' is not one of label, user.name, createdAt, expiresAt, lastActiveAt"));
+        return access_error(
+            StatusCode::BAD_REQUEST,
+            "INVALID_FIELD_FORMAT",
+            &format!("sort '{sort}' is not one of label, user.name, createdAt, expiresAt, lastActiveAt"),
+        );
     }
     tokens.sort_by(|a, b| {
         let by = match (key(a), key(b)) {

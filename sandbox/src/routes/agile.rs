@@ -1,6 +1,5 @@
 //! Jira Software agile API `/rest/agile/1.0/`: boards, sprints, board, backlog and sprint issues.
 
-
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,9 +8,9 @@ use serde_json::{json, Value};
 use super::jira::render::{FieldSelection, View};
 use super::jira::search::run_query;
 use super::jira::{page_bounds, Jira};
+use crate::config::Flavor;
 use crate::errors::{ApiError, ApiResult};
 use crate::model::*;
-use crate::config::Flavor;
 use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 
 pub fn routes(flavor: Flavor) -> SourcedRoutes {
@@ -124,8 +123,13 @@ pub async fn board_sprints(j: Jira, Path(id): Path<String>) -> ApiResult {
 
 pub async fn sprint(j: Jira, Path(id): Path<String>) -> ApiResult {
     let site = j.sb.site.read();
-    let s = site.sprints.iter().find(|s| s.id.to_string() == id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
-    find_board(&j, &site, &s.board_id.to_string()).map_err(|_| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
+    let s = site
+        .sprints
+        .iter()
+        .find(|s| s.id.to_string() == id)
+        .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
+    find_board(&j, &site, &s.board_id.to_string())
+        .map_err(|_| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
     Ok(Json(sprint_json(&j, s)))
 }
 
@@ -203,7 +207,11 @@ pub async fn board_backlog(j: Jira, Path(id): Path<String>) -> ApiResult {
 pub async fn sprint_issues(j: Jira, Path(id): Path<String>) -> ApiResult {
     {
         let site = j.sb.site.read();
-        let s = site.sprints.iter().find(|s| s.id.to_string() == id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
+        let s = site
+            .sprints
+            .iter()
+            .find(|s| s.id.to_string() == id)
+            .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {id} does not exist or you do not have permission to see it.")))?;
         find_board(&j, &site, &s.board_id.to_string())?;
     }
     scoped_issues(&j, format!("sprint = {id}"))

@@ -28,8 +28,8 @@ use axum::Json;
 use serde_json::json;
 
 use super::oauth::{
-    attr, basic_pair, check_user_password, encode, error_page, esc, html, invalid_request, local_path, non_empty, now, oauth_error, pairs, redirect, redirect_allowed, redirect_error,
-    set_cookie_header, signed_in, token_params, with_cookie, with_params, MAX_PARAM,
+    attr, basic_pair, check_user_password, encode, error_page, esc, html, invalid_request, local_path, non_empty, now, oauth_error, pairs, redirect,
+    redirect_allowed, redirect_error, set_cookie_header, signed_in, token_params, with_cookie, with_params, MAX_PARAM,
 };
 use crate::credentials::{digest, CodeChallenge, CodeError, IssuedTokens, PendingAuthorization, RefreshError};
 use crate::routes::sourced::{Source, SourcedRoutes};
@@ -135,7 +135,11 @@ async fn authorize(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery(
         return error_page(StatusCode::BAD_REQUEST, "Invalid client", "There is no incoming application link with this client_id.");
     };
     let Some(redirect_uri) = non_empty(&p, "redirect_uri").filter(|u| redirect_allowed(&client.callbacks, u)) else {
-        return error_page(StatusCode::BAD_REQUEST, "Invalid redirect_uri", &format!("The redirect_uri does not match the redirect URL of the application link '{}'.", client.name));
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid redirect_uri",
+            &format!("The redirect_uri does not match the redirect URL of the application link '{}'.", client.name),
+        );
     };
     let state = p.get("state").map(String::as_str).filter(|s| !s.is_empty());
     let back = |error: &str, description: &str| redirect_error(redirect_uri, false, error, description, state, StatusCode::FOUND);
@@ -199,7 +203,11 @@ async fn consent(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: Strin
     let decision = non_empty(&f, "decision").unwrap_or("");
     let taken = non_empty(&f, "request_id").and_then(|id| sb.credentials.write().take_pending(id, &caller.keys, now(&sb)));
     let Some(p) = taken.filter(|p| p.account_id == caller.account_id && (decision == "approve" || decision == "deny")) else {
-        return error_page(StatusCode::FORBIDDEN, "This authorization request is no longer valid", "It was already answered, has expired, or was shown to someone else.");
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "This authorization request is no longer valid",
+            "It was already answered, has expired, or was shown to someone else.",
+        );
     };
     if decision == "deny" {
         return redirect_error(&p.redirect_uri, false, "access_denied", "The user denied the request", p.state.as_deref(), StatusCode::SEE_OTHER);
@@ -298,7 +306,12 @@ async fn revoke(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::
     let t = now(&sb);
     let revoked = {
         let mut creds = sb.credentials.write();
-        let grant = creds.access_tokens.iter().find(|a| a.digest == d).map(|a| a.grant_id.clone()).or_else(|| creds.refresh_tokens.iter().find(|r| r.digest == d).map(|r| r.grant_id.clone()));
+        let grant = creds
+            .access_tokens
+            .iter()
+            .find(|a| a.digest == d)
+            .map(|a| a.grant_id.clone())
+            .or_else(|| creds.refresh_tokens.iter().find(|r| r.digest == d).map(|r| r.grant_id.clone()));
         grant.is_some_and(|g| creds.revoke_grant(&g, "user", t))
     };
     if revoked {

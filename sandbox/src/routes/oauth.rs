@@ -144,32 +144,128 @@ const CLASSIC_SCOPES: &[(&str, &str, &str)] = &[
 ];
 
 const CONFLUENCE_NOUNS: &[&str] = &[
-    "page", "blogpost", "comment", "attachment", "label", "space", "space-details", "space.permission", "space.property",
-    "space.setting", "content", "content-details", "content.property", "content.metadata", "content.restriction",
-    "content.permission", "custom-content", "hierarchical-content", "task", "inlinetask", "template", "user", "user.property",
-    "group", "configuration", "audit-log", "watcher", "whiteboard", "database", "folder", "embed", "relation",
-    "analytics.content", "app-data", "email-address", "permission",
+    "page",
+    "blogpost",
+    "comment",
+    "attachment",
+    "label",
+    "space",
+    "space-details",
+    "space.permission",
+    "space.property",
+    "space.setting",
+    "content",
+    "content-details",
+    "content.property",
+    "content.metadata",
+    "content.restriction",
+    "content.permission",
+    "custom-content",
+    "hierarchical-content",
+    "task",
+    "inlinetask",
+    "template",
+    "user",
+    "user.property",
+    "group",
+    "configuration",
+    "audit-log",
+    "watcher",
+    "whiteboard",
+    "database",
+    "folder",
+    "embed",
+    "relation",
+    "analytics.content",
+    "app-data",
+    "email-address",
+    "permission",
 ];
 
 const JIRA_NOUNS: &[&str] = &[
-    "issue", "issue-details", "issue-meta", "issue-type", "issue-type.property", "issue-type-hierarchy", "issue-type-scheme",
-    "issue-type-screen-scheme", "issue.changelog", "issue.remote-link", "issue.transition", "issue.vote", "issue.votes",
-    "issue.watcher", "issue-worklog", "issue-worklog.property", "issue.property", "issue-link", "issue-link-type",
-    "issue-security-level", "issue-security-scheme", "issue-status", "issue.time-tracking", "issue-event", "comment",
-    "comment.property", "attachment", "field", "field-configuration", "field-configuration-scheme", "field.option",
-    "field.options", "field.default-value", "custom-field-contextual-configuration", "user", "user.property", "user.columns",
-    "user-configuration", "group", "project", "project-role", "project-category", "project-version", "project.component",
-    "project.property", "project.feature", "project.avatar", "project-type", "project.email", "jql", "filter",
-    "filter.column", "dashboard", "dashboard.property", "status", "priority", "resolution", "avatar", "application-role",
-    "permission", "permission-scheme", "role", "workflow", "workflow-scheme", "workflow.property", "screen", "screen-scheme",
-    "screenable-field", "screen-tab", "screen-field", "webhook", "label", "notification-scheme", "notification", "audit-log",
-    "instance-configuration", "license", "jira-expressions", "issue-adjustments",
+    "issue",
+    "issue-details",
+    "issue-meta",
+    "issue-type",
+    "issue-type.property",
+    "issue-type-hierarchy",
+    "issue-type-scheme",
+    "issue-type-screen-scheme",
+    "issue.changelog",
+    "issue.remote-link",
+    "issue.transition",
+    "issue.vote",
+    "issue.votes",
+    "issue.watcher",
+    "issue-worklog",
+    "issue-worklog.property",
+    "issue.property",
+    "issue-link",
+    "issue-link-type",
+    "issue-security-level",
+    "issue-security-scheme",
+    "issue-status",
+    "issue.time-tracking",
+    "issue-event",
+    "comment",
+    "comment.property",
+    "attachment",
+    "field",
+    "field-configuration",
+    "field-configuration-scheme",
+    "field.option",
+    "field.options",
+    "field.default-value",
+    "custom-field-contextual-configuration",
+    "user",
+    "user.property",
+    "user.columns",
+    "user-configuration",
+    "group",
+    "project",
+    "project-role",
+    "project-category",
+    "project-version",
+    "project.component",
+    "project.property",
+    "project.feature",
+    "project.avatar",
+    "project-type",
+    "project.email",
+    "jql",
+    "filter",
+    "filter.column",
+    "dashboard",
+    "dashboard.property",
+    "status",
+    "priority",
+    "resolution",
+    "avatar",
+    "application-role",
+    "permission",
+    "permission-scheme",
+    "role",
+    "workflow",
+    "workflow-scheme",
+    "workflow.property",
+    "screen",
+    "screen-scheme",
+    "screenable-field",
+    "screen-tab",
+    "screen-field",
+    "webhook",
+    "label",
+    "notification-scheme",
+    "notification",
+    "audit-log",
+    "instance-configuration",
+    "license",
+    "jira-expressions",
+    "issue-adjustments",
 ];
 
-const JIRA_SOFTWARE_NOUNS: &[&str] = &[
-    "board-scope", "board-scope.admin", "sprint", "epic", "issue", "source-code", "feature-flag", "deployment", "build",
-    "remote-link", "design",
-];
+const JIRA_SOFTWARE_NOUNS: &[&str] =
+    &["board-scope", "board-scope.admin", "sprint", "epic", "issue", "source-code", "feature-flag", "deployment", "build", "remote-link", "design"];
 
 /// The product heading and the words for a scope, or `None` for a scope Atlassian does not have.
 fn scope_words(scope: &str) -> Option<(&'static str, String)> {
@@ -264,7 +360,14 @@ pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
 /// A local path to continue to after signing in (never another site), else `default`.
 pub(crate) fn local_path(c: Option<&str>, default: &str) -> String {
     match c {
-        Some(c) if c.starts_with('/') && !c.starts_with("//") && !c.contains('\\') && c.len() <= MAX_PARAM * 4 && c.is_ascii() && !c.chars().any(char::is_control) => {
+        Some(c)
+            if c.starts_with('/')
+                && !c.starts_with("//")
+                && !c.contains('\\')
+                && c.len() <= MAX_PARAM * 4
+                && c.is_ascii()
+                && !c.chars().any(char::is_control) =>
+        {
             c.to_string()
         }
         _ => default.to_string(),
@@ -287,7 +390,10 @@ fn is_loopback(uri: &str) -> bool {
             None => return false,
         },
     };
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]") && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|p| p > 0)
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+        && !port.is_empty()
+        && port.chars().all(|c| c.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
 pub(crate) fn redirect_allowed(callbacks: &[String], uri: &str) -> bool {
@@ -484,7 +590,14 @@ async fn authorize(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, RawQuery(
     let state = p.get("state").map(String::as_str).filter(|s| !s.is_empty());
     let implicit = response_type == "token";
     if response_type != "code" && !implicit {
-        return redirect_error(redirect_uri, false, "unsupported_response_type", &format!("Unsupported response type: {response_type}"), state, StatusCode::FOUND);
+        return redirect_error(
+            redirect_uri,
+            false,
+            "unsupported_response_type",
+            &format!("Unsupported response type: {response_type}"),
+            state,
+            StatusCode::FOUND,
+        );
     }
     if let Some(aud) = non_empty(&p, "audience") {
         if aud != "api.atlassian.com" {
@@ -588,7 +701,8 @@ fn complete(sb: &Sandbox, p: &PendingAuthorization, status: StatusCode) -> Respo
             };
             let expires_in = tokens.expires_in.to_string();
             let scope = tokens.scopes.join(" ");
-            let mut params = vec![("access_token", tokens.access_token.as_str()), ("token_type", "Bearer"), ("expires_in", expires_in.as_str()), ("scope", scope.as_str())];
+            let mut params =
+                vec![("access_token", tokens.access_token.as_str()), ("token_type", "Bearer"), ("expires_in", expires_in.as_str()), ("scope", scope.as_str())];
             if let Some(s) = p.state.as_deref() {
                 params.push(("state", s));
             }
@@ -632,7 +746,14 @@ async fn consent(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: Strin
     if decision == "approve" {
         complete(&sb, &p, StatusCode::SEE_OTHER)
     } else {
-        redirect_error(&p.redirect_uri, p.response_type == "token", "access_denied", "User did not authorize the request", p.state.as_deref(), StatusCode::SEE_OTHER)
+        redirect_error(
+            &p.redirect_uri,
+            p.response_type == "token",
+            "access_denied",
+            "User did not authorize the request",
+            p.state.as_deref(),
+            StatusCode::SEE_OTHER,
+        )
     }
 }
 
@@ -785,7 +906,11 @@ async fn token(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::b
                 Err(RefreshError::Invalid | RefreshError::Reused) => oauth_error(StatusCode::FORBIDDEN, "invalid_grant", "Unknown or invalid refresh token."),
             }
         }
-        "client_credentials" | "password" | "implicit" | "urn:ietf:params:oauth:grant-type:device_code" | "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        "client_credentials"
+        | "password"
+        | "implicit"
+        | "urn:ietf:params:oauth:grant-type:device_code"
+        | "urn:ietf:params:oauth:grant-type:jwt-bearer"
         | "http://auth0.com/oauth/grant-type/password-realm" => {
             oauth_error(StatusCode::FORBIDDEN, "unauthorized_client", &format!("Grant type '{grant_type}' not allowed for the client."))
         }

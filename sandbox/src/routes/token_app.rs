@@ -101,7 +101,8 @@ async fn own_tokens(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Prin
 fn valid_until(sb: &Sandbox, m: &Map<String, Value>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     let max_months = sb.config.token_app_max_months;
     let latest = now.checked_add_months(Months::new(max_months)).unwrap_or(now);
-    let too_long = || refused(StatusCode::BAD_REQUEST, format!("The token validity exceeds the maximum of {max_months} months configured by your administrator."));
+    let too_long =
+        || refused(StatusCode::BAD_REQUEST, format!("The token validity exceeds the maximum of {max_months} months configured by your administrator."));
     let bad = |field: &str| refused(StatusCode::BAD_REQUEST, format!("The field '{field}' is not valid."));
     let months = match m.get("tokenValidityTimeInMonths") {
         None | Some(Value::Null) => None,
@@ -177,17 +178,21 @@ async fn tokens_by_filter(State(sb): State<Arc<Sandbox>>, Extension(p): Extensio
     let pairs: Vec<(String, String)> = form_urlencoded::parse(q.unwrap_or_default().as_bytes()).into_owned().collect();
     let one: HashMap<&str, &str> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let bad = |name: &str| refused(StatusCode::BAD_REQUEST, format!("The parameter '{name}' is not valid."));
-    let bound = |name: &str| -> Result<Option<DateTime<Utc>>, ApiError> { one.get(name).filter(|v| !v.trim().is_empty()).map(|v| instant(v).ok_or_else(|| bad(name))).transpose() };
+    let bound = |name: &str| -> Result<Option<DateTime<Utc>>, ApiError> {
+        one.get(name).filter(|v| !v.trim().is_empty()).map(|v| instant(v).ok_or_else(|| bad(name))).transpose()
+    };
     let (from_created, until_created) = (bound("fromCreated")?, bound("untilCreated")?);
     let (from_used, until_used) = (bound("fromLastUsed")?, bound("untilLastUsed")?);
     let (from_expires, until_expires) = (bound("fromExpiresDuring")?, bound("untilExpiresDuring")?);
     let page = one.get("page").map(|v| v.parse::<usize>().map_err(|_| bad("page"))).transpose()?.unwrap_or(0);
-    let limit = one.get("limit").map(|v| v.parse::<usize>().ok().filter(|l| *l >= 1).ok_or_else(|| bad("limit"))).transpose()?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    let limit =
+        one.get("limit").map(|v| v.parse::<usize>().ok().filter(|l| *l >= 1).ok_or_else(|| bad("limit"))).transpose()?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let description = one.get("descriptionFilter").map(|d| d.to_lowercase()).filter(|d| !d.is_empty());
     let users: Vec<String> = pairs.iter().filter(|(k, v)| k == "userFilter" && !v.is_empty()).map(|(_, v)| v.to_lowercase()).collect();
     let site = sb.site.read();
     // A user filter names a user by key or user name (the sandbox's user names are emails).
-    let names_owner = |t: &AppToken| users.iter().any(|u| *u == t.owner_id.to_lowercase() || site.user(&t.owner_id).is_some_and(|o| o.email.to_lowercase() == *u));
+    let names_owner =
+        |t: &AppToken| users.iter().any(|u| *u == t.owner_id.to_lowercase() || site.user(&t.owner_id).is_some_and(|o| o.email.to_lowercase() == *u));
     let within = |v: Option<DateTime<Utc>>, from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>| match v {
         Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v <= u),
         None => from.is_none() && until.is_none(),

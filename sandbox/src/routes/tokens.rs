@@ -204,7 +204,9 @@ async fn search_pats(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Pri
     let name = string_field(&m, &["name"])?.unwrap_or_default().to_lowercase();
     let keys: Vec<String> = match m.get("userKeys") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.iter().map(|k| k.as_str().map(str::to_string).ok_or_else(|| bad("userKeys must be a list of user keys."))).collect::<Result<_, _>>()?,
+        Some(Value::Array(a)) => {
+            a.iter().map(|k| k.as_str().map(str::to_string).ok_or_else(|| bad("userKeys must be a list of user keys."))).collect::<Result<_, _>>()?
+        }
         Some(_) => return Err(bad("userKeys must be a list of user keys.")),
     };
     let used = match m.get("isUsed") {
@@ -255,7 +257,10 @@ async fn search_pats(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Pri
 async fn admin_delete_pats(State(sb): State<Arc<Sandbox>>, Extension(p): Extension<Principal>, body: String) -> Result<StatusCode, ApiError> {
     sysadmin(&sb, &p)?;
     let ids: Vec<u64> = match serde_json::from_str::<Value>(&body) {
-        Ok(Value::Array(a)) => a.iter().map(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| bad("The body must be a JSON array of token ids."))).collect::<Result<_, _>>()?,
+        Ok(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| bad("The body must be a JSON array of token ids.")))
+            .collect::<Result<_, _>>()?,
         _ => return Err(bad("The body must be a JSON array of token ids.")),
     };
     sb.credentials.write().pats.retain(|t| !ids.contains(&t.id));

@@ -49,11 +49,7 @@ impl SandboxProc {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read start-up line");
         let info: StartupInfo = serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad start-up line {line:?}: {e}"));
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         SandboxProc { info, child, http }
     }
 

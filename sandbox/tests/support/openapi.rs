@@ -32,7 +32,8 @@ pub fn reference_dir() -> Option<PathBuf> {
 /// Under CI (`CI=true`) the descriptions are always beside the checkout, so their absence is a
 /// failure there; elsewhere the test says it is skipped and why.
 fn descriptions_missing(test: &str) {
-    let why = "Atlassian's OpenAPI descriptions were not found beside the checkout (../shared/reference/atlassian-openapi); set ATLASSIAN_OPENAPI_DIR to that folder";
+    let why =
+        "Atlassian's OpenAPI descriptions were not found beside the checkout (../shared/reference/atlassian-openapi); set ATLASSIAN_OPENAPI_DIR to that folder";
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{why}");
     }

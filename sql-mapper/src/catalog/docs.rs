@@ -9,8 +9,13 @@ fn resources(t: &TableDef) -> (String, String) {
     let (cloud, dc): (Vec<String>, Vec<String>) = match &t.source {
         Source::IssueSearch => (vec!["/rest/api/3/search/jql".into()], vec!["/rest/api/2/search".into()]),
         Source::Spaces => (vec!["/wiki/api/v2/spaces".into()], vec!["/rest/api/space".into()]),
-        Source::Pages => (vec!["/wiki/api/v2/pages".into(), "/wiki/rest/api/content/search (CQL)".into()], vec!["/rest/api/content".into(), "/rest/api/content/search (CQL)".into()]),
-        Source::OAuthTokenPage => (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::scan::token_page::PAGE)]),
+        Source::Pages => (
+            vec!["/wiki/api/v2/pages".into(), "/wiki/rest/api/content/search (CQL)".into()],
+            vec!["/rest/api/content".into(), "/rest/api/content/search (CQL)".into()],
+        ),
+        Source::OAuthTokenPage => {
+            (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::scan::token_page::PAGE)])
+        }
         Source::Lists(parts) => {
             let mut c: Vec<String> = parts.iter().filter_map(|p| p.cloud).map(|e| e.path.replace("{api}", "3")).collect();
             let mut d: Vec<String> = parts.iter().filter_map(|p| p.data_center).map(|e| e.path.replace("{api}", "2")).collect();
@@ -28,7 +33,13 @@ fn resources(t: &TableDef) -> (String, String) {
 fn sent_as(t: &TableDef, params: &[&str]) -> String {
     let shown = |names: Vec<&str>| names.iter().map(|n| format!("`{n}=`")).collect::<Vec<_>>().join("/");
     let Source::Lists(parts) = &t.source else { return format!("{} (Cloud)", shown(params.to_vec())) };
-    let on = |dc: bool| parts.iter().filter_map(|p| if dc { p.data_center } else { p.cloud }).find_map(|e| params.iter().map(|n| e.sends(n)).collect::<Option<Vec<_>>>()).map(shown);
+    let on = |dc: bool| {
+        parts
+            .iter()
+            .filter_map(|p| if dc { p.data_center } else { p.cloud })
+            .find_map(|e| params.iter().map(|n| e.sends(n)).collect::<Option<Vec<_>>>())
+            .map(shown)
+    };
     match (on(false), on(true)) {
         (Some(c), Some(d)) if c == d => c,
         (Some(c), Some(d)) => format!("{c} (Cloud), {d} (Data Center)"),
@@ -40,12 +51,20 @@ fn sent_as(t: &TableDef, params: &[&str]) -> String {
 
 fn writes_of(t: &TableDef) -> String {
     let Some(w) = &t.writes else { return "read-only".into() };
-    let verbs: Vec<&str> = [("INSERT", w.insert.is_some()), ("UPDATE", w.update.is_some() || w.status_by_transition), ("DELETE", w.delete.is_some())].iter().filter(|(_, on)| *on).map(|(v, _)| *v).collect();
+    let verbs: Vec<&str> = [("INSERT", w.insert.is_some()), ("UPDATE", w.update.is_some() || w.status_by_transition), ("DELETE", w.delete.is_some())]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(v, _)| *v)
+        .collect();
     verbs.join(", ")
 }
 
 fn language(t: &TableDef) -> &'static str {
-    if t.product == Product::Jira { "JQL" } else { "CQL" }
+    if t.product == Product::Jira {
+        "JQL"
+    } else {
+        "CQL"
+    }
 }
 
 /// The README's summary: one row per table.
@@ -66,7 +85,13 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
     );
     for t in catalog.tables() {
         let (cloud, dc) = resources(t);
-        out.push_str(&format!("\n## {}\n\n{} Key: {}. Writes: {}.\n\n- Cloud: {cloud}\n- Data Center: {dc}\n", t.qualified_name(), t.remarks, t.key.join(", "), writes_of(t)));
+        out.push_str(&format!(
+            "\n## {}\n\n{} Key: {}. Writes: {}.\n\n- Cloud: {cloud}\n- Data Center: {dc}\n",
+            t.qualified_name(),
+            t.remarks,
+            t.key.join(", "),
+            writes_of(t)
+        ));
         for fk in t.foreign_keys {
             out.push_str(&format!("- `{}` references `{}.{}.{}`\n", fk.column, fk.references.0.schema_name(), fk.references.1, fk.references.2));
         }
@@ -82,7 +107,13 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
                 Pushdown::Raw => format!("whole {} query", language(t)),
             };
             let writable = if c.write.is_some() { "yes" } else { "" };
-            out.push_str(&format!("| `{}` | {} | {} | {pushed} | {writable} | {} |\n", c.name, c.sql_type, if c.nullable { "yes" } else { "no" }, c.remarks.replace('|', "\\|")));
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {pushed} | {writable} | {} |\n",
+                c.name,
+                c.sql_type,
+                if c.nullable { "yes" } else { "no" },
+                c.remarks.replace('|', "\\|")
+            ));
         }
     }
     out
@@ -115,6 +146,10 @@ mod tests {
             return;
         }
         assert_eq!(&readme[start..end], summary, "README.md's catalog differs from the code: rerun with ATLASSIAN_ODBC_WRITE_README=1");
-        assert_eq!(std::fs::read_to_string(root("docs/catalog.md")).unwrap_or_default(), reference, "docs/catalog.md differs from the code: rerun with ATLASSIAN_ODBC_WRITE_README=1");
+        assert_eq!(
+            std::fs::read_to_string(root("docs/catalog.md")).unwrap_or_default(),
+            reference,
+            "docs/catalog.md differs from the code: rerun with ATLASSIAN_ODBC_WRITE_README=1"
+        );
     }
 }

@@ -366,7 +366,9 @@ impl Source {
             Source::Spaces => "/wiki/api/v2/spaces".into(),
             Source::Pages => "/wiki/api/v2/pages".into(),
             Source::OAuthTokenPage => crate::scan::token_page::PAGE.into(),
-            Source::Lists(parts) => parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + "),
+            Source::Lists(parts) => {
+                parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + ")
+            }
         }
     }
 
@@ -526,10 +528,7 @@ impl Catalog {
             }
             many => Err(crate::MapperError::new(
                 crate::SqlState::SyntaxOrAccess,
-                format!(
-                    "Table name '{name}' is ambiguous: qualify it as {}.",
-                    many.iter().map(|t| t.qualified_name()).collect::<Vec<_>>().join(" or ")
-                ),
+                format!("Table name '{name}' is ambiguous: qualify it as {}.", many.iter().map(|t| t.qualified_name()).collect::<Vec<_>>().join(" or ")),
             )),
         }
     }

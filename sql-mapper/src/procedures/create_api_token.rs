@@ -85,7 +85,9 @@ fn unsupported_if_missing(e: MapperError) -> MapperError {
 }
 
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
-    let description = text(&args, "Description").filter(|d| !d.trim().is_empty()).ok_or_else(|| MapperError::new(SqlState::ParameterCount, "CreateApiToken needs a Description"))?;
+    let description = text(&args, "Description")
+        .filter(|d| !d.trim().is_empty())
+        .ok_or_else(|| MapperError::new(SqlState::ParameterCount, "CreateApiToken needs a Description"))?;
     let days = days(&args)?;
     let on = expires_on(&args)?;
     if days.is_some() && on.is_some() {
@@ -95,7 +97,10 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     if client.flavor() == Flavor::Cloud {
         // No Atlassian API creates a Cloud API token: the account holder makes it themselves.
-        return Err(MapperError::new(SqlState::NotSupported, format!("Cloud has no API that creates API tokens: create one at {CLOUD_TOKENS_PAGE} (signed in as its owner), then use it as APIToken")));
+        return Err(MapperError::new(
+            SqlState::NotSupported,
+            format!("Cloud has no API that creates API tokens: create one at {CLOUD_TOKENS_PAGE} (signed in as its owner), then use it as APIToken"),
+        ));
     }
     let me = client.get_json(Product::Jira, "/rest/api/2/myself").await?;
     // As `CurrentUser.AccountId`: the account id where the site gives one, else the user key.
@@ -118,7 +123,17 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
         body["tokenForUserKey"] = json!(k);
     }
     match client.send_json(reqwest::Method::POST, Product::Jira, APP_TOKEN, Some(&body)).await {
-        Ok(t) => return Ok(vec![row(&t, crate::catalog::jira::api_tokens::APP_KIND, owner_key.unwrap_or(my_key), "tokenDescription", "created", "validUntil", "plainTextToken")]),
+        Ok(t) => {
+            return Ok(vec![row(
+                &t,
+                crate::catalog::jira::api_tokens::APP_KIND,
+                owner_key.unwrap_or(my_key),
+                "tokenDescription",
+                "created",
+                "validUntil",
+                "plainTextToken",
+            )])
+        }
         Err(e) if e.http_status == Some(404) => {}
         Err(e) => return Err(e),
     }
@@ -155,7 +170,11 @@ async fn user_key(session: &MapperSession, u: &str) -> Result<String, MapperErro
     let found = session.client().get_json(Product::Jira, &path).await?;
     let matching: Vec<&Value> = found.as_array().into_iter().flatten().filter(|x| names(x, u)).collect();
     match matching.as_slice() {
-        [one] => ["/key", "/accountId"].iter().find_map(|p| one.pointer(p).and_then(Value::as_str)).map(str::to_string).ok_or_else(|| MapperError::new(SqlState::General, format!("The site gave no key for user {u}"))),
+        [one] => ["/key", "/accountId"]
+            .iter()
+            .find_map(|p| one.pointer(p).and_then(Value::as_str))
+            .map(str::to_string)
+            .ok_or_else(|| MapperError::new(SqlState::General, format!("The site gave no key for user {u}"))),
         [] => Ok(u.to_string()),
         _ => Err(MapperError::new(SqlState::IntegrityConstraint, format!("ForUser: {u} names several users; give the user key"))),
     }

@@ -5,7 +5,7 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::{param, ParamDef, text, Args, ProcedureDef, Rows};
+use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
 use crate::rest::Flavor;
 use crate::scan::url_encode;
@@ -45,10 +45,15 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
             (crate::catalog::confluence::from_v1_attachment(&v1).into_iter().next().unwrap_or(Value::Null), "")
         }
     };
-    let link = meta.get("downloadLink").and_then(Value::as_str).ok_or_else(|| MapperError::new(SqlState::General, format!("attachment {id} has no download link")))?;
+    let link =
+        meta.get("downloadLink").and_then(Value::as_str).ok_or_else(|| MapperError::new(SqlState::General, format!("attachment {id} has no download link")))?;
     let bytes = client.get_bytes(Product::Confluence, &format!("{base}{link}")).await?;
     let media = meta.get("mediaType").cloned().unwrap_or(Value::Null);
-    let as_text = media.as_str().is_some_and(|m| m.starts_with("text/") || m.contains("json") || m.contains("xml")).then(|| String::from_utf8(bytes.clone()).ok()).flatten();
+    let as_text = media
+        .as_str()
+        .is_some_and(|m| m.starts_with("text/") || m.contains("json") || m.contains("xml"))
+        .then(|| String::from_utf8(bytes.clone()).ok())
+        .flatten();
     Ok(vec![[
         ("Id".to_string(), json!(id)),
         ("Title".to_string(), meta.get("title").cloned().unwrap_or(Value::Null)),

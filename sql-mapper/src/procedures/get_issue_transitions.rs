@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{param, ParamDef, text, Args, ProcedureDef, Rows};
+use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
 use crate::rest::Flavor;
 use crate::scan::url_encode;

@@ -13,7 +13,12 @@ const PARAMS: &[ParamDef] = &[
     param("Verifier", Varchar(4000), false, "WEB: the code from the callback (or the whole callback URL)"),
     param("Scope", Varchar(2000), false, "APP: scopes to ask for (default: the connection's Scope)"),
     param("CallbackUrl", Varchar(2000), false, "The callback URL the code was issued for (default: the connection's CallbackURL)"),
-    param("State", Varchar(255), false, "WEB: the state the callback carried (checked by the application; on Data Center it picks the PKCE verifier kept for that URL)"),
+    param(
+        "State",
+        Varchar(255),
+        false,
+        "WEB: the state the callback carried (checked by the application; on Data Center it picks the PKCE verifier kept for that URL)",
+    ),
 ];
 
 pub fn def() -> ProcedureDef {
@@ -49,7 +54,9 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let mode = text(&args, "AuthMode").map(|m| m.trim().to_ascii_uppercase()).unwrap_or_else(|| "WEB".into());
     let tokens = match mode.as_str() {
         "WEB" => {
-            let verifier = text(&args, "Verifier").filter(|v| !v.trim().is_empty()).ok_or_else(|| MapperError::new(SqlState::ParameterCount, "GetOAuthAccessToken with AuthMode=WEB needs Verifier: the code your callback received"))?;
+            let verifier = text(&args, "Verifier").filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                MapperError::new(SqlState::ParameterCount, "GetOAuthAccessToken with AuthMode=WEB needs Verifier: the code your callback received")
+            })?;
             let state = text(&args, "State").or_else(|| state_of(&verifier));
             let t = oauth.exchange(&code_of(&verifier), &callback, state.as_deref()).await.map_err(crate::rest::auth_error)?;
             super::adopt(session, t).await?

@@ -22,7 +22,10 @@ pub fn def() -> ProcedureDef {
         name: "GetOAuthAuthorizationURL",
         remarks: "OAuth web flow, step 1: the authorization URL to send the user to.",
         params: PARAMS,
-        result: vec![c("URL", Varchar(4000), false, at("/URL"), "The authorization URL"), c("State", Varchar(255), false, at("/State"), "The state it carries")],
+        result: vec![
+            c("URL", Varchar(4000), false, at("/URL"), "The authorization URL"),
+            c("State", Varchar(255), false, at("/State"), "The state it carries"),
+        ],
         writes: false,
         run: |s, a| Box::pin(run(s, a)),
     }

@@ -98,7 +98,9 @@ pub fn all() -> Vec<ProcedureDef> {
 
 /// The OAuth token keeper, for the OAuth procedures: only `AuthScheme=OAuth` connections have one.
 fn oauth_of(session: &MapperSession) -> Result<&Arc<atlassian_oauth::OAuthAuthenticator>, MapperError> {
-    session.oauth().ok_or_else(|| err(SqlState::NotSupported, "The OAuth procedures need a connection with AuthScheme=OAuth (and OAuthClientId, OAuthClientSecret)"))
+    session
+        .oauth()
+        .ok_or_else(|| err(SqlState::NotSupported, "The OAuth procedures need a connection with AuthScheme=OAuth (and OAuthClientId, OAuthClientSecret)"))
 }
 
 /// Makes `tokens` the connection's own and sends its requests through the gateway to the site
@@ -167,7 +169,10 @@ impl Call {
             .iter()
             .map(|(name, a)| match a {
                 Arg::Value(v) => Ok((name.clone(), v.clone())),
-                Arg::Param(n) => params.get(n - 1).map(|v| (name.clone(), v.clone())).ok_or_else(|| err(SqlState::ParameterCount, format!("no value was given for parameter {n} of {}", self.name))),
+                Arg::Param(n) => params
+                    .get(n - 1)
+                    .map(|v| (name.clone(), v.clone()))
+                    .ok_or_else(|| err(SqlState::ParameterCount, format!("no value was given for parameter {n} of {}", self.name))),
             })
             .collect()
     }
@@ -218,7 +223,8 @@ pub(crate) fn parse_call(sql: &str) -> Result<Option<Call>, MapperError> {
                 return Err(syntax(format!("expected '=' after {}", w.value)));
             }
         }
-        let (v, next) = literal(&t, i).ok_or_else(|| syntax(format!("argument {} of {name} must be a literal value or a parameter marker, not {}", args.len() + 1, t[i])))?;
+        let (v, next) = literal(&t, i)
+            .ok_or_else(|| syntax(format!("argument {} of {name} must be a literal value or a parameter marker, not {}", args.len() + 1, t[i])))?;
         args.push((named, v));
         i = next;
         if t[i] == Token::Comma {
@@ -242,7 +248,11 @@ fn literal(t: &[Token], i: usize) -> Option<(Arg, usize)> {
 
 fn value(t: &[Token], i: usize) -> Option<(Value, usize)> {
     let number = |n: &str, neg: bool| -> Option<Value> {
-        let v = if let Ok(x) = n.parse::<i64>() { serde_json::json!(if neg { -x } else { x }) } else { serde_json::json!(if neg { -n.parse::<f64>().ok()? } else { n.parse::<f64>().ok()? }) };
+        let v = if let Ok(x) = n.parse::<i64>() {
+            serde_json::json!(if neg { -x } else { x })
+        } else {
+            serde_json::json!(if neg { -n.parse::<f64>().ok()? } else { n.parse::<f64>().ok()? })
+        };
         Some(v)
     };
     match &t[i] {
@@ -261,14 +271,18 @@ fn value(t: &[Token], i: usize) -> Option<(Value, usize)> {
 
 /// The procedure a call names.
 pub(crate) fn resolve<'a>(procs: &'a [ProcedureDef], schema: Option<&str>, name: &str) -> Result<&'a ProcedureDef, MapperError> {
-    let found: Vec<&ProcedureDef> = procs.iter().filter(|p| p.name.eq_ignore_ascii_case(name) && schema.is_none_or(|s| p.product.schema_name().eq_ignore_ascii_case(s))).collect();
+    let found: Vec<&ProcedureDef> =
+        procs.iter().filter(|p| p.name.eq_ignore_ascii_case(name) && schema.is_none_or(|s| p.product.schema_name().eq_ignore_ascii_case(s))).collect();
     match found.as_slice() {
         [one] => Ok(one),
         [] => {
             let names: Vec<String> = procs.iter().map(ProcedureDef::qualified_name).collect();
             Err(err(SqlState::SyntaxOrAccess, format!("Procedure '{name}' does not exist. The procedures are: {}", names.join(", "))))
         }
-        many => Err(err(SqlState::SyntaxOrAccess, format!("Procedure name '{name}' is ambiguous: qualify it as {}", many.iter().map(|p| p.qualified_name()).collect::<Vec<_>>().join(" or ")))),
+        many => Err(err(
+            SqlState::SyntaxOrAccess,
+            format!("Procedure name '{name}' is ambiguous: qualify it as {}", many.iter().map(|p| p.qualified_name()).collect::<Vec<_>>().join(" or ")),
+        )),
     }
 }
 
@@ -278,9 +292,19 @@ fn bind(p: &ProcedureDef, args: Vec<(Option<String>, Value)>) -> Result<Args, Ma
     for (n, (name, v)) in args.into_iter().enumerate() {
         let def = match &name {
             Some(name) => p.params.iter().find(|d| d.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
-                err(SqlState::ParameterCount, format!("{} has no parameter {name}; its parameters are {}", p.qualified_name(), p.params.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")))
+                err(
+                    SqlState::ParameterCount,
+                    format!(
+                        "{} has no parameter {name}; its parameters are {}",
+                        p.qualified_name(),
+                        p.params.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+                    ),
+                )
             })?,
-            None => p.params.get(n).ok_or_else(|| err(SqlState::ParameterCount, format!("{} takes {} parameter(s), {} given", p.qualified_name(), p.params.len(), n + 1)))?,
+            None => p
+                .params
+                .get(n)
+                .ok_or_else(|| err(SqlState::ParameterCount, format!("{} takes {} parameter(s), {} given", p.qualified_name(), p.params.len(), n + 1)))?,
         };
         if out.insert(def.name, v).is_some() {
             return Err(err(SqlState::ParameterCount, format!("parameter {} of {} is given twice", def.name, p.qualified_name())));
@@ -333,7 +357,10 @@ mod tests {
         assert_eq!(c.schema.as_deref(), Some("Jira"));
         assert_eq!(c.args.len(), 2);
         let c = parse_call("CALL UploadAttachment(123, 'a.txt', NULL, -4.5, TRUE)").unwrap().unwrap();
-        assert_eq!(c.arguments(&[]).unwrap().into_iter().map(|a| a.1).collect::<Vec<_>>(), vec![json!(123), json!("a.txt"), Value::Null, json!(-4.5), json!(true)]);
+        assert_eq!(
+            c.arguments(&[]).unwrap().into_iter().map(|a| a.1).collect::<Vec<_>>(),
+            vec![json!(123), json!("a.txt"), Value::Null, json!(-4.5), json!(true)]
+        );
         // Parameters take their values at execution, by number.
         let c = parse_call("CALL UploadAttachment($2, 'a.txt', $1)").unwrap().unwrap();
         assert_eq!(c.arguments(&[json!("x"), json!(7)]).unwrap().into_iter().map(|a| a.1).collect::<Vec<_>>(), vec![json!(7), json!("a.txt"), json!("x")]);

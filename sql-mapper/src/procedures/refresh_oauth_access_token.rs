@@ -23,7 +23,9 @@ pub fn def() -> ProcedureDef {
 
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let oauth = oauth_of(session)?;
-    let rt = text(&args, "OAuthRefreshToken").filter(|v| !v.trim().is_empty()).ok_or_else(|| MapperError::new(SqlState::ParameterCount, "RefreshOAuthAccessToken needs OAuthRefreshToken"))?;
+    let rt = text(&args, "OAuthRefreshToken")
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| MapperError::new(SqlState::ParameterCount, "RefreshOAuthAccessToken needs OAuthRefreshToken"))?;
     let t = oauth.flow().refresh(rt.trim()).await.map_err(crate::rest::auth_error)?;
     let t = super::adopt(session, t).await?;
     Ok(vec![token_row(&t)])

@@ -43,7 +43,10 @@ fn ids(args: &Args) -> Result<Vec<u64>, MapperError> {
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     if client.flavor() == Flavor::Cloud {
-        return Err(MapperError::new(SqlState::NotSupported, "Cloud has no personal access tokens: an organization admin revokes API tokens with DELETE FROM Jira.ApiTokens (with OrgId and OrgApiKey)"));
+        return Err(MapperError::new(
+            SqlState::NotSupported,
+            "Cloud has no personal access tokens: an organization admin revokes API tokens with DELETE FROM Jira.ApiTokens (with OrgId and OrgApiKey)",
+        ));
     }
     let ids = ids(&args)?;
     client.send_json(reqwest::Method::DELETE, Product::Jira, "/rest/pat/latest/admin/tokens", Some(&json!(ids))).await?;

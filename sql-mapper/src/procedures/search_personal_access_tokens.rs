@@ -67,7 +67,10 @@ fn bit(args: &Args, name: &str) -> Result<Option<bool>, MapperError> {
 async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     if client.flavor() == Flavor::Cloud {
-        return Err(MapperError::new(SqlState::NotSupported, "Cloud has no personal access tokens: an organization admin sees API tokens in Jira.ApiTokens (with OrgId and OrgApiKey)"));
+        return Err(MapperError::new(
+            SqlState::NotSupported,
+            "Cloud has no personal access tokens: an organization admin sees API tokens in Jira.ApiTokens (with OrgId and OrgApiKey)",
+        ));
     }
     let mut query = json!({"limit": PAGE});
     if let Some(keys) = text(&args, "UserKeys") {

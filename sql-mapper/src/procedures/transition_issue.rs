@@ -4,16 +4,18 @@
 use serde_json::{json, Value};
 
 use super::get_issue_transitions::transitions;
-use super::{param, ParamDef, text, Args, ProcedureDef, Rows};
+use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
 use crate::rest::Flavor;
 use crate::scan::url_encode;
 use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
 
-const PARAMS: &[ParamDef] = &[param("IssueKey", Varchar(255), true, "Key or id of the issue"),
-            param("Transition", Varchar(255), true, "Transition name or id, or the name of the status to move to"),
-            param("Comment", LongVarchar, false, "A comment to add with the transition")];
+const PARAMS: &[ParamDef] = &[
+    param("IssueKey", Varchar(255), true, "Key or id of the issue"),
+    param("Transition", Varchar(255), true, "Transition name or id, or the name of the status to move to"),
+    param("Comment", LongVarchar, false, "A comment to add with the transition"),
+];
 
 pub fn def() -> ProcedureDef {
     let c = ColumnDef::new;
@@ -36,11 +38,15 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let key = text(&args, "IssueKey").unwrap_or_default();
     let wanted = text(&args, "Transition").unwrap_or_default();
     let list = transitions(session, &key).await?;
-    let chosen = crate::workflow::choose(&list, crate::workflow::Wanted::Transition(&wanted))
-        .ok_or_else(|| MapperError::new(SqlState::General, format!("Issue {key} has no transition '{wanted}'; it offers: {}", crate::workflow::offered(&list))))?;
+    let chosen = crate::workflow::choose(&list, crate::workflow::Wanted::Transition(&wanted)).ok_or_else(|| {
+        MapperError::new(SqlState::General, format!("Issue {key} has no transition '{wanted}'; it offers: {}", crate::workflow::offered(&list)))
+    })?;
     let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
     let base = format!("/rest/api/{api}/issue/{}", url_encode(&key));
-    session.client().send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/transitions"), Some(&json!({"transition": {"id": chosen["id"]}}))).await?;
+    session
+        .client()
+        .send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/transitions"), Some(&json!({"transition": {"id": chosen["id"]}})))
+        .await?;
     if let Some(comment) = text(&args, "Comment") {
         let body = if api == 3 { crate::adf::from_plain_text(&comment) } else { json!(comment) };
         session.client().send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/comment"), Some(&json!({"body": body}))).await?;

@@ -4,18 +4,20 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::{param, ParamDef, text, Args, ProcedureDef, Rows};
+use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
 use crate::rest::{Flavor, Upload};
 use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
 
-const PARAMS: &[ParamDef] = &[param("ContentId", BigInt, true, "Page or blog post id"),
-            param("FileName", Varchar(255), true, "File name of the attachment"),
-            param("ContentBase64", LongVarchar, false, "The file, base64-encoded"),
-            param("Content", LongVarchar, false, "The file as text (UTF-8), instead of ContentBase64"),
-            param("MediaType", Varchar(255), false, "MIME type (default application/octet-stream, text/plain for Content)"),
-            param("Comment", Varchar(4000), false, "Upload comment")];
+const PARAMS: &[ParamDef] = &[
+    param("ContentId", BigInt, true, "Page or blog post id"),
+    param("FileName", Varchar(255), true, "File name of the attachment"),
+    param("ContentBase64", LongVarchar, false, "The file, base64-encoded"),
+    param("Content", LongVarchar, false, "The file as text (UTF-8), instead of ContentBase64"),
+    param("MediaType", Varchar(255), false, "MIME type (default application/octet-stream, text/plain for Content)"),
+    param("Comment", Varchar(4000), false, "Upload comment"),
+];
 
 pub fn def() -> ProcedureDef {
     let c = ColumnDef::new;

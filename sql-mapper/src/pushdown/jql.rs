@@ -140,7 +140,10 @@ impl<'a> JqlBuilder<'a> {
                     return None;
                 }
                 // JQL's NOT IN also drops issues where the field is empty; SQL's NOT IN drops NULLs too.
-                Some(Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_values: false }.value_naming(self.naming(&clause)))
+                Some(
+                    Pushed { text: format!("{clause} {op} ({})", values.join(", ")), fidelity: fidelity_of(kind), names_values: false }
+                        .value_naming(self.naming(&clause)),
+                )
             }
             Expr::IsNull(inner) | Expr::IsNotNull(inner) => {
                 let col = column_name(inner)?;
@@ -242,7 +245,10 @@ impl<'a> JqlBuilder<'a> {
 fn looks_like_issue_key(s: &str) -> bool {
     let Some((project, number)) = s.rsplit_once('-') else { return false };
     let mut chars = project.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Clauses whose values Jira looks up: it rejects the whole query ("The value 'x' does not
@@ -250,7 +256,22 @@ fn looks_like_issue_key(s: &str) -> bool {
 fn names_values(clause: &str) -> bool {
     matches!(
         clause,
-        "key" | "id" | "issuekey" | "parent" | "project" | "status" | "statusCategory" | "priority" | "issuetype" | "resolution" | "assignee" | "reporter" | "creator" | "component" | "fixVersion" | "sprint"
+        "key"
+            | "id"
+            | "issuekey"
+            | "parent"
+            | "project"
+            | "status"
+            | "statusCategory"
+            | "priority"
+            | "issuetype"
+            | "resolution"
+            | "assignee"
+            | "reporter"
+            | "creator"
+            | "component"
+            | "fixVersion"
+            | "sprint"
     )
 }
 

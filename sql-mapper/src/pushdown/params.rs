@@ -177,7 +177,9 @@ pub(crate) fn millis_of(v: &ScalarValue) -> Option<i64> {
         ScalarValue::Date32(Some(d)) => (*d as i64) * 86_400_000,
         ScalarValue::Date64(Some(ms)) => *ms,
         // Text the engine did not turn into a timestamp: an RFC 3339 instant or a whole date only.
-        ScalarValue::Utf8(Some(s)) if s.len() == 10 => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis(),
+        ScalarValue::Utf8(Some(s)) if s.len() == 10 => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis()
+        }
         ScalarValue::Utf8(Some(s)) => crate::scan::parse_timestamp_millis(s)?,
         _ => return None,
     })
@@ -247,7 +249,17 @@ mod tests {
     fn bounds_on_one_range_keep_the_narrowest() {
         let q = |n: &str, v: &str| QueryParam { name: n.into(), value: v.into(), droppable: false };
         let ranges = vec![("createdAtFrom".to_string(), true), ("createdAtTo".to_string(), false)];
-        let m = merged(&[q("createdAtFrom", "2024-01-01T00:00:00.000Z"), q("createdAtFrom", "2024-03-01T00:00:00.000Z"), q("createdAtTo", "2025-01-01T00:00:00.000Z"), q("createdAtTo", "2024-06-01T00:00:00.000Z"), q("keys", "a"), q("keys", "a")], &ranges);
+        let m = merged(
+            &[
+                q("createdAtFrom", "2024-01-01T00:00:00.000Z"),
+                q("createdAtFrom", "2024-03-01T00:00:00.000Z"),
+                q("createdAtTo", "2025-01-01T00:00:00.000Z"),
+                q("createdAtTo", "2024-06-01T00:00:00.000Z"),
+                q("keys", "a"),
+                q("keys", "a"),
+            ],
+            &ranges,
+        );
         assert_eq!(m, vec![q("createdAtFrom", "2024-03-01T00:00:00.000Z"), q("createdAtTo", "2024-06-01T00:00:00.000Z"), q("keys", "a")]);
     }
 }

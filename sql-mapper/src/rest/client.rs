@@ -96,7 +96,15 @@ impl AtlassianClient {
             .build()
             .map_err(|e| MapperError::new(SqlState::CannotConnect, format!("cannot create the HTTP client: {e}")))?;
         let bases = std::sync::RwLock::new((site.jira_base.clone(), site.confluence_base.clone()));
-        Ok(AtlassianClient { http, site, bases, auth, confluence_auth: None, gate: RequestGate::new(DEFAULT_CONCURRENCY), result_cache: std::sync::OnceLock::new() })
+        Ok(AtlassianClient {
+            http,
+            site,
+            bases,
+            auth,
+            confluence_auth: None,
+            gate: RequestGate::new(DEFAULT_CONCURRENCY),
+            result_cache: std::sync::OnceLock::new(),
+        })
     }
 
     /// Confluence's requests signed with their own credentials (its server's own grant).
@@ -172,7 +180,11 @@ impl AtlassianClient {
             )
         })?;
         let org = crate::scan::url_encode(&admin.org_id);
-        Ok(Target { url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)), org_key: Some(format!("Bearer {}", admin.api_key)), auth })
+        Ok(Target {
+            url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)),
+            org_key: Some(format!("Bearer {}", admin.api_key)),
+            auth,
+        })
     }
 
     pub fn set_bases(&self, jira: String, confluence: String) {
@@ -194,18 +206,39 @@ impl AtlassianClient {
         self.exchange_json(reqwest::Method::POST, product, path_and_query, Some(body), true).await
     }
 
-    async fn exchange_json(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool) -> Result<Value, MapperError> {
+    async fn exchange_json(
+        &self,
+        method: reqwest::Method,
+        product: Product,
+        path_and_query: &str,
+        body: Option<&Value>,
+        read: bool,
+    ) -> Result<Value, MapperError> {
         self.exchange_page(method, product, path_and_query, body, read, None).await
     }
 
     /// A page of a scan: a GET (`body` None) or a read-only search POST, decoded keeping
     /// only `page` (what the scan's columns read).
-    pub(crate) async fn read_page(&self, product: Product, path_and_query: &str, body: Option<&Value>, page: &crate::scan::WantedPaths) -> Result<Value, MapperError> {
+    pub(crate) async fn read_page(
+        &self,
+        product: Product,
+        path_and_query: &str,
+        body: Option<&Value>,
+        page: &crate::scan::WantedPaths,
+    ) -> Result<Value, MapperError> {
         let method = if body.is_some() { reqwest::Method::POST } else { reqwest::Method::GET };
         self.exchange_page(method, product, path_and_query, body, true, Some(page)).await
     }
 
-    async fn exchange_page(&self, method: reqwest::Method, product: Product, path_and_query: &str, body: Option<&Value>, read: bool, pruned: Option<&crate::scan::WantedPaths>) -> Result<Value, MapperError> {
+    async fn exchange_page(
+        &self,
+        method: reqwest::Method,
+        product: Product,
+        path_and_query: &str,
+        body: Option<&Value>,
+        read: bool,
+        pruned: Option<&crate::scan::WantedPaths>,
+    ) -> Result<Value, MapperError> {
         let target = self.target(product, path_and_query)?;
         let text = self.send(method, &target, body.map_or(Payload::None, Payload::Json), read).await?;
         if text.iter().all(u8::is_ascii_whitespace) {
@@ -252,7 +285,14 @@ impl AtlassianClient {
         Ok((String::from_utf8_lossy(&bytes).into_owned(), landed))
     }
 
-    async fn send_accepting(&self, method: reqwest::Method, target: &Target, payload: Payload<'_>, read: bool, accept: &str) -> Result<(Vec<u8>, String), MapperError> {
+    async fn send_accepting(
+        &self,
+        method: reqwest::Method,
+        target: &Target,
+        payload: Payload<'_>,
+        read: bool,
+        accept: &str,
+    ) -> Result<(Vec<u8>, String), MapperError> {
         let url = target.url.as_str();
         // The organization's key is fixed: nothing to refresh.
         let mut refreshed = target.org_key.is_some();
@@ -350,7 +390,11 @@ fn gave_up(e: MapperError, why: GaveUp) -> MapperError {
         GaveUp::Attempts(n, spent) => with(e.state, format!("gave up after {n} attempts in {:.1} s", spent.as_secs_f64())),
         GaveUp::Deadline { wait, timeout } => with(
             SqlState::Timeout,
-            format!("gave up: the next attempt would be {:.1} s away, past the Timeout of {} s; raise Timeout to wait longer", wait.as_secs_f64(), timeout.as_secs()),
+            format!(
+                "gave up: the next attempt would be {:.1} s away, past the Timeout of {} s; raise Timeout to wait longer",
+                wait.as_secs_f64(),
+                timeout.as_secs()
+            ),
         ),
     }
 }
@@ -383,7 +427,13 @@ fn transport_error(url: &str, e: &reqwest::Error) -> MapperError {
     // Never include the request itself: its headers carry credentials.
     let state = if e.is_timeout() { SqlState::Timeout } else { SqlState::LinkFailure };
     let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
-    let kind = if e.is_connect() { "cannot connect to" } else if e.is_timeout() { "timed out talking to" } else { "lost the connection to" };
+    let kind = if e.is_connect() {
+        "cannot connect to"
+    } else if e.is_timeout() {
+        "timed out talking to"
+    } else {
+        "lost the connection to"
+    };
     // The innermost causes say what happened (a refused connection, an untrusted certificate).
     let mut causes: Vec<String> = Vec::new();
     let mut source = std::error::Error::source(e);
@@ -429,7 +479,15 @@ fn status_error(status: u16, body: &str) -> MapperError {
     let msg = atlassian_message(body).unwrap_or_else(|| format!("HTTP {status}"));
     let state = match status {
         401 => SqlState::InvalidAuthorization,
-        407 => return MapperError { http_status: Some(407), ..MapperError::new(SqlState::CannotConnect, "The proxy refused the request (407 Proxy Authentication Required): check ProxyUser and ProxyPassword") },
+        407 => {
+            return MapperError {
+                http_status: Some(407),
+                ..MapperError::new(
+                    SqlState::CannotConnect,
+                    "The proxy refused the request (407 Proxy Authentication Required): check ProxyUser and ProxyPassword",
+                )
+            }
+        }
         403 => SqlState::SyntaxOrAccess,
         408 | 504 => SqlState::Timeout,
         429 | 502 | 503 => SqlState::LinkFailure,

@@ -5,5 +5,5 @@ mod client;
 mod gate;
 mod retry;
 
-pub use client::{AtlassianClient, Flavor, OrgAdmin, SiteConfig, Upload, DEFAULT_CONCURRENCY, ORG_ADMIN};
 pub(crate) use client::auth_error;
+pub use client::{AtlassianClient, Flavor, OrgAdmin, SiteConfig, Upload, DEFAULT_CONCURRENCY, ORG_ADMIN};

@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
+use datafusion::arrow::array::{
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
+};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use serde_json::Value;
@@ -142,7 +144,10 @@ pub(crate) fn cell_value(array: &dyn datafusion::arrow::array::Array, row: usize
         let ms = ms.as_ref().and_then(|m| m.as_any().downcast_ref::<TimestampMillisecondArray>()).map(|m| m.value(0));
         return ms.and_then(chrono::DateTime::from_timestamp_millis).map(|d| json!(d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())).unwrap_or(Value::Null);
     }
-    if let Some(n) = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64).ok().and_then(|c| c.as_any().downcast_ref::<Float64Array>().map(|f| f.value(0))) {
+    if let Some(n) = datafusion::arrow::compute::cast(&array.slice(row, 1), &DataType::Float64)
+        .ok()
+        .and_then(|c| c.as_any().downcast_ref::<Float64Array>().map(|f| f.value(0)))
+    {
         return json!(n);
     }
     json!(crate::display_cell(array, row))
@@ -204,10 +209,7 @@ fn type_error(col: &ColumnDef, v: &Value) -> MapperError {
 
 /// Atlassian timestamps: `2024-01-31T10:00:00.000+0000` (Jira) or RFC 3339 (Confluence).
 pub fn parse_timestamp_millis(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .ok()
-        .map(|d| d.timestamp_millis())
+    chrono::DateTime::parse_from_rfc3339(s).or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")).ok().map(|d| d.timestamp_millis())
 }
 
 fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), MapperError> {

@@ -147,8 +147,26 @@ pub(crate) fn url_encode(s: &str) -> String {
 }
 
 impl FetchPlan {
-    pub fn new(def: Arc<TableDef>, client: Arc<AtlassianClient>, projection: Option<&[usize]>, jql: Vec<crate::pushdown::Pushed>, limit: Option<usize>, parents: Vec<Option<Arc<FetchPlan>>>) -> FetchPlan {
-        let mut plan = FetchPlan { def, client, projection: projection.map(<[usize]>::to_vec), parents, jql: std::sync::Mutex::new(jql), params: std::sync::Mutex::new(Vec::new()), limit, space_keys: tokio::sync::OnceCell::new(), page_paths: super::WantedPaths::default(), missing_parts: Default::default() };
+    pub fn new(
+        def: Arc<TableDef>,
+        client: Arc<AtlassianClient>,
+        projection: Option<&[usize]>,
+        jql: Vec<crate::pushdown::Pushed>,
+        limit: Option<usize>,
+        parents: Vec<Option<Arc<FetchPlan>>>,
+    ) -> FetchPlan {
+        let mut plan = FetchPlan {
+            def,
+            client,
+            projection: projection.map(<[usize]>::to_vec),
+            parents,
+            jql: std::sync::Mutex::new(jql),
+            params: std::sync::Mutex::new(Vec::new()),
+            limit,
+            space_keys: tokio::sync::OnceCell::new(),
+            page_paths: super::WantedPaths::default(),
+            missing_parts: Default::default(),
+        };
         plan.page_paths = plan.page_paths();
         plan
     }
@@ -219,7 +237,11 @@ impl FetchPlan {
         let flavor = self.client.flavor();
         let mut missing = self.missing_parts.lock().expect("missing parts lock");
         missing.insert(i);
-        parts.iter().enumerate().filter(|(_, p)| if flavor == Flavor::Cloud { p.cloud.is_some() } else { p.data_center.is_some() }).all(|(j, _)| missing.contains(&j))
+        parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| if flavor == Flavor::Cloud { p.cloud.is_some() } else { p.data_center.is_some() })
+            .all(|(j, _)| missing.contains(&j))
     }
 
     /// After the server refused a value it looks up: ask without such parameters (the engine
@@ -318,7 +340,13 @@ impl FetchPlan {
 
     fn requests(&self) -> String {
         match &self.def.source {
-            Source::IssueSearch => format!("{} jql={:?} fields={} maxResults={}", self.def.source.describe(), self.jql(), self.jira_fields().join(","), self.issue_page_size(&self.jira_fields())),
+            Source::IssueSearch => format!(
+                "{} jql={:?} fields={} maxResults={}",
+                self.def.source.describe(),
+                self.jql(),
+                self.jira_fields().join(","),
+                self.issue_page_size(&self.jira_fields())
+            ),
             Source::OAuthTokenPage => match self.client.flavor() {
                 Flavor::DataCenter => format!("{} (HTML)", self.def.source.describe()),
                 Flavor::Cloud => "the OAuth grant this connection holds (OAuthSettingsLocation)".into(),
@@ -384,7 +412,11 @@ impl FetchPlan {
             }
         }
         let split = self.split();
-        let first = PageState::new(self.clone(), schema.clone(), Slice { order: (split == Split::Created).then_some("created ASC"), record: split != Split::None, ..Slice::default() });
+        let first = PageState::new(
+            self.clone(),
+            schema.clone(),
+            Slice { order: (split == Split::Created).then_some("created ASC"), record: split != Split::None, ..Slice::default() },
+        );
         if split == Split::None {
             return first.pages().boxed();
         }
@@ -435,7 +467,11 @@ impl FetchPlan {
             return PageState::new(self, schema, Slice { part: Some(i), ..Slice::default() }).pages().boxed();
         };
         let streams = self.client.max_concurrency();
-        let contexts = parent.clone().stream(super::schema_of(&parent.def)).map_ok(move |batch| futures::stream::iter(parent_contexts(&batch, &link).into_iter().map(Ok::<_, DataFusionError>))).try_flatten();
+        let contexts = parent
+            .clone()
+            .stream(super::schema_of(&parent.def))
+            .map_ok(move |batch| futures::stream::iter(parent_contexts(&batch, &link).into_iter().map(Ok::<_, DataFusionError>)))
+            .try_flatten();
         let plan = self.clone();
         contexts
             .map(move |ctx| {
@@ -470,7 +506,8 @@ impl FetchPlan {
         let Ok(newest) = newest else { return Ok(None) };
         let Some(last) = newest.pointer("/issues/0/fields/created").and_then(Value::as_str).and_then(super::parse_timestamp_millis) else { return Ok(None) };
         // The count only sizes the split: without it, the most streams.
-        let remaining_pages = count.ok().and_then(|c| c.get("count").and_then(Value::as_u64)).map(|n| (n as usize).saturating_sub(first.seen.ids.len()).div_ceil(JIRA_PAGE));
+        let remaining_pages =
+            count.ok().and_then(|c| c.get("count").and_then(Value::as_u64)).map(|n| (n as usize).saturating_sub(first.seen.ids.len()).div_ceil(JIRA_PAGE));
         let streams = self.client.max_concurrency();
         let wanted = remaining_pages.map_or(2 * streams, |p| (p / 2).clamp(1, 2 * streams));
         let bounds = created_bounds(c1, last, wanted);
@@ -543,7 +580,13 @@ impl FetchPlan {
         let mut keys = Vec::new();
         loop {
             let v = self.client.get_json(Product::Confluence, &format!("/rest/api/space?start={}&limit=200", keys.len())).await?;
-            let page: Vec<String> = v.get("results").and_then(Value::as_array).into_iter().flatten().filter_map(|s| s.get("key").and_then(Value::as_str).map(str::to_string)).collect();
+            let page: Vec<String> = v
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.get("key").and_then(Value::as_str).map(str::to_string))
+                .collect();
             let more = v.pointer("/_links/next").is_some() && !page.is_empty();
             keys.extend(page);
             if !more {
@@ -700,7 +743,9 @@ impl PageState {
         let (items, next, total) = match self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await {
             // Jira refuses a whole query that names a missing (or invisible) issue; the filter
             // was inexact, so search without it and let the engine filter.
-            Err(e) if first && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await?,
+            Err(e) if first && names_missing_value(&e) && self.plan.drop_value_naming_clauses() => {
+                self.search_page(&self.sliced_jql(), &fields, size, &self.cursor).await?
+            }
             other => other?,
         };
         if self.slice.record {
@@ -736,7 +781,10 @@ impl PageState {
                     continue;
                 }
                 let site = if flavor == Flavor::Cloud { "Confluence and Jira Cloud" } else { "Data Center" };
-                return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not available on {site}: the site has no REST resource for it", self.plan.def.qualified_name())));
+                return Err(MapperError::new(
+                    crate::SqlState::NotSupported,
+                    format!("{} is not available on {site}: the site has no REST resource for it", self.plan.def.qualified_name()),
+                ));
             };
             // The context of the list being read: the parent row's, or the part's constants.
             if self.context.is_none() {
@@ -769,7 +817,10 @@ impl PageState {
             let items = match items {
                 Err(e) if endpoint.optional && e.http_status == Some(404) => {
                     if self.plan.part_missing(self.part) {
-                        return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is not supported by this site: it has no {} resource ({})", self.plan.def.qualified_name(), endpoint.path, e.message)));
+                        return Err(MapperError::new(
+                            crate::SqlState::NotSupported,
+                            format!("{} is not supported by this site: it has no {} resource ({})", self.plan.def.qualified_name(), endpoint.path, e.message),
+                        ));
                     }
                     // Another part answers for the table (a site without the Marketplace app
                     // still has its personal access tokens).
@@ -899,7 +950,11 @@ impl PageState {
                     (None, Some(total)) => next as u64 >= total,
                     (None, None) => false,
                 };
-                if last || items.is_empty() { Cursor::Done } else { Cursor::Offset(next) }
+                if last || items.is_empty() {
+                    Cursor::Done
+                } else {
+                    Cursor::Offset(next)
+                }
             }
             Paging::Cursor(_) => match v.pointer("/_links/next").and_then(Value::as_str) {
                 Some(n) if !items.is_empty() => Cursor::Next(confluence_next(n, &path)),
@@ -910,11 +965,19 @@ impl PageState {
                 _ => Cursor::Done,
             },
             Paging::Start(_) => {
-                if v.pointer("/_links/next").is_some() && !items.is_empty() { Cursor::Offset(start + items.len()) } else { Cursor::Done }
+                if v.pointer("/_links/next").is_some() && !items.is_empty() {
+                    Cursor::Offset(start + items.len())
+                } else {
+                    Cursor::Done
+                }
             }
             // The offset here counts pages; a short page is the last.
             Paging::Pages(max) => {
-                if items.len() < self.plan.page_size(max) { Cursor::Done } else { Cursor::Offset(start + 1) }
+                if items.len() < self.plan.page_size(max) {
+                    Cursor::Done
+                } else {
+                    Cursor::Offset(start + 1)
+                }
             }
         };
         Ok(items)
@@ -1055,7 +1118,9 @@ pub fn decode_page(def: &TableDef, flavor: Flavor, body: &[u8]) -> Result<Record
             Some(e) => (e.items, e.rows),
             None => return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} has no list on this flavor", def.qualified_name()))),
         },
-        Source::OAuthTokenPage => return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is read from an HTML page, not JSON", def.qualified_name()))),
+        Source::OAuthTokenPage => {
+            return Err(MapperError::new(crate::SqlState::NotSupported, format!("{} is read from an HTML page, not JSON", def.qualified_name())))
+        }
     };
     let items = take_array(&mut page, pointer)?;
     let rows: Vec<Value> = match reshape {
@@ -1119,7 +1184,9 @@ fn confluence_next(next: &str, current: &str) -> String {
 /// Jira's refusal of a query that names a value it does not have ("The value 'x' does not exist
 /// for the field 'priority'", "An issue with key 'X-1' does not exist for field 'key'").
 fn names_missing_value(e: &MapperError) -> bool {
-    e.message.contains("does not exist for the field '") || e.message.contains("does not exist for field '") || (e.message.contains("The issue key '") && e.message.contains("is invalid"))
+    e.message.contains("does not exist for the field '")
+        || e.message.contains("does not exist for field '")
+        || (e.message.contains("The issue key '") && e.message.contains("is invalid"))
 }
 
 /// A Data Center v1 space in the v2 shape the catalog reads.

@@ -75,7 +75,13 @@ impl AtlassianTable {
             let Some(link) = part.parent else { return false };
             self.parents.get(i).is_some_and(Option::is_some)
                 && link.table == (parent.def.product, parent.def.name)
-                && keys.iter().any(|(mine, theirs)| link.bind.iter().any(|(pcol, ctx)| pcol.eq_ignore_ascii_case(theirs) && ctx.eq_ignore_ascii_case(mine) && self.def.columns.iter().any(|c| c.name.eq_ignore_ascii_case(mine))))
+                && keys.iter().any(|(mine, theirs)| {
+                    link.bind.iter().any(|(pcol, ctx)| {
+                        pcol.eq_ignore_ascii_case(theirs)
+                            && ctx.eq_ignore_ascii_case(mine)
+                            && self.def.columns.iter().any(|c| c.name.eq_ignore_ascii_case(mine))
+                    })
+                })
         })
     }
 
@@ -189,7 +195,13 @@ impl AtlassianTable {
             .map(|(i, part)| {
                 let parent = self.parents.get(i)?.as_ref()?;
                 let link = part.parent?;
-                let cols: Vec<usize> = link.bind.iter().map(|(col, _)| *col).chain(link.only.map(|(col, _)| col)).filter_map(|col| parent.def.columns.iter().position(|c| c.name == col)).collect();
+                let cols: Vec<usize> = link
+                    .bind
+                    .iter()
+                    .map(|(col, _)| *col)
+                    .chain(link.only.map(|(col, _)| col))
+                    .filter_map(|col| parent.def.columns.iter().position(|c| c.name == col))
+                    .collect();
                 let mut pushed: Vec<Expr> = if self.pushdown { filters.iter().filter_map(|f| self.parent_filter(i, f)).collect() } else { Vec::new() };
                 pushed.extend(self.parent_filters.get(i).into_iter().flatten().cloned());
                 Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None)))

@@ -39,7 +39,10 @@ pub(crate) async fn revoke(client: &AtlassianClient, product: Product, id: &str)
         Flavor::DataCenter => {
             let rows = read_page(client, product).await?;
             let Some(row) = rows.iter().find(|r| r.id() == id) else {
-                return Err(MapperError::new(SqlState::General, format!("No OAuth access token with Id '{id}' is on the View OAuth Access Tokens page ({PAGE})")));
+                return Err(MapperError::new(
+                    SqlState::General,
+                    format!("No OAuth access token with Id '{id}' is on the View OAuth Access Tokens page ({PAGE})"),
+                ));
             };
             let (html, landed) = client.page(product, PAGE, Some(&[("token", row.token.as_str())])).await?;
             // The form answers 200 even for a token it did not know: the page read again says.
@@ -48,7 +51,13 @@ pub(crate) async fn revoke(client: &AtlassianClient, product: Product, id: &str)
                 _ => read_page(client, product).await?,
             };
             if after.iter().any(|r| r.token == row.token) {
-                return Err(MapperError::new(SqlState::General, format!("The server kept the OAuth access token of '{}' after the revoke form was posted: revoke it on {PAGE}", row.cell("consumer").unwrap_or(""))));
+                return Err(MapperError::new(
+                    SqlState::General,
+                    format!(
+                        "The server kept the OAuth access token of '{}' after the revoke form was posted: revoke it on {PAGE}",
+                        row.cell("consumer").unwrap_or("")
+                    ),
+                ));
             }
             Ok(None)
         }
@@ -80,7 +89,9 @@ async fn read_page(client: &AtlassianClient, product: Product) -> Result<Vec<Pag
     if !landed_on_page(&landed) {
         return Err(MapperError::new(SqlState::InvalidAuthorization, format!("The server sent the View OAuth Access Tokens page's request to {landed}: it did not take this connection's user and password as a signed-in user")));
     }
-    PageTable::parse(&html).map(|t| t.rows).map_err(|why| MapperError::new(SqlState::General, format!("Cannot read the View OAuth Access Tokens page ({}): {why}", client.url(product, PAGE))))
+    PageTable::parse(&html)
+        .map(|t| t.rows)
+        .map_err(|why| MapperError::new(SqlState::General, format!("Cannot read the View OAuth Access Tokens page ({}): {why}", client.url(product, PAGE))))
 }
 
 fn landed_on_page(url: &str) -> bool {
@@ -297,7 +308,16 @@ fn page_time(text: &str) -> Option<String> {
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
         return Some(d.with_timezone(&chrono::Utc).to_rfc3339());
     }
-    const FORMATS: &[&str] = &["%d %b %Y %H:%M", "%d %b %Y %H:%M:%S", "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y %I:%M %p", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"];
+    const FORMATS: &[&str] = &[
+        "%d %b %Y %H:%M",
+        "%d %b %Y %H:%M:%S",
+        "%d/%b/%y %I:%M %p",
+        "%d/%b/%Y %I:%M %p",
+        "%b %d, %Y %H:%M",
+        "%b %d, %Y %I:%M %p",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ];
     for f in FORMATS {
         if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, f) {
             return Some(d.and_utc().to_rfc3339());
@@ -353,7 +373,14 @@ mod tests {
 
     #[test]
     fn odd_markup_is_read_or_refused_without_panicking() {
-        for html in ["<table", "<table><th>Consumer", "<td><input name=token value=", "&#xZZ; &#99999999; &", "<tablex><th>Consumer</th></tablex>", "<input name=\"token\" value=\"\u{e9}\">"] {
+        for html in [
+            "<table",
+            "<table><th>Consumer",
+            "<td><input name=token value=",
+            "&#xZZ; &#99999999; &",
+            "<tablex><th>Consumer</th></tablex>",
+            "<input name=\"token\" value=\"\u{e9}\">",
+        ] {
             let _ = PageTable::parse(html);
             let _ = text_of(html);
         }

@@ -1,7 +1,6 @@
 //! Confluence REST API v1: `/wiki/rest/api` (Cloud) or `/rest/api` (Data Center): content,
 //! CQL search, spaces, labels, attachments (upload and download), groups and users.
 
-
 use axum::extract::{Multipart, Path};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,9 +11,9 @@ use super::cursor::v1_page;
 use super::render::*;
 use super::search;
 use super::Conf;
+use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::model::*;
-use crate::config::Flavor;
 use crate::routes::sourced::{Source, SourcedRoutes, Spec};
 
 /// The `downloadLink` of a v2 attachment: the site's download servlet, not a REST operation
@@ -31,13 +30,18 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
     let src = Source::Spec(Spec::confluence_v1(flavor));
     let p = |s: &str| format!("{prefix}{s}");
     let mut r = SourcedRoutes::new()
-        .get(&p("/content"), contents, src).post(&p("/content"), content_create, src)
+        .get(&p("/content"), contents, src)
+        .post(&p("/content"), content_create, src)
         .get(&p("/content/search"), content_search, src)
-        .get(&p("/content/{id}"), content, src).put(&p("/content/{id}"), content_update, src).delete(&p("/content/{id}"), content_delete, src)
+        .get(&p("/content/{id}"), content, src)
+        .put(&p("/content/{id}"), content_update, src)
+        .delete(&p("/content/{id}"), content_delete, src)
         .get(&p("/content/{id}/child/page"), child_pages, src)
         .get(&p("/content/{id}/child/comment"), child_comments, src)
-        .get(&p("/content/{id}/child/attachment"), child_attachments, src).post(&p("/content/{id}/child/attachment"), attachment_upload, src)
-        .get(&p("/content/{id}/label"), content_labels, src).post(&p("/content/{id}/label"), label_add, src)
+        .get(&p("/content/{id}/child/attachment"), child_attachments, src)
+        .post(&p("/content/{id}/child/attachment"), attachment_upload, src)
+        .get(&p("/content/{id}/label"), content_labels, src)
+        .post(&p("/content/{id}/label"), label_add, src)
         .delete(&p("/content/{id}/label/{name}"), label_remove, src)
         .get(&p("/search"), site_search, src)
         .get(&p("/space"), spaces, src)
@@ -99,7 +103,11 @@ async fn content(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiErro
     if let Some(n) = id.strip_prefix("att") {
         let n: u64 = n.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, format!("Invalid id: {id}")))?;
         let site = c.sb.site.read();
-        let a = site.attachments.iter().find(|a| a.id == n && site.content(a.container_id).is_some_and(|x| c.content_visible(&site, x))).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))?;
+        let a = site
+            .attachments
+            .iter()
+            .find(|a| a.id == n && site.content(a.container_id).is_some_and(|x| c.content_visible(&site, x)))
+            .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No content found with id : ContentId{{id={id}}}")))?;
         let mut o = attachment_v1(&c.wiki(), a);
         if let Some(x) = site.content(a.container_id).filter(|_| expand(&c).iter().any(|e| e == "container")) {
             o["container"] = json!({"id": x.id.to_string(), "type": x.kind.cql_type(), "title": x.title});
@@ -145,7 +153,8 @@ fn v2_form(c: &Conf, body: &str) -> Result<(ContentKind, Map<String, Value>), Ap
     }
     if let Some(key) = b.get("space").and_then(|s| s.get("key")).and_then(Value::as_str) {
         let site = c.sb.site.read();
-        let s = site.space_by_key(key).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
+        let s =
+            site.space_by_key(key).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
         o.insert("spaceId".into(), json!(s.id.to_string()));
     }
     if let Some(parent) = b.get("ancestors").and_then(Value::as_array).and_then(|a| a.last()).and_then(|a| a.get("id")).and_then(id_text) {
@@ -283,7 +292,11 @@ async fn child_pages(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, Api
         let parent = container(&c, &site, &id)?.id;
         let ex = expand(&c);
         let wiki = c.wiki();
-        site.contents.iter().filter(|x| x.kind == ContentKind::Page && x.parent_id == Some(parent) && x.status == "current").map(|x| content_v1(&site, &wiki, x, &ex)).collect()
+        site.contents
+            .iter()
+            .filter(|x| x.kind == ContentKind::Page && x.parent_id == Some(parent) && x.status == "current")
+            .map(|x| content_v1(&site, &wiki, x, &ex))
+            .collect()
     };
     v1_page(&c, items, 25, 200)
 }
@@ -412,7 +425,18 @@ async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, 
             return Err(c.error(StatusCode::BAD_REQUEST, format!("Cannot add a new attachment with same file name as an existing attachment: {title}")));
         }
         let aid = site.next_id("attachment", 500_000);
-        let a = Attachment { id: aid, title, media_type: media, comment: comment.clone(), container_id: parent, author_id: me.clone(), created_at: now, version: 1, file_id: uuid::Uuid::new_v4().to_string(), data };
+        let a = Attachment {
+            id: aid,
+            title,
+            media_type: media,
+            comment: comment.clone(),
+            container_id: parent,
+            author_id: me.clone(),
+            created_at: now,
+            version: 1,
+            file_id: uuid::Uuid::new_v4().to_string(),
+            data,
+        };
         out.push(attachment_v1(&wiki, &a));
         site.attachments.push(a);
     }
@@ -428,7 +452,11 @@ async fn content_labels(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, 
         let site = c.sb.site.read();
         let x = container(&c, &site, &id)?;
         let prefix = c.query.get("prefix").map(str::to_string);
-        x.labels.iter().filter(|l| prefix.as_ref().is_none_or(|p| *p == l.prefix)).map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect()
+        x.labels
+            .iter()
+            .filter(|l| prefix.as_ref().is_none_or(|p| *p == l.prefix))
+            .map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name}))
+            .collect()
     };
     v1_page(&c, items, 200, 200)
 }
@@ -444,7 +472,12 @@ async fn label_add(c: Conf, Path(id): Path<String>, body: String) -> Result<Json
     };
     let mut wanted = Vec::new();
     for l in &list {
-        let name = l.get("name").and_then(Value::as_str).map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Label name is required"))?;
+        let name = l
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Label name is required"))?;
         if name.chars().any(|ch| ch.is_whitespace() || "!#&()*,.:;<>?@[]^".contains(ch)) {
             return Err(c.error(StatusCode::BAD_REQUEST, format!("Label '{name}' contains an invalid character")));
         }
@@ -464,7 +497,10 @@ async fn label_add(c: Conf, Path(id): Path<String>, body: String) -> Result<Json
         }
     }
     site.touch();
-    let labels: Vec<Value> = site.content(cid).map(|x| x.labels.iter().map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect()).unwrap_or_default();
+    let labels: Vec<Value> = site
+        .content(cid)
+        .map(|x| x.labels.iter().map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect())
+        .unwrap_or_default();
     drop(site);
     c.sb.persist();
     let n = labels.len();
@@ -508,10 +544,8 @@ async fn spaces(c: Conf) -> Result<Json<Value>, ApiError> {
 
 async fn space(c: Conf, Path(key): Path<String>) -> Result<Json<Value>, ApiError> {
     let site = c.sb.site.read();
-    let s = site
-        .space_by_key(&key)
-        .filter(|s| c.space_visible(&site, s))
-        .ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
+    let s =
+        site.space_by_key(&key).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("No space with key : {key}")))?;
     Ok(Json(space_v1(s, &expand(&c), &site)))
 }
 

@@ -1,6 +1,5 @@
 //! Confluence Cloud REST API v2 under `/wiki/api/v2`.
 
-
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -22,8 +21,11 @@ pub fn routes() -> SourcedRoutes {
         .get(&p("/spaces/{id}"), space, SRC)
         .get(&p("/spaces/{id}/pages"), space_pages, SRC)
         .get(&p("/spaces/{id}/blogposts"), space_blogposts, SRC)
-        .get(&p("/pages"), pages, SRC).post(&p("/pages"), page_create, SRC)
-        .get(&p("/pages/{id}"), page, SRC).put(&p("/pages/{id}"), page_update, SRC).delete(&p("/pages/{id}"), page_delete, SRC)
+        .get(&p("/pages"), pages, SRC)
+        .post(&p("/pages"), page_create, SRC)
+        .get(&p("/pages/{id}"), page, SRC)
+        .put(&p("/pages/{id}"), page_update, SRC)
+        .delete(&p("/pages/{id}"), page_delete, SRC)
         .get(&p("/pages/{id}/children"), page_children, SRC)
         .get(&p("/pages/{id}/versions"), content_versions, SRC)
         .get(&p("/pages/{id}/labels"), content_labels, SRC)
@@ -31,20 +33,27 @@ pub fn routes() -> SourcedRoutes {
         .get(&p("/pages/{id}/footer-comments"), content_footer_comments, SRC)
         .get(&p("/pages/{id}/inline-comments"), content_inline_comments, SRC)
         .get(&p("/pages/{id}/attachments"), content_attachments, SRC)
-        .get(&p("/blogposts"), blogposts, SRC).post(&p("/blogposts"), blogpost_create, SRC)
-        .get(&p("/blogposts/{id}"), blogpost, SRC).put(&p("/blogposts/{id}"), blogpost_update, SRC).delete(&p("/blogposts/{id}"), blogpost_delete, SRC)
+        .get(&p("/blogposts"), blogposts, SRC)
+        .post(&p("/blogposts"), blogpost_create, SRC)
+        .get(&p("/blogposts/{id}"), blogpost, SRC)
+        .put(&p("/blogposts/{id}"), blogpost_update, SRC)
+        .delete(&p("/blogposts/{id}"), blogpost_delete, SRC)
         .get(&p("/blogposts/{id}/versions"), content_versions, SRC)
         .get(&p("/blogposts/{id}/labels"), content_labels, SRC)
         .get(&p("/blogposts/{id}/properties"), content_properties, SRC)
         .get(&p("/blogposts/{id}/footer-comments"), content_footer_comments, SRC)
         .get(&p("/blogposts/{id}/inline-comments"), content_inline_comments, SRC)
         .get(&p("/blogposts/{id}/attachments"), content_attachments, SRC)
-        .get(&p("/footer-comments"), footer_comments, SRC).post(&p("/footer-comments"), footer_comment_create, SRC)
-        .get(&p("/footer-comments/{id}"), footer_comment, SRC).put(&p("/footer-comments/{id}"), footer_comment_update, SRC).delete(&p("/footer-comments/{id}"), footer_comment_delete, SRC)
+        .get(&p("/footer-comments"), footer_comments, SRC)
+        .post(&p("/footer-comments"), footer_comment_create, SRC)
+        .get(&p("/footer-comments/{id}"), footer_comment, SRC)
+        .put(&p("/footer-comments/{id}"), footer_comment_update, SRC)
+        .delete(&p("/footer-comments/{id}"), footer_comment_delete, SRC)
         .get(&p("/inline-comments"), inline_comments, SRC)
         .get(&p("/inline-comments/{id}"), inline_comment, SRC)
         .get(&p("/attachments"), attachments, SRC)
-        .get(&p("/attachments/{id}"), attachment, SRC).delete(&p("/attachments/{id}"), attachment_delete, SRC)
+        .get(&p("/attachments/{id}"), attachment, SRC)
+        .delete(&p("/attachments/{id}"), attachment_delete, SRC)
         .get(&p("/labels"), labels, SRC)
         .get(&p("/tasks"), tasks, SRC)
 }
@@ -52,7 +61,13 @@ pub fn routes() -> SourcedRoutes {
 fn body_format(c: &Conf) -> Result<Option<String>, ApiError> {
     match c.query.get("body-format") {
         None | Some("") => Ok(None),
-        Some(f @ ("storage" | "atlas_doc_format" | "view" | "export_view" | "anonymous_export_view")) => Ok(Some(if f == "storage" { "storage".into() } else if f == "atlas_doc_format" { "atlas_doc_format".into() } else { "storage".into() })),
+        Some(f @ ("storage" | "atlas_doc_format" | "view" | "export_view" | "anonymous_export_view")) => Ok(Some(if f == "storage" {
+            "storage".into()
+        } else if f == "atlas_doc_format" {
+            "atlas_doc_format".into()
+        } else {
+            "storage".into()
+        })),
         Some(other) => Err(c.error(StatusCode::BAD_REQUEST, format!("Invalid value for body-format: {other}"))),
     }
 }
@@ -203,9 +218,15 @@ async fn page_children(c: Conf, Path(id): Path<String>) -> Result<Response, ApiE
     let items = {
         let site = c.sb.site.read();
         let parent = find(&c, &site, &id, &[ContentKind::Page])?.id;
-        let mut kids: Vec<&Content> = site.contents.iter().filter(|x| x.kind == ContentKind::Page && x.parent_id == Some(parent) && c.content_visible(&site, x) && x.status == "current").collect();
+        let mut kids: Vec<&Content> = site
+            .contents
+            .iter()
+            .filter(|x| x.kind == ContentKind::Page && x.parent_id == Some(parent) && c.content_visible(&site, x) && x.status == "current")
+            .collect();
         kids.sort_by_key(|x| (x.position, x.id));
-        kids.into_iter().map(|x| json!({"id": x.id.to_string(), "status": x.status, "title": x.title, "spaceId": x.space_id.to_string(), "childPosition": x.position})).collect()
+        kids.into_iter()
+            .map(|x| json!({"id": x.id.to_string(), "status": x.status, "title": x.title, "spaceId": x.space_id.to_string(), "childPosition": x.position}))
+            .collect()
     };
     v2_page(&c, items, 25, 250)
 }
@@ -344,10 +365,7 @@ async fn content_attachments(c: Conf, Path(id): Path<String>) -> Result<Response
 
 fn attachment_ix(c: &Conf, site: &Site, raw: &str) -> Result<usize, ApiError> {
     let n: u64 = raw.strip_prefix("att").unwrap_or(raw).parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, format!("Invalid id: {raw}")))?;
-    site.attachments
-        .iter()
-        .position(|a| a.id == n && site.content(a.container_id).is_some_and(|x| c.content_visible(site, x)))
-        .ok_or_else(|| c.not_found())
+    site.attachments.iter().position(|a| a.id == n && site.content(a.container_id).is_some_and(|x| c.content_visible(site, x))).ok_or_else(|| c.not_found())
 }
 
 async fn attachment(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
@@ -454,8 +472,12 @@ fn str_field<'a>(c: &Conf, b: &'a Map<String, Value>, k: &str) -> Result<Option<
 /// A new page or blog post from a v2-shaped body (v1's is read into this shape first).
 pub(super) fn create(c: &Conf, b: &Map<String, Value>, kind: ContentKind) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let space_id: u64 = str_field(c, b, "spaceId")?.ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "spaceId is required"))?.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "spaceId must be a numeric id"))?;
-    let title = str_field(c, b, "title")?.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Title is required"))?.to_string();
+    let space_id: u64 = str_field(c, b, "spaceId")?
+        .ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "spaceId is required"))?
+        .parse()
+        .map_err(|_| c.error(StatusCode::BAD_REQUEST, "spaceId must be a numeric id"))?;
+    let title =
+        str_field(c, b, "title")?.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "Title is required"))?.to_string();
     if title.chars().count() > 255 {
         return Err(c.error(StatusCode::BAD_REQUEST, "Title must be at most 255 characters"));
     }
@@ -465,19 +487,25 @@ pub(super) fn create(c: &Conf, b: &Map<String, Value>, kind: ContentKind) -> Res
     }
     let text = storage_body(c, b, false)?.unwrap_or_default();
     let mut site = c.sb.site.write();
-    let space = site.space(space_id).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("Space {space_id} not found")))?;
+    let space =
+        site.space(space_id).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.error(StatusCode::NOT_FOUND, format!("Space {space_id} not found")))?;
     let homepage = space.homepage_id;
     let parent = match str_field(c, b, "parentId")? {
         Some(p) => {
             let pid: u64 = p.parse().map_err(|_| c.error(StatusCode::BAD_REQUEST, "parentId must be a numeric id"))?;
-            site.content(pid).filter(|x| x.kind == ContentKind::Page && x.space_id == space_id && x.status == "current").ok_or_else(|| c.error(StatusCode::BAD_REQUEST, format!("Parent page {pid} was not found in the space")))?;
+            site.content(pid)
+                .filter(|x| x.kind == ContentKind::Page && x.space_id == space_id && x.status == "current")
+                .ok_or_else(|| c.error(StatusCode::BAD_REQUEST, format!("Parent page {pid} was not found in the space")))?;
             Some(pid)
         }
         None if kind == ContentKind::Page => homepage,
         None => None,
     };
     if site.contents.iter().any(|x| x.kind == kind && x.space_id == space_id && x.status == "current" && x.title == title) {
-        return Err(c.error(StatusCode::BAD_REQUEST, format!("A {} with this title already exists: A {} already exists with the same TITLE in this space", kind.cql_type(), kind.cql_type())));
+        return Err(c.error(
+            StatusCode::BAD_REQUEST,
+            format!("A {} with this title already exists: A {} already exists with the same TITLE in this space", kind.cql_type(), kind.cql_type()),
+        ));
     }
     let now = c.sb.clock.now();
     let id = site.next_id("content", 65_537);
@@ -519,7 +547,8 @@ async fn blogpost_create(c: Conf, body: String) -> Result<Json<Value>, ApiError>
 /// PUT with `version.number` exactly one more than the current version, as Confluence requires.
 pub(super) fn update(c: &Conf, raw: &str, b: &Map<String, Value>, kinds: &[ContentKind]) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let number = b.get("version").and_then(|v| v.get("number")).and_then(Value::as_u64).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "version.number is required"))?;
+    let number =
+        b.get("version").and_then(|v| v.get("number")).and_then(Value::as_u64).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "version.number is required"))?;
     let message = b.get("version").and_then(|v| v.get("message")).and_then(Value::as_str).unwrap_or("").to_string();
     let text = storage_body(c, b, false)?;
     let title = str_field(c, b, "title")?.map(str::to_string);
@@ -554,7 +583,8 @@ pub(super) fn update(c: &Conf, raw: &str, b: &Map<String, Value>, kinds: &[Conte
         if let Some(s) = status {
             m.status = s;
         }
-        let v = ContentVersion { number: number as u32, author_id: me, created_at: now, message, minor_edit: false, title: m.title.clone(), body: m.body.clone() };
+        let v =
+            ContentVersion { number: number as u32, author_id: me, created_at: now, message, minor_edit: false, title: m.title.clone(), body: m.body.clone() };
         m.versions.push(v);
         m.clone()
     };
@@ -625,7 +655,10 @@ async fn footer_comment_create(c: Conf, body: String) -> Result<(StatusCode, Jso
 /// A new footer comment on the page or blog post the body names.
 pub(super) fn create_comment(c: &Conf, b: &Map<String, Value>) -> Result<Content, ApiError> {
     let me = c.require_user()?.to_string();
-    let container = str_field(c, b, "pageId")?.or(str_field(c, b, "blogPostId")?).ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "pageId or blogPostId is required"))?.to_string();
+    let container = str_field(c, b, "pageId")?
+        .or(str_field(c, b, "blogPostId")?)
+        .ok_or_else(|| c.error(StatusCode::BAD_REQUEST, "pageId or blogPostId is required"))?
+        .to_string();
     let text = storage_body(c, b, true)?.unwrap_or_default();
     if text.trim().is_empty() {
         return Err(c.error(StatusCode::BAD_REQUEST, "Comment body cannot be empty"));

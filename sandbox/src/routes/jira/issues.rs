@@ -58,9 +58,11 @@ pub async fn get(j: Jira, Path(key): Path<String>) -> ApiResult {
             .ids(&site)
             .into_iter()
             .map(|id| {
-                let name = render::SYSTEM_FIELDS.iter().find(|f| f.0 == id).map(|f| f.1.to_string()).or_else(|| {
-                    id.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|n| site.custom_field(n)).map(|f| f.name.clone())
-                });
+                let name = render::SYSTEM_FIELDS
+                    .iter()
+                    .find(|f| f.0 == id)
+                    .map(|f| f.1.to_string())
+                    .or_else(|| id.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|n| site.custom_field(n)).map(|f| f.name.clone()));
                 (id, json!(name.unwrap_or_default()))
             })
             .collect();
@@ -99,7 +101,9 @@ fn user_ref(site: &Site, v: &Value, field: &str) -> Result<Option<String>, ApiEr
 fn parse_date(v: &Value, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     match v {
         Value::Null => Ok(None),
-        Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ApiError::jira_field(field, "Error parsing date string: expected yyyy-MM-dd")),
+        Value::String(s) => {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ApiError::jira_field(field, "Error parsing date string: expected yyyy-MM-dd"))
+        }
         _ => Err(ApiError::jira_field(field, "Error parsing date string: expected yyyy-MM-dd")),
     }
 }
@@ -139,7 +143,15 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
     let project = site.project(issue.project_id).cloned().ok_or_else(not_found)?;
     let mut change = |field: &str, from: Option<String>, to: Option<String>| {
         if from != to {
-            changes.push(ChangeItem { field: field.into(), field_type: "jira".into(), field_id: field.into(), from: None, from_string: from, to: None, to_string: to });
+            changes.push(ChangeItem {
+                field: field.into(),
+                field_type: "jira".into(),
+                field_id: field.into(),
+                from: None,
+                from_string: from,
+                to: None,
+                to_string: to,
+            });
         }
     };
     for (k, v) in fields {
@@ -150,7 +162,11 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
             "project" => {}
             "issuetype" => issue.issue_type_id = pick(&site.issue_types, v, "issuetype", "issuetype")?.id,
             "summary" => {
-                let s = v.as_str().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| ApiError::jira_field("summary", "You must specify a summary of the issue."))?;
+                let s = v
+                    .as_str()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| ApiError::jira_field("summary", "You must specify a summary of the issue."))?;
                 if s.contains('\n') || s.chars().count() > 255 {
                     return Err(ApiError::jira_field("summary", "Summary must be less than 255 characters and on one line."));
                 }
@@ -198,7 +214,12 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
                         project.versions.iter().find(|c| id.as_deref() == Some(&c.id.to_string()) || name.as_deref() == Some(c.name.as_str())).map(|c| c.id)
                     };
                     let label = id.or(name).unwrap_or_default();
-                    ids.push(found.ok_or_else(|| ApiError::jira_field(k, format!("{} with id or name '{label}' does not exist.", if k == "components" { "Component" } else { "Version" })))?);
+                    ids.push(found.ok_or_else(|| {
+                        ApiError::jira_field(
+                            k,
+                            format!("{} with id or name '{label}' does not exist.", if k == "components" { "Component" } else { "Version" }),
+                        )
+                    })?);
                 }
                 if k == "components" {
                     issue.component_ids = ids;
@@ -207,7 +228,11 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
                 }
             }
             "parent" => {
-                let key = v.get("key").or_else(|| v.get("id")).and_then(Value::as_str).ok_or_else(|| ApiError::jira_field("parent", "Could not find issue by id or key."))?;
+                let key = v
+                    .get("key")
+                    .or_else(|| v.get("id"))
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| ApiError::jira_field("parent", "Could not find issue by id or key."))?;
                 let p = site.issue(key).ok_or_else(|| ApiError::jira_field("parent", "Could not find issue by id or key."))?;
                 issue.parent_id = Some(p.id);
             }
@@ -250,7 +275,9 @@ fn custom_in(site: &Site, f: &CustomField, v: &Value) -> Result<Option<CustomVal
         CustomFieldKind::DateTime => CustomValue::DateTime(parse_datetime(v, &field)?.ok_or_else(|| bad("date-time expected"))?),
         CustomFieldKind::Text => CustomValue::Text(v.as_str().ok_or_else(|| bad("Operation value must be a string"))?.to_string()),
         CustomFieldKind::Select => CustomValue::Option(option(v)?),
-        CustomFieldKind::MultiSelect => CustomValue::Options(v.as_array().ok_or_else(|| bad("Operation value must be an array"))?.iter().map(option).collect::<Result<_, _>>()?),
+        CustomFieldKind::MultiSelect => {
+            CustomValue::Options(v.as_array().ok_or_else(|| bad("Operation value must be an array"))?.iter().map(option).collect::<Result<_, _>>()?)
+        }
         CustomFieldKind::MultiUser => {
             let arr = v.as_array().ok_or_else(|| bad("Operation value must be an array of users"))?;
             CustomValue::Users(arr.iter().map(|u| user_ref(site, u, &field).map(Option::unwrap_or_default)).collect::<Result<_, _>>()?)
@@ -534,7 +561,11 @@ pub async fn comment_create(j: Jira, Path(key): Path<String>, body: String) -> R
 }
 
 fn comment_ix(issue: &Issue, id: &str) -> Result<usize, ApiError> {
-    issue.comments.iter().position(|c| c.id.to_string() == id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Can not find a comment for the id: {id}.")))
+    issue
+        .comments
+        .iter()
+        .position(|c| c.id.to_string() == id)
+        .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Can not find a comment for the id: {id}.")))
 }
 
 pub async fn comment_get(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiResult {
@@ -648,7 +679,11 @@ pub async fn worklog_create(j: Jira, Path(key): Path<String>, body: String) -> R
 }
 
 fn worklog_ix(issue: &Issue, id: &str) -> Result<usize, ApiError> {
-    issue.worklogs.iter().position(|w| w.id.to_string() == id).ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Cannot find worklog with id: {id}")))
+    issue
+        .worklogs
+        .iter()
+        .position(|w| w.id.to_string() == id)
+        .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Cannot find worklog with id: {id}")))
 }
 
 pub async fn worklog_get(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiResult {
@@ -721,7 +756,11 @@ pub async fn link_create(j: Jira, body: String) -> Result<StatusCode, ApiError> 
         .map(|t| t.id)
         .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("No issue link type with name '{}' found.", ty.1.or(ty.0).unwrap_or_default())))?;
     let side = |k: &str| -> Result<u64, ApiError> {
-        let key = b.get(k).and_then(|v| v.get("key").or_else(|| v.get("id"))).and_then(Value::as_str).ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, format!("The {k} must be specified.")))?;
+        let key = b
+            .get(k)
+            .and_then(|v| v.get("key").or_else(|| v.get("id")))
+            .and_then(Value::as_str)
+            .ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, format!("The {k} must be specified.")))?;
         let i = j.issue_ix(&site, key)?;
         Ok(site.issues[i].id)
     };

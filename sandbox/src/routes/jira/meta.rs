@@ -217,17 +217,27 @@ pub async fn component_create(j: Jira, body: String) -> Result<(StatusCode, Json
     j.require_user()?;
     let b = parse_body(&body)?;
     only_known(&b, COMPONENT_FIELDS)?;
-    let name = str_field(&b, "name")?.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::jira_field("name", "The component name must not be empty."))?.to_string();
+    let name = str_field(&b, "name")?
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::jira_field("name", "The component name must not be empty."))?
+        .to_string();
     let project_key = str_field(&b, "project")?.map(str::to_string).or_else(|| b.get("projectId").map(|v| v.to_string().trim_matches('"').to_string()));
     let project_key = project_key.ok_or_else(|| ApiError::jira_field("project", "The project must be specified."))?;
     let mut site = j.sb.site.write();
     let pi = site.projects.iter().position(|p| p.key.eq_ignore_ascii_case(&project_key) || p.id.to_string() == project_key);
-    let pi = pi.filter(|&i| j.who.can_see(&site, &site.projects[i].visibility)).ok_or_else(|| ApiError::jira_field("project", format!("No project could be found with key '{project_key}'.")))?;
+    let pi = pi
+        .filter(|&i| j.who.can_see(&site, &site.projects[i].visibility))
+        .ok_or_else(|| ApiError::jira_field("project", format!("No project could be found with key '{project_key}'.")))?;
     if site.projects[pi].components.iter().any(|c| c.name.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::jira_field("name", format!("A component with the name {name} already exists in this project.")));
     }
     let id = site.next_id("component", 20_000);
-    let c = Component { id, name, description: str_field(&b, "description")?.unwrap_or("").to_string(), lead_account_id: str_field(&b, "leadAccountId")?.map(str::to_string) };
+    let c = Component {
+        id,
+        name,
+        description: str_field(&b, "description")?.unwrap_or("").to_string(),
+        lead_account_id: str_field(&b, "leadAccountId")?.map(str::to_string),
+    };
     site.projects[pi].components.push(c.clone());
     site.touch();
     let api = j.api();
@@ -290,12 +300,15 @@ pub async fn component_delete(j: Jira, Path(id): Path<String>) -> Result<StatusC
     Ok(StatusCode::NO_CONTENT)
 }
 
-const VERSION_FIELDS: &[&str] = &["name", "description", "project", "projectId", "released", "archived", "releaseDate", "startDate", "userReleaseDate", "userStartDate"];
+const VERSION_FIELDS: &[&str] =
+    &["name", "description", "project", "projectId", "released", "archived", "releaseDate", "startDate", "userReleaseDate", "userStartDate"];
 
 fn date_field(b: &serde_json::Map<String, Value>, k: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match str_field(b, k)? {
         None => Ok(None),
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ApiError::jira_field(k, format!("The {k} date format is invalid. Use yyyy-MM-dd."))),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ApiError::jira_field(k, format!("The {k} date format is invalid. Use yyyy-MM-dd."))),
     }
 }
 
@@ -311,12 +324,20 @@ pub async fn version_create(j: Jira, body: String) -> Result<(StatusCode, Json<V
     j.require_user()?;
     let b = parse_body(&body)?;
     only_known(&b, VERSION_FIELDS)?;
-    let name = str_field(&b, "name")?.filter(|s| !s.trim().is_empty()).ok_or_else(|| ApiError::jira_field("name", "You must specify a valid version name"))?.to_string();
+    let name = str_field(&b, "name")?
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError::jira_field("name", "You must specify a valid version name"))?
+        .to_string();
     let project_key = str_field(&b, "project")?.map(str::to_string).or_else(|| b.get("projectId").map(|v| v.to_string().trim_matches('"').to_string()));
     let project_key = project_key.ok_or_else(|| ApiError::jira_field("project", "Project must be specified to create a version."))?;
     let mut site = j.sb.site.write();
     let pi = site.projects.iter().position(|p| p.key.eq_ignore_ascii_case(&project_key) || p.id.to_string() == project_key);
-    let pi = pi.filter(|&i| j.who.can_see(&site, &site.projects[i].visibility)).ok_or_else(|| ApiError::jira_field("project", format!("Project with key '{project_key}' either does not exist or you do not have permission to create versions in it.")))?;
+    let pi = pi.filter(|&i| j.who.can_see(&site, &site.projects[i].visibility)).ok_or_else(|| {
+        ApiError::jira_field(
+            "project",
+            format!("Project with key '{project_key}' either does not exist or you do not have permission to create versions in it."),
+        )
+    })?;
     if site.projects[pi].versions.iter().any(|v| v.name == name) {
         return Err(ApiError::jira_field("name", "A version with this name already exists in this project."));
     }
@@ -356,7 +377,14 @@ pub async fn version_update(j: Jira, Path(id): Path<String>, body: String) -> Ap
     let (pi, vi) = locate(&site, &id, |p| &p.versions, |v| v.id)
         .filter(|(pi, _)| j.who.can_see(&site, &site.projects[*pi].visibility))
         .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("Could not find version for id '{id}'")))?;
-    let (name, desc, rel, arch, rd, sd) = (str_field(&b, "name")?, str_field(&b, "description")?, bool_field(&b, "released")?, bool_field(&b, "archived")?, date_field(&b, "releaseDate")?, date_field(&b, "startDate")?);
+    let (name, desc, rel, arch, rd, sd) = (
+        str_field(&b, "name")?,
+        str_field(&b, "description")?,
+        bool_field(&b, "released")?,
+        bool_field(&b, "archived")?,
+        date_field(&b, "releaseDate")?,
+        date_field(&b, "startDate")?,
+    );
     let v = &mut site.projects[pi].versions[vi];
     if let Some(n) = name {
         if n.trim().is_empty() {
@@ -394,10 +422,18 @@ pub async fn version_delete(j: Jira, Path(id): Path<String>) -> Result<StatusCod
 /// Data Center's `POST /rest/api/2/version/{id}/removeAndSwap`: the version goes; issues that had
 /// it as a fix version get `moveFixIssuesTo` instead when given, else lose it.
 pub async fn version_remove_and_swap(j: Jira, Path(id): Path<String>, body: String) -> Result<StatusCode, ApiError> {
-    let swap: Value = if body.trim().is_empty() { json!({}) } else { serde_json::from_str(&body).map_err(|_| ApiError::jira(StatusCode::BAD_REQUEST, "The request body is not valid JSON."))? };
+    let swap: Value = if body.trim().is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(&body).map_err(|_| ApiError::jira(StatusCode::BAD_REQUEST, "The request body is not valid JSON."))?
+    };
     let to = match swap.get("moveFixIssuesTo") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, "moveFixIssuesTo must be a version id"))?),
+        Some(v) => Some(
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                .ok_or_else(|| ApiError::jira(StatusCode::BAD_REQUEST, "moveFixIssuesTo must be a version id"))?,
+        ),
     };
     remove_version(&j, &id, to)
 }
@@ -681,9 +717,7 @@ pub async fn groups_picker(j: Jira) -> ApiResult {
         .groups
         .iter()
         .filter(|g| g.name.to_lowercase().contains(&q))
-        .map(|g| {
-            json!({"name": g.name, "groupId": g.id, "html": html_escape::encode_text(&g.name), "labels": []})
-        })
+        .map(|g| json!({"name": g.name, "groupId": g.id, "html": html_escape::encode_text(&g.name), "labels": []}))
         .collect();
     Ok(Json(json!({"header": format!("Showing {} of {} matching groups", groups.len(), groups.len()), "total": groups.len(), "groups": groups})))
 }

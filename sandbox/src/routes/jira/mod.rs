@@ -14,11 +14,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 
+use super::sourced::{Source, SourcedRoutes, Spec};
 use crate::auth::Principal;
 use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::state::Sandbox;
-use super::sourced::{Source, SourcedRoutes, Spec};
 
 pub fn routes(flavor: Flavor) -> SourcedRoutes {
     let mut r = SourcedRoutes::new();
@@ -39,9 +39,12 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/project/{key}/versions"), meta::project_versions, src)
             .get(&p("/project/{key}/version"), meta::project_versions_page, src)
             .post(&p("/component"), meta::component_create, src)
-            .get(&p("/component/{id}"), meta::component_get, src).put(&p("/component/{id}"), meta::component_update, src).delete(&p("/component/{id}"), meta::component_delete, src)
+            .get(&p("/component/{id}"), meta::component_get, src)
+            .put(&p("/component/{id}"), meta::component_update, src)
+            .delete(&p("/component/{id}"), meta::component_delete, src)
             .post(&p("/version"), meta::version_create, src)
-            .get(&p("/version/{id}"), meta::version_get, src).put(&p("/version/{id}"), meta::version_update, src)
+            .get(&p("/version/{id}"), meta::version_get, src)
+            .put(&p("/version/{id}"), meta::version_update, src)
             .get(&p("/field"), meta::fields, src)
             .get(&p("/issuetype"), meta::issue_types, src)
             .get(&p("/status"), meta::statuses, src)
@@ -60,14 +63,24 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/filter/favourite"), meta::filter_favourite, src)
             .get(&p("/filter/{id}"), meta::filter_get, src)
             .post(&p("/issue"), issues::create, src)
-            .get(&p("/issue/{key}"), issues::get, src).put(&p("/issue/{key}"), issues::update, src).delete(&p("/issue/{key}"), issues::delete, src)
-            .get(&p("/issue/{key}/comment"), issues::comments, src).post(&p("/issue/{key}/comment"), issues::comment_create, src)
-            .get(&p("/issue/{key}/comment/{id}"), issues::comment_get, src).put(&p("/issue/{key}/comment/{id}"), issues::comment_update, src).delete(&p("/issue/{key}/comment/{id}"), issues::comment_delete, src)
-            .get(&p("/issue/{key}/worklog"), issues::worklogs, src).post(&p("/issue/{key}/worklog"), issues::worklog_create, src)
-            .get(&p("/issue/{key}/worklog/{id}"), issues::worklog_get, src).put(&p("/issue/{key}/worklog/{id}"), issues::worklog_update, src).delete(&p("/issue/{key}/worklog/{id}"), issues::worklog_delete, src)
-            .get(&p("/issue/{key}/transitions"), issues::transitions, src).post(&p("/issue/{key}/transitions"), issues::transition, src)
+            .get(&p("/issue/{key}"), issues::get, src)
+            .put(&p("/issue/{key}"), issues::update, src)
+            .delete(&p("/issue/{key}"), issues::delete, src)
+            .get(&p("/issue/{key}/comment"), issues::comments, src)
+            .post(&p("/issue/{key}/comment"), issues::comment_create, src)
+            .get(&p("/issue/{key}/comment/{id}"), issues::comment_get, src)
+            .put(&p("/issue/{key}/comment/{id}"), issues::comment_update, src)
+            .delete(&p("/issue/{key}/comment/{id}"), issues::comment_delete, src)
+            .get(&p("/issue/{key}/worklog"), issues::worklogs, src)
+            .post(&p("/issue/{key}/worklog"), issues::worklog_create, src)
+            .get(&p("/issue/{key}/worklog/{id}"), issues::worklog_get, src)
+            .put(&p("/issue/{key}/worklog/{id}"), issues::worklog_update, src)
+            .delete(&p("/issue/{key}/worklog/{id}"), issues::worklog_delete, src)
+            .get(&p("/issue/{key}/transitions"), issues::transitions, src)
+            .post(&p("/issue/{key}/transitions"), issues::transition, src)
             .post(&p("/issueLink"), issues::link_create, src)
-            .get(&p("/issueLink/{id}"), issues::link_get, src).delete(&p("/issueLink/{id}"), issues::link_delete, src);
+            .get(&p("/issueLink/{id}"), issues::link_get, src)
+            .delete(&p("/issueLink/{id}"), issues::link_delete, src);
         r = match flavor {
             // Cloud's paged lists and its plain version DELETE; Data Center 10.3 has none of them.
             Flavor::Cloud => r
@@ -128,7 +141,9 @@ impl Jira {
         format!("{}/rest/api/{}", self.base, self.v)
     }
     pub fn require_user(&self) -> Result<&str, ApiError> {
-        self.who.account().ok_or_else(|| ApiError::jira(StatusCode::UNAUTHORIZED, "You are not authenticated. Authentication required to perform this operation."))
+        self.who
+            .account()
+            .ok_or_else(|| ApiError::jira(StatusCode::UNAUTHORIZED, "You are not authenticated. Authentication required to perform this operation."))
     }
 }
 

@@ -329,8 +329,12 @@ impl View<'_> {
             "reporter" => self.opt_user(issue.reporter_id.as_deref()),
             "creator" => self.user_id(&issue.creator_id),
             "labels" => json!(issue.labels),
-            "components" => Value::Array(project.components.iter().filter(|c| issue.component_ids.contains(&c.id)).map(|c| self.component(project, c)).collect()),
-            "fixVersions" => Value::Array(project.versions.iter().filter(|v| issue.fix_version_ids.contains(&v.id)).map(|v| self.version(project, v)).collect()),
+            "components" => {
+                Value::Array(project.components.iter().filter(|c| issue.component_ids.contains(&c.id)).map(|c| self.component(project, c)).collect())
+            }
+            "fixVersions" => {
+                Value::Array(project.versions.iter().filter(|v| issue.fix_version_ids.contains(&v.id)).map(|v| self.version(project, v)).collect())
+            }
             "versions" => json!([]),
             "created" => json!(ts(issue.created)),
             "updated" => json!(ts(issue.updated)),

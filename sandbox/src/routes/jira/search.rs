@@ -181,7 +181,8 @@ pub(crate) fn run_query(j: &Jira, jql_text: &str, require_bounded: bool) -> Resu
     let site = j.sb.site.read();
     let defs = custom_defs(&site);
     let catalog = SiteCatalog(&site, &j.who);
-    let ctx = JqlContext { now: j.sb.clock.now(), time_zone: j.sb.user_tz(j.who.account()), current_user: j.who.account(), custom_fields: &defs, known: &catalog };
+    let ctx =
+        JqlContext { now: j.sb.clock.now(), time_zone: j.sb.user_tz(j.who.account()), current_user: j.who.account(), custom_fields: &defs, known: &catalog };
     query.validate(&ctx).map_err(|e| ApiError::jira_messages(StatusCode::BAD_REQUEST, e.messages))?;
     if require_bounded && !query.is_bounded() {
         return Err(ApiError::jira(StatusCode::BAD_REQUEST, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."));
@@ -287,9 +288,11 @@ fn names_and_schema(site: &Site, wanted: &FieldSelection, expand: &[String], out
             .ids(site)
             .into_iter()
             .filter_map(|id| {
-                let name = super::render::SYSTEM_FIELDS.iter().find(|f| f.0 == id).map(|f| f.1.to_string()).or_else(|| {
-                    id.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|n| site.custom_field(n)).map(|f| f.name.clone())
-                })?;
+                let name = super::render::SYSTEM_FIELDS
+                    .iter()
+                    .find(|f| f.0 == id)
+                    .map(|f| f.1.to_string())
+                    .or_else(|| id.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|n| site.custom_field(n)).map(|f| f.name.clone()))?;
                 Some((id, json!(name)))
             })
             .collect();
@@ -331,7 +334,10 @@ pub async fn search_jql_get(j: Jira) -> ApiResult {
 }
 
 pub async fn search_jql_post(j: Jira, body: String) -> ApiResult {
-    let req = SearchRequest::from_body(&body, &["jql", "nextPageToken", "maxResults", "fields", "expand", "properties", "fieldsByKeys", "failFast", "reconcileIssues"])?;
+    let req = SearchRequest::from_body(
+        &body,
+        &["jql", "nextPageToken", "maxResults", "fields", "expand", "properties", "fieldsByKeys", "failFast", "reconcileIssues"],
+    )?;
     cloud_search(&j, req)
 }
 

@@ -1,11 +1,12 @@
 //! `Confluence.Attachments`: attachment metadata, from `/wiki/api/v2/attachments` (Cloud).
 //! The files themselves come through the `DownloadAttachment` procedure.
 
-use crate::catalog::{DataCenterWrites, Endpoint, ParentLink, delete, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, delete, list, ColumnDef, DataCenterWrites, Endpoint, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
 
 const PAGE: ParentLink = ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None };
 const BLOG_POST: ParentLink = ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None };
-const V1_ATTACHMENTS: Endpoint = list("/rest/api/content/{ContentId}/child/attachment?expand=version,container", "/results", Paging::Start(200)).unnest(super::from_v1_attachment);
+const V1_ATTACHMENTS: Endpoint =
+    list("/rest/api/content/{ContentId}/child/attachment?expand=version,container", "/results", Paging::Start(200)).unnest(super::from_v1_attachment);
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -39,7 +40,13 @@ pub fn table() -> TableDef {
         writes: Some(Writes {
             delete: Some(delete("/wiki/api/v2/attachments/{Id}")),
             // Attachments are content in v1: Data Center deletes them as such.
-            data_center: Some(DataCenterWrites { insert: None, update: None, delete: Some(delete("/rest/api/content/{Id}")), body: std::convert::identity, answer: super::from_v1_attachment }),
+            data_center: Some(DataCenterWrites {
+                insert: None,
+                update: None,
+                delete: Some(delete("/rest/api/content/{Id}")),
+                body: std::convert::identity,
+                answer: super::from_v1_attachment,
+            }),
             ..Writes::default()
         }),
     }

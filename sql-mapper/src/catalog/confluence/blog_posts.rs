@@ -1,6 +1,6 @@
 //! `Confluence.BlogPosts`: from `/wiki/api/v2/blogposts` (Cloud). The body is fetched only when selected.
 
-use crate::catalog::{delete, post, put, Shape, Writes, at, list, ColumnDef, ForeignKey, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, delete, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -17,12 +17,15 @@ pub fn table() -> TableDef {
             c("CreatedAt", Timestamp, true, at("/createdAt"), "Created (UTC)"),
             c("VersionNumber", Integer, true, at("/version/number"), "Current version number"),
             c("VersionCreatedAt", Timestamp, true, at("/version/createdAt"), "When the current version was made (UTC)"),
-            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage").writes("/body/value", Shape::Plain),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)")
+                .field("body-format=storage")
+                .writes("/body/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") }],
-        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250)))
-            .on_data_center(Some(list("/rest/api/content?type=blogpost&expand=space,version,history", "/results", Paging::Start(200)).unnest(super::from_v1_content)))]),
+        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/blogposts?status=current", "/results", Paging::Cursor(250))).on_data_center(Some(
+            list("/rest/api/content?type=blogpost&expand=space,version,history", "/results", Paging::Start(200)).unnest(super::from_v1_content),
+        ))]),
         writes: Some(Writes {
             insert: Some(post("/wiki/api/v2/blogposts")),
             update: Some(put("/wiki/api/v2/blogposts/{Id}")),

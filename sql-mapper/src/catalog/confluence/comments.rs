@@ -1,11 +1,13 @@
 //! `Confluence.Comments`: footer and inline comments, from `/wiki/api/v2/footer-comments` and
 //! `/wiki/api/v2/inline-comments` (Cloud), with the page or blog post each belongs to.
 
-use crate::catalog::{Endpoint, ParentLink, delete, post, put, Shape, Writes, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, delete, list, post, put, ColumnDef, Endpoint, Paging, ParentLink, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 const PAGE: ParentLink = ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None };
 const BLOG_POST: ParentLink = ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None };
-const V1_COMMENTS: Endpoint = list("/rest/api/content/{ContentId}/child/comment?depth=all&expand=version,history,extensions.location,container", "/results", Paging::Start(200)).unnest(super::from_v1_content);
+const V1_COMMENTS: Endpoint =
+    list("/rest/api/content/{ContentId}/child/comment?depth=all&expand=version,history,extensions.location,container", "/results", Paging::Start(200))
+        .unnest(super::from_v1_content);
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -18,7 +20,7 @@ pub fn table() -> TableDef {
             c("Location", Varchar(16), true, at("/location"), "footer or inline"),
             c("PageId", BigInt, true, at("/pageId"), "Page commented on").writes("/pageId", Shape::Text),
             c("BlogPostId", BigInt, true, at("/blogPostId"), "Blog post commented on").writes("/blogPostId", Shape::Text),
-                c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to").writes("/parentCommentId", Shape::Text),
+            c("ParentCommentId", BigInt, true, at("/parentCommentId"), "The comment this one replies to").writes("/parentCommentId", Shape::Text),
             c("Title", Varchar(255), true, at("/title"), "Title"),
             c("Status", Varchar(32), true, at("/status"), "current, draft or trashed"),
             c("AuthorId", Varchar(128), true, at("/version/authorId"), "Author of the current version"),
@@ -26,7 +28,9 @@ pub fn table() -> TableDef {
             c("VersionNumber", Integer, true, at("/version/number"), "Current version number"),
             c("ResolutionStatus", Varchar(32), true, at("/resolutionStatus"), "Inline comments: open, resolved, reopened or dangling"),
             c("InlineSelection", Varchar(4000), true, at("/properties/inlineOriginalSelection"), "Inline comments: the text they are attached to"),
-            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)").field("body-format=storage").writes("/body/value", Shape::Plain),
+            c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)")
+                .field("body-format=storage")
+                .writes("/body/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[],

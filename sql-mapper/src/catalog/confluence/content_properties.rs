@@ -20,12 +20,18 @@ pub fn table() -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![
-            Part::per(ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/pages/{ContentId}/properties", "/results", Paging::Cursor(250)))
-                .cloud_only()
-                .with(&[("ContentType", "page")]),
-            Part::per(ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/blogposts/{ContentId}/properties", "/results", Paging::Cursor(250)))
-                .cloud_only()
-                .with(&[("ContentType", "blogpost")]),
+            Part::per(
+                ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None },
+                list("/wiki/api/v2/pages/{ContentId}/properties", "/results", Paging::Cursor(250)),
+            )
+            .cloud_only()
+            .with(&[("ContentType", "page")]),
+            Part::per(
+                ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None },
+                list("/wiki/api/v2/blogposts/{ContentId}/properties", "/results", Paging::Cursor(250)),
+            )
+            .cloud_only()
+            .with(&[("ContentType", "blogpost")]),
         ]),
         writes: None,
     }

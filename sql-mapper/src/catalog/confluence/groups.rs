@@ -15,7 +15,11 @@ pub fn table() -> TableDef {
         ],
         key: &["Name"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/wiki/rest/api/group", "/results", Paging::Start(200))).on_data_center(Some(list("/rest/api/group", "/results", Paging::Start(200))))]),
+        source: Source::Lists(vec![Part::list(list("/wiki/rest/api/group", "/results", Paging::Start(200))).on_data_center(Some(list(
+            "/rest/api/group",
+            "/results",
+            Paging::Start(200),
+        )))]),
         writes: None,
     }
 }

@@ -1,7 +1,7 @@
 //! `Confluence.Labels`: the labels of each page and blog post, from
 //! `/wiki/api/v2/{pages|blogposts}/{id}/labels` (Cloud).
 
-use crate::catalog::{delete, post, Shape, Writes, at, context, list, ColumnDef, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, context, delete, list, post, ColumnDef, Paging, ParentLink, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -19,12 +19,18 @@ pub fn table() -> TableDef {
         key: &["ContentId", "LabelId"],
         foreign_keys: &[],
         source: Source::Lists(vec![
-            Part::per(ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/pages/{ContentId}/labels", "/results", Paging::Cursor(250)))
-                .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
-                .with(&[("ContentType", "page")]),
-            Part::per(ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None }, list("/wiki/api/v2/blogposts/{ContentId}/labels", "/results", Paging::Cursor(250)))
-                .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
-                .with(&[("ContentType", "blogpost")]),
+            Part::per(
+                ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None },
+                list("/wiki/api/v2/pages/{ContentId}/labels", "/results", Paging::Cursor(250)),
+            )
+            .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
+            .with(&[("ContentType", "page")]),
+            Part::per(
+                ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None },
+                list("/wiki/api/v2/blogposts/{ContentId}/labels", "/results", Paging::Cursor(250)),
+            )
+            .on_data_center(Some(list("/rest/api/content/{ContentId}/label", "/results", Paging::Start(200))))
+            .with(&[("ContentType", "blogpost")]),
         ]),
         writes: Some(Writes {
             insert: Some(post("/wiki/rest/api/content/{ContentId}/label")),

@@ -1,7 +1,7 @@
 //! `Confluence.Pages`: from `/wiki/api/v2/pages` (Cloud; CQL search when filters need it) or
 //! `/rest/api/content?type=page` (Data Center). The body is fetched only when selected.
 
-use crate::catalog::{delete, post, put, Shape, Writes, Source, at, context, query, ColumnDef, ForeignKey, Product, Pushdown, SqlType::*, TableDef};
+use crate::catalog::{at, context, delete, post, put, query, ColumnDef, ForeignKey, Product, Pushdown, Shape, Source, SqlType::*, TableDef, Writes};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;

@@ -1,6 +1,6 @@
 //! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center).
 
-use crate::catalog::{Source, at, param, params, ColumnDef, Product, SqlType::*, TableDef};
+use crate::catalog::{at, param, params, ColumnDef, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;

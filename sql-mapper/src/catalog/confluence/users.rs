@@ -20,8 +20,11 @@ pub fn table() -> TableDef {
         ],
         key: &["AccountId"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/wiki/rest/api/search/user?cql=type%3Duser", "/results", Paging::Start(200)))
-            .on_data_center(Some(list("/rest/api/user/list", "/results", Paging::Start(200))))]),
+        source: Source::Lists(vec![Part::list(list("/wiki/rest/api/search/user?cql=type%3Duser", "/results", Paging::Start(200))).on_data_center(Some(list(
+            "/rest/api/user/list",
+            "/results",
+            Paging::Start(200),
+        )))]),
         writes: None,
     }
 }

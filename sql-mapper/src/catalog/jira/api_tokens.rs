@@ -17,10 +17,17 @@
 
 use serde_json::{json, Value};
 
-use crate::catalog::{at, at_or_context, contains, delete, list, params, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Request, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{
+    at, at_or_context, contains, delete, list, params, range, ColumnDef, DataCenterWrites, Paging, ParentLink, Part, Product, Request, Source, SqlType::*,
+    TableDef, Writes,
+};
 
 /// Data Center lists the caller's own tokens: they are read for the signed-in user's row.
-const CALLER: ParentLink = ParentLink { table: (Product::Jira, "CurrentUser"), bind: &[("AccountId", "Owner"), ("EmailAddress", "OwnerEmail"), ("DisplayName", "OwnerName")], only: None };
+const CALLER: ParentLink = ParentLink {
+    table: (Product::Jira, "CurrentUser"),
+    bind: &[("AccountId", "Owner"), ("EmailAddress", "OwnerEmail"), ("DisplayName", "OwnerName")],
+    only: None,
+};
 
 const ORG_TOKENS: &str = "{admin}/admin/api-access/v1/orgs/{orgId}/api-tokens?sort=createdAt";
 const ORG_FILTERS: &[&str] = &["q", "createdAtFrom", "createdAtTo", "lastActiveAtFrom", "lastActiveAtTo"];
@@ -48,7 +55,8 @@ const APP_PAGE: usize = 100;
 /// `Kind` of the app's tokens, and how each kind is revoked on Data Center.
 pub(crate) const APP_KIND: &str = "API token (app)";
 const PAT_KIND: &str = "Personal access token";
-const DC_DELETES: &[(&str, Request)] = &[(APP_KIND, delete("/rest/de.resolution.apitokenauth/latest/user/token/{Id}")), (PAT_KIND, delete("/rest/pat/latest/tokens/{Id}"))];
+const DC_DELETES: &[(&str, Request)] =
+    &[(APP_KIND, delete("/rest/de.resolution.apitokenauth/latest/user/token/{Id}")), (PAT_KIND, delete("/rest/pat/latest/tokens/{Id}"))];
 
 pub fn table() -> TableDef {
     on(Product::Jira, "API tokens (Cloud: the organization's managed users', through the Admin API with OrgId and OrgApiKey) or, on Data Center, the API Token Authentication app's tokens (everyone's for an admin) and your personal access tokens; DELETE revokes.")
@@ -70,27 +78,49 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
         remarks,
         columns: vec![
             c("Id", Varchar(64), true, at("/id"), "Token id"),
-            c("Kind", Varchar(32), true, at("/kind"), "API token (Cloud), API token (app) (Data Center's API Token Authentication app) or Personal access token (Data Center)"),
-            c("Owner", Varchar(128), true, at_or_context("/accountId", "Owner"), "Owner's account id (Data Center: the user key; NULL for personal access tokens on Confluence's server)").pushed(params("userFilter")),
+            c(
+                "Kind",
+                Varchar(32),
+                true,
+                at("/kind"),
+                "API token (Cloud), API token (app) (Data Center's API Token Authentication app) or Personal access token (Data Center)",
+            ),
+            c(
+                "Owner",
+                Varchar(128),
+                true,
+                at_or_context("/accountId", "Owner"),
+                "Owner's account id (Data Center: the user key; NULL for personal access tokens on Confluence's server)",
+            )
+            .pushed(params("userFilter")),
             c("OwnerEmail", Varchar(255), true, at_or_context("/email", "OwnerEmail"), "Owner's email address"),
             c("OwnerName", Varchar(255), true, at_or_context("/displayName", "OwnerName"), "Owner's display name"),
             c("Description", Varchar(255), true, at("/label"), "The token's label (Data Center: its name)").pushed(contains("q")),
             c("Created", Timestamp, true, at("/createdAt"), "When it was created (UTC)").pushed(range("createdAtFrom", "createdAtTo")),
-            c("LastUsed", Timestamp, true, at("/lastUsedAt"), "When it last authenticated a request (UTC); NULL if never").pushed(range("lastActiveAtFrom", "lastActiveAtTo")),
-            c("Expires", Timestamp, true, at("/expiresAt"), "When it stops working (UTC); NULL if never (Data Center)").pushed(range("fromExpiresDuring", "untilExpiresDuring")),
+            c("LastUsed", Timestamp, true, at("/lastUsedAt"), "When it last authenticated a request (UTC); NULL if never")
+                .pushed(range("lastActiveAtFrom", "lastActiveAtTo")),
+            c("Expires", Timestamp, true, at("/expiresAt"), "When it stops working (UTC); NULL if never (Data Center)")
+                .pushed(range("fromExpiresDuring", "untilExpiresDuring")),
             c("Status", Varchar(16), true, at("/status"), "Cloud: ALLOWED or BLOCKED (the organization's policy); Data Center: ACTIVE or EXPIRED"),
         ],
         // Data Center's app tokens and personal access tokens are numbered apart.
         key: &["Kind", "Id"],
         foreign_keys: &[],
         source: Source::Lists(vec![
-            Part::list(list(ORG_TOKENS, "/data", Paging::Links(ORG_PAGE)).filtered_by(ORG_FILTERS).implying(ORG_SEARCH_TYPES).unnest(from_org_token)).on_data_center(None),
+            Part::list(list(ORG_TOKENS, "/data", Paging::Links(ORG_PAGE)).filtered_by(ORG_FILTERS).implying(ORG_SEARCH_TYPES).unnest(from_org_token))
+                .on_data_center(None),
             Part { cloud: None, ..Part::list(app) },
             data_center,
         ]),
         writes: Some(Writes {
             delete: Some(delete("{admin}/users/{Owner}/manage/api-tokens/{Id}")),
-            data_center: Some(DataCenterWrites { insert: None, update: None, delete: Some(delete("/rest/pat/latest/tokens/{Id}")), body: crate::writes::unchanged, answer: crate::writes::as_answered }),
+            data_center: Some(DataCenterWrites {
+                insert: None,
+                update: None,
+                delete: Some(delete("/rest/pat/latest/tokens/{Id}")),
+                body: crate::writes::unchanged,
+                answer: crate::writes::as_answered,
+            }),
             delete_by: Some(("Kind", DC_DELETES)),
             ..Writes::default()
         }),

@@ -39,9 +39,12 @@ pub fn table() -> TableDef {
         ],
         key: &["Id", "ItemIndex"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
-        source: Source::Lists(vec![Part::per(ISSUE_PARENT, list("/rest/api/3/issue/{IssueKey}/changelog", "/values", Paging::StartAt(100)).unnest(unnest_items))
-            // Data Center has no changelog list: the issue expanded with its whole history.
-            .on_data_center(Some(list("/rest/api/2/issue/{IssueKey}?fields=key&expand=changelog", "/changelog/histories", Paging::Whole).unnest(unnest_items)))]),
+        source: Source::Lists(vec![Part::per(
+            ISSUE_PARENT,
+            list("/rest/api/3/issue/{IssueKey}/changelog", "/values", Paging::StartAt(100)).unnest(unnest_items),
+        )
+        // Data Center has no changelog list: the issue expanded with its whole history.
+        .on_data_center(Some(list("/rest/api/2/issue/{IssueKey}?fields=key&expand=changelog", "/changelog/histories", Paging::Whole).unnest(unnest_items)))]),
         writes: None,
     }
 }

@@ -1,7 +1,9 @@
 //! `Jira.Comments`: the comments of each issue, from `/rest/api/{3|2}/issue/{key}/comment`.
 //! Filters on `IssueKey`/`IssueId` narrow the issues visited (pushed into their JQL).
 
-use crate::catalog::{adf_text, at, context, delete, json_text, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{
+    adf_text, at, context, delete, json_text, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes,
+};
 
 use super::ISSUE_PARENT;
 

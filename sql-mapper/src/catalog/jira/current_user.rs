@@ -2,7 +2,7 @@
 //! (one row). `atlassian-odbc test` shows it; SQL can join on it (`WHERE AssigneeAccountId =
 //! (SELECT AccountId FROM Jira.CurrentUser)`).
 
-use crate::catalog::{first_of, at, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, first_of, list, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;

@@ -20,7 +20,11 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/rest/api/{api}/filter/search?expand=description,jql,owner,favourite,favouritedCount", "/values", Paging::StartAt(100)))]),
+        source: Source::Lists(vec![Part::list(list(
+            "/rest/api/{api}/filter/search?expand=description,jql,owner,favourite,favouritedCount",
+            "/values",
+            Paging::StartAt(100),
+        ))]),
         writes: None,
     }
 }

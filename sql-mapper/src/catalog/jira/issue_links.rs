@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::catalog::{at, context, delete, post, ColumnDef, Endpoint, ForeignKey, Paging, ParentLink, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{
+    at, context, delete, post, ColumnDef, Endpoint, ForeignKey, Paging, ParentLink, Part, Product, Shape, Source, SqlType::*, TableDef, Writes,
+};
 
 /// One entry of an issue's `issuelinks` as the row the columns read: the other issue, and the
 /// relation as it reads from this issue's side.

@@ -2,7 +2,10 @@
 //! (Data Center). Every system field is a column; custom fields are added per connection from
 //! `/rest/api/3/field`, each as its own typed column named after the field.
 
-use crate::catalog::{adf_text, at, context, delete, join, json_text, post, put, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, Shape, Source, SqlType, TableDef, Text, Writes};
+use crate::catalog::{
+    adf_text, at, context, delete, join, json_text, post, put, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, Shape, Source, SqlType, TableDef,
+    Text, Writes,
+};
 
 use SqlType::*;
 
@@ -16,32 +19,63 @@ pub fn table() -> TableDef {
             c("Id", BigInt, true, at("/id"), "Issue id").pushed(query("id")),
             c("Key", Varchar(255), true, at("/key"), "Issue key, e.g. ENG-12").pushed(query("key")),
             c("ProjectId", BigInt, true, at("/fields/project/id"), "Project id").field("project"),
-            c("ProjectKey", Varchar(255), true, at("/fields/project/key"), "Project key").field("project").pushed(query("project")).writes("/fields/project", Shape::Ref("key")),
+            c("ProjectKey", Varchar(255), true, at("/fields/project/key"), "Project key")
+                .field("project")
+                .pushed(query("project"))
+                .writes("/fields/project", Shape::Ref("key")),
             c("ProjectName", Varchar(255), true, at("/fields/project/name"), "Project name").field("project"),
             c("Summary", Varchar(255), true, at("/fields/summary"), "Summary").field("summary").writes("/fields/summary", Shape::Plain),
-            c("Description", LongText(super::TEXT_LIMIT), true, adf_text("/fields/description"), "Description as plain text").field("description").writes("/fields/description", Shape::Adf),
-            c("DescriptionAdf", LongText(super::TEXT_LIMIT), true, json_text("/fields/description"), "Description as Atlassian Document Format JSON").field("description"),
+            c("Description", LongText(super::TEXT_LIMIT), true, adf_text("/fields/description"), "Description as plain text")
+                .field("description")
+                .writes("/fields/description", Shape::Adf),
+            c("DescriptionAdf", LongText(super::TEXT_LIMIT), true, json_text("/fields/description"), "Description as Atlassian Document Format JSON")
+                .field("description"),
             c("Status", Varchar(255), true, at("/fields/status/name"), "Status name").field("status").pushed(query("status")),
             c("StatusId", BigInt, true, at("/fields/status/id"), "Status id").field("status"),
-            c("StatusCategory", Varchar(255), true, at("/fields/status/statusCategory/name"), "Status category: To Do, In Progress, Done").field("status").pushed(query("statusCategory")),
-            c("IssueType", Varchar(255), true, at("/fields/issuetype/name"), "Issue type name").field("issuetype").pushed(query("issuetype")).writes("/fields/issuetype", Shape::Ref("name")),
-            c("Priority", Varchar(255), true, at("/fields/priority/name"), "Priority name").field("priority").pushed(query("priority")).writes("/fields/priority", Shape::Ref("name")),
+            c("StatusCategory", Varchar(255), true, at("/fields/status/statusCategory/name"), "Status category: To Do, In Progress, Done")
+                .field("status")
+                .pushed(query("statusCategory")),
+            c("IssueType", Varchar(255), true, at("/fields/issuetype/name"), "Issue type name")
+                .field("issuetype")
+                .pushed(query("issuetype"))
+                .writes("/fields/issuetype", Shape::Ref("name")),
+            c("Priority", Varchar(255), true, at("/fields/priority/name"), "Priority name")
+                .field("priority")
+                .pushed(query("priority"))
+                .writes("/fields/priority", Shape::Ref("name")),
             c("Resolution", Varchar(255), true, at("/fields/resolution/name"), "Resolution name").field("resolution").pushed(query("resolution")),
-            c("AssigneeAccountId", Varchar(128), true, at("/fields/assignee/accountId"), "Assignee account id").field("assignee").pushed(query("assignee")).writes("/fields/assignee", Shape::Ref("accountId")),
+            c("AssigneeAccountId", Varchar(128), true, at("/fields/assignee/accountId"), "Assignee account id")
+                .field("assignee")
+                .pushed(query("assignee"))
+                .writes("/fields/assignee", Shape::Ref("accountId")),
             c("AssigneeDisplayName", Varchar(255), true, at("/fields/assignee/displayName"), "Assignee display name").field("assignee"),
-            c("ReporterAccountId", Varchar(128), true, at("/fields/reporter/accountId"), "Reporter account id").field("reporter").pushed(query("reporter")).writes("/fields/reporter", Shape::Ref("accountId")),
+            c("ReporterAccountId", Varchar(128), true, at("/fields/reporter/accountId"), "Reporter account id")
+                .field("reporter")
+                .pushed(query("reporter"))
+                .writes("/fields/reporter", Shape::Ref("accountId")),
             c("ReporterDisplayName", Varchar(255), true, at("/fields/reporter/displayName"), "Reporter display name").field("reporter"),
             c("CreatorAccountId", Varchar(128), true, at("/fields/creator/accountId"), "Creator account id").field("creator").pushed(query("creator")),
             c("Labels", Varchar(4000), true, join("/fields/labels", ""), "Labels, comma separated").field("labels").writes("/fields/labels", Shape::List),
-            c("Components", Varchar(4000), true, join("/fields/components", "/name"), "Component names, comma separated").field("components").writes("/fields/components", Shape::RefList("name")),
-            c("FixVersions", Varchar(4000), true, join("/fields/fixVersions", "/name"), "Fix version names, comma separated").field("fixVersions").writes("/fields/fixVersions", Shape::RefList("name")),
+            c("Components", Varchar(4000), true, join("/fields/components", "/name"), "Component names, comma separated")
+                .field("components")
+                .writes("/fields/components", Shape::RefList("name")),
+            c("FixVersions", Varchar(4000), true, join("/fields/fixVersions", "/name"), "Fix version names, comma separated")
+                .field("fixVersions")
+                .writes("/fields/fixVersions", Shape::RefList("name")),
             c("Created", Timestamp, true, at("/fields/created"), "Created (UTC)").field("created").pushed(query("created")),
             c("Updated", Timestamp, true, at("/fields/updated"), "Last updated (UTC)").field("updated").pushed(query("updated")),
             c("ResolutionDate", Timestamp, true, at("/fields/resolutiondate"), "Resolved (UTC)").field("resolutiondate").pushed(query("resolutiondate")),
             c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")).writes("/fields/duedate", Shape::Plain),
             c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent").writes("/fields/parent", Shape::Ref("key")),
             c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
-            c("IssueLinks", LongText(super::LINKS_JSON_LIMIT), true, json_text("/fields/issuelinks"), "Links to other issues as JSON (Jira.IssueLinks has them as rows)").field("issuelinks"),
+            c(
+                "IssueLinks",
+                LongText(super::LINKS_JSON_LIMIT),
+                true,
+                json_text("/fields/issuelinks"),
+                "Links to other issues as JSON (Jira.IssueLinks has them as rows)",
+            )
+            .field("issuelinks"),
             c("JQL", Varchar(4000), true, context("jql"), "Pseudo-column: WHERE JQL = '...' passes a raw JQL query through").pushed(Pushdown::Raw),
         ],
         key: &["Id"],
@@ -76,7 +110,9 @@ pub fn custom_field_column(id: &str, name: &str, schema_type: &str, items: Optio
         ("datetime", _) => ColumnDef::new(name, Timestamp, true, Extract::At(at.clone()), &remarks).pushed(clause).written(&at, Shape::Plain),
         // Text fields and text areas alike: a text area holds up to Jira's limit.
         ("string", _) => ColumnDef::new(name, Varchar(super::TEXT_LIMIT), true, Extract::At(at.clone()), &remarks).written(&at, Shape::Plain),
-        ("option", _) => ColumnDef::new(name, Varchar(255), true, Extract::At(Text::Owned(format!("{at}/value"))), &remarks).pushed(clause).written(&at, Shape::Ref("value")),
+        ("option", _) => {
+            ColumnDef::new(name, Varchar(255), true, Extract::At(Text::Owned(format!("{at}/value"))), &remarks).pushed(clause).written(&at, Shape::Ref("value"))
+        }
         ("array", Some("option")) => ColumnDef::new(name, Varchar(4000), true, joined("/value"), &remarks).written(&at, Shape::RefList("value")),
         ("array", Some("user")) => ColumnDef::new(name, Varchar(4000), true, joined("/accountId"), &remarks).written(&at, Shape::RefList("accountId")),
         ("array", Some("json")) => ColumnDef::new(name, Varchar(4000), true, joined("/name"), &remarks),

@@ -37,7 +37,8 @@ pub const LINKS_JSON_LIMIT: u32 = 1_048_576;
 /// Lists read per issue: the issue's key fills the path, key and id are the row's context.
 pub(crate) const ISSUE_PARENT: ParentLink = ParentLink { table: (Product::Jira, "Issues"), bind: &[("Key", "IssueKey"), ("Id", "IssueId")], only: None };
 /// Lists read per project.
-pub(crate) const PROJECT_PARENT: ParentLink = ParentLink { table: (Product::Jira, "Projects"), bind: &[("Key", "ProjectKey"), ("Id", "ProjectId")], only: None };
+pub(crate) const PROJECT_PARENT: ParentLink =
+    ParentLink { table: (Product::Jira, "Projects"), bind: &[("Key", "ProjectKey"), ("Id", "ProjectId")], only: None };
 
 pub fn tables() -> Vec<TableDef> {
     vec![

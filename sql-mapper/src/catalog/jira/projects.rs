@@ -19,8 +19,11 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/rest/api/3/project/search", "/values", Paging::StartAt(100)))
-            .on_data_center(Some(list("/rest/api/2/project", "", Paging::Whole)))]),
+        source: Source::Lists(vec![Part::list(list("/rest/api/3/project/search", "/values", Paging::StartAt(100))).on_data_center(Some(list(
+            "/rest/api/2/project",
+            "",
+            Paging::Whole,
+        )))]),
         writes: None,
     }
 }

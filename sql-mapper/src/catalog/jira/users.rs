@@ -18,8 +18,11 @@ pub fn table() -> TableDef {
         ],
         key: &["AccountId"],
         foreign_keys: &[],
-        source: Source::Lists(vec![Part::list(list("/rest/api/3/users/search", "", Paging::StartAt(1000)))
-            .on_data_center(Some(list("/rest/api/2/user/search?username=.", "", Paging::StartAt(1000))))]),
+        source: Source::Lists(vec![Part::list(list("/rest/api/3/users/search", "", Paging::StartAt(1000))).on_data_center(Some(list(
+            "/rest/api/2/user/search?username=.",
+            "",
+            Paging::StartAt(1000),
+        )))]),
         writes: None,
     }
 }

@@ -1,7 +1,9 @@
 //! `Jira.Versions`: the versions (releases) of each project, from `/rest/api/3/project/{key}/version`
 //! (Cloud) or `/rest/api/2/project/{key}/versions` (Data Center).
 
-use crate::catalog::{at, context, delete, list, post, put, ColumnDef, DataCenterWrites, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{
+    at, context, delete, list, post, put, ColumnDef, DataCenterWrites, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes,
+};
 
 use super::PROJECT_PARENT;
 

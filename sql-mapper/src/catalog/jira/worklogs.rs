@@ -1,6 +1,8 @@
 //! `Jira.Worklogs`: time logged on each issue, from `/rest/api/{3|2}/issue/{key}/worklog`.
 
-use crate::catalog::{adf_text, at, context, delete, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{
+    adf_text, at, context, delete, list, post, put, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes,
+};
 
 use super::ISSUE_PARENT;
 
