@@ -184,7 +184,7 @@ impl MapperSession {
         let client = Arc::new(
             AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency).with_confluence_auth(opts.confluence_auth.clone()),
         );
-        let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
+        let api = client.flavor().jira_api();
         // Prove the credentials once, so a bad token fails the connect, not the first query.
         let mut who = String::new();
         let mut user_zone = None;

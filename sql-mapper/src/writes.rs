@@ -199,7 +199,7 @@ fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Va
         }
         _ => r.path,
     };
-    let mut path = template.replace("{api}", if flavor == Flavor::Cloud { "3" } else { "2" });
+    let mut path = template.replace("{api}", flavor.jira_api());
     for name in placeholders(r.path) {
         let v = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v).filter(|v| !v.is_null());
         let v = v.ok_or_else(|| err(SqlState::IntegrityConstraint, format!("{name} is required to write {}", t.qualified_name())))?;
@@ -567,7 +567,7 @@ async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> 
 async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String, Value>, target: &Value) -> Result<(), MapperError> {
     let key = row.get("Key").and_then(Value::as_str).ok_or_else(|| err(SqlState::General, "the issue's key was not read"))?;
     let target = target.as_str().ok_or_else(|| err(SqlState::IntegrityConstraint, "Status must be set to a status name"))?;
-    let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
+    let api = session.client().flavor().jira_api();
     let path = format!("/rest/api/{api}/issue/{}/transitions", url_encode(key));
     let list = session.client().get_json(t.product, &path).await?;
     let transitions = list.get("transitions").and_then(Value::as_array).cloned().unwrap_or_default();

@@ -474,7 +474,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The static catalog. Jira custom fields are added per connection by [`Catalog::with_jira_custom_fields`].
+    /// The static catalog. Jira custom fields are added per connection by [`Catalog::extend_table`].
     pub fn standard() -> Catalog {
         let mut tables = confluence::tables();
         tables.extend(jira::tables());

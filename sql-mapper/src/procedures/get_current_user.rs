@@ -4,7 +4,6 @@ use serde_json::{json, Value};
 
 use super::{Args, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::rest::Flavor;
 use crate::session::MapperSession;
 use crate::MapperError;
 
@@ -33,7 +32,7 @@ async fn run(session: &MapperSession, _args: Args) -> Result<Rows, MapperError> 
     let me = if scheme == atlassian_oauth::AuthScheme::Anonymous {
         Value::Null
     } else {
-        let api = if client.flavor() == Flavor::Cloud { 3 } else { 2 };
+        let api = client.flavor().jira_api();
         client.get_json(Product::Jira, &format!("/rest/api/{api}/myself")).await?
     };
     let scopes = match session.oauth() {

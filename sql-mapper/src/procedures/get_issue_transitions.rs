@@ -5,7 +5,6 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::rest::Flavor;
 use crate::scan::url_encode;
 use crate::session::MapperSession;
 use crate::MapperError;
@@ -31,7 +30,7 @@ pub fn def() -> ProcedureDef {
 }
 
 pub(crate) async fn transitions(session: &MapperSession, key: &str) -> Result<Vec<Value>, MapperError> {
-    let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
+    let api = session.client().flavor().jira_api();
     let v = session
         .client()
         .get_json(Product::Jira, &format!("/rest/api/{api}/issue/{}/transitions", url_encode(key)))

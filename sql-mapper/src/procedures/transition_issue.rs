@@ -6,7 +6,6 @@ use serde_json::{json, Value};
 use super::get_issue_transitions::transitions;
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::rest::Flavor;
 use crate::scan::url_encode;
 use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
@@ -41,14 +40,14 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let chosen = crate::workflow::choose(&list, crate::workflow::Wanted::Transition(&wanted)).ok_or_else(|| {
         MapperError::new(SqlState::General, format!("Issue {key} has no transition '{wanted}'; it offers: {}", crate::workflow::offered(&list)))
     })?;
-    let api = if session.client().flavor() == Flavor::Cloud { 3 } else { 2 };
+    let api = session.client().flavor().jira_api();
     let base = format!("/rest/api/{api}/issue/{}", url_encode(&key));
     session
         .client()
         .send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/transitions"), Some(&json!({"transition": {"id": chosen["id"]}})))
         .await?;
     if let Some(comment) = text(&args, "Comment") {
-        let body = if api == 3 { crate::adf::from_plain_text(&comment) } else { json!(comment) };
+        let body = if api == "3" { crate::adf::from_plain_text(&comment) } else { json!(comment) };
         session.client().send_json(reqwest::Method::POST, Product::Jira, &format!("{base}/comment"), Some(&json!({"body": body}))).await?;
     }
     let now = session.client().get_json(Product::Jira, &format!("{base}?fields=status")).await?;

@@ -19,6 +19,16 @@ pub enum Flavor {
     DataCenter,
 }
 
+impl Flavor {
+    /// The Jira platform REST API version the driver uses: 3 on Cloud (ADF text), 2 on Data Center.
+    pub fn jira_api(self) -> &'static str {
+        match self {
+            Flavor::Cloud => "3",
+            Flavor::DataCenter => "2",
+        }
+    }
+}
+
 /// Where the products live for this connection.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {

@@ -360,7 +360,7 @@ impl FetchPlan {
             Source::Lists(parts) => {
                 let parents: Vec<String> = self.parents.iter().flatten().map(|p| format!(" per row of [{}]", p.describe())).collect();
                 let flavor = self.client.flavor();
-                let api = if flavor == Flavor::Cloud { "3" } else { "2" };
+                let api = flavor.jira_api();
                 let lists: Vec<String> = parts
                     .iter()
                     .filter_map(|p| if flavor == Flavor::Cloud { p.cloud } else { p.data_center })
@@ -885,7 +885,7 @@ impl PageState {
             return Ok(items.and_then(|v| v.as_array().cloned()).unwrap_or_default());
         }
         let client = self.plan.client.clone();
-        let api = if client.flavor() == Flavor::Cloud { "3" } else { "2" };
+        let api = client.flavor().jira_api();
         let mut path = e.path.replace("{api}", api);
         for (k, v) in ctx {
             let text = match v {
