@@ -6,7 +6,8 @@
 
 use crate::error::{OdbcError, OdbcResult};
 
-pub const SQL_NTS: isize = -3;
+/// The length that says "up to the terminating null" (one definition, the statement's).
+pub use crate::statement::SQL_NTS;
 
 /// An address in the application's memory that it gave the driver to read or write later: a
 /// bound column or parameter, a length or indicator slot, a status array, a bind offset. ODBC
