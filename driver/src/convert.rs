@@ -283,6 +283,7 @@ pub fn convert(cell: &Cell, kind: ValueKind, target: Target) -> OdbcResult<Conve
 }
 
 /// A value converted into a buffer the caller reuses from cell to cell.
+#[derive(Debug)]
 pub enum Scratch {
     /// Written whole (a number, a struct).
     Fixed,
@@ -665,6 +666,35 @@ mod tests {
 
     fn t(c_type: i16) -> Target {
         Target { c_type, precision: 0, scale: 0 }
+    }
+
+    /// The bulk-fetch fast path gives exactly what [`convert`] gives, wherever it answers.
+    #[test]
+    fn convert_into_equals_convert() {
+        let cells = [
+            (Cell::Text("héllo, 世界"), ValueKind::Text),
+            (Cell::Text(""), ValueKind::Text),
+            (Cell::Int(-42), ValueKind::BigInt),
+            (Cell::Int(i64::MAX), ValueKind::BigInt),
+            (Cell::Float(2.5), ValueKind::Double),
+            (Cell::Timestamp(1_706_745_600_123_456), ValueKind::Timestamp),
+            (Cell::Timestamp(-1_000_000), ValueKind::Timestamp),
+        ];
+        let mut answered = 0;
+        for (cell, kind) in &cells {
+            for c_type in [c::CHAR, c::WCHAR, c::SBIGINT, c::DOUBLE, c::TYPE_TIMESTAMP, c::TIMESTAMP] {
+                let mut out = Vec::new();
+                let Some(scratch) = convert_into(cell, c_type, &mut out) else { continue };
+                answered += 1;
+                let slow = convert(cell, *kind, t(c_type)).unwrap().value;
+                match (scratch, slow) {
+                    (Scratch::Fixed, Converted::Fixed(bytes)) => assert_eq!(out, bytes, "{c_type}"),
+                    (Scratch::Text(term), Converted::Var { data, terminator, .. }) => assert_eq!((out, term), (data, terminator), "{c_type}"),
+                    (s, v) => panic!("{c_type}: the fast path gave {s:?}, convert {v:?}"),
+                }
+            }
+        }
+        assert!(answered >= 10, "{answered}");
     }
 
     #[test]
