@@ -14,7 +14,7 @@ use crate::convert::{c, Target};
 use crate::descriptor::{self, field, DescKind, FieldValue};
 use crate::diag::{DiagRecord, Diagnostics};
 use crate::environment::Environment;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::ffi::buffers::AppPtr;
 use crate::handles::{self, DbcHandle, DescHandle, EnvHandle, Kind, Object, StmtHandle, Token};
 use crate::params;
@@ -59,7 +59,7 @@ static STATEMENT_NUMBER: AtomicU64 = AtomicU64::new(1);
 pub fn alloc_stmt(dbc: &Arc<DbcHandle>) -> OdbcResult<Token> {
     let mut conn = dbc.conn.lock();
     if !conn.is_connected() {
-        return Err(OdbcError::new("08003", "Connection does not exist: connect before allocating statements"));
+        return Err(OdbcError::new(SqlState::CONNECTION_NOT_OPEN, "Connection does not exist: connect before allocating statements"));
     }
     let number = STATEMENT_NUMBER.fetch_add(1, Ordering::Relaxed);
     let mut stmt = Statement::new(conn.odbc_version, number);
@@ -112,7 +112,7 @@ pub fn free_handle(kind: Kind, token: Token, obj: &Object) -> OdbcResult<Ret> {
             h.dbc.conn.lock().statements.retain(|t| *t != token);
             free_statement_token(token);
         }
-        Object::Desc(_) => return Err(OdbcError::new("HY017", "Invalid use of an automatically allocated descriptor handle")),
+        Object::Desc(_) => return Err(OdbcError::new(SqlState::AUTOMATIC_DESCRIPTOR, "Invalid use of an automatically allocated descriptor handle")),
     }
     let _ = kind;
     Ok(Ret::Success)
@@ -149,14 +149,14 @@ fn connect_with(dbc: &DbcHandle, props: Properties, w: &mut Warnings) -> OdbcRes
     let mut conn = dbc.conn.lock();
     let out = props.to_out_string();
     for msg in conn.connect(props)? {
-        w.push(DiagRecord::warning("01S00", msg));
+        w.push(DiagRecord::warning(SqlState::INVALID_KEYWORD, msg));
     }
     Ok(out)
 }
 
 pub fn connect(dbc: &DbcHandle, dsn: &str, user: Option<String>, password: Option<String>, read_dsn: DsnReader, w: &mut Warnings) -> OdbcResult<Ret> {
     if dsn.is_empty() {
-        return Err(OdbcError::new("IM002", "Data source name not found: SQLConnect needs a DSN"));
+        return Err(OdbcError::new(SqlState::DATA_SOURCE_NOT_FOUND, "Data source name not found: SQLConnect needs a DSN"));
     }
     let dsn_props = read_dsn(dsn);
     let mut props = Properties::default();
@@ -178,7 +178,7 @@ pub fn connect(dbc: &DbcHandle, dsn: &str, user: Option<String>, password: Optio
 pub fn disconnect(dbc: &DbcHandle) -> OdbcResult<Ret> {
     let mut conn = dbc.conn.lock();
     if !conn.is_connected() {
-        return Err(OdbcError::new("08003", "Connection does not exist"));
+        return Err(OdbcError::new(SqlState::CONNECTION_NOT_OPEN, "Connection does not exist"));
     }
     for t in std::mem::take(&mut conn.statements) {
         free_statement_token(t);
@@ -234,7 +234,9 @@ pub fn set_connect_attr(dbc: &DbcHandle, attr: i32, value: usize, text: Option<S
         | cattr::ANSI_APP
         | cattr::RESET_CONNECTION
         | cattr::DISCONNECT_BEHAVIOR => {}
-        cattr::CONNECTION_DEAD | cattr::AUTO_IPD => return Err(OdbcError::new("HY092", format!("Connection attribute {attr} is read-only"))),
+        cattr::CONNECTION_DEAD | cattr::AUTO_IPD => {
+            return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE, format!("Connection attribute {attr} is read-only")))
+        }
         // Wide strings in UTF-16 or UCS-4 as the application uses them; UTF-8 is refused, so
         // iODBC keeps its own conversion.
         cattr::APP_WCHAR_TYPE => match value {
@@ -275,7 +277,7 @@ pub fn end_tran(completion: i16) -> OdbcResult<Ret> {
         // Every statement takes effect when it runs: a commit has nothing left to do, and with
         // nothing written there is nothing to roll back either.
         0 | 1 => Ok(Ret::Success),
-        other => Err(OdbcError::new("HY012", format!("Invalid transaction operation code {other}"))),
+        other => Err(OdbcError::new(SqlState::INVALID_TRANSACTION_CODE, format!("Invalid transaction operation code {other}"))),
     }
 }
 
@@ -306,15 +308,15 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
             st.attrs.cursor_type = match value {
                 FORWARD_ONLY | STATIC => value,
                 KEYSET_DRIVEN | DYNAMIC => {
-                    w.push(DiagRecord::warning("01S02", "Option value changed: keyset-driven and dynamic cursors are static here (SQL_CURSOR_STATIC): the rows do not change while the cursor is open"));
+                    w.push(DiagRecord::warning(SqlState::OPTION_VALUE_CHANGED, "Option value changed: keyset-driven and dynamic cursors are static here (SQL_CURSOR_STATIC): the rows do not change while the cursor is open"));
                     STATIC
                 }
-                other => return Err(OdbcError::new("HY024", format!("Invalid attribute value: SQL_ATTR_CURSOR_TYPE {other}"))),
+                other => return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE_VALUE, format!("Invalid attribute value: SQL_ATTR_CURSOR_TYPE {other}"))),
             };
         }
         sattr::CONCURRENCY => {
             if value != 1 {
-                w.push(DiagRecord::warning("01S02", "Option value changed: the cursor is read-only (SQL_CONCUR_READ_ONLY)"));
+                w.push(DiagRecord::warning(SqlState::OPTION_VALUE_CHANGED, "Option value changed: the cursor is read-only (SQL_CONCUR_READ_ONLY)"));
             }
         }
         // SQL_SCROLLABLE: the driver picks its scrollable type, static.
@@ -357,7 +359,7 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
         sattr::PARAMS_PROCESSED_PTR => st.ipd.rows_processed_ptr = ptr,
         sattr::PARAMSET_SIZE => {
             if value == 0 {
-                return Err(OdbcError::new("HY024", "Invalid attribute value: SQL_ATTR_PARAMSET_SIZE must be at least 1"));
+                return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE_VALUE, "Invalid attribute value: SQL_ATTR_PARAMSET_SIZE must be at least 1"));
             }
             st.apd.array_size = value;
         }
@@ -367,7 +369,7 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
         sattr::ROWS_FETCHED_PTR => st.ird.rows_processed_ptr = ptr,
         sattr::ROW_ARRAY_SIZE | sattr::ROWSET_SIZE => {
             if value == 0 {
-                return Err(OdbcError::new("HY024", "Invalid attribute value: the row array size must be at least 1"));
+                return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE_VALUE, "Invalid attribute value: the row array size must be at least 1"));
             }
             st.ard.array_size = value;
         }
@@ -375,11 +377,14 @@ pub fn stmt_attr_set(h: &StmtHandle, attr: i32, value: usize, ptr: AppPtr, w: &m
         sattr::APP_ROW_DESC | sattr::APP_PARAM_DESC => {
             let implicit = h.descriptors.get().map(|d| d[if attr == sattr::APP_ROW_DESC { 0 } else { 1 }].0 as usize);
             if value != 0 && Some(value) != implicit {
-                return Err(OdbcError::new("HY017", "Invalid use of an automatically allocated descriptor handle: explicit descriptors are not supported"));
+                return Err(OdbcError::new(
+                    SqlState::AUTOMATIC_DESCRIPTOR,
+                    "Invalid use of an automatically allocated descriptor handle: explicit descriptors are not supported",
+                ));
             }
         }
         sattr::IMP_ROW_DESC | sattr::IMP_PARAM_DESC | sattr::ROW_NUMBER => {
-            return Err(OdbcError::new("HY092", format!("Statement attribute {attr} is read-only")))
+            return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE, format!("Statement attribute {attr} is read-only")))
         }
         other => return Err(OdbcError::bad_attribute("statement attribute", other.into())),
     }
@@ -455,7 +460,7 @@ fn cancellable<T>(h: &StmtHandle, f: impl FnOnce(&mut Statement, &CancelPoint<'_
 
 /// The statement's notices of this execution, as `01000` warnings.
 fn notices_into(s: &mut Statement, w: &mut Warnings) {
-    w.extend(s.notices.drain(..).map(|n| DiagRecord::warning("01000", n)));
+    w.extend(s.notices.drain(..).map(|n| DiagRecord::warning(SqlState::WARNING, n)));
 }
 
 pub fn execute(h: &StmtHandle, w: &mut Warnings) -> OdbcResult<Ret> {
@@ -528,7 +533,7 @@ pub fn cancel(h: &StmtHandle) -> OdbcResult<Ret> {
 }
 
 fn nothing_to_cancel() -> OdbcError {
-    OdbcError::new("HY000", "Nothing to cancel: no function that can be cancelled is running on this statement and no data-at-execution parameters are pending; the statement and its cursor are unchanged")
+    OdbcError::new(SqlState::GENERAL, "Nothing to cancel: no function that can be cancelled is running on this statement and no data-at-execution parameters are pending; the statement and its cursor are unchanged")
 }
 
 pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
@@ -544,7 +549,7 @@ pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
             s.apd.records.clear();
             s.ipd.records.clear();
         }
-        other => return Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: SQLFreeStmt option {other}"))),
+        other => return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE, format!("Invalid attribute/option identifier: SQLFreeStmt option {other}"))),
     }
     Ok(Ret::Success)
 }
@@ -648,8 +653,8 @@ pub fn column_attribute(m: &ColumnMeta, id: i16, version: i32) -> OdbcResult<Fie
             String::new()
         }),
         field::NUM_PREC_RADIX => Int(if numeric { 10 } else { 0 }),
-        field::COUNT | field::COLUMN_COUNT => return Err(OdbcError::new("HY000", "SQL_DESC_COUNT is answered by the caller")),
-        other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other}"))),
+        field::COUNT | field::COLUMN_COUNT => return Err(OdbcError::new(SqlState::GENERAL, "SQL_DESC_COUNT is answered by the caller")),
+        other => return Err(OdbcError::new(SqlState::INVALID_DESCRIPTOR_FIELD, format!("Invalid descriptor field identifier {other}"))),
     })
 }
 
@@ -674,7 +679,7 @@ pub fn bind_col(h: &StmtHandle, col: u16, c_type: i16, ptr: AppPtr, buffer_len: 
         return Ok(Ret::Success);
     }
     if !c::is_known(c_type) {
-        return Err(OdbcError::new("HY003", format!("Invalid application buffer type {c_type}")));
+        return Err(OdbcError::new(SqlState::INVALID_APP_BUFFER_TYPE, format!("Invalid application buffer type {c_type}")));
     }
     if buffer_len < 0 {
         return Err(OdbcError::bad_length("BufferLength", buffer_len as i64));
@@ -711,13 +716,13 @@ pub fn bind_parameter(
     match io_type {
         1 => {}
         2 | 4 => return Err(OdbcError::not_implemented("output parameters")),
-        other => return Err(OdbcError::new("HY105", format!("Invalid parameter type {other}"))),
+        other => return Err(OdbcError::new(SqlState::INVALID_PARAMETER_TYPE, format!("Invalid parameter type {other}"))),
     }
     if !c::is_known(c_type) {
-        return Err(OdbcError::new("HY003", format!("Invalid application buffer type {c_type}")));
+        return Err(OdbcError::new(SqlState::INVALID_APP_BUFFER_TYPE, format!("Invalid application buffer type {c_type}")));
     }
     if !params::is_known_sql_type(sql_type) {
-        return Err(OdbcError::new("HY004", format!("Invalid SQL data type {sql_type}")));
+        return Err(OdbcError::new(SqlState::INVALID_SQL_TYPE, format!("Invalid SQL data type {sql_type}")));
     }
     if buffer_len < 0 {
         return Err(OdbcError::bad_length("BufferLength", buffer_len as i64));
@@ -803,7 +808,7 @@ pub fn set_pos(h: &StmtHandle, row: u64, operation: u16, lock: u16) -> OdbcResul
         2..=4 => Err(OdbcError::not_implemented(
             "SQLSetPos updates, deletes and inserts: the cursor is read-only; change rows with UPDATE, DELETE and INSERT statements",
         )),
-        other => Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: SQLSetPos operation {other}"))),
+        other => Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE, format!("Invalid attribute/option identifier: SQLSetPos operation {other}"))),
     }
 }
 
@@ -815,10 +820,10 @@ pub fn get_data(h: &StmtHandle, col: u16, target: Target, dest: &Dest, w: &mut W
         None => Ok(Ret::NoData),
         Some(d) => {
             if d.truncated {
-                w.push(DiagRecord::warning("01004", format!("String data, right truncated: column {col}")));
+                w.push(DiagRecord::warning(SqlState::STRING_TRUNCATED, format!("String data, right truncated: column {col}")));
             }
             if d.fractional {
-                w.push(DiagRecord::warning("01S07", format!("Fractional truncation: column {col}")));
+                w.push(DiagRecord::warning(SqlState::FRACTIONAL_TRUNCATION, format!("Fractional truncation: column {col}")));
             }
             Ok(Ret::Success)
         }
@@ -832,7 +837,7 @@ pub fn cursor_name(h: &StmtHandle) -> String {
 pub fn set_cursor_name(h: &StmtHandle, name: &str) -> OdbcResult<Ret> {
     h.stmt.lock().admit(Call::SetCursorName)?;
     if name.is_empty() || name.len() > 128 || name.to_ascii_uppercase().starts_with("SQL_CUR") || name.to_ascii_uppercase().starts_with("SQLCUR") {
-        return Err(OdbcError::new("34000", format!("Invalid cursor name '{name}'")));
+        return Err(OdbcError::new(SqlState::INVALID_CURSOR_NAME, format!("Invalid cursor name '{name}'")));
     }
     h.stmt.lock().cursor_name = name.to_string();
     Ok(Ret::Success)
@@ -887,7 +892,7 @@ fn catalog_result(h: &StmtHandle, call: CatalogCall, metadata_id: bool, version:
 
 pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValue> {
     let Some(Object::Stmt(h)) = handles::get(d.owner, Some(Kind::Stmt)) else {
-        return Err(OdbcError::new("HY000", "The descriptor's statement was freed"));
+        return Err(OdbcError::new(SqlState::GENERAL, "The descriptor's statement was freed"));
     };
     if d.kind != DescKind::Ird {
         h.stmt.lock().admit(Call::Bind)?;
@@ -909,7 +914,7 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
                 return Ok(FieldValue::Int(cols.len() as i64));
             }
             if rec < 1 || rec as usize > cols.len() {
-                return Err(OdbcError::new("HY000", format!("No IRD record {rec}")));
+                return Err(OdbcError::new(SqlState::GENERAL, format!("No IRD record {rec}")));
             }
             let version = h.stmt.lock().odbc_version;
             column_attribute(&cols[rec as usize - 1], id, version)
@@ -930,7 +935,7 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
                 field::SCALE => FieldValue::Int(r.decimal_digits.into()),
                 field::PARAMETER_TYPE => FieldValue::Int(r.io_type.into()),
                 field::NULLABLE => FieldValue::Int(1),
-                other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other} for the IPD"))),
+                other => return Err(OdbcError::new(SqlState::INVALID_DESCRIPTOR_FIELD, format!("Invalid descriptor field identifier {other} for the IPD"))),
             })
         }
     }
@@ -939,7 +944,7 @@ pub fn desc_get_field(d: &DescHandle, rec: i16, id: i16) -> OdbcResult<FieldValu
 /// `ptr`: the value as an application pointer, for the pointer fields ([`field::is_pointer`]).
 pub fn desc_set_field(d: &DescHandle, rec: i16, id: i16, value: usize, ptr: AppPtr) -> OdbcResult<Ret> {
     let Some(Object::Stmt(h)) = handles::get(d.owner, Some(Kind::Stmt)) else {
-        return Err(OdbcError::new("HY000", "The descriptor's statement was freed"));
+        return Err(OdbcError::new(SqlState::GENERAL, "The descriptor's statement was freed"));
     };
     let mut s = h.stmt.lock();
     s.admit(Call::Bind)?;
@@ -949,7 +954,7 @@ pub fn desc_set_field(d: &DescHandle, rec: i16, id: i16, value: usize, ptr: AppP
         DescKind::Ird => match id {
             field::ARRAY_STATUS_PTR => s.ird.array_status_ptr = ptr,
             field::ROWS_PROCESSED_PTR => s.ird.rows_processed_ptr = ptr,
-            _ => return Err(OdbcError::new("HY016", "Cannot modify an implementation row descriptor")),
+            _ => return Err(OdbcError::new(SqlState::CANNOT_MODIFY_IRD, "Cannot modify an implementation row descriptor")),
         },
         DescKind::Ipd => match id {
             field::ARRAY_STATUS_PTR => s.ipd.array_status_ptr = ptr,
@@ -959,7 +964,7 @@ pub fn desc_set_field(d: &DescHandle, rec: i16, id: i16, value: usize, ptr: AppP
             field::LENGTH | field::PRECISION => s.ipd.record_mut(rec as usize).column_size = value,
             field::SCALE => s.ipd.record_mut(rec as usize).decimal_digits = value as i16,
             field::PARAMETER_TYPE => s.ipd.record_mut(rec as usize).io_type = value as i16,
-            other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other} for the IPD"))),
+            other => return Err(OdbcError::new(SqlState::INVALID_DESCRIPTOR_FIELD, format!("Invalid descriptor field identifier {other} for the IPD"))),
         },
     }
     Ok(Ret::Success)
@@ -1004,5 +1009,5 @@ pub fn field_width(id: i16) -> FieldWidth {
 
 pub fn get_info(dbc: &DbcHandle, token: Token, info: u16) -> OdbcResult<crate::info::InfoValue> {
     let c = dbc.conn.lock();
-    crate::info::get_info(info, &c.site, (token.0, 0)).ok_or_else(|| OdbcError::new("HY096", format!("Invalid information type {info}")))
+    crate::info::get_info(info, &c.site, (token.0, 0)).ok_or_else(|| OdbcError::new(SqlState::INVALID_INFO_TYPE, format!("Invalid information type {info}")))
 }

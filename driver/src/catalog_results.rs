@@ -13,7 +13,7 @@ use sql_mapper::catalog::TableDef;
 use sql_mapper::procedures::ProcedureDef;
 use sql_mapper::Catalog;
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::statement::ResultSet;
 use crate::types::{sql, ColumnMeta, ValueKind, META_LENGTH};
 
@@ -85,8 +85,8 @@ fn result(columns: &[(&str, Col)], rows: Vec<Vec<V>>) -> OdbcResult<ResultSet> {
             }
         })
         .collect();
-    let batch =
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(|e| OdbcError::new("HY000", format!("cannot build a catalog result: {e}")))?;
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| OdbcError::new(SqlState::GENERAL, format!("cannot build a catalog result: {e}")))?;
     Ok(ResultSet::from_batches(metas, vec![batch]))
 }
 
@@ -403,7 +403,7 @@ pub fn special_columns(cat: &Catalog, id_type: u16, catalog: Option<String>, sch
             }
         }
         2 => {}
-        other => return Err(OdbcError::new("HY097", format!("Column type out of range: IdentifierType {other}"))),
+        other => return Err(OdbcError::new(SqlState::COLUMN_TYPE_OUT_OF_RANGE, format!("Column type out of range: IdentifierType {other}"))),
     }
     result(COLS, rows)
 }

@@ -8,7 +8,7 @@ use atlassian_oauth::{AuthScheme, Authenticator, StaticCredentials};
 use sql_mapper::{ConnectOptions, Flavor, MapperSession, SiteConfig};
 
 use crate::connstr::Properties;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::handles::Token;
 use crate::logging::LogSink;
 use crate::runtime::{block_on_cancellable, CancelSignal};
@@ -103,13 +103,13 @@ impl Connection {
     }
 
     pub fn session(&self) -> OdbcResult<Arc<MapperSession>> {
-        self.session.clone().ok_or_else(|| OdbcError::new("08003", "Connection does not exist: connect first"))
+        self.session.clone().ok_or_else(|| OdbcError::new(SqlState::CONNECTION_NOT_OPEN, "Connection does not exist: connect first"))
     }
 
     /// Connects with these properties; returns the warnings (unknown keywords) to report.
     pub fn connect(&mut self, props: Properties) -> OdbcResult<Vec<String>> {
         if self.is_connected() {
-            return Err(OdbcError::new("08002", "Connection name in use: this connection is already open"));
+            return Err(OdbcError::new(SqlState::CONNECTION_IN_USE, "Connection name in use: this connection is already open"));
         }
         let warnings: Vec<String> = props
             .keys()
@@ -118,7 +118,8 @@ impl Connection {
             .collect();
         if let Some(path) = props.get("logfile").filter(|p| !p.is_empty()) {
             let verbosity = props.get("verbosity").and_then(|v| v.trim().parse().ok()).unwrap_or(1);
-            self.log = Some(LogSink::attach(path, verbosity).map_err(|e| OdbcError::new("08001", format!("Cannot open Logfile '{path}': {e}")))?);
+            self.log =
+                Some(LogSink::attach(path, verbosity).map_err(|e| OdbcError::new(SqlState::CANNOT_CONNECT, format!("Cannot open Logfile '{path}': {e}")))?);
         }
         self.connect_logged(props, warnings)
     }
@@ -128,16 +129,21 @@ impl Connection {
         let url = props
             .get("url")
             .filter(|u| !u.trim().is_empty())
-            .ok_or_else(|| OdbcError::new("08001", "Url is required: the site's address, e.g. Url=https://yoursite.atlassian.net (or a Data Center base URL)"))?
+            .ok_or_else(|| {
+                OdbcError::new(
+                    SqlState::CANNOT_CONNECT,
+                    "Url is required: the site's address, e.g. Url=https://yoursite.atlassian.net (or a Data Center base URL)",
+                )
+            })?
             .trim()
             .trim_end_matches('/')
             .to_string();
-        let parsed = reqwest::Url::parse(&url).map_err(|e| OdbcError::new("08001", format!("Url '{url}' is not a valid URL: {e}")))?;
+        let parsed = reqwest::Url::parse(&url).map_err(|e| OdbcError::new(SqlState::CANNOT_CONNECT, format!("Url '{url}' is not a valid URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(OdbcError::new("08001", format!("Url '{url}' must start with https:// (or http:// for a local site)")));
+            return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Url '{url}' must start with https:// (or http:// for a local site)")));
         }
         let timeout_secs: u64 = match props.get("timeout").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => t.parse().map_err(|_| OdbcError::new("08001", format!("Timeout '{t}' is not a whole number of seconds")))?,
+            Some(t) => t.parse().map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("Timeout '{t}' is not a whole number of seconds")))?,
             None => 60,
         };
         let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
@@ -161,14 +167,14 @@ impl Connection {
             Some(t) => match t.parse::<usize>() {
                 Ok(0) => None,
                 Ok(n) => Some(n),
-                Err(_) => return Err(OdbcError::new("08001", format!("MaxRows '{t}' must be a whole number of rows (0: no cap)"))),
+                Err(_) => return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("MaxRows '{t}' must be a whole number of rows (0: no cap)"))),
             },
             None => None,
         };
         let metadata_cache = match props.get("metadatacacheseconds").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => {
-                Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?)
-            }
+            Some(t) => Duration::from_secs(
+                t.parse().map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("MetadataCacheSeconds '{t}' is not a whole number of seconds")))?,
+            ),
             None => ConnectOptions::DEFAULT_METADATA_CACHE,
         };
         let max_concurrency = match props.get("maxconcurrency").map(str::trim).filter(|t| !t.is_empty()) {
@@ -176,14 +182,16 @@ impl Connection {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=64).contains(n))
-                .ok_or_else(|| OdbcError::new("08001", format!("MaxConcurrency '{t}' must be a whole number from 1 to 64")))?,
+                .ok_or_else(|| OdbcError::new(SqlState::CANNOT_CONNECT, format!("MaxConcurrency '{t}' must be a whole number from 1 to 64")))?,
             None => sql_mapper::rest::DEFAULT_CONCURRENCY,
         };
         let cache_tolerance = match props.get("cachetolerance").map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Duration::from_secs(t.parse().map_err(|_| OdbcError::new("08001", format!("CacheTolerance '{t}' is not a whole number of seconds")))?),
+            Some(t) => Duration::from_secs(
+                t.parse().map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("CacheTolerance '{t}' is not a whole number of seconds")))?,
+            ),
             None => Duration::ZERO,
         };
-        let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new("08001", e))?;
+        let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new(SqlState::CANNOT_CONNECT, e))?;
         let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, &transport)?) } else { None };
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
@@ -194,11 +202,9 @@ impl Connection {
         };
         let static_cursor_memory = match props.get("maxstaticcursormemory").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => {
-                t.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=1 << 20).contains(n))
-                    .ok_or_else(|| OdbcError::new("08001", format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576")))?
-                    << 20
+                t.parse::<usize>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| {
+                    OdbcError::new(SqlState::CANNOT_CONNECT, format!("MaxStaticCursorMemory '{t}' must be a whole number of MiB from 1 to 1048576"))
+                })? << 20
             }
             None => crate::statement::DEFAULT_STATIC_CURSOR_MIB << 20,
         };
@@ -231,7 +237,7 @@ impl Connection {
                     },
                     Some("cloud") => (Flavor::Cloud, String::new()),
                     Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
-                    Some(other) => return Err(OdbcError::new("08001", format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
+                    Some(other) => return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
                     None => sql_mapper::detect_site(&url, auth.clone(), &transport).await?,
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
@@ -258,7 +264,13 @@ impl Connection {
             &cancel,
             login_timeout,
         )
-        .map_err(|e| if e.state == "HYT00" { OdbcError::new("HYT00", format!("Login timeout expired connecting to {url}")) } else { e })?;
+        .map_err(|e| {
+            if e.state == SqlState::TIMEOUT {
+                OdbcError::new(SqlState::TIMEOUT, format!("Login timeout expired connecting to {url}"))
+            } else {
+                e
+            }
+        })?;
         self.site = SiteInfo {
             dsn: props.get("dsn").unwrap_or_default().to_string(),
             host: parsed.host_str().unwrap_or_default().to_string(),
@@ -284,7 +296,7 @@ impl Connection {
 /// How the connection's HTTP clients reach the site: `Timeout`, `SSLServerCert`, `Proxy*`.
 fn transport(props: &Properties, timeout: Duration) -> OdbcResult<sql_mapper::Transport> {
     let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let bad = |e: String| OdbcError::new("08001", e);
+    let bad = |e: String| OdbcError::new(SqlState::CANNOT_CONNECT, e);
     let trusted_pem = text("sslservercert").map(|v| atlassian_oauth::trusted_pem_of(&v)).transpose().map_err(bad)?;
     let port = match text("proxyport") {
         Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| bad(format!("ProxyPort '{p}' is not a port number")))?),
@@ -310,15 +322,18 @@ fn org_admin(props: &Properties) -> OdbcResult<Option<sql_mapper::OrgAdmin>> {
     let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let base = text("adminapiurl").unwrap_or_else(|| "https://api.atlassian.com".into());
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(OdbcError::new("08001", format!("AdminApiURL '{base}' must be an http(s) URL")));
+        return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("AdminApiURL '{base}' must be an http(s) URL")));
     }
     match (text("orgid"), text("orgapikey")) {
         (Some(org_id), Some(api_key)) => Ok(Some(sql_mapper::OrgAdmin { base, org_id, api_key })),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(OdbcError::new("08001", "OrgId needs OrgApiKey: an organization API key from admin.atlassian.com > Settings > API keys")),
-        (None, Some(_)) => {
-            Err(OdbcError::new("08001", "OrgApiKey needs OrgId: the organization's id, shown beside the key at admin.atlassian.com > Settings > API keys"))
+        (Some(_), None) => {
+            Err(OdbcError::new(SqlState::CANNOT_CONNECT, "OrgId needs OrgApiKey: an organization API key from admin.atlassian.com > Settings > API keys"))
         }
+        (None, Some(_)) => Err(OdbcError::new(
+            SqlState::CANNOT_CONNECT,
+            "OrgApiKey needs OrgId: the organization's id, shown beside the key at admin.atlassian.com > Settings > API keys",
+        )),
     }
 }
 
@@ -329,7 +344,7 @@ pub(crate) fn flag(props: &Properties, key: &str, name: &str, default: bool) -> 
         Some(v) if v.is_empty() => Ok(default),
         Some(v) if matches!(v.as_str(), "true" | "1" | "yes") => Ok(true),
         Some(v) if matches!(v.as_str(), "false" | "0" | "no") => Ok(false),
-        Some(v) => Err(OdbcError::new("08001", format!("{name} '{v}' must be true or false"))),
+        Some(v) => Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("{name} '{v}' must be true or false"))),
     }
 }
 

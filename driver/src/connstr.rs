@@ -1,7 +1,7 @@
 //! Connection strings: `key=value;` pairs, values optionally in braces (`{a;b}}c}` is `a;b}c`),
 //! keys case-insensitive; the first occurrence of a key wins, as the ODBC specification says.
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 /// Properties of a connection, in the order given, keys compared without case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,12 +20,12 @@ impl Properties {
             if rest.is_empty() {
                 break;
             }
-            let eq = rest
-                .find('=')
-                .ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed near '{}': expected key=value", preview(rest))))?;
+            let eq = rest.find('=').ok_or_else(|| {
+                OdbcError::new(SqlState::CANNOT_CONNECT, format!("Connection string is malformed near '{}': expected key=value", preview(rest)))
+            })?;
             let key = rest[..eq].trim();
             if key.is_empty() || key.contains(';') {
-                return Err(OdbcError::new("08001", format!("Connection string is malformed near '{}': a key is missing", preview(rest))));
+                return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Connection string is malformed near '{}': a key is missing", preview(rest))));
             }
             rest = rest[eq + 1..].trim_start_matches([' ', '\t']);
             let value;
@@ -47,12 +47,13 @@ impl Properties {
                         out.push(c);
                     }
                 }
-                let end =
-                    end.ok_or_else(|| OdbcError::new("08001", format!("Connection string is malformed: the value of '{key}' opens '{{' but never closes it")))?;
+                let end = end.ok_or_else(|| {
+                    OdbcError::new(SqlState::CANNOT_CONNECT, format!("Connection string is malformed: the value of '{key}' opens '{{' but never closes it"))
+                })?;
                 value = out;
                 rest = inner[end..].trim_start_matches([' ', '\t']);
                 if !(rest.is_empty() || rest.starts_with(';')) {
-                    return Err(OdbcError::new("08001", format!("Connection string is malformed after the braced value of '{key}'")));
+                    return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Connection string is malformed after the braced value of '{key}'")));
                 }
             } else {
                 let end = rest.find(';').unwrap_or(rest.len());

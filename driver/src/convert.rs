@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{
     Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
 };
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::types::ValueKind;
 
 /// ODBC C data types (`SQL_C_*`).
@@ -191,15 +191,15 @@ fn restricted(cell: &Cell, c_type: i16) -> OdbcError {
         Cell::Binary(_) => "binary data",
         Cell::Null => "NULL",
     };
-    OdbcError::new("07006", format!("Restricted data type attribute violation: {what} cannot be converted to C type {c_type}"))
+    OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, format!("Restricted data type attribute violation: {what} cannot be converted to C type {c_type}"))
 }
 
 fn out_of_range(text: impl std::fmt::Display, c_type: i16) -> OdbcError {
-    OdbcError::new("22003", format!("Numeric value out of range: {text} does not fit C type {c_type}"))
+    OdbcError::new(SqlState::NUMERIC_OUT_OF_RANGE, format!("Numeric value out of range: {text} does not fit C type {c_type}"))
 }
 
 fn not_a_number(text: &str) -> OdbcError {
-    OdbcError::new("22018", format!("Invalid character value for cast specification: '{}' is not a number", preview(text)))
+    OdbcError::new(SqlState::INVALID_CHARACTER_VALUE, format!("Invalid character value for cast specification: '{}' is not a number", preview(text)))
 }
 
 fn preview(s: &str) -> String {
@@ -278,7 +278,7 @@ pub fn convert(cell: &Cell, kind: ValueKind, target: Target) -> OdbcResult<Conve
             Cell::Text(s) => guid_bytes(s).map(|b| Conversion::fixed(b, false)),
             _ => Err(restricted(cell, c_type)),
         },
-        other => Err(OdbcError::new("HY003", format!("Invalid application buffer type: {other}"))),
+        other => Err(OdbcError::new(SqlState::INVALID_APP_BUFFER_TYPE, format!("Invalid application buffer type: {other}"))),
     }
 }
 
@@ -575,7 +575,7 @@ fn timestamp_bytes(d: NaiveDateTime) -> Vec<u8> {
 }
 
 fn bad_datetime(s: &str) -> OdbcError {
-    OdbcError::new("22018", format!("Invalid character value for cast specification: '{}' is not a date or timestamp", preview(s)))
+    OdbcError::new(SqlState::INVALID_CHARACTER_VALUE, format!("Invalid character value for cast specification: '{}' is not a date or timestamp", preview(s)))
 }
 
 /// Date, timestamp and time texts as users and ODBC write them.
@@ -648,7 +648,7 @@ fn timestamp_struct(cell: &Cell) -> OdbcResult<(Vec<u8>, bool)> {
 fn guid_bytes(s: &str) -> OdbcResult<Vec<u8>> {
     let hex: String = s.trim().trim_matches(['{', '}']).chars().filter(|c| *c != '-').collect();
     if hex.len() != 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(OdbcError::new("22018", format!("'{}' is not a GUID", preview(s))));
+        return Err(OdbcError::new(SqlState::INVALID_CHARACTER_VALUE, format!("'{}' is not a GUID", preview(s))));
     }
     let b: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap_or(0)).collect();
     // SQLGUID: Data1 (u32), Data2 (u16), Data3 (u16) in native order, then 8 bytes.

@@ -3,7 +3,7 @@
 //! one of each; `SQLGetStmtAttr(SQL_ATTR_APP_ROW_DESC)` hands out handles to them.
 
 use crate::convert::c;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::ffi::buffers::AppPtr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,7 +215,12 @@ pub fn get_app_field(d: &AppDesc, rec: i16, id: i16) -> OdbcResult<FieldValue> {
         PRECISION => FieldValue::Int(r.precision.into()),
         SCALE => FieldValue::Int(r.scale.into()),
         DATETIME_INTERVAL_CODE => FieldValue::Int(0),
-        other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other} for an application descriptor"))),
+        other => {
+            return Err(OdbcError::new(
+                SqlState::INVALID_DESCRIPTOR_FIELD,
+                format!("Invalid descriptor field identifier {other} for an application descriptor"),
+            ))
+        }
     })
 }
 
@@ -227,7 +232,7 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize, ptr: AppP
     match id {
         ARRAY_SIZE => {
             if value == 0 {
-                return Err(OdbcError::new("HY024", "Invalid attribute value: the array size must be at least 1"));
+                return Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE_VALUE, "Invalid attribute value: the array size must be at least 1"));
             }
             d.array_size = value;
             return Ok(());
@@ -248,7 +253,7 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize, ptr: AppP
             d.records.truncate(value);
             return Ok(());
         }
-        ALLOC_TYPE => return Err(OdbcError::new("HY091", "SQL_DESC_ALLOC_TYPE is read-only")),
+        ALLOC_TYPE => return Err(OdbcError::new(SqlState::INVALID_DESCRIPTOR_FIELD, "SQL_DESC_ALLOC_TYPE is read-only")),
         _ => {}
     }
     if rec < 1 {
@@ -259,7 +264,7 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize, ptr: AppP
         TYPE | CONCISE_TYPE => {
             let t = value as i16;
             if !c::is_known(t) {
-                return Err(OdbcError::new("HY021", format!("Inconsistent descriptor information: unknown C type {t}")));
+                return Err(OdbcError::new(SqlState::INCONSISTENT_DESCRIPTOR, format!("Inconsistent descriptor information: unknown C type {t}")));
             }
             r.c_type = t;
         }
@@ -270,7 +275,7 @@ pub fn set_app_field(d: &mut AppDesc, rec: i16, id: i16, value: usize, ptr: AppP
         PRECISION => r.precision = value as i16,
         SCALE => r.scale = value as i16,
         DATETIME_INTERVAL_CODE => {}
-        other => return Err(OdbcError::new("HY091", format!("Invalid descriptor field identifier {other}"))),
+        other => return Err(OdbcError::new(SqlState::INVALID_DESCRIPTOR_FIELD, format!("Invalid descriptor field identifier {other}"))),
     }
     Ok(())
 }

@@ -1,14 +1,14 @@
 //! Diagnostic records of one handle: the errors and warnings of its last call, as
 //! `SQLGetDiagRec`/`SQLGetDiagField` report them.
 
-use crate::error::OdbcError;
+use crate::error::{OdbcError, SqlState};
 
 /// The vendor prefixes ODBC messages carry, so a user can tell who is speaking.
 pub const MESSAGE_PREFIX: &str = "[Atlassian][ODBC]";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagRecord {
-    pub state: &'static str,
+    pub state: SqlState,
     pub native: i32,
     pub message: String,
     /// Row and column a record refers to (`SQL_DIAG_ROW_NUMBER`, `SQL_DIAG_COLUMN_NUMBER`), when known.
@@ -20,7 +20,7 @@ impl DiagRecord {
     pub fn from_error(e: &OdbcError) -> DiagRecord {
         DiagRecord { state: e.state, native: e.native, message: e.message.clone(), row: None, column: None }
     }
-    pub fn warning(state: &'static str, message: impl Into<String>) -> DiagRecord {
+    pub fn warning(state: SqlState, message: impl Into<String>) -> DiagRecord {
         DiagRecord { state, native: 0, message: message.into(), row: None, column: None }
     }
     pub fn full_message(&self) -> String {

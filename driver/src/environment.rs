@@ -1,6 +1,6 @@
 //! The environment handle's attributes.
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 pub const SQL_ATTR_ODBC_VERSION: i32 = 200;
 pub const SQL_ATTR_CONNECTION_POOLING: i32 = 201;
@@ -27,7 +27,7 @@ impl Environment {
                     self.odbc_version = value as i32;
                     Ok(())
                 }
-                v => Err(OdbcError::new("HY024", format!("Invalid attribute value: SQL_ATTR_ODBC_VERSION {v} (use 2, 3 or 380)"))),
+                v => Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE_VALUE, format!("Invalid attribute value: SQL_ATTR_ODBC_VERSION {v} (use 2, 3 or 380)"))),
             },
             SQL_ATTR_CONNECTION_POOLING => {
                 self.connection_pooling = value as u32;

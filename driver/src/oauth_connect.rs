@@ -8,7 +8,7 @@ use std::time::Duration;
 use atlassian_oauth::{InitiateOAuth, OAuthAuthenticator, OAuthConfig, OAuthFlow, Provider, SettingsStore, StaticCredentials, TokenSet};
 
 use crate::connstr::Properties;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 /// What an OAuth connection starts from, read from its properties before any request.
 pub struct OAuthSetup {
@@ -25,7 +25,7 @@ pub struct OAuthSetup {
 
 fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>> {
     match props.get(key).map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => v.parse().map(Some).map_err(|_| OdbcError::new("08001", format!("{name} '{v}' is not a whole number of seconds"))),
+        Some(v) => v.parse().map(Some).map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("{name} '{v}' is not a whole number of seconds"))),
         None => Ok(None),
     }
 }
@@ -33,7 +33,10 @@ fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>>
 pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transport) -> OdbcResult<OAuthSetup> {
     let text = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     if let Some(v) = text("oauthversion").filter(|v| v != "2.0" && v != "2") {
-        return Err(OdbcError::new("08001", format!("OAuthVersion '{v}' is not supported: Atlassian's sites (Cloud and Data Center) use OAuth 2.0")));
+        return Err(OdbcError::new(
+            SqlState::CANNOT_CONNECT,
+            format!("OAuthVersion '{v}' is not supported: Atlassian's sites (Cloud and Data Center) use OAuth 2.0"),
+        ));
     }
     let client_id = text("oauthclientid").unwrap_or_default();
     let explicit = Explicit { authorize_url: text("oauthauthorizationurl"), token_url: text("oauthaccesstokenurl"), scope: text("scope") };
@@ -64,7 +67,7 @@ pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transpo
     // Without a token given, a desktop program signs in; with an access token, it is used as it
     // is; with only a refresh token, that is spent for the first access token.
     let mode = match text("initiateoauth") {
-        Some(m) => m.parse().map_err(|e: String| OdbcError::new("08001", e))?,
+        Some(m) => m.parse().map_err(|e: String| OdbcError::new(SqlState::CANNOT_CONNECT, e))?,
         None => match &given {
             Some(t) if t.access_token.is_empty() => InitiateOAuth::Refresh,
             Some(_) => InitiateOAuth::Off,
@@ -72,7 +75,7 @@ pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transpo
         },
     };
     if mode == InitiateOAuth::Off && given.as_ref().is_some_and(|t| t.access_token.is_empty()) {
-        return Err(OdbcError::new("08001", "InitiateOAuth=OFF uses OAuthAccessToken as given and never refreshes: give OAuthAccessToken too, or use InitiateOAuth=REFRESH to spend OAuthRefreshToken"));
+        return Err(OdbcError::new(SqlState::CANNOT_CONNECT, "InitiateOAuth=OFF uses OAuthAccessToken as given and never refreshes: give OAuthAccessToken too, or use InitiateOAuth=REFRESH to spend OAuthRefreshToken"));
     }
     Ok(OAuthSetup { config, provider, explicit, store, mode, given, verifier: text("oauthverifier") })
 }
@@ -133,7 +136,10 @@ pub fn confluence_setup(props: &Properties, first: &OAuthSetup, confluence_url: 
     let client_id = text("confluenceoauthclientid");
     let Some(url) = confluence_url.filter(|u| !u.eq_ignore_ascii_case(&first.config.site_url)) else {
         return match client_id {
-            Some(_) => Err(OdbcError::new("08001", "ConfluenceOAuthClientId is for a Confluence on a server of its own: give its base URL as ConfluenceUrl")),
+            Some(_) => Err(OdbcError::new(
+                SqlState::CANNOT_CONNECT,
+                "ConfluenceOAuthClientId is for a Confluence on a server of its own: give its base URL as ConfluenceUrl",
+            )),
             None => Ok(None),
         };
     };

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use datafusion::common::ScalarValue;
 
 use crate::convert::{c, parse_datetime_text};
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::types::sql;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,18 +75,25 @@ pub fn is_known_sql_type(t: i16) -> bool {
 }
 
 fn ne<const N: usize>(b: &[u8]) -> OdbcResult<[u8; N]> {
-    b.get(..N).and_then(|s| s.try_into().ok()).ok_or_else(|| OdbcError::new("HY090", format!("Parameter buffer holds {} bytes, {N} needed", b.len())))
+    b.get(..N)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| OdbcError::new(SqlState::INVALID_LENGTH, format!("Parameter buffer holds {} bytes, {N} needed", b.len())))
 }
 
 /// Decodes a parameter's bytes (already read from the application's buffer) by C type.
 pub fn decode(c_type: i16, bytes: &[u8]) -> OdbcResult<ParamValue> {
     let u16s = |i: usize| -> OdbcResult<u16> { Ok(u16::from_ne_bytes(ne::<2>(bytes.get(i..).unwrap_or_default())?)) };
     Ok(match c_type {
-        c::CHAR => ParamValue::Text(String::from_utf8(bytes.to_vec()).map_err(|_| OdbcError::new("22018", "Parameter text is not valid UTF-8"))?),
+        c::CHAR => ParamValue::Text(
+            String::from_utf8(bytes.to_vec()).map_err(|_| OdbcError::new(SqlState::INVALID_CHARACTER_VALUE, "Parameter text is not valid UTF-8"))?,
+        ),
         c::WCHAR => {
             let w = crate::wide::width();
             ParamValue::Text(w.decode(bytes).ok_or_else(|| {
-                OdbcError::new("22018", format!("Parameter text is not valid {}", if w == crate::wide::WcharWidth::Ucs4 { "UCS-4" } else { "UTF-16" }))
+                OdbcError::new(
+                    SqlState::INVALID_CHARACTER_VALUE,
+                    format!("Parameter text is not valid {}", if w == crate::wide::WcharWidth::Ucs4 { "UCS-4" } else { "UTF-16" }),
+                )
             })?)
         }
         c::BINARY => ParamValue::Binary(bytes.to_vec()),
@@ -103,7 +110,7 @@ pub fn decode(c_type: i16, bytes: &[u8]) -> OdbcResult<ParamValue> {
         c::NUMERIC => {
             let b = ne::<19>(bytes)?;
             let magnitude = u128::from_le_bytes(b[3..19].try_into().expect("16 bytes"));
-            let v = i128::try_from(magnitude).map_err(|_| OdbcError::new("22003", "SQL_NUMERIC_STRUCT value out of range"))?;
+            let v = i128::try_from(magnitude).map_err(|_| OdbcError::new(SqlState::NUMERIC_OUT_OF_RANGE, "SQL_NUMERIC_STRUCT value out of range"))?;
             ParamValue::Decimal(if b[2] == 1 { v } else { -v }, b[1] as i8)
         }
         c::DATE | c::TYPE_DATE => {
@@ -118,12 +125,12 @@ pub fn decode(c_type: i16, bytes: &[u8]) -> OdbcResult<ParamValue> {
             let t = NaiveTime::from_hms_nano_opt(u16s(6)?.into(), u16s(8)?.into(), u16s(10)?.into(), frac).ok_or_else(bad_datetime)?;
             ParamValue::Timestamp(d.and_time(t))
         }
-        other => return Err(OdbcError::new("HY003", format!("Invalid application buffer type {other} for a parameter"))),
+        other => return Err(OdbcError::new(SqlState::INVALID_APP_BUFFER_TYPE, format!("Invalid application buffer type {other} for a parameter"))),
     })
 }
 
 fn bad_datetime() -> OdbcError {
-    OdbcError::new("22007", "Invalid datetime format in a parameter")
+    OdbcError::new(SqlState::INVALID_DATETIME_FORMAT, "Invalid datetime format in a parameter")
 }
 
 /// A numeric parameter as a decimal of its scale (an integer when the scale is not positive).
@@ -151,7 +158,7 @@ fn float(f: f64) -> OdbcResult<ScalarValue> {
 }
 
 fn out_of_range(v: &str) -> OdbcError {
-    OdbcError::new("22003", format!("Numeric value out of range: parameter value {v}"))
+    OdbcError::new(SqlState::NUMERIC_OUT_OF_RANGE, format!("Numeric value out of range: parameter value {v}"))
 }
 
 fn decimal_text(v: i128, scale: i8) -> String {
@@ -166,7 +173,9 @@ fn decimal_text(v: i128, scale: i8) -> String {
 }
 
 fn nanos(t: &NaiveDateTime) -> OdbcResult<i64> {
-    t.and_utc().timestamp_nanos_opt().ok_or_else(|| OdbcError::new("22008", format!("Datetime field overflow: {t} is outside the years 1677 to 2262")))
+    t.and_utc()
+        .timestamp_nanos_opt()
+        .ok_or_else(|| OdbcError::new(SqlState::DATETIME_OVERFLOW, format!("Datetime field overflow: {t} is outside the years 1677 to 2262")))
 }
 
 fn days(d: &NaiveDate) -> i32 {
@@ -195,11 +204,16 @@ pub fn scalar(v: &ParamValue, sql_type: i16) -> OdbcResult<ScalarValue> {
                 } else {
                     match t.parse::<f64>() {
                         Ok(f) => float(f)?,
-                        _ => return Err(OdbcError::new("22018", format!("Invalid character value for cast specification: parameter '{t}' is not a number"))),
+                        _ => {
+                            return Err(OdbcError::new(
+                                SqlState::INVALID_CHARACTER_VALUE,
+                                format!("Invalid character value for cast specification: parameter '{t}' is not a number"),
+                            ))
+                        }
                     }
                 }
             }
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a number")),
+            _ => return Err(OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, "Restricted data type attribute violation: this parameter value is not a number")),
         },
         sql::BIT => ScalarValue::Boolean(Some(match v {
             ParamValue::Int(i) => *i != 0,
@@ -207,35 +221,45 @@ pub fn scalar(v: &ParamValue, sql_type: i16) -> OdbcResult<ScalarValue> {
             ParamValue::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
                 "1" | "true" => true,
                 "0" | "false" => false,
-                other => return Err(OdbcError::new("22018", format!("Invalid character value for cast specification: '{other}' is not a bit"))),
+                other => {
+                    return Err(OdbcError::new(
+                        SqlState::INVALID_CHARACTER_VALUE,
+                        format!("Invalid character value for cast specification: '{other}' is not a bit"),
+                    ))
+                }
             },
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a bit")),
+            _ => return Err(OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, "Restricted data type attribute violation: this parameter value is not a bit")),
         })),
         sql::TYPE_DATE | sql::DATE_V2 => ScalarValue::Date32(Some(days(&match v {
             ParamValue::Date(d) => *d,
             ParamValue::Timestamp(t) => t.date(),
             ParamValue::Text(t) => parse_datetime_text(t).ok_or_else(bad_datetime)?.date(),
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a date")),
+            _ => return Err(OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, "Restricted data type attribute violation: this parameter value is not a date")),
         }))),
         sql::TYPE_TIME | sql::TIME_V2 => ScalarValue::Time64Nanosecond(Some(time_nanos(&match v {
             ParamValue::Time(t) => *t,
             ParamValue::Timestamp(t) => t.time(),
             ParamValue::Text(t) => NaiveTime::parse_from_str(t.trim(), "%H:%M:%S%.f").map_err(|_| bad_datetime())?,
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a time")),
+            _ => return Err(OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, "Restricted data type attribute violation: this parameter value is not a time")),
         }))),
         sql::TYPE_TIMESTAMP | sql::TIMESTAMP_V2 => ScalarValue::TimestampNanosecond(
             Some(nanos(&match v {
                 ParamValue::Timestamp(t) => *t,
                 ParamValue::Date(d) => d.and_time(NaiveTime::MIN),
                 ParamValue::Text(t) => parse_datetime_text(t).ok_or_else(bad_datetime)?,
-                _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not a timestamp")),
+                _ => {
+                    return Err(OdbcError::new(
+                        SqlState::RESTRICTED_DATA_TYPE,
+                        "Restricted data type attribute violation: this parameter value is not a timestamp",
+                    ))
+                }
             })?),
             None,
         ),
         sql::BINARY | sql::VARBINARY | sql::LONGVARBINARY => ScalarValue::Binary(Some(match v {
             ParamValue::Binary(b) => b.clone(),
             ParamValue::Text(t) => t.as_bytes().to_vec(),
-            _ => return Err(OdbcError::new("07006", "Restricted data type attribute violation: this parameter value is not binary")),
+            _ => return Err(OdbcError::new(SqlState::RESTRICTED_DATA_TYPE, "Restricted data type attribute violation: this parameter value is not binary")),
         })),
         // Character types (and GUID): the value's text.
         _ => ScalarValue::Utf8(Some(match v {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 
@@ -104,11 +104,11 @@ pub fn block_on_cancellable<T: Send, F: Future<Output = OdbcResult<T>> + Send>(f
         tokio::select! {
             r = fut => r,
             _ = notified => Err(cancelled()),
-            _ = sleep => Err(OdbcError::new("HYT00", format!("Timeout expired: the query did not finish within {} s (SQL_ATTR_QUERY_TIMEOUT)", timeout.map_or(0, |d| d.as_secs())))),
+            _ = sleep => Err(OdbcError::new(SqlState::TIMEOUT, format!("Timeout expired: the query did not finish within {} s (SQL_ATTR_QUERY_TIMEOUT)", timeout.map_or(0, |d| d.as_secs())))),
         }
     })
 }
 
 pub fn cancelled() -> OdbcError {
-    OdbcError::new("HY008", "Operation canceled")
+    OdbcError::new(SqlState::CANCELLED, "Operation canceled")
 }

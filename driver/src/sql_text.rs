@@ -3,7 +3,7 @@
 //! `?` parameter markers are counted and replaced by literals. Both skip string literals,
 //! quoted identifiers and comments, where braces and question marks are just text.
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 /// If `i` starts a string literal, quoted identifier or comment, the index just past it.
 fn skip_opaque(s: &[u8], i: usize) -> Option<usize> {
@@ -78,8 +78,9 @@ pub fn translate_escapes(sql: &str) -> OdbcResult<String> {
             continue;
         }
         if s[i] == b'{' {
-            let close = matching_brace(s, i)
-                .ok_or_else(|| OdbcError::new("42000", format!("Syntax error: the escape sequence at position {} is not closed with '}}'", i + 1)))?;
+            let close = matching_brace(s, i).ok_or_else(|| {
+                OdbcError::new(SqlState::SYNTAX_OR_ACCESS, format!("Syntax error: the escape sequence at position {} is not closed with '}}'", i + 1))
+            })?;
             out.push_str(&sql[copied..i]);
             let inner = translate_escapes(&sql[i + 1..close])?;
             let translated = translate_one(inner.trim())?;
@@ -117,7 +118,7 @@ fn rewrite_pattern_before(out: &mut String, esc: char) -> OdbcResult<()> {
     let end = out.trim_end().len();
     let not_literal = || {
         OdbcError::new(
-            "42000",
+            SqlState::SYNTAX_OR_ACCESS,
             format!("{{escape '{esc}'}} follows a LIKE pattern given as a literal: write the pattern as one (or use '\\' as the escape character)"),
         )
     };
@@ -145,7 +146,7 @@ fn rewrite_pattern_before(out: &mut String, esc: char) -> OdbcResult<()> {
                     rewritten.push('\\');
                     rewritten.push(n);
                 }
-                None => return Err(OdbcError::new("22025", format!("The LIKE pattern ends with its escape character '{esc}'"))),
+                None => return Err(OdbcError::new(SqlState::INVALID_ESCAPE, format!("The LIKE pattern ends with its escape character '{esc}'"))),
             }
         } else if c == '\\' {
             rewritten.push_str("\\\\");
@@ -209,7 +210,7 @@ fn translate_one(inner: &str) -> OdbcResult<String> {
             }
         }
         "fn" => scalar_function(rest)?,
-        _ => return Err(OdbcError::new("42000", format!("Syntax error: unknown ODBC escape sequence '{{{inner}}}'"))),
+        _ => return Err(OdbcError::new(SqlState::SYNTAX_OR_ACCESS, format!("Syntax error: unknown ODBC escape sequence '{{{inner}}}'"))),
     })
 }
 
@@ -247,10 +248,12 @@ fn scalar_function(call: &str) -> OdbcResult<String> {
     let (name, args) = match open {
         Some(p) if call.ends_with(')') => (call[..p].trim().to_ascii_uppercase(), split_args(&call[p + 1..call.len() - 1])),
         None => (call.trim().to_ascii_uppercase(), Vec::new()),
-        Some(_) => return Err(OdbcError::new("42000", format!("Syntax error in {{fn {call}}}: expected NAME(arguments)"))),
+        Some(_) => return Err(OdbcError::new(SqlState::SYNTAX_OR_ACCESS, format!("Syntax error in {{fn {call}}}: expected NAME(arguments)"))),
     };
     let a = |n: usize| -> OdbcResult<&str> {
-        args.get(n).map(String::as_str).ok_or_else(|| OdbcError::new("42000", format!("Syntax error: {{fn {name}}} needs at least {} argument(s)", n + 1)))
+        args.get(n)
+            .map(String::as_str)
+            .ok_or_else(|| OdbcError::new(SqlState::SYNTAX_OR_ACCESS, format!("Syntax error: {{fn {name}}} needs at least {} argument(s)", n + 1)))
     };
     let all = args.join(", ");
     Ok(match name.as_str() {
@@ -336,7 +339,7 @@ fn interval_unit(tsi: &str) -> OdbcResult<&'static str> {
         "MONTH" => "month",
         "QUARTER" => "quarter",
         "YEAR" => "year",
-        other => return Err(OdbcError::new("42000", format!("Syntax error: unknown interval '{other}' in TIMESTAMPADD/TIMESTAMPDIFF"))),
+        other => return Err(OdbcError::new(SqlState::SYNTAX_OR_ACCESS, format!("Syntax error: unknown interval '{other}' in TIMESTAMPADD/TIMESTAMPDIFF"))),
     })
 }
 
@@ -371,7 +374,7 @@ fn convert_type(t: &str) -> OdbcResult<&'static str> {
         "DATE" | "TYPE_DATE" => "DATE",
         "TIME" | "TYPE_TIME" => "TIME",
         "TIMESTAMP" | "TYPE_TIMESTAMP" => "TIMESTAMP",
-        other => return Err(OdbcError::new("HY106", format!("{{fn CONVERT}} to SQL_{other} is not supported"))),
+        other => return Err(OdbcError::new(SqlState::FETCH_TYPE_OUT_OF_RANGE, format!("{{fn CONVERT}} to SQL_{other} is not supported"))),
     })
 }
 

@@ -17,7 +17,7 @@ use sql_mapper::MapperSession;
 use crate::catalog_results::{self, Pattern};
 use crate::connection::SiteInfo;
 use crate::connstr::Properties;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::info::InfoValue;
 
 fn all() -> Pattern {
@@ -25,7 +25,7 @@ fn all() -> Pattern {
 }
 
 fn internal(e: impl std::fmt::Display) -> OdbcError {
-    OdbcError::new("HY000", format!("cannot build the system tables: {e}"))
+    OdbcError::new(SqlState::GENERAL, format!("cannot build the system tables: {e}"))
 }
 
 /// One catalog function's rows as one batch.

@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 
 /// ODBC SQL data types (`SQL_*` in sql.h/sqlext.h/sqlucode.h).
 pub mod sql {
@@ -243,5 +243,5 @@ fn as_display_text(a: &ArrayRef) -> OdbcResult<ArrayRef> {
 }
 
 fn arrow_error(e: datafusion::arrow::error::ArrowError) -> OdbcError {
-    OdbcError::new("HY000", format!("cannot convert a result column: {e}"))
+    OdbcError::new(SqlState::GENERAL, format!("cannot convert a result column: {e}"))
 }

@@ -17,6 +17,7 @@ use super::{guard, in_str, kind_of, read_dsn, shield, str_out, write_out, SQL_HA
 use crate::api::{self, AttrOut, CatalogCall, FieldWidth, Ret};
 use crate::descriptor::FieldValue;
 use crate::error::OdbcError;
+use crate::error::SqlState;
 use crate::functions;
 use crate::handles::{Kind, Object, Token};
 use crate::info::InfoValue;
@@ -114,7 +115,7 @@ pub extern "C" fn SQLAllocHandle(handle_type: i16, input: H, output: *mut H) -> 
             let k = if input.is_null() { None } else { [Kind::Env, Kind::Dbc].into_iter().find(|k| super::lookup(*k, input).is_some()) };
             match k {
                 Some(k) => guard(k, input, "SQLAllocHandle", |_, _| {
-                    Err(OdbcError::new("HY092", format!("Invalid attribute/option identifier: handle type {handle_type}")))
+                    Err(OdbcError::new(SqlState::INVALID_ATTRIBUTE, format!("Invalid attribute/option identifier: handle type {handle_type}")))
                 }),
                 None => SqlReturn::INVALID_HANDLE,
             }
@@ -159,7 +160,7 @@ pub extern "C" fn SQLGetEnvAttr(env: H, attr: i32, value: H, _cap: i32, len: *mu
 fn driver_connect(wide: bool, dbc: H, in_ptr: *const c_void, in_len: i16, out_ptr: H, out_cap: i16, out_len: *mut i16, completion: u16) -> SqlReturn {
     guard(Kind::Dbc, dbc, "SQLDriverConnect", |o, w| {
         if completion > 3 {
-            return Err(OdbcError::new("HY110", format!("Invalid driver completion {completion}")));
+            return Err(OdbcError::new(SqlState::INVALID_DRIVER_COMPLETION, format!("Invalid driver completion {completion}")));
         }
         let text = in_str(wide, in_ptr, in_len.into())?.ok_or_else(|| OdbcError::null_pointer("InConnectionString"))?;
         // No dialog exists to prompt with: every completion mode connects with what it was given
@@ -798,7 +799,7 @@ pub extern "C" fn SQLForeignKeysW(
 fn statistics(wide: bool, stmt: H, c: *const c_void, cl: i16, s: *const c_void, sl: i16, t: *const c_void, tl: i16, unique: u16) -> SqlReturn {
     catalog_call(stmt, "SQLStatistics", || {
         if unique > 1 {
-            return Err(OdbcError::new("HY100", format!("Uniqueness option type out of range: {unique}")));
+            return Err(OdbcError::new(SqlState::UNIQUENESS_OPTION_OUT_OF_RANGE, format!("Uniqueness option type out of range: {unique}")));
         }
         Ok(CatalogCall::Statistics { catalog: arg(wide, c, cl)?, schema: arg(wide, s, sl)?, table: arg(wide, t, tl)? })
     })
@@ -919,7 +920,7 @@ fn get_diag_rec(wide: bool, handle_type: i16, handle: H, rec: i16, state: H, nat
         let Some(r) = d.records.get(rec as usize - 1).cloned() else { return SqlReturn::NO_DATA };
         drop(d);
         let enc = enc_chars(wide);
-        let _ = str_out(enc, state, 6, std::ptr::null_mut(), 2).write(r.state);
+        let _ = str_out(enc, state, 6, std::ptr::null_mut(), 2).write(r.state.code());
         unsafe { buffers::write_value(native, r.native) };
         match str_out(enc, msg, cap.into(), msg_len.cast(), 2).write(&r.full_message()) {
             Ok(false) => SqlReturn::SUCCESS,
@@ -1000,7 +1001,7 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                 }
                 let Some(r) = d.records.get(rec as usize - 1) else { return SqlReturn::NO_DATA };
                 match id {
-                    4 => text(r.state),
+                    4 => text(r.state.code()),
                     5 => {
                         unsafe { buffers::write_value(value.cast::<i32>(), r.native) };
                         SqlReturn::SUCCESS

@@ -19,7 +19,7 @@ use odbc_sys::SqlReturn;
 
 use crate::api::{Ret, Warnings};
 use crate::connstr::Properties;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::handles::{self, Kind, Object, Token};
 use buffers::{Encoding, StrOut};
 
@@ -86,7 +86,7 @@ pub(crate) fn guard(kind: Kind, handle: *mut c_void, name: &'static str, f: impl
         }
         Err(p) => {
             d.error(&OdbcError::new(
-                "HY000",
+                SqlState::GENERAL,
                 format!("Internal error in the driver during {name}: {}. The call was abandoned; the handle is still usable.", panic_message(p.as_ref())),
             ));
             SqlReturn::ERROR
@@ -146,7 +146,7 @@ pub(crate) fn str_out(enc: Encoding, ptr: *mut c_void, capacity: isize, len_ptr:
 /// Writes `s` and reports truncation as the `01004` warning.
 pub(crate) fn write_out(out: &StrOut, s: &str, w: &mut Warnings) -> OdbcResult<()> {
     if out.write(s)? {
-        w.push(crate::diag::DiagRecord::warning("01004", "String data, right truncated"));
+        w.push(crate::diag::DiagRecord::warning(SqlState::STRING_TRUNCATED, "String data, right truncated"));
     }
     Ok(())
 }

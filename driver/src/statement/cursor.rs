@@ -11,7 +11,7 @@ use datafusion::execution::SendableRecordBatchStream;
 use futures::StreamExt;
 
 use crate::convert::{self, Cell};
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::runtime::{block_on_cancellable, CancelPoint};
 use crate::types::{normalize, ColumnMeta};
 
@@ -146,7 +146,7 @@ impl ResultSet {
                 self.current = Some((arrays, 0, len));
                 let store = self.store.as_ref().expect("a static cursor");
                 return Err(OdbcError::new(
-                    "HY001",
+                    SqlState::MEMORY,
                     format!(
                         "Memory allocation error: a static (scrollable) cursor keeps its rows in memory, and this result needs more than MaxStaticCursorMemory ({} MiB) after {} rows; raise MaxStaticCursorMemory, narrow the query, or read it with a forward-only cursor (SQL_CURSOR_FORWARD_ONLY, the default), which streams",
                         store.limit >> 20,
@@ -169,7 +169,7 @@ impl ResultSet {
             return Err(OdbcError::not_implemented("bookmarks (SQL_FETCH_BOOKMARK)"));
         }
         if !(orientation::NEXT..=orientation::RELATIVE).contains(&orientation) {
-            return Err(OdbcError::new("HY106", format!("Fetch type out of range: {orientation}")));
+            return Err(OdbcError::new(SqlState::FETCH_TYPE_OUT_OF_RANGE, format!("Fetch type out of range: {orientation}")));
         }
         let (position, previous) = (self.position, self.last_size as i64);
         let mut last = || -> OdbcResult<i64> { Ok(self.fill_to(usize::MAX, cancel)?.min(cap) as i64) };
@@ -376,7 +376,7 @@ pub(super) fn stream_error(e: datafusion::error::DataFusionError) -> OdbcError {
         }
         source = s.source();
     }
-    OdbcError::new("HY000", e.to_string())
+    OdbcError::new(SqlState::GENERAL, e.to_string())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::convert::{self, c, Cell, Conversion, Converted, Target};
 use crate::diag::DiagRecord;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::ffi::buffers::AppPtr;
 
 use super::cursor::ResultSet;
@@ -31,7 +31,7 @@ pub struct Delivery {
 pub fn deliver(value: Option<&Conversion>, dest: &Dest, offset: usize) -> OdbcResult<Delivery> {
     let Some(conv) = value else {
         if dest.ind_ptr.is_null() {
-            return Err(OdbcError::new("22002", "Indicator variable required but not supplied: the value is NULL"));
+            return Err(OdbcError::new(SqlState::INDICATOR_REQUIRED, "Indicator variable required but not supplied: the value is NULL"));
         }
         dest.ind_ptr.write_isize(SQL_NULL_DATA);
         return Ok(Delivery::default());
@@ -96,7 +96,10 @@ fn deliver_var(data: &[u8], terminator: usize, min_whole: usize, dest: &Dest, of
         n -= n % terminator;
     }
     if n < remaining && offset == 0 && min_whole > n {
-        return Err(OdbcError::new("22003", format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len)));
+        return Err(OdbcError::new(
+            SqlState::NUMERIC_OUT_OF_RANGE,
+            format!("Numeric value out of range: the value needs {min_whole} bytes, the buffer has {}", dest.buffer_len),
+        ));
     }
     dest.data.write_bytes(&data[offset..offset + n]);
     if terminator > 0 && dest.buffer_len as usize >= terminator {
@@ -168,11 +171,19 @@ pub(super) fn deliver_rowset(
                 Ok(d) => {
                     if d.truncated {
                         status = row_status::SUCCESS_WITH_INFO;
-                        diags.push(located(DiagRecord::warning("01004", format!("String data, right truncated: column {} ({})", i + 1, meta.name)), row, i));
+                        diags.push(located(
+                            DiagRecord::warning(SqlState::STRING_TRUNCATED, format!("String data, right truncated: column {} ({})", i + 1, meta.name)),
+                            row,
+                            i,
+                        ));
                     }
                     if d.fractional {
                         status = row_status::SUCCESS_WITH_INFO;
-                        diags.push(located(DiagRecord::warning("01S07", format!("Fractional truncation: column {} ({})", i + 1, meta.name)), row, i));
+                        diags.push(located(
+                            DiagRecord::warning(SqlState::FRACTIONAL_TRUNCATION, format!("Fractional truncation: column {} ({})", i + 1, meta.name)),
+                            row,
+                            i,
+                        ));
                     }
                 }
                 Err(e) => {

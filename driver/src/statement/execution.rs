@@ -14,7 +14,7 @@ use super::delivery::element;
 use super::state::{Call, Outcome};
 use super::{cursor_type, Prepared, Statement, SQL_DATA_AT_EXEC, SQL_LEN_DATA_AT_EXEC_OFFSET, SQL_NTS, SQL_NULL_DATA};
 use crate::convert::{self, c};
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::params::{self, ParamValue};
 use crate::runtime::{block_on, block_on_cancellable, CancelPoint};
 use crate::sql_text;
@@ -116,7 +116,10 @@ impl Statement {
 
     fn param_indicator(&self, n: usize, row: usize) -> OdbcResult<Option<isize>> {
         let r = self.apd.record(n).filter(|r| r.is_bound()).ok_or_else(|| {
-            OdbcError::new("07002", format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)"))
+            OdbcError::new(
+                SqlState::COUNT_FIELD_INCORRECT,
+                format!("COUNT field incorrect: the statement has a parameter marker {n} with no value bound (SQLBindParameter)"),
+            )
         })?;
         let offset = self.apd.bind_offset_ptr.read_isize();
         let ptr = element(r.indicator_ptr, row, self.apd.bind_type, 8, offset);
@@ -126,7 +129,8 @@ impl Statement {
     /// The value of parameter `n` in parameter set `row` (column-wise binding steps by the
     /// buffer's length, row-wise by `SQL_ATTR_PARAM_BIND_TYPE`).
     fn param_value(&self, n: usize, row: usize, sent: &[(usize, Option<Vec<u8>>)]) -> OdbcResult<ParamValue> {
-        let r = *self.apd.record(n).ok_or_else(|| OdbcError::new("07002", format!("COUNT field incorrect: parameter {n} is not bound")))?;
+        let r =
+            *self.apd.record(n).ok_or_else(|| OdbcError::new(SqlState::COUNT_FIELD_INCORRECT, format!("COUNT field incorrect: parameter {n} is not bound")))?;
         let c_type = self.param_c_type(n, r.c_type);
         if let Some((_, data)) = sent.iter().find(|(i, _)| *i == n) {
             return match data {
@@ -144,7 +148,7 @@ impl Statement {
             return Ok(ParamValue::Null);
         }
         if data.is_null() {
-            return Err(OdbcError::new("HY009", format!("Invalid use of null pointer: parameter {n} has no value buffer and is not NULL")));
+            return Err(OdbcError::new(SqlState::NULL_POINTER, format!("Invalid use of null pointer: parameter {n} has no value buffer and is not NULL")));
         }
         let bytes = match convert::c::fixed_size(c_type) {
             Some(size) => data.read_bytes(size),
@@ -299,7 +303,7 @@ impl Statement {
             (None, v) => *v = None,
             (Some(bytes), Some(v)) => v.extend_from_slice(&bytes),
             // The one SQLPutData error that keeps the execution going (the table's HY011).
-            (Some(_), None) => return Err(OdbcError::new("HY011", "Attribute cannot be set now: the parameter was already sent as NULL")),
+            (Some(_), None) => return Err(OdbcError::new(SqlState::CANNOT_SET_NOW, "Attribute cannot be set now: the parameter was already sent as NULL")),
         }
         self.settle(Call::PutData, Outcome::Done);
         Ok(())

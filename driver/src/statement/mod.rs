@@ -14,7 +14,7 @@ use sql_mapper::PreparedStatement;
 use crate::convert::{self, c, Target};
 use crate::descriptor::{AppDesc, Ipd, IrdHeader};
 use crate::diag::DiagRecord;
-use crate::error::{OdbcError, OdbcResult};
+use crate::error::{OdbcError, OdbcResult, SqlState};
 use crate::runtime::CancelPoint;
 use crate::types::ColumnMeta;
 
@@ -311,10 +311,16 @@ impl Statement {
         self.admit(Call::SetPos)?;
         let rs = self.result.as_mut().expect("a cursor state has a cursor");
         if rs.rowset_len == 0 {
-            return Err(OdbcError::new("24000", "Invalid cursor state: the cursor is before the first row or after the last; fetch a rowset first"));
+            return Err(OdbcError::new(
+                SqlState::INVALID_CURSOR_STATE,
+                "Invalid cursor state: the cursor is before the first row or after the last; fetch a rowset first",
+            ));
         }
         if row == 0 || row > rs.rowset_len {
-            return Err(OdbcError::new("HY107", format!("Row value out of range: the rowset has {} row(s), row {row} was asked for", rs.rowset_len)));
+            return Err(OdbcError::new(
+                SqlState::ROW_OUT_OF_RANGE,
+                format!("Row value out of range: the rowset has {} row(s), row {row} was asked for", rs.rowset_len),
+            ));
         }
         self.current_row = row - 1;
         rs.getdata = Default::default();
@@ -352,14 +358,17 @@ impl Statement {
         let has_rows = if rs.store.is_some() {
             let (has_rows, clipped) = rs.scroll(orientation, offset, size, self.attrs.max_rows, cancel)?;
             if clipped {
-                diags.push(DiagRecord::warning("01S06", "Attempt to fetch before the result set returned the first rowset: the first rowset was returned"));
+                diags.push(DiagRecord::warning(
+                    SqlState::FETCH_BEFORE_FIRST_ROWSET,
+                    "Attempt to fetch before the result set returned the first rowset: the first rowset was returned",
+                ));
             }
             has_rows
         } else if orientation == orientation::NEXT {
             rs.advance(size, self.attrs.max_rows, cancel)?
         } else {
             return Err(OdbcError::new(
-                "HY106",
+                SqlState::FETCH_TYPE_OUT_OF_RANGE,
                 format!("Fetch type out of range: the cursor is forward-only (SQL_ATTR_CURSOR_TYPE), only SQL_FETCH_NEXT is allowed (got {orientation})"),
             ));
         };
@@ -372,7 +381,10 @@ impl Statement {
         self.admit(Call::GetData)?;
         let rs = self.result.as_mut().expect("a cursor state has a cursor");
         if rs.rowset_len == 0 {
-            return Err(OdbcError::new("24000", "Invalid cursor state: the cursor is not on a row (before the first or after the last)"));
+            return Err(OdbcError::new(
+                SqlState::INVALID_CURSOR_STATE,
+                "Invalid cursor state: the cursor is not on a row (before the first or after the last)",
+            ));
         }
         if col == 0 {
             return Err(OdbcError::bad_index("column (bookmarks are not supported)", 0));
@@ -381,7 +393,7 @@ impl Statement {
             return Err(OdbcError::bad_index("column", col as i64));
         }
         if !convert::c::is_known(target.c_type) && target.c_type != c::ARD_TYPE {
-            return Err(OdbcError::new("HY003", format!("Invalid application buffer type {}", target.c_type)));
+            return Err(OdbcError::new(SqlState::INVALID_APP_BUFFER_TYPE, format!("Invalid application buffer type {}", target.c_type)));
         }
         let target = if target.c_type == c::ARD_TYPE {
             let r = self.ard.record(col).copied().unwrap_or_default();

@@ -8,6 +8,7 @@
 //! driver does not offer (`SQL_ATTR_ASYNC_ENABLE` is refused), so the states are S1–S10.
 
 use crate::error::OdbcError;
+use crate::error::SqlState;
 
 /// A statement's state (S1–S10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,13 +97,14 @@ impl Refusal {
         let what = format!("{call:?} in state {}", state.code());
         match self {
             Refusal::Sequence => OdbcError::sequence(format!("Function sequence error: {what} ({})", state.hint())),
-            Refusal::InvalidCursor => OdbcError::new("24000", format!("Invalid cursor state: {what} ({})", state.hint())),
-            Refusal::NotCursorSpecification => {
-                OdbcError::new("07005", format!("Prepared statement not a cursor-specification: the statement returns no result set ({what})"))
-            }
-            Refusal::NotPrepared => OdbcError::new("HY007", format!("Associated statement is not prepared: {what}")),
+            Refusal::InvalidCursor => OdbcError::new(SqlState::INVALID_CURSOR_STATE, format!("Invalid cursor state: {what} ({})", state.hint())),
+            Refusal::NotCursorSpecification => OdbcError::new(
+                SqlState::NOT_CURSOR_SPECIFICATION,
+                format!("Prepared statement not a cursor-specification: the statement returns no result set ({what})"),
+            ),
+            Refusal::NotPrepared => OdbcError::new(SqlState::NOT_PREPARED, format!("Associated statement is not prepared: {what}")),
             Refusal::CannotSetNow => OdbcError::new(
-                "HY011",
+                SqlState::CANNOT_SET_NOW,
                 format!("Attribute cannot be set now: a cursor attribute after SQLPrepare applies only if set before it; set it, then prepare again ({what})"),
             ),
         }
@@ -368,7 +370,7 @@ mod tests {
     #[test]
     fn each_refusal_carries_its_sqlstate() {
         let states: Vec<&str> =
-            [Sequence, InvalidCursor, NotCursorSpecification, NotPrepared, CannotSetNow].iter().map(|r| r.error(Fetch, Allocated).state).collect();
+            [Sequence, InvalidCursor, NotCursorSpecification, NotPrepared, CannotSetNow].iter().map(|r| r.error(Fetch, Allocated).state.code()).collect();
         assert_eq!(states, ["HY010", "24000", "07005", "HY007", "HY011"]);
     }
 
