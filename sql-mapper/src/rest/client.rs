@@ -426,9 +426,10 @@ enum Payload<'a> {
 }
 
 pub(crate) fn auth_error(e: atlassian_oauth::AuthError) -> MapperError {
-    let state = match e.sqlstate() {
-        "28000" => SqlState::InvalidAuthorization,
-        _ => SqlState::CannotConnect,
+    use atlassian_oauth::AuthError;
+    let state = match &e {
+        AuthError::Rejected(_) | AuthError::Revoked(_) => SqlState::InvalidAuthorization,
+        AuthError::Configuration(_) => SqlState::CannotConnect,
     };
     MapperError::new(state, e.to_string())
 }
