@@ -77,3 +77,25 @@ impl fmt::Display for MapperError {
 }
 
 impl std::error::Error for MapperError {}
+
+/// A DataFusion error as the mapper reports it: one raised by our own scans keeps its SQLSTATE;
+/// the engine's own are classified by kind.
+pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
+    // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if let Some(m) = s.downcast_ref::<MapperError>() {
+            return m.clone();
+        }
+        source = s.source();
+    }
+    let text = e.to_string();
+    let state = if text.contains("Schema error: No field named") {
+        SqlState::ColumnNotFound
+    } else if text.contains("SQL error") || text.contains("ParserError") || text.contains("Error during planning") {
+        SqlState::SyntaxOrAccess
+    } else {
+        SqlState::General
+    };
+    MapperError::new(state, text)
+}

@@ -99,19 +99,6 @@ impl LocalTime {
         ))
     }
 
-    /// A query's result as shown: its timestamps as wall times in the zone.
-    pub fn shown(self, result: crate::QueryResult) -> crate::QueryResult {
-        use futures::StreamExt;
-        let schema = self.local_schema(&result.schema);
-        let out = schema.clone();
-        let stream = result.stream.map(move |b| b.and_then(|b| self.local_batch(b, &out)));
-        crate::QueryResult {
-            schema: schema.clone(),
-            stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)),
-            ..result
-        }
-    }
-
     /// A result's rows as shown, in `schema` (from [`LocalTime::local_schema`]).
     pub fn local_batch(&self, batch: RecordBatch, schema: &SchemaRef) -> datafusion::error::Result<RecordBatch> {
         let columns: Vec<ArrayRef> = batch

@@ -156,25 +156,7 @@ impl QueryResult {
     }
 }
 
-pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
-    // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    while let Some(s) = source {
-        if let Some(m) = s.downcast_ref::<MapperError>() {
-            return m.clone();
-        }
-        source = s.source();
-    }
-    let text = e.to_string();
-    let state = if text.contains("Schema error: No field named") {
-        SqlState::ColumnNotFound
-    } else if text.contains("SQL error") || text.contains("ParserError") || text.contains("Error during planning") {
-        SqlState::SyntaxOrAccess
-    } else {
-        SqlState::General
-    };
-    MapperError::new(state, text)
-}
+pub(crate) use crate::error::df_error;
 
 impl MapperSession {
     pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
@@ -356,7 +338,7 @@ impl MapperSession {
             PreparedKind::Query(plan) => {
                 let result = self.run_plan(self.capped(bind_parameters(plan.clone(), params)?)?).await?;
                 Ok(match self.local {
-                    Some(local) => local.shown(result),
+                    Some(local) => shown_in(local, result),
                     None => result,
                 })
             }
@@ -497,6 +479,15 @@ impl MapperSession {
         let stream = frame.execute_stream().await.map_err(df_error)?;
         Ok(QueryResult { schema, stream, rows_affected: None, notices: Vec::new() })
     }
+}
+
+/// A query's result as `Timezone` shows it: its timestamps as wall times in the zone.
+fn shown_in(local: crate::local_time::LocalTime, result: QueryResult) -> QueryResult {
+    use futures::StreamExt;
+    let schema = local.local_schema(&result.schema);
+    let out = schema.clone();
+    let stream = result.stream.map(move |b| b.and_then(|b| local.local_batch(b, &out)));
+    QueryResult { schema: schema.clone(), stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)), ..result }
 }
 
 /// A statement parsed and planned once ([`MapperSession::prepare`]), run any number of times

@@ -133,12 +133,7 @@ struct Route {
     answer: fn(&Value) -> Vec<Value>,
 }
 
-pub(crate) fn unchanged(v: Value) -> Value {
-    v
-}
-pub(crate) fn as_answered(v: &Value) -> Vec<Value> {
-    vec![v.clone()]
-}
+use crate::catalog::{as_answered, unchanged};
 
 fn route(t: &TableDef, w: &Writes, flavor: Flavor, verb: Verb) -> Result<Route, MapperError> {
     let pick = |i: Option<Request>, u: Option<Request>, d: Option<Request>| match verb {
@@ -223,7 +218,7 @@ fn shaped(t: &TableDef, col: &ColumnDef, shape: Shape, flavor: Flavor, v: &Value
     let v = match col.sql_type {
         // Jira reads timestamps as `2024-01-31T10:00:00.000+0000`.
         SqlType::Timestamp if t.product == Product::Jira => {
-            let ms = crate::scan::parse_timestamp_millis(&text())
+            let ms = crate::values::parse_timestamp_millis(&text())
                 .or_else(|| chrono::NaiveDateTime::parse_from_str(&text(), "%Y-%m-%d %H:%M:%S%.f").ok().map(|d| d.and_utc().timestamp_millis()))
                 .ok_or_else(|| err(SqlState::InvalidCharacterValue, format!("'{}' is not a timestamp for {}", text(), col.name)))?;
             json!(chrono::DateTime::from_timestamp_millis(ms).expect("valid millis").format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string())
@@ -309,7 +304,7 @@ fn without_bare_qualifiers(w: &Writes, mut body: Value) -> Value {
 /// Rows of a query as column-name → JSON maps.
 async fn rows_of(session: &MapperSession, sql: &str, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
     let result = session.query_with(sql, params).await?;
-    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
+    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::error::df_error)?;
     let mut out = Vec::new();
     for b in batches {
         for r in 0..b.num_rows() {
@@ -386,7 +381,7 @@ async fn insert(session: &MapperSession, i: &Insert, source: Option<&LogicalPlan
             format!("Insert value list does not match column list: {} columns, {} values", cols.len(), result.schema.fields().len()),
         ));
     }
-    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::session::df_error)?;
+    let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::error::df_error)?;
     let returning = returning_columns(t, &i.returning)?;
     let mut returned: Vec<HashMap<String, Value>> = Vec::new();
     let mut done: Vec<String> = Vec::new();

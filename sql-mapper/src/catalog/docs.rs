@@ -14,7 +14,7 @@ fn resources(t: &TableDef) -> (String, String) {
             vec!["/rest/api/content".into(), "/rest/api/content/search (CQL)".into()],
         ),
         Source::OAuthTokenPage => {
-            (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::scan::token_page::PAGE)])
+            (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::catalog::ACCESS_TOKENS_PAGE)])
         }
         Source::Lists(parts) => {
             let mut c: Vec<String> = parts.iter().filter_map(|p| p.cloud).map(|e| e.path.replace("{api}", "3")).collect();

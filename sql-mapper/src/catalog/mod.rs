@@ -354,7 +354,7 @@ pub enum Source {
     Lists(Vec<Part>),
     /// The OAuth access tokens a user gave: Data Center's "View OAuth Access Tokens" page (HTML,
     /// no REST form), or on Cloud (which lists them nowhere but id.atlassian.com) the grant
-    /// this driver holds ([`crate::scan::token_page`]). `DELETE` revokes through the page's form.
+    /// this driver holds (read by the scan's `token_page`). `DELETE` revokes through the page's form.
     OAuthTokenPage,
 }
 
@@ -365,7 +365,7 @@ impl Source {
             Source::IssueSearch => "/rest/api/3/search/jql".into(),
             Source::Spaces => "/wiki/api/v2/spaces".into(),
             Source::Pages => "/wiki/api/v2/pages".into(),
-            Source::OAuthTokenPage => crate::scan::token_page::PAGE.into(),
+            Source::OAuthTokenPage => crate::catalog::ACCESS_TOKENS_PAGE.into(),
             Source::Lists(parts) => {
                 parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + ")
             }
@@ -433,6 +433,19 @@ pub struct Writes {
     /// value in this column picks the request (others take the flavor's `delete`).
     pub delete_by: Option<(&'static str, &'static [(&'static str, Request)])>,
 }
+
+/// A [`DataCenterWrites`] body sent as Cloud's would be.
+pub(crate) fn unchanged(v: serde_json::Value) -> serde_json::Value {
+    v
+}
+
+/// A [`DataCenterWrites`] answer read as it is.
+pub(crate) fn as_answered(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    vec![v.clone()]
+}
+
+/// The user's "View OAuth Access Tokens" page on a Data Center server (no REST form exists).
+pub const ACCESS_TOKENS_PAGE: &str = "/plugins/servlet/oauth/users/access-tokens";
 
 /// Writes on Data Center where its API differs from Cloud's: its requests, the body built for
 /// Cloud reshaped for it, and its answer read in Cloud's shape (so `returns` holds for both).

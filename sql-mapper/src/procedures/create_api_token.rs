@@ -66,7 +66,7 @@ fn expires_on(args: &Args) -> Result<Option<i64>, MapperError> {
         Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| bad(&Value::Number(n.clone()))),
         Some(v @ Value::String(s)) => {
             let s = s.trim();
-            let t = crate::scan::parse_timestamp_millis(s)
+            let t = crate::values::parse_timestamp_millis(s)
                 .or_else(|| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok().map(|t| t.and_utc().timestamp_millis()))
                 .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc().timestamp_millis()));
             t.map(Some).ok_or_else(|| bad(v))
@@ -166,7 +166,7 @@ fn names(me: &Value, u: &str) -> bool {
 /// The key of the one user named `u`, through Data Center's user search; when it shows none
 /// (a key, or a user the caller may not see), `u` itself, for the app to accept or refuse.
 async fn user_key(session: &MapperSession, u: &str) -> Result<String, MapperError> {
-    let path = format!("/rest/api/2/user/search?username={}&maxResults=50", crate::scan::url_encode(u));
+    let path = format!("/rest/api/2/user/search?username={}&maxResults=50", crate::values::url_encode(u));
     let found = session.client().get_json(Product::Jira, &path).await?;
     let matching: Vec<&Value> = found.as_array().into_iter().flatten().filter(|x| names(x, u)).collect();
     match matching.as_slice() {
@@ -184,7 +184,7 @@ async fn user_key(session: &MapperSession, u: &str) -> Result<String, MapperErro
 fn row(t: &Value, kind: &str, owner: String, description: &str, created: &str, expires: &str, secret: &str) -> std::collections::HashMap<String, Value> {
     let field = |name: &str| t.get(name).cloned().unwrap_or(Value::Null);
     [
-        ("Id".to_string(), t.get("id").map(|v| json!(crate::scan::scalar_text(v))).unwrap_or(Value::Null)),
+        ("Id".to_string(), t.get("id").map(|v| json!(crate::values::scalar_text(v))).unwrap_or(Value::Null)),
         ("Kind".to_string(), json!(kind)),
         ("Description".to_string(), field(description)),
         ("Owner".to_string(), t.get("userKey").cloned().filter(|v| !v.is_null()).unwrap_or(json!(owner))),

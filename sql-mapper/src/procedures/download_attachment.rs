@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
 use crate::rest::Flavor;
-use crate::scan::url_encode;
 use crate::session::MapperSession;
+use crate::values::url_encode;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[param("AttachmentId", Varchar(64), true, "Attachment id (att...)")];

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::scan::url_encode;
 use crate::session::MapperSession;
+use crate::values::url_encode;
 use crate::MapperError;
 
 const PARAMS: &[ParamDef] = &[param("IssueKey", Varchar(255), true, "Key or id of the issue")];

@@ -98,7 +98,7 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
         rows.extend(values.iter().map(|t| {
             let field = |p: &str| t.pointer(p).cloned().unwrap_or(Value::Null);
             [
-                ("Id".to_string(), t.get("id").map(|v| json!(crate::scan::scalar_text(v))).unwrap_or(Value::Null)),
+                ("Id".to_string(), t.get("id").map(|v| json!(crate::values::scalar_text(v))).unwrap_or(Value::Null)),
                 ("Owner".to_string(), field("/userProfileResource/userKey")),
                 ("OwnerName".to_string(), field("/userProfileResource/displayName")),
                 ("OwnerUserName".to_string(), field("/userProfileResource/username")),

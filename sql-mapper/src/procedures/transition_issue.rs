@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use super::get_issue_transitions::transitions;
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::scan::url_encode;
 use crate::session::MapperSession;
+use crate::values::url_encode;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[

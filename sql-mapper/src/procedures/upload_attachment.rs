@@ -53,7 +53,7 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
     let media = text(&args, "MediaType").unwrap_or_else(|| default_type.to_string());
     let comment = text(&args, "Comment");
     let prefix = if session.client().flavor() == Flavor::Cloud { "/wiki" } else { "" };
-    let path = format!("{prefix}/rest/api/content/{}/child/attachment", crate::scan::url_encode(&content_id));
+    let path = format!("{prefix}/rest/api/content/{}/child/attachment", crate::values::url_encode(&content_id));
     let upload = Upload { file_name: &file_name, media_type: &media, bytes: &bytes, comment: comment.as_deref() };
     let v = session.client().upload(Product::Confluence, &path, &upload).await?;
     let made = v.pointer("/results/0").cloned().unwrap_or(v);

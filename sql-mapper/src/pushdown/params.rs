@@ -180,7 +180,7 @@ pub(crate) fn millis_of(v: &ScalarValue) -> Option<i64> {
         ScalarValue::Utf8(Some(s)) if s.len() == 10 => {
             chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis()
         }
-        ScalarValue::Utf8(Some(s)) => crate::scan::parse_timestamp_millis(s)?,
+        ScalarValue::Utf8(Some(s)) => crate::values::parse_timestamp_millis(s)?,
         _ => return None,
     })
 }

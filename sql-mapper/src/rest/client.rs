@@ -189,7 +189,7 @@ impl AtlassianClient {
                 "Cloud lists and revokes API tokens only through the organization's Admin API: give OrgId and OrgApiKey (an organization API key, created at admin.atlassian.com > Settings > API keys)",
             )
         })?;
-        let org = crate::scan::url_encode(&admin.org_id);
+        let org = crate::values::url_encode(&admin.org_id);
         Ok(Target {
             url: format!("{}{}", admin.base.trim_end_matches('/'), rest.replace("{orgId}", &org)),
             org_key: Some(format!("Bearer {}", admin.api_key)),
@@ -234,7 +234,7 @@ impl AtlassianClient {
         product: Product,
         path_and_query: &str,
         body: Option<&Value>,
-        page: &crate::scan::WantedPaths,
+        page: &crate::rest::WantedPaths,
     ) -> Result<Value, MapperError> {
         let method = if body.is_some() { reqwest::Method::POST } else { reqwest::Method::GET };
         self.exchange_page(method, product, path_and_query, body, true, Some(page)).await
@@ -247,7 +247,7 @@ impl AtlassianClient {
         path_and_query: &str,
         body: Option<&Value>,
         read: bool,
-        pruned: Option<&crate::scan::WantedPaths>,
+        pruned: Option<&crate::rest::WantedPaths>,
     ) -> Result<Value, MapperError> {
         let target = self.target(product, path_and_query)?;
         let text = self.send(method, &target, body.map_or(Payload::None, Payload::Json), read).await?;
@@ -255,7 +255,7 @@ impl AtlassianClient {
             return Ok(Value::Null);
         }
         match pruned {
-            Some(page) => crate::scan::decode_pruned(&text, page).map_err(|e| not_json(&target.url, e)),
+            Some(page) => crate::rest::decode_pruned(&text, page).map_err(|e| not_json(&target.url, e)),
             None => json_of(&target.url, &text),
         }
     }

@@ -3,7 +3,9 @@
 
 mod client;
 mod gate;
+mod pruned;
 mod retry;
 
 pub(crate) use client::auth_error;
 pub use client::{AtlassianClient, Flavor, OrgAdmin, SiteConfig, Upload, DEFAULT_CONCURRENCY, ORG_ADMIN};
+pub(crate) use pruned::{decode_page as decode_pruned, WantedPaths};

@@ -196,21 +196,12 @@ pub(crate) fn scalar_value_json(v: &datafusion::common::ScalarValue) -> Result<V
     Ok(cell_value(array.as_ref(), 0))
 }
 
-pub(crate) fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn type_error(col: &ColumnDef, v: &Value) -> MapperError {
     MapperError::new(SqlState::General, format!("the site returned {v} for column {} ({}), which does not fit its type", col.name, col.sql_type))
 }
 
-/// Atlassian timestamps: `2024-01-31T10:00:00.000+0000` (Jira) or RFC 3339 (Confluence).
-pub fn parse_timestamp_millis(s: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(s).or_else(|_| chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")).ok().map(|d| d.timestamp_millis())
-}
+pub use crate::values::parse_timestamp_millis;
+pub(crate) use crate::values::scalar_text;
 
 fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), MapperError> {
     let any = b.as_any_mut();

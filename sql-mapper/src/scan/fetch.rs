@@ -137,14 +137,7 @@ fn enc(s: &str) -> String {
     url_encode(s)
 }
 
-pub(crate) fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub(crate) use crate::values::url_encode;
 
 impl FetchPlan {
     pub fn new(
@@ -868,7 +861,7 @@ impl PageState {
             }
             let stream = self.parent_stream.as_mut().expect("parent stream set").get_mut();
             let Some(batch) = stream.next().await else { return Ok(None) };
-            let batch = batch.map_err(crate::session::df_error)?;
+            let batch = batch.map_err(crate::error::df_error)?;
             self.pending.extend(parent_contexts(&batch, &link));
         }
     }

@@ -4,15 +4,14 @@
 mod batch;
 mod fetch;
 mod join_rule;
-mod pruned;
 pub(crate) mod token_page;
 
+pub(crate) use crate::rest::WantedPaths;
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
 pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json};
 pub(crate) use fetch::url_encode;
 pub use fetch::{decode_page, FetchPlan};
 pub use join_rule::JoinNarrowsParents;
-pub(crate) use pruned::{decode_page as decode_pruned, WantedPaths};
 
 use std::fmt;
 use std::sync::Arc;

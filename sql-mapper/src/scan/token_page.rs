@@ -19,7 +19,7 @@ use crate::catalog::Product;
 use crate::rest::{AtlassianClient, Flavor};
 use crate::{MapperError, SqlState};
 
-pub const PAGE: &str = "/plugins/servlet/oauth/users/access-tokens";
+pub const PAGE: &str = crate::catalog::ACCESS_TOKENS_PAGE;
 /// Where a Cloud user sees and removes the apps they authorized.
 pub const CLOUD_APPS: &str = "https://id.atlassian.com/manage-profile/apps";
 

@@ -33,7 +33,7 @@ pub(crate) fn from_v1_content(item: &Value) -> Vec<Value> {
         "id": item.get("id"),
         "title": item.get("title"),
         "status": item.get("status"),
-        "spaceId": item.pointer("/space/id").map(crate::scan::scalar_text),
+        "spaceId": item.pointer("/space/id").map(crate::values::scalar_text),
         "authorId": item.pointer("/history/createdBy/accountId").or_else(|| item.pointer("/history/createdBy/userKey")),
         "createdAt": item.pointer("/history/createdDate"),
         "version": {"number": item.pointer("/version/number"), "createdAt": item.pointer("/version/when"), "authorId": item.pointer("/version/by/accountId").or_else(|| item.pointer("/version/by/userKey"))},

@@ -118,8 +118,8 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
                 insert: None,
                 update: None,
                 delete: Some(delete("/rest/pat/latest/tokens/{Id}")),
-                body: crate::writes::unchanged,
-                answer: crate::writes::as_answered,
+                body: crate::catalog::unchanged,
+                answer: crate::catalog::as_answered,
             }),
             delete_by: Some(("Kind", DC_DELETES)),
             ..Writes::default()
@@ -148,7 +148,7 @@ fn from_app_token(t: &Value) -> Vec<Value> {
     let expires = t.get("validUntil").and_then(Value::as_i64);
     let expired = expires.is_some_and(|e| e <= chrono::Utc::now().timestamp_millis());
     vec![json!({
-        "id": t.get("id").map(crate::scan::scalar_text),
+        "id": t.get("id").map(crate::values::scalar_text),
         "kind": APP_KIND,
         "accountId": t.get("userKey"),
         "label": t.get("tokenDescription"),
@@ -162,9 +162,9 @@ fn from_app_token(t: &Value) -> Vec<Value> {
 /// A Data Center personal access token in the table's shape.
 pub(crate) fn from_pat(t: &Value) -> Vec<Value> {
     let expires = t.get("expiringAt").and_then(Value::as_str);
-    let expired = expires.and_then(crate::scan::parse_timestamp_millis).is_some_and(|e| e <= chrono::Utc::now().timestamp_millis());
+    let expired = expires.and_then(crate::values::parse_timestamp_millis).is_some_and(|e| e <= chrono::Utc::now().timestamp_millis());
     vec![json!({
-        "id": t.get("id").map(crate::scan::scalar_text),
+        "id": t.get("id").map(crate::values::scalar_text),
         "kind": PAT_KIND,
         "label": t.get("name"),
         "createdAt": t.get("createdAt"),

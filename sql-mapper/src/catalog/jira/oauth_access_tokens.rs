@@ -38,6 +38,6 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
         key: &["Id"],
         foreign_keys: &[],
         source: Source::OAuthTokenPage,
-        writes: Some(Writes { delete: Some(post(crate::scan::token_page::PAGE)), ..Writes::default() }),
+        writes: Some(Writes { delete: Some(post(crate::catalog::ACCESS_TOKENS_PAGE)), ..Writes::default() }),
     }
 }

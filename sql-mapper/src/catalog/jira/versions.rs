@@ -42,8 +42,8 @@ pub fn table() -> TableDef {
                 insert: Some(post("/rest/api/2/version")),
                 update: Some(put("/rest/api/2/version/{Id}")),
                 delete: Some(post("/rest/api/2/version/{Id}/removeAndSwap")),
-                body: crate::writes::unchanged,
-                answer: crate::writes::as_answered,
+                body: crate::catalog::unchanged,
+                answer: crate::catalog::as_answered,
             }),
             ..Writes::default()
         }),
