@@ -428,6 +428,9 @@ fn check(n: &Node, cql: &str) -> Result<(), CqlError> {
                     {
                         return Err(bad(cql, &format!("unknown function '{f}()'")));
                     }
+                    // A valid date or date function: nothing further to check (the arms below
+                    // refuse functions on other fields).
+                    (Field::Created | Field::LastModified, Value::Lit(_) | Value::Func(..)) => {}
                     (Field::Creator | Field::Contributor, Value::Func(f, _)) if f == "currentuser" => {}
                     (Field::Id | Field::Ancestor | Field::Parent | Field::Container, Value::Lit(s)) if s.parse::<u64>().is_err() => {
                         return Err(bad(cql, &format!("'{s}' is not a content id")));
