@@ -165,24 +165,8 @@ async fn space_key(session: &MapperSession, id: &str, known: &mut HashMap<String
     if let Some(k) = known.get(id) {
         return Ok(k.clone());
     }
-    let mut start = 0;
-    loop {
-        let page = session.client().get_json(Product::Confluence, &format!("/rest/api/space?limit=500&start={start}")).await?;
-        let results = page.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
-        for s in &results {
-            let sid = s.get("id").map(scalar_text).unwrap_or_default();
-            if let Some(key) = s.get("key").and_then(Value::as_str) {
-                known.insert(sid, key.to_string());
-            }
-        }
-        if let Some(k) = known.get(id) {
-            return Ok(k.clone());
-        }
-        if results.is_empty() || page.pointer("/_links/next").is_none() {
-            return Err(err(SqlState::IntegrityConstraint, format!("Space {id} was not found")));
-        }
-        start += results.len();
-    }
+    known.extend(crate::rest::space_directory(session.client()).await?);
+    known.get(id).cloned().ok_or_else(|| err(SqlState::IntegrityConstraint, format!("Space {id} was not found")))
 }
 
 fn fill_path(t: &TableDef, flavor: Flavor, r: &Request, row: &HashMap<String, Value>) -> Result<String, MapperError> {

@@ -5,7 +5,9 @@ mod client;
 mod gate;
 mod pruned;
 mod retry;
+mod spaces;
 
 pub(crate) use client::auth_error;
 pub use client::{AtlassianClient, Flavor, OrgAdmin, SiteConfig, Upload, DEFAULT_CONCURRENCY, ORG_ADMIN};
 pub(crate) use pruned::{decode_page as decode_pruned, WantedPaths};
+pub(crate) use spaces::space_directory;

@@ -568,24 +568,9 @@ impl FetchPlan {
         Ok(Some(self.read_slices(schema, slices, streams)))
     }
 
-    /// Every space key of a Data Center site, following `start` paging.
+    /// Every space key of a Data Center site.
     async fn dc_space_keys(&self) -> Result<Vec<String>, MapperError> {
-        let mut keys = Vec::new();
-        loop {
-            let v = self.client.get_json(Product::Confluence, &format!("/rest/api/space?start={}&limit=200", keys.len())).await?;
-            let page: Vec<String> = v
-                .get("results")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.get("key").and_then(Value::as_str).map(str::to_string))
-                .collect();
-            let more = v.pointer("/_links/next").is_some() && !page.is_empty();
-            keys.extend(page);
-            if !more {
-                return Ok(keys);
-            }
-        }
+        Ok(crate::rest::space_directory(&self.client).await?.into_iter().map(|(_, key)| key).collect())
     }
 
     /// The slices' streams, `streams` of them at once, their batches as they come.
@@ -1035,23 +1020,7 @@ impl PageState {
         let client = self.plan.client.clone();
         self.plan
             .space_keys
-            .get_or_try_init(|| async move {
-                let mut map = HashMap::new();
-                let mut path = "/wiki/api/v2/spaces?limit=250".to_string();
-                loop {
-                    let v = client.get_json(Product::Confluence, &path).await?;
-                    for s in v.get("results").and_then(Value::as_array).into_iter().flatten() {
-                        if let (Some(id), Some(key)) = (s.get("id").and_then(Value::as_str), s.get("key").and_then(Value::as_str)) {
-                            map.insert(id.to_string(), key.to_string());
-                        }
-                    }
-                    match v.pointer("/_links/next").and_then(Value::as_str) {
-                        Some(n) => path = if n.starts_with("/wiki") { n.to_string() } else { format!("/wiki{n}") },
-                        None => break,
-                    }
-                }
-                Ok(Arc::new(map))
-            })
+            .get_or_try_init(|| async move { Ok(Arc::new(crate::rest::space_directory(&client).await?.into_iter().collect::<HashMap<_, _>>())) })
             .await
             .cloned()
     }
