@@ -45,6 +45,9 @@ pub mod wchar_type {
     pub const UCS4: usize = 3;
 }
 
+/// `Timeout` when not given: seconds one HTTP request may take.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
 /// What the connection learned of the site, for `SQLGetInfo`.
 #[derive(Debug, Clone, Default)]
 pub struct SiteInfo {
@@ -144,7 +147,7 @@ impl Connection {
         }
         let timeout_secs: u64 = match props.get("timeout").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => t.parse().map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("Timeout '{t}' is not a whole number of seconds")))?,
-            None => 60,
+            None => DEFAULT_TIMEOUT_SECS,
         };
         let timeout = Duration::from_secs(if timeout_secs == 0 { 3600 } else { timeout_secs });
         let transport = transport(&props, timeout)?;

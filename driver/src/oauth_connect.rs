@@ -23,6 +23,9 @@ pub struct OAuthSetup {
     verifier: Option<String>,
 }
 
+/// `OAuthCallbackTimeout` when not given: seconds the desktop sign-in waits for the browser.
+pub const DEFAULT_CALLBACK_TIMEOUT_SECS: u64 = 300;
+
 fn seconds(props: &Properties, key: &str, name: &str) -> OdbcResult<Option<u64>> {
     match props.get(key).map(str::trim).filter(|v| !v.is_empty()) {
         Some(v) => v.parse().map(Some).map_err(|_| OdbcError::new(SqlState::CANNOT_CONNECT, format!("{name} '{v}' is not a whole number of seconds"))),
@@ -60,7 +63,7 @@ pub fn setup(props: &Properties, url: &str, transport: &atlassian_oauth::Transpo
         cloud_id: text("cloudid"),
         transport: transport.clone(),
         browser_command: text("browsercommand"),
-        callback_timeout: Duration::from_secs(seconds(props, "oauthcallbacktimeout", "OAuthCallbackTimeout")?.unwrap_or(300)),
+        callback_timeout: Duration::from_secs(seconds(props, "oauthcallbacktimeout", "OAuthCallbackTimeout")?.unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS)),
     };
     let store = SettingsStore::from_property(props.get("oauthsettingslocation"), url, &client_id)?;
     let given = given_tokens(props, &text)?;

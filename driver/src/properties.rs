@@ -118,6 +118,22 @@ mod tests {
         );
     }
 
+    /// The defaults documented are the defaults the code takes.
+    #[test]
+    fn documented_defaults_are_the_codes() {
+        let documented = |name: &str| PROPERTIES.iter().find(|p| p.name == name).map(|p| p.default).unwrap_or_default();
+        let code = [
+            ("Timeout", crate::connection::DEFAULT_TIMEOUT_SECS.to_string()),
+            ("OAuthCallbackTimeout", crate::oauth_connect::DEFAULT_CALLBACK_TIMEOUT_SECS.to_string()),
+            ("MaxConcurrency", sql_mapper::rest::DEFAULT_CONCURRENCY.to_string()),
+            ("MaxStaticCursorMemory", crate::statement::DEFAULT_STATIC_CURSOR_MIB.to_string()),
+            ("MetadataCacheSeconds", sql_mapper::ConnectOptions::DEFAULT_METADATA_CACHE.as_secs().to_string()),
+        ];
+        for (name, value) in code {
+            assert_eq!(documented(name), format!("`{value}`"), "{name}");
+        }
+    }
+
     #[test]
     fn names_and_aliases_are_known_without_case() {
         assert!(is_known("apitoken") && is_known("UID") && is_known("FILEDSN") && is_known("MetadataCacheSeconds"));
