@@ -99,7 +99,7 @@ pub fn reference_markdown(catalog: &Catalog) -> String {
         for c in &t.columns {
             let pushed = match &c.pushdown {
                 Pushdown::None => String::new(),
-                Pushdown::Query(name) => format!("{} `{name}`", language(t)),
+                Pushdown::Query(name, _) => format!("{} `{name}`", language(t)),
                 Pushdown::Param(name) => format!("parameter {}", sent_as(t, &[name])),
                 Pushdown::Params(name) => format!("parameter {}, repeated for a list", sent_as(t, &[name])),
                 Pushdown::Contains(name) => format!("substring parameter {}", sent_as(t, &[name])),

@@ -70,8 +70,9 @@ pub type Text = std::borrow::Cow<'static, str>;
 pub enum Pushdown {
     /// Never pushed: DataFusion filters the rows.
     None,
-    /// Pushed into the query language under this field name (JQL or CQL clause name).
-    Query(Text),
+    /// Pushed into the query language under this field name (JQL or CQL clause name), its
+    /// values compared as this kind says.
+    Query(Text, QueryValue),
     /// Pushed as a REST query parameter with this name that takes one value (equality). The
     /// server may refuse a value it cannot look up (an unknown user): the scan then asks
     /// without it and the engine filters.
@@ -85,6 +86,18 @@ pub enum Pushdown {
     /// A pseudo-column whose value is a whole query in the table's language (JQL, CQL),
     /// ANDed with the rest: `WHERE JQL = 'sprint in openSprints()'`.
     Raw,
+}
+
+/// How the query language compares a text column's values (numbers, dates and timestamps go by
+/// their SQL type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryValue {
+    /// Names, which Jira and Confluence compare ignoring case.
+    Name,
+    /// Issue keys: `ENG-1` and `eng-1` are the same key.
+    Key,
+    /// Account ids: exact.
+    Account,
 }
 
 /// Where a column's value sits in one JSON item of the REST response (JSON pointers).
@@ -133,7 +146,15 @@ pub fn context(k: &'static str) -> Extract {
     Extract::Context(Text::Borrowed(k))
 }
 pub fn query(clause: &'static str) -> Pushdown {
-    Pushdown::Query(Text::Borrowed(clause))
+    Pushdown::Query(Text::Borrowed(clause), QueryValue::Name)
+}
+/// A query-language field of issue keys.
+pub fn query_key(clause: &'static str) -> Pushdown {
+    Pushdown::Query(Text::Borrowed(clause), QueryValue::Key)
+}
+/// A query-language field of account ids.
+pub fn query_account(clause: &'static str) -> Pushdown {
+    Pushdown::Query(Text::Borrowed(clause), QueryValue::Account)
 }
 pub fn param(name: &'static str) -> Pushdown {
     Pushdown::Param(Text::Borrowed(name))

@@ -87,12 +87,14 @@ impl<'a> JqlBuilder<'a> {
             crate::catalog::SqlType::BigInt | crate::catalog::SqlType::Integer | crate::catalog::SqlType::Double => FieldKind::Number,
             crate::catalog::SqlType::Timestamp => FieldKind::Timestamp,
             crate::catalog::SqlType::Date => FieldKind::Date,
-            _ if col.name == "Key" => FieldKind::Key,
-            _ if col.name.ends_with("AccountId") => FieldKind::Account,
-            _ => FieldKind::Name,
+            _ => match &col.pushdown {
+                Pushdown::Query(_, crate::catalog::QueryValue::Key) => FieldKind::Key,
+                Pushdown::Query(_, crate::catalog::QueryValue::Account) => FieldKind::Account,
+                _ => FieldKind::Name,
+            },
         };
         match &col.pushdown {
-            Pushdown::Query(c) => Some((c.to_string(), kind, false)),
+            Pushdown::Query(c, _) => Some((c.to_string(), kind, false)),
             Pushdown::Raw => Some((String::new(), kind, true)),
             _ => None,
         }

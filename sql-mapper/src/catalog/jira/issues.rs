@@ -3,8 +3,8 @@
 //! `/rest/api/3/field`, each as its own typed column named after the field.
 
 use crate::catalog::{
-    adf_text, at, context, delete, join, json_text, post, put, query, ColumnDef, Extract, ForeignKey, Product, Pushdown, Shape, Source, SqlType, TableDef,
-    Text, Writes,
+    adf_text, at, context, delete, join, json_text, post, put, query, query_account, query_key, ColumnDef, Extract, ForeignKey, Product, Pushdown, QueryValue,
+    Shape, Source, SqlType, TableDef, Text, Writes,
 };
 
 use SqlType::*;
@@ -17,7 +17,7 @@ pub fn table() -> TableDef {
         remarks: "Jira issues with every system field and one column per custom field.",
         columns: vec![
             c("Id", BigInt, true, at("/id"), "Issue id").pushed(query("id")),
-            c("Key", Varchar(255), true, at("/key"), "Issue key, e.g. ENG-12").pushed(query("key")),
+            c("Key", Varchar(255), true, at("/key"), "Issue key, e.g. ENG-12").pushed(query_key("key")),
             c("ProjectId", BigInt, true, at("/fields/project/id"), "Project id").field("project"),
             c("ProjectKey", Varchar(255), true, at("/fields/project/key"), "Project key")
                 .field("project")
@@ -46,15 +46,15 @@ pub fn table() -> TableDef {
             c("Resolution", Varchar(255), true, at("/fields/resolution/name"), "Resolution name").field("resolution").pushed(query("resolution")),
             c("AssigneeAccountId", Varchar(128), true, at("/fields/assignee/accountId"), "Assignee account id")
                 .field("assignee")
-                .pushed(query("assignee"))
+                .pushed(query_account("assignee"))
                 .writes("/fields/assignee", Shape::Ref("accountId")),
             c("AssigneeDisplayName", Varchar(255), true, at("/fields/assignee/displayName"), "Assignee display name").field("assignee"),
             c("ReporterAccountId", Varchar(128), true, at("/fields/reporter/accountId"), "Reporter account id")
                 .field("reporter")
-                .pushed(query("reporter"))
+                .pushed(query_account("reporter"))
                 .writes("/fields/reporter", Shape::Ref("accountId")),
             c("ReporterDisplayName", Varchar(255), true, at("/fields/reporter/displayName"), "Reporter display name").field("reporter"),
-            c("CreatorAccountId", Varchar(128), true, at("/fields/creator/accountId"), "Creator account id").field("creator").pushed(query("creator")),
+            c("CreatorAccountId", Varchar(128), true, at("/fields/creator/accountId"), "Creator account id").field("creator").pushed(query_account("creator")),
             c("Labels", Varchar(4000), true, join("/fields/labels", ""), "Labels, comma separated").field("labels").writes("/fields/labels", Shape::List),
             c("Components", Varchar(4000), true, join("/fields/components", "/name"), "Component names, comma separated")
                 .field("components")
@@ -98,10 +98,13 @@ pub fn table() -> TableDef {
 /// schema (`type`, `items`, `customId`).
 pub fn custom_field_column(id: &str, name: &str, schema_type: &str, items: Option<&str>, custom_id: Option<u64>) -> ColumnDef {
     let at = Text::Owned(format!("/fields/{id}"));
-    let clause = Pushdown::Query(Text::Owned(match custom_id {
-        Some(n) => format!("cf[{n}]"),
-        None => id.to_string(),
-    }));
+    let clause = Pushdown::Query(
+        Text::Owned(match custom_id {
+            Some(n) => format!("cf[{n}]"),
+            None => id.to_string(),
+        }),
+        QueryValue::Name,
+    );
     let remarks = format!("Custom field {id}");
     let joined = |each: &'static str| Extract::Join(at.clone(), Text::Borrowed(each));
     let col = match (schema_type, items) {
