@@ -958,6 +958,27 @@ pub extern "C" fn SQLGetDiagRecW(
     get_diag_rec(true, handle_type, handle, rec, state.cast(), native, msg.cast(), cap, msg_len)
 }
 
+/// `SQLGetDiagField` identifiers (sql.h, sqlext.h).
+mod diag_field {
+    pub const RETURNCODE: i16 = 1;
+    pub const NUMBER: i16 = 2;
+    pub const ROW_COUNT: i16 = 3;
+    pub const SQLSTATE: i16 = 4;
+    pub const NATIVE: i16 = 5;
+    pub const MESSAGE_TEXT: i16 = 6;
+    pub const DYNAMIC_FUNCTION: i16 = 7;
+    pub const CLASS_ORIGIN: i16 = 8;
+    pub const SUBCLASS_ORIGIN: i16 = 9;
+    pub const CONNECTION_NAME: i16 = 10;
+    pub const SERVER_NAME: i16 = 11;
+    pub const DYNAMIC_FUNCTION_CODE: i16 = 12;
+    pub const CURSOR_ROW_COUNT: i16 = -1249;
+    pub const ROW_NUMBER: i16 = -1248;
+    pub const COLUMN_NUMBER: i16 = -1247;
+    /// `SQL_DIAG_SELECT_CURSOR`: the dynamic function code of a statement's result.
+    pub const SELECT_CURSOR_CODE: i32 = 85;
+}
+
 fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, value: H, cap: i16, len: *mut i16) -> SqlReturn {
     let Some(kind) = kind_of(handle_type) else { return SqlReturn::INVALID_HANDLE };
     let Some(obj) = super::lookup(kind, handle) else { return SqlReturn::INVALID_HANDLE };
@@ -970,15 +991,15 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
         };
         match id {
             // Header fields.
-            1 => {
+            diag_field::RETURNCODE => {
                 unsafe { buffers::write_value(value.cast::<i16>(), d.return_code) };
                 SqlReturn::SUCCESS
             }
-            2 => {
+            diag_field::NUMBER => {
                 unsafe { buffers::write_value(value.cast::<i32>(), d.records.len() as i32) };
                 SqlReturn::SUCCESS
             }
-            3 | -1249 => {
+            diag_field::ROW_COUNT | diag_field::CURSOR_ROW_COUNT => {
                 if kind != Kind::Stmt {
                     return SqlReturn::ERROR;
                 }
@@ -989,9 +1010,9 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                 unsafe { buffers::write_value(value.cast::<isize>(), n as isize) };
                 SqlReturn::SUCCESS
             }
-            7 => text(if kind == Kind::Stmt { "SELECT CURSOR" } else { "" }),
-            12 => {
-                unsafe { buffers::write_value(value.cast::<i32>(), if kind == Kind::Stmt { 85 } else { 0 }) };
+            diag_field::DYNAMIC_FUNCTION => text(if kind == Kind::Stmt { "SELECT CURSOR" } else { "" }),
+            diag_field::DYNAMIC_FUNCTION_CODE => {
+                unsafe { buffers::write_value(value.cast::<i32>(), if kind == Kind::Stmt { diag_field::SELECT_CURSOR_CODE } else { 0 }) };
                 SqlReturn::SUCCESS
             }
             // Record fields.
@@ -1001,20 +1022,20 @@ fn get_diag_field(wide: bool, handle_type: i16, handle: H, rec: i16, id: i16, va
                 }
                 let Some(r) = d.records.get(rec as usize - 1) else { return SqlReturn::NO_DATA };
                 match id {
-                    4 => text(r.state.code()),
-                    5 => {
+                    diag_field::SQLSTATE => text(r.state.code()),
+                    diag_field::NATIVE => {
                         unsafe { buffers::write_value(value.cast::<i32>(), r.native) };
                         SqlReturn::SUCCESS
                     }
-                    6 => text(&r.full_message()),
-                    8 | 9 => text(r.class_origin()),
-                    10 => text(""),
-                    11 => text(&server_name(&obj)),
-                    -1248 => {
+                    diag_field::MESSAGE_TEXT => text(&r.full_message()),
+                    diag_field::CLASS_ORIGIN | diag_field::SUBCLASS_ORIGIN => text(r.class_origin()),
+                    diag_field::CONNECTION_NAME => text(""),
+                    diag_field::SERVER_NAME => text(&server_name(&obj)),
+                    diag_field::ROW_NUMBER => {
                         unsafe { buffers::write_value(value.cast::<isize>(), r.row.map_or(-1, |n| n as isize)) };
                         SqlReturn::SUCCESS
                     }
-                    -1247 => {
+                    diag_field::COLUMN_NUMBER => {
                         unsafe { buffers::write_value(value.cast::<i32>(), r.column.unwrap_or(-1)) };
                         SqlReturn::SUCCESS
                     }
