@@ -536,15 +536,23 @@ fn nothing_to_cancel() -> OdbcError {
     OdbcError::new(SqlState::GENERAL, "Nothing to cancel: no function that can be cancelled is running on this statement and no data-at-execution parameters are pending; the statement and its cursor are unchanged")
 }
 
+/// `SQLFreeStmt` options (sql.h).
+pub mod free_option {
+    pub const CLOSE: u16 = 0;
+    pub const DROP: u16 = 1;
+    pub const UNBIND: u16 = 2;
+    pub const RESET_PARAMS: u16 = 3;
+}
+
 pub fn free_stmt(h: &StmtHandle, option: u16) -> OdbcResult<Ret> {
     let mut s = h.stmt.lock();
     match option {
-        0 => s.close(Call::FreeClose)?,
-        2 => {
+        free_option::CLOSE => s.close(Call::FreeClose)?,
+        free_option::UNBIND => {
             s.admit(Call::Bind)?;
             s.ard.unbind_all();
         }
-        3 => {
+        free_option::RESET_PARAMS => {
             s.admit(Call::Bind)?;
             s.apd.records.clear();
             s.ipd.records.clear();

@@ -131,8 +131,8 @@ pub extern "C" fn SQLFreeHandle(handle_type: i16, handle: H) -> SqlReturn {
 
 #[no_mangle]
 pub extern "C" fn SQLFreeStmt(stmt: H, option: u16) -> SqlReturn {
-    if option == 1 {
-        // SQL_DROP: ODBC 2's way to free the handle.
+    if option == api::free_option::DROP {
+        // ODBC 2's way to free the handle.
         return SQLFreeHandle(SQL_HANDLE_STMT, stmt);
     }
     guard(Kind::Stmt, stmt, "SQLFreeStmt", |o, _| api::free_stmt(stmt!(o), option))
