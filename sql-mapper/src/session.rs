@@ -82,6 +82,23 @@ impl CatalogOptions {
 impl ConnectOptions {
     /// The metadata cache time connections get when `MetadataCacheSeconds` is not given.
     pub const DEFAULT_METADATA_CACHE: std::time::Duration = std::time::Duration::from_secs(300);
+
+    /// A connection to `site` with every option at its default (the properties' defaults).
+    pub fn new(site: SiteConfig) -> ConnectOptions {
+        ConnectOptions {
+            site,
+            pushdown: true,
+            metadata_cache: Self::DEFAULT_METADATA_CACHE,
+            max_concurrency: crate::rest::DEFAULT_CONCURRENCY,
+            cache_tolerance: std::time::Duration::ZERO,
+            oauth: None,
+            confluence_auth: None,
+            read_only: false,
+            max_rows: None,
+            catalog: CatalogOptions::default(),
+            timezone: String::new(),
+        }
+    }
 }
 
 pub struct MapperSession {

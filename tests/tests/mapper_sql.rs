@@ -29,24 +29,7 @@ async fn connect(sb: &Sandbox, pushdown: bool) -> MapperSession {
         org_admin: None,
     };
     let auth = Arc::new(StaticCredentials::basic(AuthScheme::ApiToken, &sb.info.user, &sb.info.api_token).unwrap());
-    MapperSession::connect(
-        ConnectOptions {
-            site,
-            pushdown,
-            metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE,
-            max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY,
-            cache_tolerance: std::time::Duration::ZERO,
-            oauth: None,
-            confluence_auth: None,
-            read_only: false,
-            max_rows: None,
-            catalog: Default::default(),
-            timezone: String::new(),
-        },
-        auth,
-    )
-    .await
-    .unwrap()
+    MapperSession::connect(ConnectOptions { pushdown, ..ConnectOptions::new(site) }, auth).await.unwrap()
 }
 
 /// All rows as strings, column by column in the result's order.
@@ -129,25 +112,7 @@ fn errors_carry_their_sqlstate() {
             org_admin: None,
         };
         let auth = Arc::new(StaticCredentials::basic(AuthScheme::ApiToken, &sb.info.user, "wrong").unwrap());
-        let e = MapperSession::connect(
-            ConnectOptions {
-                site,
-                pushdown: true,
-                metadata_cache: ConnectOptions::DEFAULT_METADATA_CACHE,
-                max_concurrency: sql_mapper::rest::DEFAULT_CONCURRENCY,
-                cache_tolerance: std::time::Duration::ZERO,
-                oauth: None,
-                confluence_auth: None,
-                read_only: false,
-                max_rows: None,
-                catalog: Default::default(),
-                timezone: String::new(),
-            },
-            auth,
-        )
-        .await
-        .err()
-        .unwrap();
+        let e = MapperSession::connect(ConnectOptions::new(site), auth).await.err().unwrap();
         assert_eq!(e.state, SqlState::InvalidAuthorization, "{}", e.message);
     });
 }
