@@ -7,7 +7,6 @@ use atlassian_oauth::Authenticator;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::catalog::{MemorySchemaProvider, SchemaProvider};
 use datafusion::common::ScalarValue;
-use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DfStatement};
 use datafusion::sql::sqlparser::ast::{Query, SetExpr, Statement};
@@ -128,52 +127,34 @@ pub type SystemRelationSource = Box<dyn FnOnce(&MapperSession) -> Result<SystemR
 /// Tables (rows made in memory) and views (SQL over them) of the driver's own, by schema.
 pub type SystemRelations = (Vec<(&'static str, String, datafusion::arrow::record_batch::RecordBatch)>, Vec<(&'static str, String, String)>);
 
-/// A statement's result: rows as a stream of Arrow batches; for a write, the number of rows
-/// written (and its `RETURNING` rows, if any, as the stream).
-pub struct QueryResult {
-    pub schema: SchemaRef,
-    pub stream: SendableRecordBatchStream,
-    pub rows_affected: Option<u64>,
-    /// What the user should know of a statement that succeeded (ODBC reports them as `01000`
-    /// warnings): a grant forgotten rather than revoked, and where to revoke it.
-    pub notices: Vec<String>,
-}
-
-impl QueryResult {
-    /// A result made in memory: these batches, then the end.
-    pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<datafusion::arrow::record_batch::RecordBatch>, rows_affected: Option<u64>) -> QueryResult {
-        let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        QueryResult {
-            schema: schema.clone(),
-            stream: Box::pin(datafusion::physical_plan::stream::RecordBatchStreamAdapter::new(schema, stream)),
-            rows_affected,
-            notices: Vec::new(),
-        }
-    }
-
-    /// A result of rows given as JSON, one map (column name → value) per row.
-    pub(crate) fn from_json_rows(
-        schema: SchemaRef,
-        columns: &[&crate::catalog::ColumnDef],
-        rows: &[std::collections::HashMap<String, Value>],
-        rows_affected: Option<u64>,
-    ) -> Result<QueryResult, MapperError> {
-        let mut batches = Vec::new();
-        if !columns.is_empty() && !rows.is_empty() {
-            let arrays: Vec<datafusion::arrow::array::ArrayRef> = columns
-                .iter()
-                .map(|c| crate::scan::column_from_json(c, &rows.iter().map(|r| r.get(&c.name).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>()))
-                .collect::<Result<_, _>>()?;
-            batches.push(
-                datafusion::arrow::record_batch::RecordBatch::try_new(schema.clone(), arrays)
-                    .map_err(|e| MapperError::new(SqlState::General, format!("cannot build a result batch: {e}")))?,
-            );
-        }
-        Ok(QueryResult::from_batches(schema, batches, rows_affected))
-    }
-}
+pub use crate::queries::QueryResult;
 
 pub(crate) use crate::error::df_error;
+
+/// What writes and procedures ask of the session, and no more.
+#[async_trait::async_trait]
+impl crate::queries::Queries for MapperSession {
+    fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn client(&self) -> &Arc<AtlassianClient> {
+        &self.client
+    }
+
+    fn oauth(&self) -> Option<&Arc<atlassian_oauth::OAuthAuthenticator>> {
+        self.oauth.as_ref()
+    }
+
+    async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        let plan = self.plan_statement(self.parse(sql)?).await?;
+        self.run_plan(bind_parameters(plan, params)?).await
+    }
+
+    async fn query_plan(&self, plan: &datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        self.run_plan(bind_parameters(plan.clone(), params)?).await
+    }
+}
 
 impl MapperSession {
     pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
@@ -294,7 +275,7 @@ impl MapperSession {
     /// parameters are `$1`, `$2`, ... in the text; their values come typed at each execution.
     pub async fn prepare(&self, sql: &str) -> Result<PreparedStatement, MapperError> {
         if let Some(call) = crate::procedures::parse_call(sql)? {
-            let schema = crate::procedures::describe(self, &call)?;
+            let schema = crate::procedures::called(&self.procedures, &call)?.schema();
             return Ok(PreparedStatement { kind: PreparedKind::Call(call), schema, parameters: Vec::new() });
         }
         self.system_relations_for(sql).await?;
@@ -343,7 +324,11 @@ impl MapperSession {
                 // Procedures may change what scans return (a transition, a new token).
                 crate::result_cache::forget_site(&self.client.site_key());
                 let values: Vec<Value> = params.iter().map(crate::scan::scalar_value_json).collect::<Result<_, _>>()?;
-                Box::pin(crate::procedures::execute(self, call, &values)).await
+                let p = crate::procedures::called(&self.procedures, call)?;
+                if p.writes {
+                    self.refuse_if_read_only(&p.qualified_name())?;
+                }
+                Box::pin(crate::procedures::execute(self, p, call, &values)).await
             }
             PreparedKind::Write(statement, source) => {
                 self.refuse_if_read_only(&statement.to_string().split_whitespace().next().unwrap_or("A write").to_ascii_uppercase())?;
@@ -474,17 +459,6 @@ impl MapperSession {
     pub async fn query(&self, sql: &str) -> Result<QueryResult, MapperError> {
         let prepared = self.prepare(sql).await?;
         self.execute(&prepared, &[]).await
-    }
-
-    /// A query of the mapper's own (the rows a write reads), with the write's parameter values.
-    pub(crate) async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        let plan = self.plan_statement(self.parse(sql)?).await?;
-        self.run_plan(bind_parameters(plan, params)?).await
-    }
-
-    /// A planned query (an insert's `VALUES` or `SELECT`), run with these values.
-    pub(crate) async fn query_plan(&self, plan: &datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        self.run_plan(bind_parameters(plan.clone(), params)?).await
     }
 
     async fn run_plan(&self, plan: datafusion::logical_expr::LogicalPlan) -> Result<QueryResult, MapperError> {

@@ -20,9 +20,10 @@ use futures::TryStreamExt;
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{ColumnDef, Product, Request, Shape, SqlType, TableDef, Writes};
+use crate::queries::{Queries, QueryResult};
 use crate::rest::Flavor;
-use crate::scan::{cell_value, scalar_text, url_encode};
-use crate::session::{MapperSession, QueryResult};
+use crate::scan::{cell_value, scalar_text};
+use crate::values::url_encode;
 use crate::{MapperError, SqlState};
 
 /// Whether the statement is a write (`INSERT`, `UPDATE`, `DELETE`).
@@ -33,12 +34,7 @@ pub(crate) fn is_write(stmt: &Statement) -> bool {
 /// Runs a write statement with its parameters' values (`$1` is `params[0]`), which reach the
 /// rows it reads and writes as typed values.
 /// `source`: an insert's rows, planned when it was prepared.
-pub(crate) async fn execute(
-    session: &MapperSession,
-    stmt: &Statement,
-    source: Option<&LogicalPlan>,
-    params: &[ScalarValue],
-) -> Result<QueryResult, MapperError> {
+pub(crate) async fn execute(session: &dyn Queries, stmt: &Statement, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     match stmt {
         Statement::Insert(i) => insert(session, i, source, params).await,
         Statement::Update(u) => update(session, u, params).await,
@@ -49,7 +45,7 @@ pub(crate) async fn execute(
 
 /// The types a write gives its parameters where one stands for a column's value: an
 /// `INSERT`'s `VALUES` entry, an `UPDATE`'s `SET col = ?`.
-pub(crate) fn parameter_types(session: &MapperSession, stmt: &Statement) -> Vec<Option<DataType>> {
+pub(crate) fn parameter_types(session: &dyn Queries, stmt: &Statement) -> Vec<Option<DataType>> {
     let mut found: Vec<(usize, DataType)> = Vec::new();
     let mut note = |t: Option<&TableDef>, col: String, e: &Expr| {
         if let (Some(t), Expr::Value(v)) = (t, e) {
@@ -91,7 +87,7 @@ fn err(state: SqlState, msg: impl Into<String>) -> MapperError {
     MapperError::new(state, msg)
 }
 
-fn table_of<'a>(session: &'a MapperSession, name: &ObjectName) -> Result<&'a TableDef, MapperError> {
+fn table_of<'a>(session: &'a dyn Queries, name: &ObjectName) -> Result<&'a TableDef, MapperError> {
     let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident().map(|i| i.value.clone())).collect();
     match parts.as_slice() {
         [t] => session.catalog().resolve(None, t),
@@ -161,7 +157,7 @@ fn route(t: &TableDef, w: &Writes, flavor: Flavor, verb: Verb) -> Result<Route, 
 }
 
 /// Data Center names a new page's space by key; the columns give its id.
-async fn space_key(session: &MapperSession, id: &str, known: &mut HashMap<String, String>) -> Result<String, MapperError> {
+async fn space_key(session: &dyn Queries, id: &str, known: &mut HashMap<String, String>) -> Result<String, MapperError> {
     if let Some(k) = known.get(id) {
         return Ok(k.clone());
     }
@@ -286,7 +282,7 @@ fn without_bare_qualifiers(w: &Writes, mut body: Value) -> Value {
 }
 
 /// Rows of a query as column-name → JSON maps.
-async fn rows_of(session: &MapperSession, sql: &str, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
+async fn rows_of(session: &dyn Queries, sql: &str, params: &[ScalarValue]) -> Result<Vec<HashMap<String, Value>>, MapperError> {
     let result = session.query_with(sql, params).await?;
     let batches: Vec<RecordBatch> = result.stream.try_collect().await.map_err(crate::error::df_error)?;
     let mut out = Vec::new();
@@ -333,7 +329,7 @@ fn key_columns_text(t: &TableDef, row: &HashMap<String, Value>) -> String {
         .join("/")
 }
 
-async fn insert(session: &MapperSession, i: &Insert, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+async fn insert(session: &dyn Queries, i: &Insert, source: Option<&LogicalPlan>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let TableObject::TableName(name) = &i.table else { return Err(err(SqlState::SyntaxOrAccess, "INSERT needs a table name")) };
     let t = table_of(session, name)?;
     let w = writes_of(t)?;
@@ -424,7 +420,7 @@ fn written(count: u64, returning: Vec<&ColumnDef>, rows: &[HashMap<String, Value
     QueryResult::from_json_rows(Arc::new(Schema::new(fields)), &returning, rows, Some(count))
 }
 
-fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDef, MapperError> {
+fn target_table(session: &dyn Queries, factor: &TableFactor) -> Result<TableDef, MapperError> {
     match factor {
         TableFactor::Table { name, .. } => table_of(session, name).cloned(),
         other => Err(err(SqlState::SyntaxOrAccess, format!("'{other}' is not a table that can be written"))),
@@ -434,7 +430,7 @@ fn target_table(session: &MapperSession, factor: &TableFactor) -> Result<TableDe
 /// The existing rows an `UPDATE`/`DELETE` touches: `columns` plus `extra` expressions, through
 /// the normal scan (so the `WHERE` is pushed down as in a query).
 async fn select_rows(
-    session: &MapperSession,
+    session: &dyn Queries,
     t: &TableDef,
     columns: &[String],
     extra: &[(String, &Expr)],
@@ -462,7 +458,7 @@ fn needed_columns(t: &TableDef, r: &Request, more: impl IntoIterator<Item = Stri
     cols
 }
 
-async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+async fn update(session: &dyn Queries, u: &Update, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     if !u.table.joins.is_empty() || u.from.is_some() {
         return Err(err(SqlState::SyntaxOrAccess, "UPDATE of one table only: use a subquery in WHERE to involve others"));
     }
@@ -543,7 +539,7 @@ async fn update(session: &MapperSession, u: &Update, params: &[ScalarValue]) -> 
 
 /// Moves an issue to a status through the workflow: the transition that leads there (by target
 /// status name, or by transition name).
-async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String, Value>, target: &Value) -> Result<(), MapperError> {
+async fn transition(session: &dyn Queries, t: &TableDef, row: &HashMap<String, Value>, target: &Value) -> Result<(), MapperError> {
     let key = row.get("Key").and_then(Value::as_str).ok_or_else(|| err(SqlState::General, "the issue's key was not read"))?;
     let target = target.as_str().ok_or_else(|| err(SqlState::IntegrityConstraint, "Status must be set to a status name"))?;
     let api = session.client().flavor().jira_api();
@@ -564,7 +560,7 @@ async fn transition(session: &MapperSession, t: &TableDef, row: &HashMap<String,
     Ok(())
 }
 
-async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+async fn delete(session: &dyn Queries, d: &Delete, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let from = match &d.from {
         FromTable::WithFromKeyword(f) | FromTable::WithoutKeyword(f) => f,
     };
@@ -574,7 +570,7 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
     }
     let t = target_table(session, &only.relation)?;
     let w = writes_of(&t)?;
-    if matches!(t.source, crate::catalog::Source::OAuthTokenPage) {
+    if matches!(t.source, crate::catalog::Source::HtmlPage(_)) {
         return revoke_access_tokens(session, &t, &d.selection, params).await;
     }
     let flavor = session.client().flavor();
@@ -599,7 +595,7 @@ async fn delete(session: &MapperSession, d: &Delete, params: &[ScalarValue]) -> 
 
 /// `DELETE` on a table of OAuth access tokens: each row revoked through the token page's form
 /// (Data Center), or the grant held forgotten (Cloud), with what the user should know.
-async fn revoke_access_tokens(session: &MapperSession, t: &TableDef, selection: &Option<Expr>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+async fn revoke_access_tokens(session: &dyn Queries, t: &TableDef, selection: &Option<Expr>, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
     let rows = select_rows(session, t, &["Id".to_string()], &[], selection, params).await?;
     let mut done = Vec::new();
     let mut notices = Vec::new();

@@ -2,28 +2,11 @@
 //! the README and the full reference in `docs/catalog.md`. A test keeps both files equal to what
 //! this makes, so the documentation cannot drift from the code.
 
-use super::{Catalog, Product, Pushdown, Source, TableDef};
+use super::{Catalog, Flavor, Product, Pushdown, TableDef};
 
 /// The REST resources of a table on each flavor: (Cloud, Data Center).
 fn resources(t: &TableDef) -> (String, String) {
-    let (cloud, dc): (Vec<String>, Vec<String>) = match &t.source {
-        Source::IssueSearch => (vec!["/rest/api/3/search/jql".into()], vec!["/rest/api/2/search".into()]),
-        Source::Spaces => (vec!["/wiki/api/v2/spaces".into()], vec!["/rest/api/space".into()]),
-        Source::Pages => (
-            vec!["/wiki/api/v2/pages".into(), "/wiki/rest/api/content/search (CQL)".into()],
-            vec!["/rest/api/content".into(), "/rest/api/content/search (CQL)".into()],
-        ),
-        Source::OAuthTokenPage => {
-            (vec!["none: the grant this driver holds (`OAuthSettingsLocation`)".into()], vec![format!("{} (HTML)", crate::catalog::ACCESS_TOKENS_PAGE)])
-        }
-        Source::Lists(parts) => {
-            let mut c: Vec<String> = parts.iter().filter_map(|p| p.cloud).map(|e| e.path.replace("{api}", "3")).collect();
-            let mut d: Vec<String> = parts.iter().filter_map(|p| p.data_center).map(|e| e.path.replace("{api}", "2")).collect();
-            c.dedup();
-            d.dedup();
-            (c, d)
-        }
-    };
+    let (cloud, dc) = t.source.resources();
     let show = |v: Vec<String>| if v.is_empty() { "none (`HYC00`)".to_string() } else { v.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ") };
     (show(cloud), show(dc))
 }
@@ -32,11 +15,14 @@ fn resources(t: &TableDef) -> (String, String) {
 /// "`q=` (Cloud), `descriptionFilter=` (Data Center)".
 fn sent_as(t: &TableDef, params: &[&str]) -> String {
     let shown = |names: Vec<&str>| names.iter().map(|n| format!("`{n}=`")).collect::<Vec<_>>().join("/");
-    let Source::Lists(parts) = &t.source else { return format!("{} (Cloud)", shown(params.to_vec())) };
+    let parts = t.source.parts();
+    if parts.is_empty() {
+        return format!("{} (Cloud)", shown(params.to_vec()));
+    }
     let on = |dc: bool| {
         parts
             .iter()
-            .filter_map(|p| if dc { p.data_center } else { p.cloud })
+            .filter_map(|p| p.on(if dc { Flavor::DataCenter } else { Flavor::Cloud }))
             .find_map(|e| params.iter().map(|n| e.sends(n)).collect::<Option<Vec<_>>>())
             .map(shown)
     };

@@ -24,6 +24,23 @@ impl Product {
     }
 }
 
+/// Cloud or Data Center: which REST APIs a table uses, invisible to SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Cloud,
+    DataCenter,
+}
+
+impl Flavor {
+    /// The Jira platform REST API version the driver uses: 3 on Cloud (ADF text), 2 on Data Center.
+    pub fn jira_api(self) -> &'static str {
+        match self {
+            Flavor::Cloud => "3",
+            Flavor::DataCenter => "2",
+        }
+    }
+}
+
 /// A column's SQL type as ODBC reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlType {
@@ -118,6 +135,10 @@ pub enum Extract {
     /// The value at the pointer, else this context value (a list of the caller's own items
     /// names no owner: the parent row it was read for does).
     AtOrContext(Text, Text),
+    /// The key of the Confluence space whose id is at this pointer: the item's own `spaceKey`
+    /// where its list gives it (v1 content), else looked up in the site's space directory (read
+    /// once per scan, and only when the column is selected).
+    SpaceKey(Text),
 }
 
 /// Short constructors for the table files.
@@ -141,6 +162,9 @@ pub fn first_of(pointers: &'static [&'static str]) -> Extract {
 }
 pub fn at_or_context(p: &'static str, k: &'static str) -> Extract {
     Extract::AtOrContext(Text::Borrowed(p), Text::Borrowed(k))
+}
+pub fn space_key(id: &'static str) -> Extract {
+    Extract::SpaceKey(Text::Borrowed(id))
 }
 pub fn context(k: &'static str) -> Extract {
     Extract::Context(Text::Borrowed(k))
@@ -248,8 +272,21 @@ pub enum Paging {
     /// page before, sent with the same filters.
     Links(usize),
     /// `page` (from 0) and `limit` (at most this many), until a page comes back short (the
-    /// API Token Authentication app's searches).
+    /// API Token Authentication app's searches; in the body of a POST search, PAT searches).
     Pages(usize),
+    /// Jira Cloud's enhanced search: a POST whose body carries `maxResults` (at most this many)
+    /// and the `nextPageToken` of the page before, until `isLast` or no token.
+    Token(usize),
+}
+
+impl Paging {
+    /// The most items a page of this list holds (unbounded for a list read whole).
+    pub fn page_max(self) -> usize {
+        match self {
+            Paging::StartAt(m) | Paging::Cursor(m) | Paging::Start(m) | Paging::Links(m) | Paging::Pages(m) | Paging::Token(m) => m,
+            Paging::Whole | Paging::Context(_) => usize::MAX,
+        }
+    }
 }
 
 /// One REST list. `path` may hold `{api}` (3 on Cloud, 2 on Data Center for Jira) and
@@ -360,43 +397,104 @@ impl Part {
         self.constants = constants;
         self
     }
+    /// The list this flavor reads, if it has one.
+    pub fn on(&self, flavor: Flavor) -> Option<Endpoint> {
+        match flavor {
+            Flavor::Cloud => self.cloud,
+            Flavor::DataCenter => self.data_center,
+        }
+    }
 }
 
-/// Where a table's rows come from.
+/// Where a table's rows come from: one kind per way Atlassian lists things. Each kind's reading
+/// (its requests, cursor, reshaping per flavor, `EXPLAIN` text and how a large scan splits) is
+/// its own file in `scan/`.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// Jira's issue search (JQL).
-    IssueSearch,
-    /// Confluence spaces (v2, or v1 on Data Center).
-    Spaces,
-    /// Confluence pages (v2, or v1 content on Data Center).
-    Pages,
-    /// Lists read one after the other.
+    /// Jira's issue search: filters become JQL.
+    JqlSearch(JqlSearch),
+    /// Confluence content of one type: its list, or the CQL content search when filters become CQL.
+    CqlSearch(CqlSearch),
+    /// REST lists read one after the other, each once or per row of a parent table.
     Lists(Vec<Part>),
-    /// The OAuth access tokens a user gave: Data Center's "View OAuth Access Tokens" page (HTML,
-    /// no REST form), or on Cloud (which lists them nowhere but id.atlassian.com) the grant
-    /// this driver holds (read by the scan's `token_page`). `DELETE` revokes through the page's form.
-    OAuthTokenPage,
+    /// An HTML page of the site's with no REST form (on Cloud, where no page or API lists it,
+    /// what the driver itself holds).
+    HtmlPage(HtmlPage),
+}
+
+/// Jira's issue search.
+#[derive(Debug, Clone, Copy)]
+pub struct JqlSearch {
+    /// Cloud's enhanced search (a POST paged by `nextPageToken`).
+    pub cloud: Endpoint,
+    /// Cloud's count of a query's matches (sizes a split scan).
+    pub cloud_count: &'static str,
+    /// Data Center's search (a GET paged by `startAt`, with the `total`).
+    pub data_center: Endpoint,
+    /// The largest page when only these fields are asked for (Jira serves more issues a page
+    /// then), and the fields it is for.
+    pub keys_page: (usize, &'static [&'static str]),
+}
+
+/// Confluence content of one type.
+#[derive(Debug, Clone, Copy)]
+pub struct CqlSearch {
+    /// The content's list, read when no filter becomes CQL.
+    pub list: Part,
+    /// `type = ...` in the CQL.
+    pub content_type: &'static str,
+    /// The CQL content search on each flavor (v1 content, paged by `_links.next`).
+    pub cloud: Endpoint,
+    pub data_center: Endpoint,
+    /// The search's `expand`.
+    pub expand: &'static str,
+    /// The list parameter that reads one space's (Cloud: a list of space ids; Data Center: a
+    /// space key): a large scan reads groups of spaces at once.
+    pub by_space: (&'static str, &'static str),
+}
+
+/// An HTML page (the user's "View OAuth Access Tokens" page).
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlPage {
+    /// The page on a Data Center server.
+    pub data_center: &'static str,
+    /// What Cloud rows are, where Cloud shows no such page to read.
+    pub cloud: &'static str,
 }
 
 impl Source {
-    /// The REST resources rows come from (documentation and `EXPLAIN`).
-    pub fn describe(&self) -> String {
+    /// The lists a flavor reads rows from, once or per parent row.
+    pub fn parts(&self) -> &[Part] {
         match self {
-            Source::IssueSearch => "/rest/api/3/search/jql".into(),
-            Source::Spaces => "/wiki/api/v2/spaces".into(),
-            Source::Pages => "/wiki/api/v2/pages".into(),
-            Source::OAuthTokenPage => crate::catalog::ACCESS_TOKENS_PAGE.into(),
-            Source::Lists(parts) => {
-                parts.iter().filter_map(|p| p.cloud.or(p.data_center)).map(|e| e.path.replace("{api}", "3")).collect::<Vec<_>>().join(" + ")
-            }
+            Source::Lists(parts) => parts,
+            Source::CqlSearch(s) => std::slice::from_ref(&s.list),
+            Source::JqlSearch(_) | Source::HtmlPage(_) => &[],
         }
     }
 
     pub fn parents(&self) -> Vec<(Product, &'static str)> {
+        self.parts().iter().filter_map(|p| p.parent.map(|l| l.table)).collect()
+    }
+
+    /// The REST resources (or page) of each flavor: (Cloud, Data Center), for the documentation.
+    pub fn resources(&self) -> (Vec<String>, Vec<String>) {
+        let path = |e: &Endpoint, api: &str| e.path.replace("{api}", api);
         match self {
-            Source::Lists(parts) => parts.iter().filter_map(|p| p.parent.map(|l| l.table)).collect(),
-            _ => Vec::new(),
+            Source::JqlSearch(s) => (vec![path(&s.cloud, "3")], vec![path(&s.data_center, "2")]),
+            Source::CqlSearch(s) => {
+                let (mut c, mut d) = Source::Lists(vec![s.list]).resources();
+                c.push(format!("{} (CQL)", s.cloud.path));
+                d.push(format!("{} (CQL)", s.data_center.path));
+                (c, d)
+            }
+            Source::HtmlPage(p) => (vec![p.cloud.to_string()], vec![format!("{} (HTML)", p.data_center)]),
+            Source::Lists(parts) => {
+                let mut c: Vec<String> = parts.iter().filter_map(|p| p.cloud).map(|e| path(&e, "3")).collect();
+                let mut d: Vec<String> = parts.iter().filter_map(|p| p.data_center).map(|e| path(&e, "2")).collect();
+                c.dedup();
+                d.dedup();
+                (c, d)
+            }
         }
     }
 }

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
+use crate::queries::Queries;
 use crate::rest::Flavor;
-use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
@@ -84,7 +84,7 @@ fn unsupported_if_missing(e: MapperError) -> MapperError {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let description = text(&args, "Description")
         .filter(|d| !d.trim().is_empty())
         .ok_or_else(|| MapperError::new(SqlState::ParameterCount, "CreateApiToken needs a Description"))?;
@@ -165,7 +165,7 @@ fn names(me: &Value, u: &str) -> bool {
 
 /// The key of the one user named `u`, through Data Center's user search; when it shows none
 /// (a key, or a user the caller may not see), `u` itself, for the app to accept or refuse.
-async fn user_key(session: &MapperSession, u: &str) -> Result<String, MapperError> {
+async fn user_key(session: &dyn Queries, u: &str) -> Result<String, MapperError> {
     let path = format!("/rest/api/2/user/search?username={}&maxResults=50", crate::values::url_encode(u));
     let found = session.client().get_json(Product::Jira, &path).await?;
     let matching: Vec<&Value> = found.as_array().into_iter().flatten().filter(|x| names(x, u)).collect();

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
+use crate::queries::Queries;
 use crate::rest::Flavor;
-use crate::session::MapperSession;
 use crate::values::url_encode;
 use crate::{MapperError, SqlState};
 
@@ -34,7 +34,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let id = text(&args, "AttachmentId").unwrap_or_default();
     let client = session.client();
     // Links are relative to Cloud's `/wiki`, or to the Data Center site itself.

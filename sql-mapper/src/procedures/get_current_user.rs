@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::{Args, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::MapperError;
 
 pub fn def() -> ProcedureDef {
@@ -26,7 +26,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, _args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, _args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     let scheme = client.scheme();
     let me = if scheme == atlassian_oauth::AuthScheme::Anonymous {

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::values::url_encode;
 use crate::MapperError;
 
@@ -29,7 +29,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-pub(crate) async fn transitions(session: &MapperSession, key: &str) -> Result<Vec<Value>, MapperError> {
+pub(crate) async fn transitions(session: &dyn Queries, key: &str) -> Result<Vec<Value>, MapperError> {
     let api = session.client().flavor().jira_api();
     let v = session
         .client()
@@ -39,7 +39,7 @@ pub(crate) async fn transitions(session: &MapperSession, key: &str) -> Result<Ve
     Ok(v.get("transitions").and_then(Value::as_array).cloned().unwrap_or_default())
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let key = text(&args, "IssueKey").unwrap_or_default();
     Ok(transitions(session, &key)
         .await?

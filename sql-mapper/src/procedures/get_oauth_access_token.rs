@@ -5,7 +5,7 @@
 
 use super::{oauth_of, param, text, token_result, token_row, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
@@ -48,7 +48,7 @@ fn state_of(verifier: &str) -> Option<String> {
     u.query_pairs().find(|(k, _)| k == "state").map(|(_, s)| s.into_owned())
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let oauth = oauth_of(session)?;
     let callback = text(&args, "CallbackUrl").unwrap_or_else(|| oauth.flow().config.callback_url.clone());
     let mode = text(&args, "AuthMode").map(|m| m.trim().to_ascii_uppercase()).unwrap_or_else(|| "WEB".into());

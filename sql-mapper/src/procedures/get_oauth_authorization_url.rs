@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{oauth_of, param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
@@ -31,7 +31,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let oauth = oauth_of(session)?;
     let cfg = &oauth.flow().config;
     let implicit = match text(&args, "GrantType").map(|g| g.trim().to_ascii_uppercase()).as_deref() {

@@ -27,7 +27,7 @@ use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 use serde_json::Value;
 
 use crate::catalog::{ColumnDef, Product, SqlType};
-use crate::session::{MapperSession, QueryResult};
+use crate::queries::{Queries, QueryResult};
 use crate::{MapperError, SqlState};
 
 /// One input parameter.
@@ -58,7 +58,7 @@ pub struct ProcedureDef {
     pub result: Vec<ColumnDef>,
     /// Whether it changes the site (refused on a read-only connection).
     pub writes: bool,
-    pub run: for<'a> fn(&'a MapperSession, Args) -> Running<'a>,
+    pub(crate) run: for<'a> fn(&'a dyn Queries, Args) -> Running<'a>,
 }
 
 impl std::fmt::Debug for ProcedureDef {
@@ -97,7 +97,7 @@ pub fn all() -> Vec<ProcedureDef> {
 }
 
 /// The OAuth token keeper, for the OAuth procedures: only `AuthScheme=OAuth` connections have one.
-fn oauth_of(session: &MapperSession) -> Result<&Arc<atlassian_oauth::OAuthAuthenticator>, MapperError> {
+fn oauth_of(session: &dyn Queries) -> Result<&Arc<atlassian_oauth::OAuthAuthenticator>, MapperError> {
     session
         .oauth()
         .ok_or_else(|| err(SqlState::NotSupported, "The OAuth procedures need a connection with AuthScheme=OAuth (and OAuthClientId, OAuthClientSecret)"))
@@ -105,7 +105,7 @@ fn oauth_of(session: &MapperSession) -> Result<&Arc<atlassian_oauth::OAuthAuthen
 
 /// Makes `tokens` the connection's own and sends its requests through the gateway to the site
 /// they name (the web flow's connection opened without a token).
-async fn adopt(session: &MapperSession, tokens: atlassian_oauth::TokenSet) -> Result<atlassian_oauth::TokenSet, MapperError> {
+async fn adopt(session: &dyn Queries, tokens: atlassian_oauth::TokenSet) -> Result<atlassian_oauth::TokenSet, MapperError> {
     let oauth = oauth_of(session)?;
     let t = oauth.adopt(tokens).await.map_err(crate::rest::auth_error)?;
     if let Some(cloud) = &t.cloud_id {
@@ -327,21 +327,17 @@ pub(crate) fn text(args: &Args, name: &str) -> Option<String> {
     }
 }
 
-/// Runs a call with these parameter values and returns its rows.
-pub(crate) async fn execute(session: &MapperSession, call: &Call, params: &[Value]) -> Result<QueryResult, MapperError> {
-    let p = resolve(session.procedures(), call.schema.as_deref(), &call.name)?.clone();
-    if p.writes {
-        session.refuse_if_read_only(&p.qualified_name())?;
-    }
-    let args = bind(&p, call.arguments(params)?)?;
+/// Runs a call of `p` with these parameter values and returns its rows.
+pub(crate) async fn execute(session: &dyn Queries, p: &ProcedureDef, call: &Call, params: &[Value]) -> Result<QueryResult, MapperError> {
+    let args = bind(p, call.arguments(params)?)?;
     let rows = (p.run)(session, args).await?;
     let columns: Vec<&ColumnDef> = p.result.iter().collect();
     QueryResult::from_json_rows(p.schema(), &columns, &rows, None)
 }
 
-/// The result columns of a call, without running it (`SQLPrepare` + `SQLDescribeCol`).
-pub(crate) fn describe(session: &MapperSession, call: &Call) -> Result<SchemaRef, MapperError> {
-    Ok(resolve(session.procedures(), call.schema.as_deref(), &call.name)?.schema())
+/// The procedure a call names, of these.
+pub(crate) fn called<'a>(procedures: &'a [ProcedureDef], call: &Call) -> Result<&'a ProcedureDef, MapperError> {
+    resolve(procedures, call.schema.as_deref(), &call.name)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::{oauth_of, param, text, token_result, token_row, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[param("OAuthRefreshToken", Varchar(4000), true, "The refresh token to spend")];
@@ -21,7 +21,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let oauth = oauth_of(session)?;
     let rt = text(&args, "OAuthRefreshToken")
         .filter(|v| !v.trim().is_empty())

@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
+use crate::queries::Queries;
 use crate::rest::Flavor;
-use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[param("Ids", Varchar(4000), true, "Token ids, comma-separated (as SearchPersonalAccessTokens shows them)")];
@@ -40,7 +40,7 @@ fn ids(args: &Args) -> Result<Vec<u64>, MapperError> {
     Ok(ids)
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     if client.flavor() == Flavor::Cloud {
         return Err(MapperError::new(

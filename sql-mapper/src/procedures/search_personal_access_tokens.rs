@@ -6,9 +6,9 @@
 use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
-use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::rest::Flavor;
-use crate::session::MapperSession;
+use crate::catalog::{at, ColumnDef, Paging, Product, SqlType::*};
+use crate::queries::Queries;
+use crate::rest::{Flavor, PageStream};
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
@@ -64,7 +64,7 @@ fn bit(args: &Args, name: &str) -> Result<Option<bool>, MapperError> {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let client = session.client();
     if client.flavor() == Flavor::Cloud {
         return Err(MapperError::new(
@@ -72,7 +72,7 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
             "Cloud has no personal access tokens: an organization admin sees API tokens in Jira.ApiTokens (with OrgId and OrgApiKey)",
         ));
     }
-    let mut query = json!({"limit": PAGE});
+    let mut query = json!({});
     if let Some(keys) = text(&args, "UserKeys") {
         let keys: Vec<&str> = keys.split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
         query["userKeys"] = json!(keys);
@@ -90,11 +90,9 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
         query["orderBy"] = json!(order.to_ascii_uppercase());
     }
     let mut rows = Vec::new();
-    for page in 0.. {
-        query["page"] = json!(page);
-        let answer = client.send_json(reqwest::Method::POST, Product::Jira, "/rest/pat/latest/tokens/search", Some(&query)).await?;
-        let values = answer.get("values").and_then(Value::as_array).cloned().unwrap_or_default();
-        let short = values.len() < PAGE;
+    let mut pages = PageStream::new(Product::Jira, "/rest/pat/latest/tokens/search".into(), "/values", Paging::Pages(PAGE), PAGE).posting(query);
+    while !pages.is_done() {
+        let values = pages.next_page(client).await?.items;
         rows.extend(values.iter().map(|t| {
             let field = |p: &str| t.pointer(p).cloned().unwrap_or(Value::Null);
             [
@@ -110,9 +108,6 @@ async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
             .into_iter()
             .collect()
         }));
-        if short {
-            break;
-        }
     }
     Ok(rows)
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::get_issue_transitions::transitions;
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
-use crate::session::MapperSession;
+use crate::queries::Queries;
 use crate::values::url_encode;
 use crate::{MapperError, SqlState};
 
@@ -33,7 +33,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let key = text(&args, "IssueKey").unwrap_or_default();
     let wanted = text(&args, "Transition").unwrap_or_default();
     let list = transitions(session, &key).await?;

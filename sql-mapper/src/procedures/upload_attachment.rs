@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::{param, text, Args, ParamDef, ProcedureDef, Rows};
 use crate::catalog::{at, ColumnDef, Product, SqlType::*};
+use crate::queries::Queries;
 use crate::rest::{Flavor, Upload};
-use crate::session::MapperSession;
 use crate::{MapperError, SqlState};
 
 const PARAMS: &[ParamDef] = &[
@@ -37,7 +37,7 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &MapperSession, args: Args) -> Result<Rows, MapperError> {
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
     let content_id = text(&args, "ContentId").unwrap_or_default();
     let file_name = text(&args, "FileName").unwrap_or_default();
     let (bytes, default_type) = match (text(&args, "ContentBase64"), text(&args, "Content")) {

@@ -5,29 +5,13 @@ use serde_json::Value;
 
 use super::gate::RequestGate;
 use super::retry::{GaveUp, RetryBudget};
+pub use crate::catalog::Flavor;
 use crate::catalog::Product;
 use crate::{MapperError, SqlState};
 
 /// `MaxConcurrency` when not given: at 100 ms of latency, 8 streams already make a scan of
 /// 20,000 issues over 4x quicker than one, and more mostly spend the site's rate limit.
 pub const DEFAULT_CONCURRENCY: usize = 8;
-
-/// Cloud or Data Center: which REST APIs a table uses, invisible to SQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
-    Cloud,
-    DataCenter,
-}
-
-impl Flavor {
-    /// The Jira platform REST API version the driver uses: 3 on Cloud (ADF text), 2 on Data Center.
-    pub fn jira_api(self) -> &'static str {
-        match self {
-            Flavor::Cloud => "3",
-            Flavor::DataCenter => "2",
-        }
-    }
-}
 
 /// Where the products live for this connection.
 #[derive(Debug, Clone)]

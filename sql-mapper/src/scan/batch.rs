@@ -184,6 +184,8 @@ fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Va
             }
         },
         Extract::Context(k) => Cow::Borrowed(context.get(k.as_ref()).unwrap_or(NULL)),
+        // The scan puts the key into items that name their space by id only.
+        Extract::SpaceKey(_) => Cow::Borrowed(item.get("spaceKey").unwrap_or(NULL)),
         Extract::FirstOf(ps) => Cow::Borrowed(ps.iter().filter_map(|p| pointer(item, p)).find(|v| !v.is_null()).unwrap_or(NULL)),
         Extract::AtOrContext(p, k) => Cow::Borrowed(pointer(item, p).filter(|v| !v.is_null()).or_else(|| context.get(k.as_ref())).unwrap_or(NULL)),
     }

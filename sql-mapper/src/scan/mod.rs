@@ -4,12 +4,11 @@
 mod batch;
 mod fetch;
 mod join_rule;
+mod sources;
 pub(crate) mod token_page;
 
-pub(crate) use crate::rest::WantedPaths;
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
 pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json};
-pub(crate) use fetch::url_encode;
 pub use fetch::{decode_page, FetchPlan};
 pub use join_rule::JoinNarrowsParents;
 
@@ -30,19 +29,22 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::Column;
 
-use crate::catalog::{Product, Source, TableDef};
+use crate::catalog::{Product, TableDef};
 use crate::pushdown::jql::JqlBuilder;
 use crate::pushdown::params::{ParamBuilder, QueryParam};
 use crate::pushdown::Fidelity;
-use crate::rest::{AtlassianClient, Flavor};
+use crate::rest::AtlassianClient;
+use sources::{source_of, TableSource};
 
 #[derive(Clone)]
 pub struct AtlassianTable {
     def: Arc<TableDef>,
+    /// The kind of source its rows come from.
+    source: Arc<dyn TableSource>,
     schema: SchemaRef,
     client: Arc<AtlassianClient>,
     pushdown: bool,
-    /// For each part of a `Source::Lists` table: the parent table read per row, if any.
+    /// For each list the table is read from: the parent table read per row, if any.
     parents: Vec<Option<Arc<AtlassianTable>>>,
     /// For each part: filters on the parent table a join adds (`JoinNarrowsParents`).
     parent_filters: Vec<Vec<Expr>>,
@@ -58,19 +60,15 @@ impl AtlassianTable {
     /// `parent` finds the already-made table a part is read per row of.
     pub fn new(def: TableDef, client: Arc<AtlassianClient>, pushdown: bool, parent: impl Fn(Product, &str) -> Option<Arc<AtlassianTable>>) -> AtlassianTable {
         let schema = schema_of(&def);
-        let parents = match &def.source {
-            Source::Lists(parts) => parts.iter().map(|p| p.parent.and_then(|l| parent(l.table.0, l.table.1))).collect(),
-            _ => Vec::new(),
-        };
+        let parents: Vec<_> = def.source.parts().iter().map(|p| p.parent.and_then(|l| parent(l.table.0, l.table.1))).collect();
         let parent_filters = vec![Vec::new(); parents.len()];
-        AtlassianTable { def: Arc::new(def), schema, client, pushdown, parents, parent_filters }
+        AtlassianTable { source: source_of(&def.source), def: Arc::new(def), schema, client, pushdown, parents, parent_filters }
     }
 
     /// The part read per row of `parent` whose bound columns the join keys pair: (this
     /// table's column, the parent's column).
     pub(crate) fn part_bound_by(&self, parent: &AtlassianTable, keys: &[(&str, &str)]) -> Option<usize> {
-        let Source::Lists(parts) = &self.def.source else { return None };
-        parts.iter().enumerate().position(|(i, part)| {
+        self.def.source.parts().iter().enumerate().position(|(i, part)| {
             let Some(link) = part.parent else { return false };
             self.parents.get(i).is_some_and(Option::is_some)
                 && link.table == (parent.def.product, parent.def.name)
@@ -100,33 +98,15 @@ impl AtlassianTable {
         Some(narrowed)
     }
 
-    /// The query language filters on this table become: JQL for issues, CQL for pages.
+    /// The query language filters on this table become (JQL, CQL), if its source has one.
     fn query_builder(&self) -> Option<JqlBuilder<'_>> {
-        match self.def.source {
-            Source::IssueSearch => Some(JqlBuilder::new(&self.def)),
-            Source::Pages => Some(JqlBuilder::cql(&self.def)),
-            _ => None,
-        }
-    }
-
-    /// Whether a list this site reads the table from filters by this query parameter (it is
-    /// sent to those that do; parameter filters are inexact, so the engine filters the rest).
-    fn accepts(&self, name: &str) -> bool {
-        let flavor = self.client.flavor();
-        match &self.def.source {
-            // Cloud's v2 spaces filter by these; Data Center's v1 names them differently.
-            Source::Spaces => flavor == Flavor::Cloud && ["ids", "keys", "type", "status"].contains(&name),
-            Source::Lists(parts) => {
-                let endpoints: Vec<_> = parts.iter().filter_map(|p| if flavor == Flavor::Cloud { p.cloud } else { p.data_center }).collect();
-                endpoints.iter().any(|e| e.sends(name).is_some())
-            }
-            _ => false,
-        }
+        self.source.language(&self.def)
     }
 
     /// The query parameters one filter becomes on this site, if any.
     fn params_of(&self, f: &Expr) -> Option<Vec<QueryParam>> {
-        let accepts = |name: &str| self.accepts(name);
+        let flavor = self.client.flavor();
+        let accepts = |name: &str| self.source.accepts(flavor, name);
         ParamBuilder::new(&self.def, &accepts).translate(f)
     }
 
@@ -155,8 +135,7 @@ impl AtlassianTable {
     /// the parent can push it.
     fn parent_filter(&self, i: usize, f: &Expr) -> Option<Expr> {
         let parent = self.parents.get(i)?.as_ref()?;
-        let Source::Lists(parts) = &self.def.source else { return None };
-        let link = parts.get(i)?.parent?;
+        let link = self.def.source.parts().get(i)?.parent?;
         let refs = f.column_refs();
         if refs.is_empty() || !refs.iter().all(|c| link.bind.iter().any(|(_, name)| name.eq_ignore_ascii_case(&c.name))) {
             return None;
@@ -185,10 +164,10 @@ impl AtlassianTable {
             _ => Vec::new(),
         };
         let params: Vec<QueryParam> = if self.pushdown { filters.iter().filter_map(|f| self.params_of(f)).flatten().collect() } else { Vec::new() };
-        let Source::Lists(parts) = &self.def.source else {
-            return FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, Vec::new()).with_params(params);
-        };
-        let parents = parts
+        let parents = self
+            .def
+            .source
+            .parts()
             .iter()
             .enumerate()
             .map(|(i, part)| {

@@ -1,4 +1,4 @@
-//! `Source::OAuthTokenPage`: the OAuth access tokens a user gave, where Atlassian shows them.
+//! The `Source::HtmlPage` of the OAuth access tokens tables: the OAuth access tokens a user gave, where Atlassian shows them.
 //!
 //! - Data Center: the "View OAuth Access Tokens" page of each Jira and Confluence server
 //!   (`/plugins/servlet/oauth/users/access-tokens`, seeds 000 and 001), HTML with no REST form.

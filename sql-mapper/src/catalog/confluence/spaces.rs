@@ -1,6 +1,9 @@
-//! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center).
+//! `Confluence.Spaces`: from `/wiki/api/v2/spaces` (Cloud) or `/rest/api/space` (Data Center, its
+//! v1 spaces reshaped to the v2 shape the columns read).
 
-use crate::catalog::{at, param, params, ColumnDef, Product, Source, SqlType::*, TableDef};
+use serde_json::{json, Value};
+
+use crate::catalog::{at, list, param, params, ColumnDef, Paging, Part, Product, Source, SqlType::*, TableDef};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -20,7 +23,23 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::Spaces,
+        // Cloud's v2 spaces filter by these; Data Center's v1 list names them differently.
+        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/spaces", "/results", Paging::Cursor(250)).filtered_by(&["ids", "keys", "type", "status"]))
+            .on_data_center(Some(list("/rest/api/space?expand=homepage,history", "/results", Paging::Start(250)).unnest(from_v1_space)))]),
         writes: None,
     }
+}
+
+/// A Data Center v1 space in the v2 shape the columns read.
+fn from_v1_space(s: &Value) -> Vec<Value> {
+    vec![json!({
+        "id": s.get("id").map(crate::values::scalar_text),
+        "key": s.get("key"),
+        "name": s.get("name"),
+        "type": s.get("type"),
+        "status": s.get("status").cloned().unwrap_or(json!("current")),
+        "homepageId": s.pointer("/homepage/id"),
+        "authorId": s.pointer("/history/createdBy/accountId").or_else(|| s.pointer("/history/createdBy/userKey")),
+        "createdAt": s.pointer("/history/createdDate"),
+    })]
 }

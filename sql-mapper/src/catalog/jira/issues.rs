@@ -1,13 +1,25 @@
-//! `Jira.Issues`: one row per issue, from `/rest/api/3/search/jql` (Cloud) or `/rest/api/2/search`
-//! (Data Center). Every system field is a column; custom fields are added per connection from
-//! `/rest/api/3/field`, each as its own typed column named after the field.
+//! `Jira.Issues`: one row per issue, from the issue search: `/rest/api/3/search/jql` (Cloud) or
+//! `/rest/api/2/search` (Data Center). Filters become JQL. Every system field is a column;
+//! custom fields are added per connection from `/rest/api/3/field`, each as its own typed column
+//! named after the field.
 
 use crate::catalog::{
-    adf_text, at, context, delete, join, json_text, post, put, query, query_account, query_key, ColumnDef, Extract, ForeignKey, Product, Pushdown, QueryValue,
-    Shape, Source, SqlType, TableDef, Text, Writes,
+    adf_text, at, context, delete, join, json_text, post, put, query, query_account, query_key, ColumnDef, Endpoint, Extract, ForeignKey, JqlSearch, Paging,
+    Product, Pushdown, QueryValue, Shape, Source, SqlType, TableDef, Text, Writes,
 };
 
 use SqlType::*;
+
+/// Jira's largest page of full issues, and of ids and keys only.
+const PAGE: usize = 100;
+const KEYS_PAGE: usize = 5000;
+
+const SEARCH: JqlSearch = JqlSearch {
+    cloud: Endpoint::new("/rest/api/3/search/jql", "/issues", Paging::Token(PAGE)),
+    cloud_count: "/rest/api/3/search/approximate-count",
+    data_center: Endpoint::new("/rest/api/2/search", "/issues", Paging::StartAt(PAGE)),
+    keys_page: (KEYS_PAGE, &["key", "id"]),
+};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -80,7 +92,7 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "ProjectId", references: (Product::Jira, "Projects", "Id") }],
-        source: Source::IssueSearch,
+        source: Source::JqlSearch(SEARCH),
         writes: Some(Writes {
             insert: Some(post("/rest/api/{api}/issue")),
             update: Some(put("/rest/api/{api}/issue/{Key}")),

@@ -6,7 +6,7 @@
 //! rows are the grant this driver holds, and `DELETE` forgets it, with a warning naming where
 //! the user revokes it. `Confluence.OAuthAccessTokens` is the same table on Confluence's server.
 
-use crate::catalog::{at, post, ColumnDef, Product, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, post, ColumnDef, HtmlPage, Product, Source, SqlType::*, TableDef, Writes, ACCESS_TOKENS_PAGE};
 
 pub fn table() -> TableDef {
     on(Product::Jira, "OAuth access tokens the signed-in user gave to apps (Data Center: the View OAuth Access Tokens page; Cloud: the grant this driver holds); DELETE revokes.")
@@ -37,7 +37,7 @@ pub(crate) fn on(product: Product, remarks: &'static str) -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[],
-        source: Source::OAuthTokenPage,
-        writes: Some(Writes { delete: Some(post(crate::catalog::ACCESS_TOKENS_PAGE)), ..Writes::default() }),
+        source: Source::HtmlPage(HtmlPage { data_center: ACCESS_TOKENS_PAGE, cloud: "none: the grant this driver holds (`OAuthSettingsLocation`)" }),
+        writes: Some(Writes { delete: Some(post(ACCESS_TOKENS_PAGE)), ..Writes::default() }),
     }
 }
