@@ -79,8 +79,11 @@ impl fmt::Display for MapperError {
 impl std::error::Error for MapperError {}
 
 /// A DataFusion error as the mapper reports it: one raised by our own scans keeps its SQLSTATE;
-/// the engine's own are classified by kind.
-pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
+/// the engine's own are classified by their kind (the innermost, under any context the engine
+/// wrapped them in). The driver maps the errors of a result's stream through this too.
+pub fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
+    use datafusion::common::SchemaError;
+    use datafusion::error::DataFusionError;
     // Errors raised by our own scans come back wrapped: keep their SQLSTATE.
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = source {
@@ -89,13 +92,32 @@ pub(crate) fn df_error(e: datafusion::error::DataFusionError) -> MapperError {
         }
         source = s.source();
     }
-    let text = e.to_string();
-    let state = if text.contains("Schema error: No field named") {
-        SqlState::ColumnNotFound
-    } else if text.contains("SQL error") || text.contains("ParserError") || text.contains("Error during planning") {
-        SqlState::SyntaxOrAccess
-    } else {
-        SqlState::General
+    let state = match e.find_root() {
+        DataFusionError::SchemaError(s, _) if matches!(**s, SchemaError::FieldNotFound { .. }) => SqlState::ColumnNotFound,
+        DataFusionError::SQL(..) | DataFusionError::Plan(_) | DataFusionError::SchemaError(..) => SqlState::SyntaxOrAccess,
+        _ => SqlState::General,
     };
-    MapperError::new(state, text)
+    MapperError::new(state, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::common::{Column, SchemaError};
+    use datafusion::error::DataFusionError;
+
+    #[test]
+    fn engine_errors_are_classified_by_kind_under_any_context() {
+        let missing = DataFusionError::SchemaError(
+            Box::new(SchemaError::FieldNotFound { field: Box::new(Column::from_name("x")), valid_fields: vec![] }),
+            Box::new(None),
+        );
+        assert_eq!(df_error(missing).state, SqlState::ColumnNotFound);
+        let wrapped = DataFusionError::Context("planning".into(), Box::new(DataFusionError::Plan("no such function".into())));
+        assert_eq!(df_error(wrapped).state, SqlState::SyntaxOrAccess);
+        assert_eq!(df_error(DataFusionError::Execution("boom".into())).state, SqlState::General);
+        // Ours keep their SQLSTATE, however deep.
+        let ours = DataFusionError::Context("scan".into(), Box::new(DataFusionError::External(Box::new(MapperError::new(SqlState::NotSupported, "no")))));
+        assert_eq!(df_error(ours).state, SqlState::NotSupported);
+    }
 }

@@ -21,7 +21,7 @@ mod workflow;
 mod writes;
 
 pub use catalog::{Catalog, Product};
-pub use error::{MapperError, SqlState};
+pub use error::{df_error, MapperError, SqlState};
 
 /// Version of the mapper, reported by the driver's `SQLGetInfo(SQL_DRIVER_VER)`.
 pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -601,3 +601,49 @@ fn add_custom_fields(catalog: &mut Catalog, fields: &Value, display_names: bool)
     }
     catalog.extend_table(Product::Jira, "Issues", extra);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn custom_fields_become_typed_issue_columns_and_a_taken_name_gets_its_id() {
+        let mut catalog = Catalog::standard();
+        let fields = json!([
+            {"id": "customfield_10010", "name": "Story Points", "custom": true, "schema": {"type": "number", "customId": 10010}},
+            {"id": "customfield_10011", "name": "Summary", "custom": true, "schema": {"type": "string"}},
+            {"id": "summary", "name": "Summary", "custom": false, "schema": {"type": "string"}},
+            {"id": "customfield_10012", "name": "No schema", "custom": true},
+        ]);
+        add_custom_fields(&mut catalog, &fields, true);
+        let issues = catalog.table(Product::Jira, "Issues").unwrap();
+        let points = issues.column("Story Points").expect("the number field is a column");
+        assert_eq!(points.sql_type, crate::catalog::SqlType::Double);
+        assert_eq!(points.pushdown, crate::catalog::Pushdown::Query("cf[10010]".into(), crate::catalog::QueryValue::Name));
+        assert!(issues.column("Summary (customfield_10011)").is_some(), "a custom field named like a system column keeps its id");
+        assert!(issues.column("No schema").is_none());
+        let mut by_id = Catalog::standard();
+        add_custom_fields(&mut by_id, &fields, false);
+        assert!(by_id.table(Product::Jira, "Issues").unwrap().column("customfield_10010").is_some());
+    }
+
+    #[test]
+    fn browsable_tables_and_schemas_narrow_the_listed_catalog() {
+        let catalog = Catalog::standard();
+        let opts = CatalogOptions { tables: Some(vec!["jira.issues".into(), "Pages".into()]), ..CatalogOptions::default() };
+        let listed: Vec<String> = catalog.retained(|t| opts.lists(t)).tables().iter().map(|t| t.qualified_name()).collect();
+        assert_eq!(listed, ["Confluence.Pages", "Jira.Issues"]);
+        let opts = CatalogOptions { browsable_schemas: Some(vec!["JIRA".into()]), ..CatalogOptions::default() };
+        assert!(catalog.retained(|t| opts.lists(t)).tables().iter().all(|t| t.product == Product::Jira));
+    }
+
+    #[test]
+    fn common_table_expressions_are_named_at_any_depth() {
+        let parse = |sql: &str| DFParser::parse_sql_with_dialect(sql, &GenericDialect {}).unwrap().pop_front().unwrap();
+        let DfStatement::Statement(s) = parse("WITH a AS (SELECT 1), b AS (SELECT 2) SELECT * FROM a, b") else { panic!("a statement") };
+        assert_eq!(cte_names(&s), ["a", "b"]);
+        let DfStatement::Statement(s) = parse("SELECT 1") else { panic!("a statement") };
+        assert!(cte_names(&s).is_empty());
+    }
+}

@@ -610,3 +610,67 @@ async fn revoke_access_tokens(session: &dyn Queries, t: &TableDef, selection: &O
     result.notices = notices;
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str) -> TableDef {
+        let c = crate::catalog::Catalog::standard();
+        c.tables().iter().find(|t| t.qualified_name() == name).expect("a table").clone()
+    }
+
+    #[test]
+    fn paths_take_the_rows_values_and_the_flavors_prefix() {
+        let issues = table("Jira.Issues");
+        let w = issues.writes.unwrap();
+        let row = HashMap::from([("Key".to_string(), json!("ENG 1/2"))]);
+        assert_eq!(fill_path(&issues, Flavor::Cloud, &w.update.unwrap(), &row).unwrap(), "/rest/api/3/issue/ENG%201%2F2");
+        assert_eq!(fill_path(&issues, Flavor::DataCenter, &w.update.unwrap(), &row).unwrap(), "/rest/api/2/issue/ENG%201%2F2");
+        let missing = fill_path(&issues, Flavor::Cloud, &w.update.unwrap(), &HashMap::new()).unwrap_err();
+        assert_eq!(missing.state, SqlState::IntegrityConstraint);
+        // v2 Confluence paths have no Data Center counterpart.
+        let pages = table("Confluence.Pages");
+        let err = fill_path(&pages, Flavor::DataCenter, &pages.writes.unwrap().update.unwrap(), &HashMap::from([("Id".to_string(), json!(1))])).unwrap_err();
+        assert_eq!(err.state, SqlState::NotSupported);
+    }
+
+    #[test]
+    fn values_take_the_shape_their_column_declares() {
+        let issues = table("Jira.Issues");
+        let col = |n: &str| issues.column(n).unwrap().clone();
+        let labels = shaped(&issues, &col("Labels"), Shape::List, Flavor::Cloud, &json!("a, b,,c")).unwrap();
+        assert_eq!(labels, json!(["a", "b", "c"]));
+        let comps = shaped(&issues, &col("Components"), Shape::RefList("name"), Flavor::Cloud, &Value::Null).unwrap();
+        assert_eq!(comps, json!([]));
+        assert_eq!(shaped(&issues, &col("Priority"), Shape::Ref("name"), Flavor::Cloud, &json!("High")).unwrap(), json!({"name": "High"}));
+        assert_eq!(shaped(&issues, &col("DueDate"), Shape::Plain, Flavor::Cloud, &json!("2024-05-06 00:00:00")).unwrap(), json!("2024-05-06"));
+        assert_eq!(shaped(&issues, &col("DueDate"), Shape::Plain, Flavor::Cloud, &json!("May 6")).unwrap_err().state, SqlState::InvalidCharacterValue);
+        // Descriptions are ADF on Cloud, text on Data Center.
+        let adf = shaped(&issues, &col("Description"), Shape::Adf, Flavor::Cloud, &json!("hello")).unwrap();
+        assert_eq!(adf["type"], "doc");
+        assert_eq!(shaped(&issues, &col("Description"), Shape::Adf, Flavor::DataCenter, &json!("hello")).unwrap(), json!("hello"));
+    }
+
+    #[test]
+    fn a_body_keeps_no_object_of_fixed_qualifiers_alone() {
+        let pages = table("Confluence.Pages");
+        let w = pages.writes.unwrap();
+        let mut body = fixed_body(&w);
+        assert_eq!(body, json!({"status": "current", "body": {"representation": "storage"}}));
+        assert_eq!(without_bare_qualifiers(&w, body.clone()), json!({"status": "current"}));
+        set_pointer(&mut body, "/body/value", json!("<p>x</p>"));
+        assert_eq!(without_bare_qualifiers(&w, body.clone()), body);
+    }
+
+    #[test]
+    fn each_verb_takes_its_flavors_request() {
+        let pages = table("Confluence.Pages");
+        let w = pages.writes.unwrap();
+        assert_eq!(route(&pages, &w, Flavor::Cloud, Verb::Insert).map(|r| r.request.path).ok(), Some("/wiki/api/v2/pages"));
+        assert_eq!(route(&pages, &w, Flavor::DataCenter, Verb::Insert).map(|r| r.request.path).ok(), Some("/rest/api/content"));
+        let spaces = table("Confluence.Spaces");
+        assert_eq!(writes_of(&spaces).unwrap_err().state, SqlState::SyntaxOrAccess);
+        assert_eq!(placeholders("/rest/api/{api}/issue/{Key}/comment/{Id}"), ["Key", "Id"]);
+    }
+}

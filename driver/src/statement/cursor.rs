@@ -368,15 +368,9 @@ fn relative(current: i64, k: i64, size: i64) -> Result<(i64, bool), Position> {
     }
 }
 
+/// An error of the result's stream, as the mapper classifies it (ours keep their SQLSTATE).
 pub(super) fn stream_error(e: datafusion::error::DataFusionError) -> OdbcError {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    while let Some(s) = source {
-        if let Some(m) = s.downcast_ref::<sql_mapper::MapperError>() {
-            return m.clone().into();
-        }
-        source = s.source();
-    }
-    OdbcError::new(SqlState::GENERAL, e.to_string())
+    sql_mapper::df_error(e).into()
 }
 
 #[cfg(test)]

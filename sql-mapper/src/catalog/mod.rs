@@ -412,9 +412,9 @@ impl Part {
 #[derive(Debug, Clone)]
 pub enum Source {
     /// Jira's issue search: filters become JQL.
-    JqlSearch(JqlSearch),
+    JqlSearch(Box<JqlSearch>),
     /// Confluence content of one type: its list, or the CQL content search when filters become CQL.
-    CqlSearch(CqlSearch),
+    CqlSearch(Box<CqlSearch>),
     /// REST lists read one after the other, each once or per row of a parent table.
     Lists(Vec<Part>),
     /// An HTML page of the site's with no REST form (on Cloud, where no page or API lists it,

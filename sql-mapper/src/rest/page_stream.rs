@@ -70,7 +70,7 @@ impl PageStream {
     }
 
     /// Starts at this offset (a page read on its own, of a list whose total is known).
-    pub fn from_offset(mut self, at: usize) -> PageStream {
+    pub fn starting_at(mut self, at: usize) -> PageStream {
         self.cursor = Cursor::Offset(at);
         self
     }

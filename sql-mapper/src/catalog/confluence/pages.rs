@@ -48,7 +48,7 @@ pub fn table() -> TableDef {
             ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") },
             ForeignKey { column: "ParentId", references: (Product::Confluence, "Pages", "Id") },
         ],
-        source: Source::CqlSearch(SEARCH),
+        source: Source::CqlSearch(Box::new(SEARCH)),
         writes: Some(Writes {
             insert: Some(post("/wiki/api/v2/pages")),
             update: Some(put("/wiki/api/v2/pages/{Id}")),

@@ -92,7 +92,7 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "ProjectId", references: (Product::Jira, "Projects", "Id") }],
-        source: Source::JqlSearch(SEARCH),
+        source: Source::JqlSearch(Box::new(SEARCH)),
         writes: Some(Writes {
             insert: Some(post("/rest/api/{api}/issue")),
             update: Some(put("/rest/api/{api}/issue/{Key}")),

@@ -128,7 +128,7 @@ impl JqlSearchSource {
             };
             let list = list.pruned(plan.item_paths.clone());
             st.list = Some(match st.slice.start_at {
-                Some(at) => list.from_offset(at),
+                Some(at) => list.starting_at(at),
                 None => list,
             });
         }

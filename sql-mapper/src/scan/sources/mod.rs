@@ -53,8 +53,8 @@ pub(crate) trait TableSource: Send + Sync {
 /// The reading of a declared source.
 pub(crate) fn source_of(source: &Source) -> Arc<dyn TableSource> {
     match source {
-        Source::JqlSearch(s) => Arc::new(jql_search::JqlSearchSource(*s)),
-        Source::CqlSearch(s) => Arc::new(cql_search::CqlSearchSource(*s)),
+        Source::JqlSearch(s) => Arc::new(jql_search::JqlSearchSource(**s)),
+        Source::CqlSearch(s) => Arc::new(cql_search::CqlSearchSource(**s)),
         Source::Lists(parts) => Arc::new(lists::ListsSource(parts.clone())),
         Source::HtmlPage(p) => Arc::new(html_page::HtmlPageSource(*p)),
     }
