@@ -320,6 +320,9 @@ pub struct IssueLink {
     pub outward_issue_id: u64,
 }
 
+/// The Epic issue type's id.
+pub const EPIC_TYPE: u64 = 10000;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Issue {
     pub id: u64,
@@ -339,6 +342,14 @@ pub struct Issue {
     pub labels: Vec<String>,
     pub component_ids: Vec<u64>,
     pub fix_version_ids: Vec<u64>,
+    /// Affects versions.
+    #[serde(default)]
+    pub affected_version_ids: Vec<u64>,
+    /// Original and remaining estimates, in seconds.
+    #[serde(default)]
+    pub original_estimate: Option<i64>,
+    #[serde(default)]
+    pub remaining_estimate: Option<i64>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub resolution_date: Option<DateTime<Utc>>,
@@ -354,7 +365,7 @@ pub struct Issue {
 pub struct Board {
     pub id: u64,
     pub name: String,
-    /// "scrum" or "kanban".
+    /// "scrum", "kanban", or "simple" (a team-managed project's board, Cloud only).
     pub kind: String,
     pub project_id: u64,
 }
@@ -527,6 +538,19 @@ impl Site {
     pub fn sprint_field_number(&self) -> Option<u64> {
         self.custom_fields.iter().find(|f| f.kind == CustomFieldKind::Sprint).map(|f| f.number)
     }
+    /// When the issue's status last changed category (Jira's `statuscategorychangedate`): the
+    /// latest status change between categories, else its creation.
+    pub fn status_category_changed(&self, issue: &Issue) -> DateTime<Utc> {
+        let category = |id: &Option<String>| id.as_deref().and_then(|id| self.statuses.iter().find(|s| s.id.to_string() == id)).map(|s| s.category_id);
+        issue
+            .changelog
+            .iter()
+            .filter(|g| g.items.iter().any(|i| i.field_id == "status" && category(&i.from) != category(&i.to)))
+            .map(|g| g.created)
+            .max()
+            .unwrap_or(issue.created)
+    }
+
     /// The sprints an issue is in (through the Sprint custom field).
     pub fn issue_sprints(&self, issue: &Issue) -> Vec<&Sprint> {
         match self.sprint_field_number().and_then(|n| issue.custom.get(&n)) {

@@ -158,6 +158,8 @@ pub fn generate(cfg: &Config) -> Site {
 
     generate_confluence(cfg, &mut rng, &mut site, &user_ids);
     generate_jira(cfg, &mut rng, &mut site, &pick_user);
+    // From a generator of its own, so the data drawn before stays as it was.
+    enrich_jira(cfg, &mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA61E), &mut site, &user_ids);
     site.reindex();
     site
 }
@@ -667,6 +669,9 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
             labels,
             component_ids: components,
             fix_version_ids: fix_versions,
+            affected_version_ids: Vec::new(),
+            original_estimate: None,
+            remaining_estimate: None,
             created,
             updated,
             resolution_date,
@@ -722,5 +727,78 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
     site.next_ids.insert("filter".into(), 10002);
     for (i, p) in site.projects.iter().enumerate() {
         site.next_ids.insert(format!("issuekey:{}", p.key), per_project[i] + 1);
+    }
+}
+
+/// What reports on issues read beyond their fields' current values: issues moved through In
+/// Progress on their way to In Review or Done, estimates, environments and affected versions
+/// of bugs, epics' children (`parent`), and on Cloud a team-managed board without sprints.
+fn enrich_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) {
+    let status = |site: &Site, id: u64| site.statuses.iter().find(|s| s.id == id).map(|s| s.name.clone());
+    let in_progress = status(site, 3);
+    let mut next_change = site.next_ids.get("changegroup").copied().unwrap_or(10_000);
+    let epics: Vec<(u64, u64)> = site.issues.iter().filter(|i| i.issue_type_id == EPIC_TYPE).map(|i| (i.id, i.project_id)).collect();
+    let n = site.issues.len();
+    for ix in 0..n {
+        let (created, project_id) = (site.issues[ix].created, site.issues[ix].project_id);
+        // Through In Progress: the one seeded change (To Do -> now) splits at its midpoint.
+        let through = matches!(site.issues[ix].status_id, 10001 | 10002) && site.issues[ix].changelog.len() == 1 && rng.random_bool(0.7);
+        if let (true, Some(name)) = (through, in_progress.clone()) {
+            let last = site.issues[ix].changelog[0].created;
+            let mid = created + (last - created) / 2;
+            let author = users.choose(rng).unwrap().clone();
+            let first = ChangeGroup {
+                id: next_change,
+                author_id: author,
+                created: mid,
+                items: vec![ChangeItem {
+                    field: "status".into(),
+                    field_type: "jira".into(),
+                    field_id: "status".into(),
+                    from: Some("10000".into()),
+                    from_string: Some("To Do".into()),
+                    to: Some("3".into()),
+                    to_string: Some(name.clone()),
+                }],
+            };
+            next_change += 1;
+            let issue = &mut site.issues[ix];
+            issue.changelog[0].items[0].from = Some("3".into());
+            issue.changelog[0].items[0].from_string = Some(name);
+            issue.changelog.insert(0, first);
+        }
+        let issue = &mut site.issues[ix];
+        if issue.issue_type_id != EPIC_TYPE && rng.random_bool(0.6) {
+            let original = 3_600 * rng.random_range(1..=16);
+            let spent: i64 = issue.worklogs.iter().map(|w| w.time_spent_seconds).sum();
+            issue.original_estimate = Some(original);
+            issue.remaining_estimate = Some(if issue.status_id == 10002 { 0 } else { (original - spent).max(0) });
+        }
+        // Bugs: where they were seen, and in which versions.
+        if issue.issue_type_id == 10002 {
+            if rng.random_bool(0.4) {
+                issue.environment =
+                    Some(["Chrome 120 on macOS 14", "Firefox 121 on Ubuntu 22.04", "Safari on iOS 17", "Edge on Windows 11"].choose(rng).unwrap().to_string());
+            }
+            if rng.random_bool(0.5) {
+                if let Some(v) = site.projects.iter().find(|p| p.id == project_id).and_then(|p| p.versions.choose(rng)) {
+                    let v = v.id;
+                    site.issues[ix].affected_version_ids.push(v);
+                }
+            }
+        }
+        // Epics' children: a story, task or bug of the same project, now and then.
+        let issue = &mut site.issues[ix];
+        if issue.issue_type_id != EPIC_TYPE && rng.random_bool(0.4) {
+            let mine: Vec<u64> = epics.iter().filter(|(_, p)| *p == project_id).map(|(id, _)| *id).collect();
+            issue.parent_id = mine.choose(rng).copied();
+        }
+    }
+    site.next_ids.insert("changegroup".into(), next_change);
+    if cfg.flavor == crate::config::Flavor::Cloud && site.projects.len() > 1 {
+        // The second project (every user sees it; the last may be the security team's).
+        let p = &site.projects[1];
+        let board = Board { id: site.boards.len() as u64 + 1, name: format!("{} team board", p.key), kind: "simple".into(), project_id: p.id };
+        site.boards.push(board);
     }
 }

@@ -172,3 +172,28 @@ def test_space_filters_give_the_same_rows_pushed_or_not(site):
     for f in filters:
         q = f"SELECT Id, Key, Type FROM Confluence.Spaces WHERE {f} ORDER BY Id"
         assert [tuple(r) for r in on.cursor().execute(q).fetchall()] == [tuple(r) for r in off.cursor().execute(q).fetchall()], f
+
+
+def test_report_tables_filters_agree_with_and_without_pushdown(site, conns):
+    """The columns added for reports: an issue's status history filtered by its issue (JQL),
+    affected versions (JQL), and agile lists filtered by their board or sprint (which narrow the
+    boards and sprints read): the same rows pushed or not."""
+    on, off = conns
+    values = {c: distinct(off, f'select distinct "{c}" from Jira.IssueStatusHistory') for c in ["IssueKey", "ProjectKey", "Status"]}
+    values["IssueId"] = distinct(off, "select IssueId from Jira.IssueStatusHistory")
+    corpus = Corpus(random.Random(SEED + 2), values)
+    cols = (["IssueKey", "ProjectKey", "Status"], "IssueId", ["Entered", "Left"], ["Left", "MovedByAccountId"])
+    filters = [corpus.filter(*cols) for _ in range(40)]
+    run_corpus(site, on, off, "select IssueKey, Sequence, Status, Seconds from Jira.IssueStatusHistory", filters)
+    versions = distinct(off, "select distinct AffectedVersions from Jira.Issues")
+    assert versions
+    corpus = Corpus(random.Random(SEED + 3), {"AffectedVersions": [v.split(",")[0] for v in versions], "Id": values["IssueId"]})
+    filters = [corpus.filter(["AffectedVersions"], "Id", ["Created"], ["AffectedVersions"]) for _ in range(30)]
+    run_corpus(site, on, off, 'select "Key", AffectedVersions from Jira.Issues', filters)
+    boards = distinct(off, "select Id from Jira.Boards")
+    sprints = distinct(off, "select Id from Jira.Sprints")
+    filters = [f"BoardId = {boards[0]}", f"BoardId IN ({boards[0]}, {boards[-1]})", f"BoardId <> {boards[0]}", f"BoardId = {boards[-1]} OR Status = 'Done'"]
+    run_corpus(site, on, off, "select BoardId, IssueKey, Status from Jira.BoardIssues", filters)
+    run_corpus(site, on, off, "select BoardId, IssueKey from Jira.BacklogIssues", filters[:3])
+    filters = [f"SprintId = {sprints[0]}", f"SprintId IN ({sprints[0]}, {sprints[-1]})", f"SprintId > {sprints[1]} AND BoardId = {boards[0]}", "SprintId IS NULL"]
+    run_corpus(site, on, off, "select SprintId, BoardId, IssueKey from Jira.SprintIssues", filters)

@@ -22,6 +22,7 @@ pub(crate) enum Field<'c> {
     Labels,
     Component,
     FixVersion,
+    AffectedVersion,
     Created,
     Updated,
     Resolved,
@@ -74,6 +75,7 @@ pub(crate) fn resolve<'c>(field: &FieldRef, ctx: &JqlContext<'c>) -> Option<Fiel
         "labels" => Field::Labels,
         "component" => Field::Component,
         "fixversion" => Field::FixVersion,
+        "affectedversion" => Field::AffectedVersion,
         "created" | "createddate" => Field::Created,
         "updated" | "updateddate" => Field::Updated,
         "resolutiondate" | "resolved" => Field::Resolved,
@@ -103,6 +105,7 @@ impl Field<'_> {
             | Field::IssueType
             | Field::Component
             | Field::FixVersion
+            | Field::AffectedVersion
             | Field::Resolution => ValueKind::Named,
             Field::Custom(d) => match d.kind {
                 CustomKind::Number => ValueKind::Number,
@@ -124,7 +127,7 @@ impl Field<'_> {
         let relational = op.is_relational();
         let history = op.is_history();
         match self {
-            Field::Project | Field::Creator | Field::Labels | Field::Component | Field::Sprint => equality || is,
+            Field::Project | Field::Creator | Field::Labels | Field::Component | Field::Sprint | Field::AffectedVersion => equality || is,
             Field::IssueKey => equality || relational,
             Field::Summary | Field::Comment => matches!(op, Like | NotLike),
             Field::Text => op == Like,

@@ -120,6 +120,10 @@ pub trait JqlIssue {
     fn labels(&self) -> Vec<&str>;
     fn components(&self) -> Vec<Named<'_>>;
     fn fix_versions(&self) -> Vec<Named<'_>>;
+    /// Affects versions.
+    fn affected_versions(&self) -> Vec<Named<'_>> {
+        Vec::new()
+    }
     fn created(&self) -> DateTime<Utc>;
     fn updated(&self) -> DateTime<Utc>;
     fn resolution_date(&self) -> Option<DateTime<Utc>>;

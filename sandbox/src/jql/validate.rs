@@ -307,7 +307,7 @@ fn literal(lit: &Literal, field: &Field, field_name: &str, op: Operator, ctx: &J
             Field::IssueType => known.issue_type_exists(v),
             Field::Resolution => (matches!(lit, Literal::Str(_)) && v.eq_ignore_ascii_case("unresolved")) || known.resolution_exists(v),
             Field::Component => known.component_exists(v),
-            Field::FixVersion => known.version_exists(v),
+            Field::FixVersion | Field::AffectedVersion => known.version_exists(v),
             _ => true,
         },
     };

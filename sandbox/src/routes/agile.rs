@@ -21,6 +21,8 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
         .get("/rest/agile/1.0/board/{id}/sprint", board_sprints, src)
         .get("/rest/agile/1.0/board/{id}/issue", board_issues, src)
         .get("/rest/agile/1.0/board/{id}/backlog", board_backlog, src)
+        .get("/rest/agile/1.0/board/{id}/epic", board_epics, src)
+        .get("/rest/agile/1.0/board/{id}/sprint/{sprint}/issue", board_sprint_issues, src)
         .get("/rest/agile/1.0/sprint/{id}", sprint, src)
         .get("/rest/agile/1.0/sprint/{id}/issue", sprint_issues, src)
 }
@@ -147,7 +149,7 @@ fn scoped_issues(j: &Jira, scope_jql: String) -> ApiResult {
     let max = j.query.int("maxResults", 50)?.min(1000);
     let site = j.sb.site.read();
     let api = j.api();
-    let view = View { site: &site, api: &api, base: &j.base, v: 2, emails: j.who.is_admin(&site) };
+    let view = View { site: &site, api: &api, base: &j.base, v: 2, emails: j.who.is_admin(&site), cloud: j.sb.config.flavor == Flavor::Cloud };
     let wanted = FieldSelection::parse(&j.query.all("fields"), "*navigable");
     let issues: Vec<Value> = hits[start..end]
         .iter()
@@ -215,4 +217,59 @@ pub async fn sprint_issues(j: Jira, Path(id): Path<String>) -> ApiResult {
         find_board(&j, &site, &s.board_id.to_string())?;
     }
     scoped_issues(&j, format!("sprint = {id}"))
+}
+
+/// A board's epics: the Epic issues of its project (company-managed boards; a team-managed
+/// board's epics are not listed here), `done` filtering by their status category. Cloud's epic
+/// has no `key` (its examples show none); Data Center's `EpicBean` has one.
+pub async fn board_epics(j: Jira, Path(id): Path<String>) -> ApiResult {
+    let all = {
+        let site = j.sb.site.read();
+        let b = find_board(&j, &site, &id)?;
+        if b.kind == "simple" {
+            return Err(ApiError::jira(StatusCode::BAD_REQUEST, "Epics are not supported for this board."));
+        }
+        let done = match j.query.get("done") {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => return Err(ApiError::jira(StatusCode::BAD_REQUEST, format!("'{other}' is not a valid value for done."))),
+        };
+        let cloud = j.sb.config.flavor == Flavor::Cloud;
+        site.issues
+            .iter()
+            .filter(|i| i.project_id == b.project_id && i.issue_type_id == EPIC_TYPE)
+            .map(|i| (i, site.statuses.iter().find(|s| s.id == i.status_id).is_some_and(|s| s.category_id == 3)))
+            .filter(|(_, is_done)| done.is_none_or(|d| d == *is_done))
+            .map(|(i, is_done)| {
+                let mut o = json!({
+                    "id": i.id,
+                    "self": format!("{}/epic/{}", agile_base(&j), i.id),
+                    "name": i.summary,
+                    "summary": i.summary,
+                    "color": {"key": format!("color_{}", i.id % 14 + 1)},
+                    "done": is_done,
+                });
+                if !cloud {
+                    o["key"] = json!(i.key);
+                }
+                o
+            })
+            .collect()
+    };
+    values_page(&j, all, 50, 50)
+}
+
+/// The issues of a sprint that are on this board.
+pub async fn board_sprint_issues(j: Jira, Path((id, sprint)): Path<(String, String)>) -> ApiResult {
+    let key = {
+        let site = j.sb.site.read();
+        let b = find_board(&j, &site, &id)?;
+        if !site.sprints.iter().any(|s| s.id.to_string() == sprint) {
+            return Err(ApiError::jira(StatusCode::NOT_FOUND, format!("Sprint with id {sprint} does not exist or you do not have permission to see it.")));
+        }
+        site.project(b.project_id).map(|p| p.key.clone()).unwrap_or_default()
+    };
+    let sprint: u64 = sprint.parse().map_err(|_| ApiError::jira(StatusCode::BAD_REQUEST, "The sprint id is not a number."))?;
+    scoped_issues(&j, format!("project = \"{key}\" AND sprint = {sprint}"))
 }

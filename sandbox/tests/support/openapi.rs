@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use serde_json::{json, Map, Value};
 
 pub struct Spec {
-    doc: Value,
+    pub doc: Value,
     /// Path templates as (regex-free) segment lists, for matching concrete paths.
     templates: Vec<(String, Vec<String>)>,
     cache: Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>,

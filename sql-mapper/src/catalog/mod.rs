@@ -315,11 +315,37 @@ pub struct Endpoint {
     pub renamed: &'static [(&'static str, &'static str)],
     /// Instants go as epoch milliseconds (else RFC 3339 text).
     pub epoch_millis: bool,
+    /// The parameter naming the Jira fields the projected columns need (`fields=`), for lists
+    /// of issues that take one.
+    pub fields: Option<&'static str>,
+    /// A parent row this list does not apply to is refused with this status (a board without
+    /// sprints answers 400): the row has no items, and the scan goes on.
+    pub none_when: Option<u16>,
 }
 
 impl Endpoint {
     pub const fn new(path: &'static str, items: &'static str, paging: Paging) -> Endpoint {
-        Endpoint { path, items, paging, rows: None, filters: &[], optional: false, implied: &[], renamed: &[], epoch_millis: false }
+        Endpoint {
+            path,
+            items,
+            paging,
+            rows: None,
+            filters: &[],
+            optional: false,
+            implied: &[],
+            renamed: &[],
+            epoch_millis: false,
+            fields: None,
+            none_when: None,
+        }
+    }
+    pub const fn fields_in(mut self, param: &'static str) -> Endpoint {
+        self.fields = Some(param);
+        self
+    }
+    pub const fn none_when(mut self, status: u16) -> Endpoint {
+        self.none_when = Some(status);
+        self
     }
     pub const fn renaming(mut self, renamed: &'static [(&'static str, &'static str)]) -> Endpoint {
         self.renamed = renamed;
@@ -362,8 +388,9 @@ pub struct ParentLink {
     pub table: (Product, &'static str),
     /// (parent column, context name)
     pub bind: &'static [(&'static str, &'static str)],
-    /// Only parent rows whose column has this text value (sprints exist on scrum boards only).
-    pub only: Option<(&'static str, &'static str)>,
+    /// Only parent rows whose column has one of these text values (sprints exist on scrum
+    /// boards and some team-managed ones only).
+    pub only: Option<(&'static str, &'static [&'static str])>,
 }
 
 /// One part of a table's rows: a list, once or per parent row, per flavor (`None`: the flavor
@@ -434,6 +461,26 @@ pub struct JqlSearch {
     /// The largest page when only these fields are asked for (Jira serves more issues a page
     /// then), and the fields it is for.
     pub keys_page: (usize, &'static [&'static str]),
+    /// Fields every search asks for, whatever the projection (what `rows` reads).
+    pub fields: &'static [&'static str],
+    /// Each issue's history of these fields, read in bulk with the issues: Cloud's bulk
+    /// changelog (`issueIdsOrKeys`, `fieldIds`), Data Center's search expanded with the changelog.
+    /// The issue then holds it as `changelog.histories`, as Data Center's does.
+    pub changelog: Option<BulkChangelog>,
+    /// Turns one issue into the rows the columns read (its status intervals).
+    pub rows: Option<fn(&serde_json::Value) -> Vec<serde_json::Value>>,
+}
+
+/// Cloud's bulk changelog read, for a page of issues at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkChangelog {
+    /// The bulk fetch (a POST paged by `nextPageToken`).
+    pub cloud: Endpoint,
+    /// At most this many issues a request.
+    pub issues_per_request: usize,
+    /// The fields whose changes are read (Cloud's `fieldIds`; Data Center reads the whole
+    /// history and `rows` keeps these).
+    pub field_ids: &'static [&'static str],
 }
 
 /// Confluence content of one type.

@@ -156,7 +156,7 @@ impl PageStream {
             // The offset counts pages; a short page is the last.
             Paging::Pages(_) => done_if(items.len() < self.size, Cursor::Offset(start + 1)),
             Paging::Token(_) => match page.get("nextPageToken").and_then(Value::as_str) {
-                Some(t) if page.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
+                Some(t) if !items.is_empty() && page.get("isLast") != Some(&Value::Bool(true)) => Cursor::Token(t.to_string()),
                 _ => Cursor::Done,
             },
         }

@@ -48,6 +48,9 @@ pub struct FetchPlan {
     /// The parts whose optional resource this site lacks (404): when every part of the
     /// flavor's is missing, the table is refused rather than read as empty.
     missing_parts: std::sync::Mutex<std::collections::BTreeSet<usize>>,
+    /// A parent scan's filters on its rows (a child's filters on the columns it binds): the
+    /// child visits only the rows they keep, whether or not the parent could push them.
+    pub(crate) row_filters: Vec<datafusion::logical_expr::Expr>,
 }
 
 /// One of the independent queries a large scan is split into; together they return every row
@@ -118,6 +121,7 @@ impl FetchPlan {
             space_keys: tokio::sync::OnceCell::new(),
             item_paths: WantedPaths::default(),
             missing_parts: Default::default(),
+            row_filters: Vec::new(),
         };
         plan.item_paths = plan.item_paths();
         plan
@@ -144,6 +148,33 @@ impl FetchPlan {
             }
         }
         paths
+    }
+
+    /// A parent scan whose rows these filters keep (see `row_filters`).
+    pub(crate) fn keeping(mut self, filters: Vec<datafusion::logical_expr::Expr>) -> FetchPlan {
+        self.row_filters = filters;
+        self
+    }
+
+    /// The rows of a batch of this (parent) scan that its row filters keep. A filter the engine
+    /// cannot evaluate here keeps every row: the child's own filter still applies to its rows.
+    pub(crate) fn kept_rows(&self, batch: RecordBatch) -> RecordBatch {
+        use datafusion::arrow::array::AsArray;
+        use datafusion::arrow::compute::filter_record_batch;
+        let Ok(schema) = datafusion::common::DFSchema::try_from(batch.schema().as_ref().clone()) else { return batch };
+        let props = datafusion::execution::context::ExecutionProps::new();
+        let mut batch = batch;
+        for f in &self.row_filters {
+            let kept = datafusion::physical_expr::create_physical_expr(f, &schema, &props, &Default::default())
+                .and_then(|p| p.evaluate(&batch))
+                .and_then(|v| v.into_array(batch.num_rows()))
+                .ok()
+                .and_then(|mask| filter_record_batch(&batch, mask.as_boolean_opt()?).ok());
+            if let Some(k) = kept {
+                batch = k;
+            }
+        }
+        batch
     }
 
     pub fn with_params(self, params: Vec<QueryParam>) -> FetchPlan {
@@ -211,6 +242,22 @@ impl FetchPlan {
     /// The projected columns.
     pub(crate) fn wanted(&self) -> impl Iterator<Item = &ColumnDef> {
         self.def.columns.iter().enumerate().filter(|(i, _)| self.projection.as_ref().is_none_or(|p| p.contains(i))).map(|(_, c)| c)
+    }
+
+    /// The Jira fields (`fields=`) the projected columns need, and these always; `key` when
+    /// nothing is needed.
+    pub(crate) fn jira_fields(&self, always: &[&str]) -> Vec<String> {
+        let mut f: Vec<String> = Vec::new();
+        let needed = self.wanted().filter_map(|c| c.api_field.as_deref()).filter(|a| !a.contains('=')).chain(always.iter().copied());
+        for api in needed {
+            if !f.iter().any(|x| x == api) {
+                f.push(api.to_string());
+            }
+        }
+        if f.is_empty() {
+            f.push("key".into());
+        }
+        f
     }
 
     /// The pushed query-language clauses, ANDed, if any.

@@ -131,10 +131,10 @@ impl AtlassianTable {
         }
     }
 
-    /// `f` in terms of part `i`'s parent table, when it only reads columns the parent binds and
-    /// the parent can push it.
+    /// `f` in terms of part `i`'s parent table, when it only reads columns the parent binds: the
+    /// parent pushes it if it can, and the parent rows visited are those it keeps.
     fn parent_filter(&self, i: usize, f: &Expr) -> Option<Expr> {
-        let parent = self.parents.get(i)?.as_ref()?;
+        self.parents.get(i)?.as_ref()?;
         let link = self.def.source.parts().get(i)?.parent?;
         let refs = f.column_refs();
         if refs.is_empty() || !refs.iter().all(|c| link.bind.iter().any(|(_, name)| name.eq_ignore_ascii_case(&c.name))) {
@@ -151,10 +151,7 @@ impl AtlassianTable {
             })
             .ok()?
             .data;
-        match parent.pushdown_of(&rewritten) {
-            TableProviderFilterPushDown::Unsupported => None,
-            _ => Some(rewritten),
-        }
+        Some(rewritten)
     }
 
     /// The requests a scan with this projection, these (pushable) filters and this limit sends.
@@ -182,7 +179,8 @@ impl AtlassianTable {
                     .collect();
                 let mut pushed: Vec<Expr> = if self.pushdown { filters.iter().filter_map(|f| self.parent_filter(i, f)).collect() } else { Vec::new() };
                 pushed.extend(self.parent_filters.get(i).into_iter().flatten().cloned());
-                Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None)))
+                let keeping = pushed.clone();
+                Some(Arc::new(parent.fetch_plan(Some(&cols), &pushed, None).keeping(keeping)))
             })
             .collect();
         FetchPlan::new(self.def.clone(), self.client.clone(), projection, jql, limit, parents).with_params(params)

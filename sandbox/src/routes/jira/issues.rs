@@ -203,7 +203,7 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
                 change("duedate", issue.due_date.map(render::date), d.map(render::date));
                 issue.due_date = d;
             }
-            "components" | "fixVersions" => {
+            "components" | "fixVersions" | "versions" => {
                 let arr = v.as_array().ok_or_else(|| ApiError::jira_field(k, "Expected an array of objects with id or name."))?;
                 let mut ids = Vec::new();
                 for item in arr {
@@ -221,10 +221,10 @@ fn apply_fields(j: &Jira, site: &Site, issue: &mut Issue, fields: &Map<String, V
                         )
                     })?);
                 }
-                if k == "components" {
-                    issue.component_ids = ids;
-                } else {
-                    issue.fix_version_ids = ids;
+                match k.as_str() {
+                    "components" => issue.component_ids = ids,
+                    "versions" => issue.affected_version_ids = ids,
+                    _ => issue.fix_version_ids = ids,
                 }
             }
             "parent" => {
@@ -331,6 +331,9 @@ pub async fn create(j: Jira, body: String) -> Result<(StatusCode, Json<Value>), 
         labels: vec![],
         component_ids: vec![],
         fix_version_ids: vec![],
+        affected_version_ids: Vec::new(),
+        original_estimate: None,
+        remaining_estimate: None,
         created: now,
         updated: now,
         resolution_date: None,
@@ -421,8 +424,13 @@ pub async fn delete(j: Jira, Path(key): Path<String>) -> Result<StatusCode, ApiE
     let mut site = j.sb.site.write();
     let i = j.issue_ix(&site, &key)?;
     let id = site.issues[i].id;
-    if site.issues.iter().any(|x| x.parent_id == Some(id)) && j.query.bool("deleteSubtasks") != Some(true) {
+    // An epic's children are not its subtasks: they lose their parent with it.
+    let epic = site.issues[i].issue_type_id == EPIC_TYPE;
+    if !epic && site.issues.iter().any(|x| x.parent_id == Some(id)) && j.query.bool("deleteSubtasks") != Some(true) {
         return Err(ApiError::jira(StatusCode::BAD_REQUEST, "The issue has subtasks. Set deleteSubtasks to true to delete them too."));
+    }
+    for child in site.issues.iter_mut().filter(|x| epic && x.parent_id == Some(id)) {
+        child.parent_id = None;
     }
     site.issues.remove(i);
     site.links.retain(|l| l.inward_issue_id != id && l.outward_issue_id != id);
@@ -802,4 +810,77 @@ pub async fn link_delete(j: Jira, Path(id): Path<String>) -> Result<StatusCode, 
     drop(site);
     j.sb.persist();
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /rest/api/3/changelog/bulkfetch` (Cloud): the changelogs of up to 1000 issues, of up to
+/// 10 fields, oldest first (then by issue id), `maxResults` histories a page (default 1000, at most
+/// 10000), paged by `nextPageToken`; the last page has none. Issues the caller cannot see are left out.
+pub async fn bulk_changelogs(j: Jira, body: String) -> ApiResult {
+    let bad = |m: &str| ApiError::jira(StatusCode::BAD_REQUEST, m);
+    let b: Map<String, Value> = match serde_json::from_str::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => return Err(bad_payload()),
+    };
+    if let Some(k) = b.keys().find(|k| !["issueIdsOrKeys", "fieldIds", "maxResults", "nextPageToken"].contains(&k.as_str())) {
+        return Err(bad(&format!("Unrecognized field \"{k}\"")));
+    }
+    let strings = |k: &str| -> Result<Vec<String>, ApiError> {
+        match b.get(k) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(str::to_string).ok_or_else(bad_payload)).collect(),
+            Some(_) => Err(bad_payload()),
+        }
+    };
+    let wanted = strings("issueIdsOrKeys")?;
+    if wanted.is_empty() || wanted.len() > 1000 {
+        return Err(bad("Provide between 1 and 1000 issue IDs or keys."));
+    }
+    let fields = strings("fieldIds")?;
+    if fields.len() > 10 {
+        return Err(bad("Provide up to 10 field IDs."));
+    }
+    let max = match b.get("maxResults") {
+        None => 1000,
+        Some(v) => v.as_i64().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| bad("maxResults must be between 1 and 10000."))? as usize,
+    };
+    let offset = match b.get("nextPageToken").and_then(Value::as_str) {
+        None => 0,
+        Some(t) => t.parse::<usize>().map_err(|_| bad("The provided next page token is invalid."))?,
+    };
+    let site = j.sb.site.read();
+    let api = j.api();
+    let view = j.view(&site, &api);
+    // (created, issue id, history) of every wanted change, oldest first.
+    let mut all: Vec<(DateTime<Utc>, u64, Value)> = Vec::new();
+    for key in &wanted {
+        let Ok(i) = j.issue_ix(&site, key) else { continue };
+        let issue = &site.issues[i];
+        for g in &issue.changelog {
+            let mut h = view.change_group(g);
+            if !fields.is_empty() {
+                if let Some(items) = h.get_mut("items").and_then(Value::as_array_mut) {
+                    items.retain(|it| it.get("fieldId").and_then(Value::as_str).is_some_and(|f| fields.iter().any(|w| w == f)));
+                    if items.is_empty() {
+                        continue;
+                    }
+                }
+            }
+            all.push((g.created, issue.id, h));
+        }
+    }
+    all.sort_by_key(|(when, id, _)| (*when, *id));
+    let end = (offset + max).min(all.len());
+    let mut logs: Vec<Value> = Vec::new();
+    for (_, id, h) in all.get(offset.min(all.len())..end).unwrap_or_default() {
+        let id = id.to_string();
+        match logs.last_mut() {
+            Some(last) if last["issueId"] == id.as_str() => last["changeHistories"].as_array_mut().expect("histories").push(h.clone()),
+            _ => logs.push(json!({"issueId": id, "changeHistories": [h]})),
+        }
+    }
+    let mut out = json!({"issueChangeLogs": logs});
+    if end < all.len() {
+        out["nextPageToken"] = json!(end.to_string());
+    }
+    Ok(Json(out))
 }

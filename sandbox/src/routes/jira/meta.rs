@@ -13,7 +13,7 @@ use crate::model::*;
 
 impl Jira {
     pub fn view<'a>(&'a self, site: &'a Site, api: &'a str) -> View<'a> {
-        View { site, api, base: &self.base, v: self.v, emails: self.who.is_admin(site) }
+        View { site, api, base: &self.base, v: self.v, emails: self.who.is_admin(site), cloud: self.sb.config.flavor == crate::config::Flavor::Cloud }
     }
     pub fn visible_projects<'a>(&self, site: &'a Site) -> Vec<&'a Project> {
         site.projects.iter().filter(|p| self.who.can_see(site, &p.visibility)).collect()

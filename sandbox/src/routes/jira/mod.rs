@@ -99,6 +99,7 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get("/rest/api/3/search/jql", search::search_jql_get, v3)
             .post("/rest/api/3/search/jql", search::search_jql_post, v3)
             .post("/rest/api/3/search/approximate-count", search::approximate_count, v3)
+            .post("/rest/api/3/changelog/bulkfetch", issues::bulk_changelogs, v3)
             // Cloud serves the enhanced search under v2 too (text fields as strings there).
             .get("/rest/api/2/search/jql", search::search_jql_get, v2)
             .post("/rest/api/2/search/jql", search::search_jql_post, v2)

@@ -118,6 +118,8 @@ pub struct View<'a> {
     pub v: u8,
     /// Whether emails are shown (the viewer is an admin).
     pub emails: bool,
+    /// A Cloud site (else Data Center), where the two shape a value differently.
+    pub cloud: bool,
 }
 
 impl View<'_> {
@@ -242,7 +244,13 @@ impl View<'_> {
             .items
             .iter()
             .map(|i| {
-                json!({"field": i.field, "fieldtype": i.field_type, "fieldId": i.field_id, "from": i.from, "fromString": i.from_string, "to": i.to, "toString": i.to_string})
+                let mut o =
+                    json!({"field": i.field, "fieldtype": i.field_type, "from": i.from, "fromString": i.from_string, "to": i.to, "toString": i.to_string});
+                // Data Center's change items have no field id (its ChangeItemBean).
+                if self.cloud {
+                    o["fieldId"] = json!(i.field_id);
+                }
+                o
             })
             .collect();
         json!({"id": g.id.to_string(), "author": self.user_id(&g.author_id), "created": ts(g.created), "items": items})
@@ -321,7 +329,7 @@ impl View<'_> {
             "description" => issue.description.as_deref().map(|d| rich(self.v, d)).unwrap_or(Value::Null),
             "environment" => issue.environment.as_deref().map(|d| rich(self.v, d)).unwrap_or(Value::Null),
             "status" => site.status(issue.status_id).map(|s| self.status(s)).unwrap_or(Value::Null),
-            "statuscategorychangedate" => json!(ts(issue.updated)),
+            "statuscategorychangedate" => json!(ts(self.site.status_category_changed(issue))),
             "issuetype" => site.issue_type(issue.issue_type_id).map(|t| self.issue_type(t)).unwrap_or(Value::Null),
             "priority" => issue.priority_id.and_then(|p| site.priority(p)).map(|p| self.priority(p)).unwrap_or(Value::Null),
             "resolution" => issue.resolution_id.and_then(|r| site.resolution(r)).map(|r| self.resolution(r)).unwrap_or(Value::Null),
@@ -335,7 +343,11 @@ impl View<'_> {
             "fixVersions" => {
                 Value::Array(project.versions.iter().filter(|v| issue.fix_version_ids.contains(&v.id)).map(|v| self.version(project, v)).collect())
             }
-            "versions" => json!([]),
+            "versions" => {
+                Value::Array(project.versions.iter().filter(|v| issue.affected_version_ids.contains(&v.id)).map(|v| self.version(project, v)).collect())
+            }
+            "timeoriginalestimate" => json!(issue.original_estimate),
+            "timeestimate" => json!(issue.remaining_estimate),
             "created" => json!(ts(issue.created)),
             "updated" => json!(ts(issue.updated)),
             "resolutiondate" => issue.resolution_date.map(|t| json!(ts(t))).unwrap_or(Value::Null),
@@ -442,6 +454,8 @@ pub const SYSTEM_FIELDS: &[(&str, &str, bool)] = &[
     ("parent", "Parent", true),
     ("subtasks", "Sub-tasks", true),
     ("issuelinks", "Linked Issues", true),
+    ("timeoriginalestimate", "Original Estimate", true),
+    ("timeestimate", "Remaining Estimate", true),
     ("timespent", "Time Spent", true),
     ("aggregatetimespent", "Σ Time Spent", true),
     ("watches", "Watchers", true),

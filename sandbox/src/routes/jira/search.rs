@@ -90,6 +90,10 @@ impl JqlIssue for IssueFacts<'_> {
         let p = self.site.project(self.issue.project_id).expect("issue's project exists");
         p.versions.iter().filter(|v| self.issue.fix_version_ids.contains(&v.id)).map(|v| named(v.id, &v.name, &v.name)).collect()
     }
+    fn affected_versions(&self) -> Vec<Named<'_>> {
+        let p = self.site.project(self.issue.project_id).expect("issue's project exists");
+        p.versions.iter().filter(|v| self.issue.affected_version_ids.contains(&v.id)).map(|v| named(v.id, &v.name, &v.name)).collect()
+    }
     fn created(&self) -> chrono::DateTime<chrono::Utc> {
         self.issue.created
     }
@@ -373,6 +377,11 @@ fn dc_search(j: &Jira, req: SearchRequest) -> ApiResult {
             let mut o = view.issue(issue, &wanted);
             if o.get("key").is_none() {
                 o = json!({"id": issue.id.to_string(), "key": issue.key, "self": format!("{api}/issue/{}", issue.id)});
+            }
+            // Each issue's whole history, when asked for (`expand=changelog`).
+            if req.expand.iter().any(|e| e.split(',').any(|e| e.trim() == "changelog")) {
+                let histories: Vec<Value> = issue.changelog.iter().map(|g| view.change_group(g)).collect();
+                o["changelog"] = json!({"startAt": 0, "maxResults": histories.len(), "total": histories.len(), "histories": histories});
             }
             o
         })

@@ -19,6 +19,9 @@ const SEARCH: JqlSearch = JqlSearch {
     cloud_count: "/rest/api/3/search/approximate-count",
     data_center: Endpoint::new("/rest/api/2/search", "/issues", Paging::StartAt(PAGE)),
     keys_page: (KEYS_PAGE, &["key", "id"]),
+    fields: &[],
+    changelog: None,
+    rows: None,
 };
 
 pub fn table() -> TableDef {
@@ -80,6 +83,17 @@ pub fn table() -> TableDef {
             c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")).writes("/fields/duedate", Shape::Plain),
             c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent").writes("/fields/parent", Shape::Ref("key")),
             c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
+            c("OriginalEstimateSeconds", BigInt, true, at("/fields/timeoriginalestimate"), "Original estimate, in seconds").field("timeoriginalestimate"),
+            c("RemainingEstimateSeconds", BigInt, true, at("/fields/timeestimate"), "Remaining estimate, in seconds").field("timeestimate"),
+            c("StatusCategoryChangedDate", Timestamp, true, at("/fields/statuscategorychangedate"), "When the status last changed category (UTC)")
+                .field("statuscategorychangedate"),
+            c("Environment", LongText(super::TEXT_LIMIT), true, adf_text("/fields/environment"), "Environment as plain text")
+                .field("environment")
+                .writes("/fields/environment", Shape::Adf),
+            c("AffectedVersions", Varchar(4000), true, join("/fields/versions", "/name"), "Affects version names, comma separated")
+                .field("versions")
+                .pushed(query("affectedVersion"))
+                .writes("/fields/versions", Shape::RefList("name")),
             c(
                 "IssueLinks",
                 LongText(super::LINKS_JSON_LIMIT),

@@ -1,21 +1,26 @@
 //! The `Jira` schema.
 
 pub(crate) mod api_tokens;
+mod backlog_issues;
+mod board_issues;
 mod boards;
 mod changelogs;
 mod comments;
 mod components;
 mod current_user;
+mod epics;
 mod fields;
 mod filters;
 mod groups;
 mod issue_links;
+mod issue_status_history;
 mod issue_types;
 mod issues;
 pub(crate) mod oauth_access_tokens;
 mod priorities;
 mod projects;
 mod resolutions;
+mod sprint_issues;
 mod sprints;
 mod statuses;
 mod users;
@@ -24,7 +29,7 @@ mod worklogs;
 
 pub use issues::custom_field_column;
 
-use super::{ParentLink, Product, TableDef};
+use super::{ColumnDef, ParentLink, Product, TableDef};
 
 /// Jira's limit on a text field (descriptions, comments, worklog comments, text-area custom
 /// fields): 32,767 characters, as the platform API documents for text areas
@@ -39,6 +44,34 @@ pub(crate) const ISSUE_PARENT: ParentLink = ParentLink { table: (Product::Jira, 
 /// Lists read per project.
 pub(crate) const PROJECT_PARENT: ParentLink =
     ParentLink { table: (Product::Jira, "Projects"), bind: &[("Key", "ProjectKey"), ("Id", "ProjectId")], only: None };
+
+/// Boards, for the lists read per board.
+pub(crate) const fn board_parent(types: &'static [&'static str]) -> ParentLink {
+    ParentLink { table: (Product::Jira, "Boards"), bind: &[("Id", "BoardId")], only: Some(("Type", types)) }
+}
+
+/// The columns of an issue in an agile list (a board's, a backlog's, a sprint's), as the agile
+/// API returns it (the platform's issue with the agile fields), after the list's own columns.
+pub(crate) fn agile_issue_columns(own: Vec<ColumnDef>) -> Vec<ColumnDef> {
+    use super::{at, SqlType::*};
+    let c = ColumnDef::new;
+    let mut columns = own;
+    columns.extend([
+        c("IssueId", BigInt, true, at("/id"), "Issue id"),
+        c("IssueKey", Varchar(255), true, at("/key"), "Issue key"),
+        c("Summary", Varchar(255), true, at("/fields/summary"), "Summary").field("summary"),
+        c("IssueType", Varchar(255), true, at("/fields/issuetype/name"), "Issue type name").field("issuetype"),
+        c("Status", Varchar(255), true, at("/fields/status/name"), "Status name").field("status"),
+        c("StatusCategory", Varchar(255), true, at("/fields/status/statusCategory/name"), "Status category").field("status"),
+        c("Priority", Varchar(255), true, at("/fields/priority/name"), "Priority name").field("priority"),
+        c("AssigneeAccountId", Varchar(128), true, at("/fields/assignee/accountId"), "Assignee account id").field("assignee"),
+        c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key (an epic's, on team-managed projects and Cloud)").field("parent"),
+        c("Flagged", Bit, true, at("/fields/flagged"), "Whether the issue is flagged (agile field)").field("flagged"),
+        c("Created", Timestamp, true, at("/fields/created"), "Created (UTC)").field("created"),
+        c("Updated", Timestamp, true, at("/fields/updated"), "Last updated (UTC)").field("updated"),
+    ]);
+    columns
+}
 
 pub fn tables() -> Vec<TableDef> {
     vec![
@@ -63,5 +96,10 @@ pub fn tables() -> Vec<TableDef> {
         versions::table(),
         boards::table(),
         sprints::table(),
+        sprint_issues::table(),
+        board_issues::table(),
+        backlog_issues::table(),
+        epics::table(),
+        issue_status_history::table(),
     ]
 }

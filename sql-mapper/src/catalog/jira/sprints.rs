@@ -1,5 +1,5 @@
 //! `Jira.Sprints`: the sprints of each scrum board, from `/rest/agile/1.0/board/{id}/sprint`
-//! (other boards answer 400: they have no sprints).
+//! and of team-managed (`simple`) boards with sprints (other boards answer 400: they have none).
 
 use crate::catalog::{at, context, list, ColumnDef, ForeignKey, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
 
@@ -23,8 +23,9 @@ pub fn table() -> TableDef {
         key: &["Id", "BoardId"],
         foreign_keys: &[ForeignKey { column: "BoardId", references: (Product::Jira, "Boards", "Id") }],
         source: Source::Lists(vec![Part::per(
-            ParentLink { table: (Product::Jira, "Boards"), bind: &[("Id", "BoardId")], only: Some(("Type", "scrum")) },
-            list("/rest/agile/1.0/board/{BoardId}/sprint", "/values", Paging::StartAt(50)),
+            ParentLink { table: (Product::Jira, "Boards"), bind: &[("Id", "BoardId")], only: Some(("Type", &["scrum", "simple"])) },
+            // A team-managed board without the sprints feature answers 400.
+            list("/rest/agile/1.0/board/{BoardId}/sprint", "/values", Paging::StartAt(50)).none_when(400),
         )]),
         writes: None,
     }

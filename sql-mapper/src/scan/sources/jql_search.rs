@@ -15,7 +15,7 @@ use futures::{FutureExt, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
 use super::TableSource;
-use crate::catalog::{Endpoint, Flavor, JqlSearch, Paging, Product, TableDef};
+use crate::catalog::{BulkChangelog, Endpoint, Flavor, JqlSearch, Paging, Product, TableDef};
 use crate::pushdown::jql::JqlBuilder;
 use crate::rest::PageStream;
 use crate::scan::fetch::{df, FetchPlan, PageState, Seen, Slice};
@@ -35,14 +35,23 @@ impl TableSource for JqlSearchSource {
     }
 
     fn requests(&self, plan: &FetchPlan) -> String {
-        let fields = fields(plan);
-        format!("{} jql={:?} fields={} maxResults={}", self.endpoint(plan.client.flavor()).path, jql(plan), fields.join(","), self.page_size(plan, &fields))
+        let fields = plan.jira_fields(self.0.fields);
+        let flavor = plan.client.flavor();
+        let size = self.page_size(plan, &fields);
+        let history = match (self.0.changelog, flavor) {
+            (Some(bulk), Flavor::Cloud) => {
+                format!(" + {} per {} issues fieldIds={}", bulk.cloud.path, size.min(bulk.issues_per_request), bulk.field_ids.join(","))
+            }
+            (Some(_), Flavor::DataCenter) => " expand=changelog".into(),
+            (None, _) => String::new(),
+        };
+        format!("{} jql={:?} fields={} maxResults={size}{history}", self.endpoint(flavor).path, jql(plan), fields.join(","))
     }
 
     fn read(self: Arc<Self>, plan: Arc<FetchPlan>, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
         let flavor = plan.client.flavor();
         // Key-only scans come thousands to a page: few enough pages to read in one stream.
-        let splits = plan.may_split() && (flavor == Flavor::DataCenter || self.page_size(&plan, &fields(&plan)) < self.0.keys_page.0);
+        let splits = plan.may_split() && (flavor == Flavor::DataCenter || self.page_size(&plan, &plan.jira_fields(self.0.fields)) < self.0.keys_page.0);
         if !splits {
             return PageState::new(plan, schema, Slice::default()).pages().boxed();
         }
@@ -64,7 +73,7 @@ impl TableSource for JqlSearchSource {
 
     async fn next_page(&self, st: &mut PageState) -> Result<Option<RecordBatch>, MapperError> {
         let plan = st.plan.clone();
-        let mut fields = fields(&plan);
+        let mut fields = plan.jira_fields(self.0.fields);
         // A scan split by `created` learns from its first page where that page ended.
         if st.slice.order.is_some() && !fields.iter().any(|f| f == "created") {
             fields.push("created".into());
@@ -84,7 +93,14 @@ impl TableSource for JqlSearchSource {
             st.seen.total = page.total;
             st.seen.last_created = page.items.last().and_then(|i| i.pointer("/fields/created")).and_then(Value::as_str).map(str::to_string);
         }
-        let items = st.keep_new(page.items);
+        let mut items = st.keep_new(page.items);
+        if let (Some(bulk), Flavor::Cloud) = (self.0.changelog, plan.client.flavor()) {
+            with_changelogs(&plan, &bulk, &mut items).await?;
+        }
+        let items = match self.0.rows {
+            Some(rows) => items.iter().flat_map(rows).collect(),
+            None => items,
+        };
         let ctx = HashMap::from([("jql".to_string(), Value::Null)]);
         Ok(Some(st.batch(items, &ctx).await?))
     }
@@ -122,11 +138,13 @@ impl JqlSearchSource {
             let list = match e.paging {
                 Paging::Token(_) => PageStream::new(Product::Jira, e.path.into(), e.items, e.paging, size).posting(json!({"jql": jql, "fields": fields})),
                 _ => {
-                    let path = format!("{}?jql={}&fields={}", e.path, url_encode(&jql), url_encode(&fields.join(",")));
+                    let expand = if self.0.changelog.is_some() { "&expand=changelog" } else { "" };
+                    let path = format!("{}?jql={}&fields={}{expand}", e.path, url_encode(&jql), url_encode(&fields.join(",")));
                     PageStream::new(Product::Jira, path, e.items, e.paging, size)
                 }
             };
-            let list = list.pruned(plan.item_paths.clone());
+            // Issues reshaped into rows are read whole: the columns name the rows' paths.
+            let list = if self.0.rows.is_none() { list.pruned(plan.item_paths.clone()) } else { list };
             st.list = Some(match st.slice.start_at {
                 Some(at) => list.starting_at(at),
                 None => list,
@@ -183,20 +201,32 @@ impl JqlSearchSource {
     }
 }
 
-/// The fields the projected columns need (Jira's `fields=`), or `key` when none.
-fn fields(plan: &FetchPlan) -> Vec<String> {
-    let mut f: Vec<String> = Vec::new();
-    for c in plan.wanted() {
-        if let Some(api) = &c.api_field {
-            if !f.contains(api) {
-                f.push(api.clone());
+/// Cloud: the history of a page of issues, read in bulk (a request per so many issues, paged by
+/// `nextPageToken`), put into each issue as `changelog.histories`, the shape Data Center's
+/// search gives when expanded with the changelog.
+async fn with_changelogs(plan: &FetchPlan, bulk: &BulkChangelog, issues: &mut [Value]) -> Result<(), MapperError> {
+    let ids: Vec<String> = issues.iter().filter_map(|i| i.get("id").map(crate::values::scalar_text)).collect();
+    let mut histories: HashMap<String, Vec<Value>> = HashMap::new();
+    for chunk in ids.chunks(bulk.issues_per_request.max(1)) {
+        let e = bulk.cloud;
+        let body = json!({"issueIdsOrKeys": chunk, "fieldIds": bulk.field_ids});
+        let mut pages = PageStream::new(Product::Jira, e.path.into(), e.items, e.paging, e.paging.page_max()).posting(body);
+        while !pages.is_done() {
+            for log in pages.next_page(&plan.client).await?.items {
+                let id = log.get("issueId").map(crate::values::scalar_text).unwrap_or_default();
+                let changes = log.get("changeHistories").and_then(Value::as_array).cloned().unwrap_or_default();
+                histories.entry(id).or_default().extend(changes);
             }
         }
     }
-    if f.is_empty() {
-        f.push("key".into());
+    for issue in issues.iter_mut() {
+        let id = issue.get("id").map(crate::values::scalar_text).unwrap_or_default();
+        let mine = histories.remove(&id).unwrap_or_default();
+        if let Some(o) = issue.as_object_mut() {
+            o.insert("changelog".into(), json!({ "histories": mine }));
+        }
     }
-    f
+    Ok(())
 }
 
 /// The JQL sent: pushed clauses ANDed; Jira Cloud refuses unbounded searches, so a scan of

@@ -100,6 +100,12 @@ impl TableSource for ListsSource {
                 other => other,
             };
             let items = match items {
+                // This parent row has no such list (a board without sprints).
+                Err(e) if endpoint.none_when.is_some() && e.http_status == endpoint.none_when && part.parent.is_some() => {
+                    tracing::debug!(table = %plan.def.qualified_name(), error = %e.message, "no list for this parent row");
+                    st.list = None;
+                    Vec::new()
+                }
                 Err(e) if endpoint.optional && e.http_status == Some(404) => {
                     if plan.part_missing(st.part) {
                         return Err(MapperError::new(
@@ -140,10 +146,11 @@ impl ListsSource {
             return PageState::new(plan.clone(), schema, Slice { part: Some(i), ..Slice::default() }).pages().boxed();
         };
         let streams = plan.client.max_concurrency();
+        let keep = parent.clone();
         let contexts = parent
             .clone()
             .stream(crate::scan::schema_of(&parent.def))
-            .map_ok(move |batch| futures::stream::iter(parent_contexts(&batch, &link).into_iter().map(Ok::<_, DataFusionError>)))
+            .map_ok(move |batch| futures::stream::iter(parent_contexts(&keep.kept_rows(batch), &link).into_iter().map(Ok::<_, DataFusionError>)))
             .try_flatten();
         let plan = plan.clone();
         contexts
@@ -203,7 +210,7 @@ async fn next_parent_row(st: &mut PageState, parent: &Arc<FetchPlan>, part: &Par
         let stream = st.parent_stream.as_mut().expect("parent stream set").get_mut();
         let Some(batch) = stream.next().await else { return Ok(None) };
         let batch = batch.map_err(crate::error::df_error)?;
-        st.pending.extend(parent_contexts(&batch, &link));
+        st.pending.extend(parent_contexts(&parent.kept_rows(batch), &link));
     }
 }
 
@@ -245,6 +252,9 @@ fn open_list(plan: &FetchPlan, e: &Endpoint, ctx: &HashMap<String, Value>, param
         path = path.replace(&format!("{{{k}}}"), &url_encode(&text));
     }
     let mut params = plan.extra_params();
+    if let Some(name) = e.fields {
+        params.push(format!("{name}={}", url_encode(&plan.jira_fields(&[]).join(","))));
+    }
     params.extend(plan.endpoint_params(e));
     for (pushed, with) in e.implied {
         let sent = params.iter().any(|p| p.split_once('=').is_some_and(|(n, _)| n == *pushed));
@@ -270,9 +280,9 @@ fn open_list(plan: &FetchPlan, e: &Endpoint, ctx: &HashMap<String, Value>, param
 /// The contexts (bound column values) of a batch of parent rows, of the rows the link visits.
 fn parent_contexts(batch: &RecordBatch, link: &ParentLink) -> Vec<HashMap<String, Value>> {
     let columns: Vec<(usize, &str)> = link.bind.iter().filter_map(|(col, name)| Some((batch.schema().index_of(col).ok()?, *name))).collect();
-    let only = link.only.and_then(|(col, value)| Some((batch.schema().index_of(col).ok()?, value)));
+    let only = link.only.and_then(|(col, values)| Some((batch.schema().index_of(col).ok()?, values)));
     (0..batch.num_rows())
-        .filter(|row| only.is_none_or(|(i, value)| crate::scan::cell_value(batch.column(i).as_ref(), *row) == json!(value)))
+        .filter(|row| only.is_none_or(|(i, values)| values.iter().any(|v| crate::scan::cell_value(batch.column(i).as_ref(), *row) == json!(v))))
         .map(|row| columns.iter().map(|(i, name)| (name.to_string(), crate::scan::cell_value(batch.column(*i).as_ref(), row))).collect())
         .collect()
 }
