@@ -179,6 +179,20 @@ pub struct Project {
     pub visibility: Visibility,
     pub components: Vec<Component>,
     pub versions: Vec<ProjectVersion>,
+    /// Its project category, if any.
+    #[serde(default)]
+    pub category_id: Option<u64>,
+    /// The URL the project names (its documentation), if any.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A project category (Jira's `projectCategory`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectCategory {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -396,6 +410,8 @@ pub struct Filter {
 /// Everything on the site. Collections are kept in id order, so scans and cursors are stable.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Site {
+    #[serde(default)]
+    pub project_categories: Vec<ProjectCategory>,
     pub users: Vec<User>,
     pub groups: Vec<Group>,
     pub spaces: Vec<Space>,

@@ -530,6 +530,8 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
             visibility,
             components,
             versions,
+            category_id: None,
+            url: None,
         });
     }
     // A scrum board with three sprints (closed, active, future) per project, and a kanban board for the first.
@@ -795,6 +797,17 @@ fn enrich_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[Str
         }
     }
     site.next_ids.insert("changegroup".into(), next_change);
+    // Two categories; the first project in one with its documentation's URL, the second in the other.
+    site.project_categories = vec![
+        ProjectCategory { id: 10000, name: "Engineering".into(), description: "Product engineering".into() },
+        ProjectCategory { id: 10001, name: "Operations".into(), description: "Keeping things running".into() },
+    ];
+    for (i, p) in site.projects.iter_mut().enumerate().take(2) {
+        p.category_id = Some(10000 + i as u64);
+        if i == 0 {
+            p.url = Some(format!("https://docs.example.com/{}", p.key.to_lowercase()));
+        }
+    }
     if cfg.flavor == crate::config::Flavor::Cloud && site.projects.len() > 1 {
         // The second project (every user sees it; the last may be the security team's).
         let p = &site.projects[1];

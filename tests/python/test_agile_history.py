@@ -212,3 +212,18 @@ def parse(text):
     """An Atlassian timestamp as the driver returns it (naive UTC, milliseconds)."""
     t = datetime.strptime(text.replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(timezone.utc)
     return t.replace(tzinfo=None)
+
+
+def test_projects_carry_category_lead_and_url(site, conn):
+    if site.dc:
+        listed = site.rest("/rest/api/2/project?expand=description,lead,url")
+    else:
+        listed = paged(site, "/rest/api/3/project/search?expand=description,lead,url", "values")
+    expected = sorted(
+        (p["key"], p.get("description"), p["lead"].get("accountId"), p["lead"].get("displayName"),
+         int(p["projectCategory"]["id"]) if p.get("projectCategory") else None, (p.get("projectCategory") or {}).get("name"), p.get("url"))
+        for p in listed
+    )
+    got = rows(conn, 'select "Key", Description, LeadAccountId, LeadDisplayName, CategoryId, Category, Url from Jira.Projects order by 1')
+    assert got == expected
+    assert any(r[5] for r in got) and any(r[6] for r in got)

@@ -76,6 +76,9 @@ fn project_full(j: &Jira, site: &Site, p: &Project, api: &str) -> Value {
     let mut o = view.project_ref(p);
     o["description"] = json!(p.description);
     o["lead"] = view.user_id(&p.lead_account_id);
+    if let Some(u) = &p.url {
+        o["url"] = json!(u);
+    }
     o["components"] = Value::Array(p.components.iter().map(|c| view.component(p, c)).collect());
     o["issueTypes"] = Value::Array(site.issue_types.iter().map(|t| view.issue_type(t)).collect());
     o["versions"] = Value::Array(p.versions.iter().map(|v| view.version(p, v)).collect());
@@ -90,7 +93,8 @@ pub async fn projects_all(j: Jira) -> ApiResult {
     let site = j.sb.site.read();
     let api = j.api();
     let view = j.view(&site, &api);
-    Ok(Json(Value::Array(j.visible_projects(&site).into_iter().map(|p| view.project_ref(p)).collect())))
+    let expand = j.query.all("expand");
+    Ok(Json(Value::Array(j.visible_projects(&site).into_iter().map(|p| view.project_expanded(p, &expand)).collect())))
 }
 
 pub async fn project_search(j: Jira) -> ApiResult {
@@ -116,8 +120,9 @@ pub async fn project_search(j: Jira) -> ApiResult {
         "-id" => projects.sort_by_key(|p| std::cmp::Reverse(p.id)),
         other => return Err(ApiError::jira(StatusCode::BAD_REQUEST, format!("Invalid orderBy value: {other}"))),
     }
+    let expand = j.query.all("expand");
     let values = projects.into_iter().map(|p| {
-        let mut o = view.project_ref(p);
+        let mut o = view.project_expanded(p, &expand);
         o["isPrivate"] = json!(!matches!(p.visibility, Visibility::Public));
         o["style"] = json!("classic");
         o["properties"] = json!({});

@@ -165,7 +165,7 @@ impl View<'_> {
         json!({"self": format!("{}/resolution/{}", self.api, r.id), "id": r.id.to_string(), "description": r.description, "name": r.name})
     }
     pub fn project_ref(&self, p: &Project) -> Value {
-        json!({
+        let mut o = json!({
             "self": format!("{}/project/{}", self.api, p.id),
             "id": p.id.to_string(),
             "key": p.key,
@@ -173,7 +173,30 @@ impl View<'_> {
             "projectTypeKey": p.type_key,
             "simplified": false,
             "avatarUrls": avatar_urls(self.base, &p.key),
-        })
+        });
+        if let Some(c) = p.category_id.and_then(|id| self.site.project_categories.iter().find(|c| c.id == id)) {
+            o["projectCategory"] =
+                json!({"self": format!("{}/projectCategory/{}", self.api, c.id), "id": c.id.to_string(), "name": c.name, "description": c.description});
+        }
+        o
+    }
+
+    /// What a project list's `expand` asks for: `description`, `lead`, `url`.
+    pub fn project_expanded(&self, p: &Project, expand: &[String]) -> Value {
+        let mut o = self.project_ref(p);
+        let asked = |what: &str| expand.iter().flat_map(|e| e.split(',')).any(|e| e.trim() == what);
+        if asked("description") {
+            o["description"] = json!(p.description);
+        }
+        if asked("lead") {
+            o["lead"] = self.user_id(&p.lead_account_id);
+        }
+        if asked("url") {
+            if let Some(u) = &p.url {
+                o["url"] = json!(u);
+            }
+        }
+        o
     }
     pub fn component(&self, p: &Project, c: &Component) -> Value {
         let mut o = json!({
