@@ -286,6 +286,16 @@ pub struct Comment {
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub update_author_id: String,
+    /// Who may see it (a group or a project role), if restricted.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
+}
+
+/// A comment's or worklog's visibility: `type` (`group` or `role`) and its `value`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Restriction {
+    pub kind: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -297,6 +307,9 @@ pub struct Worklog {
     pub time_spent_seconds: i64,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+    /// Who may see it, if restricted.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

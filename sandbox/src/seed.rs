@@ -617,7 +617,15 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
         for c in 0..rng.random_range(0..4) {
             let at = created + Duration::seconds(rng.random_range(60..20 * 86_400) * (c + 1));
             let author = pick_user(rng);
-            comments.push(Comment { id: next_comment, author_id: author.clone(), body: sentence(rng, 10), created: at, updated: at, update_author_id: author });
+            comments.push(Comment {
+                id: next_comment,
+                author_id: author.clone(),
+                body: sentence(rng, 10),
+                created: at,
+                updated: at,
+                update_author_id: author,
+                restriction: None,
+            });
             next_comment += 1;
         }
         let mut worklogs = Vec::new();
@@ -631,6 +639,7 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
                 time_spent_seconds: 900 * rng.random_range(1..17),
                 created: at,
                 updated: at,
+                restriction: None,
             });
             next_worklog += 1;
         }
@@ -788,6 +797,13 @@ fn enrich_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[Str
                     site.issues[ix].affected_version_ids.push(v);
                 }
             }
+        }
+        // Now and then a comment or worklog only the developers group may see.
+        for c in site.issues[ix].comments.iter_mut().filter(|_| rng.random_bool(0.15)) {
+            c.restriction = Some(Restriction { kind: "group".into(), value: "developers".into() });
+        }
+        for w in site.issues[ix].worklogs.iter_mut().filter(|_| rng.random_bool(0.1)) {
+            w.restriction = Some(Restriction { kind: "group".into(), value: "developers".into() });
         }
         // Epics' children: a story, task or bug of the same project, now and then.
         let issue = &mut site.issues[ix];

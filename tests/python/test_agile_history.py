@@ -227,3 +227,27 @@ def test_projects_carry_category_lead_and_url(site, conn):
     got = rows(conn, 'select "Key", Description, LeadAccountId, LeadDisplayName, CategoryId, Category, Url from Jira.Projects order by 1')
     assert got == expected
     assert any(r[5] for r in got) and any(r[6] for r in got)
+
+
+def test_comment_and_worklog_visibility(site, conn):
+    keys = site.issue_keys("project = ENG")[:40]
+    where = "IssueKey IN (" + ", ".join(f"'{k}'" for k in keys) + ")"
+    for table, items in (("Comments", "comments"), ("Worklogs", "worklogs")):
+        expected = sorted(
+            (int(c["id"]), (c.get("visibility") or {}).get("type"), (c.get("visibility") or {}).get("value"))
+            for k in keys
+            for c in site.rest(f"/rest/api/{site.api}/issue/{k}/{items[:-1]}")[items]
+        )
+        assert sorted(rows(conn, f"select Id, VisibilityType, VisibilityValue from Jira.{table} where {where}")) == expected, table
+    assert rows(conn, f"select count(*) from Jira.Comments where VisibilityType = 'group' and {where}")[0][0] > 0
+    # A comment only the developers group may see: written, read back, hidden from the admin (not a member).
+    key = keys[0]
+    [(cid,)] = rows(conn, "insert into Jira.Comments (IssueKey, Body, VisibilityType, VisibilityValue) values (?, 'for developers', 'group', 'developers') returning Id", key)
+    assert rows(conn, "select VisibilityType, VisibilityValue from Jira.Comments where IssueKey = ? and Id = ?", key, cid) == [("group", "developers")]
+    user, token = site.sb.admin()
+    admin = pyodbc.connect(site.connection_string(User=user, APIToken=token), autocommit=True)
+    try:
+        assert rows(admin, "select Id from Jira.Comments where IssueKey = ? and Id = ?", key, cid) == []
+    finally:
+        admin.close()
+    conn.cursor().execute("delete from Jira.Comments where IssueKey = ? and Id = ?", key, cid)

@@ -26,7 +26,31 @@ fn parse_object(body: &str) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// A body's `visibility` (`{"type": "group"|"role", "value": ...}`); null or absent: everyone.
+fn restriction_of(b: &Map<String, Value>) -> Result<Option<Restriction>, ApiError> {
+    match b.get("visibility") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            let kind = v.get("type").and_then(Value::as_str).filter(|t| ["group", "role"].contains(t));
+            let value = v.get("value").and_then(Value::as_str).filter(|s| !s.is_empty());
+            match (kind, value) {
+                (Some(k), Some(val)) => Ok(Some(Restriction { kind: k.to_string(), value: val.to_string() })),
+                _ => Err(ApiError::jira_field("visibility", "Visibility needs a type (group or role) and a value.")),
+            }
+        }
+    }
+}
+
 impl Jira {
+    /// Whether the caller may see what this restricts: members of its group (roles are not
+    /// modelled: everyone who sees the issue).
+    fn may_see(&self, site: &Site, r: &Option<Restriction>) -> bool {
+        match r {
+            Some(r) if r.kind == "group" => self.who.account().and_then(|a| site.user(a)).is_some_and(|u| u.groups.iter().any(|g| g == &r.value)),
+            _ => true,
+        }
+    }
+
     /// The index of a visible issue, or Jira's 404.
     fn issue_ix(&self, site: &Site, key: &str) -> Result<usize, ApiError> {
         let i = site.issue_index(key).ok_or_else(not_found)?;
@@ -519,7 +543,7 @@ pub async fn comments(j: Jira, Path(key): Path<String>) -> ApiResult {
     let site = j.sb.site.read();
     let i = j.issue_ix(&site, &key)?;
     let issue = &site.issues[i];
-    let mut list: Vec<&Comment> = issue.comments.iter().collect();
+    let mut list: Vec<&Comment> = issue.comments.iter().filter(|c| j.may_see(&site, &c.restriction)).collect();
     match j.query.get("orderBy") {
         None | Some("created") | Some("+created") => list.sort_by_key(|c| (c.created, c.id)),
         Some("-created") => list.sort_by_key(|c| std::cmp::Reverse((c.created, c.id))),
@@ -557,7 +581,7 @@ pub async fn comment_create(j: Jira, Path(key): Path<String>, body: String) -> R
     let i = j.issue_ix(&site, &key)?;
     let now = j.sb.clock.now();
     let id = site.next_id("comment", 10_000);
-    let c = Comment { id, author_id: me.clone(), body: text, created: now, updated: now, update_author_id: me };
+    let c = Comment { id, author_id: me.clone(), body: text, created: now, updated: now, update_author_id: me, restriction: restriction_of(&b)? };
     site.issues[i].comments.push(c.clone());
     site.issues[i].updated = now;
     site.touch();
@@ -595,6 +619,9 @@ pub async fn comment_update(j: Jira, Path((key, id)): Path<(String, String)>, bo
     {
         let cm = &mut site.issues[i].comments[c];
         cm.body = text;
+        if b.contains_key("visibility") {
+            cm.restriction = restriction_of(&b)?;
+        }
         cm.updated = now;
         cm.update_author_id = me;
     }
@@ -622,11 +649,12 @@ pub async fn worklogs(j: Jira, Path(key): Path<String>) -> ApiResult {
     let site = j.sb.site.read();
     let i = j.issue_ix(&site, &key)?;
     let issue = &site.issues[i];
-    let (start, end) = page_bounds(&j.query, 5000, 5000, issue.worklogs.len())?;
+    let visible: Vec<&Worklog> = issue.worklogs.iter().filter(|w| j.may_see(&site, &w.restriction)).collect();
+    let (start, end) = page_bounds(&j.query, 5000, 5000, visible.len())?;
     let api = j.api();
     let view = j.view(&site, &api);
-    let page: Vec<Value> = issue.worklogs[start..end].iter().map(|w| view.worklog(issue, w)).collect();
-    Ok(Json(json!({"startAt": start, "maxResults": j.query.int("maxResults", 5000)?.min(5000), "total": issue.worklogs.len(), "worklogs": page})))
+    let page: Vec<Value> = visible[start..end].iter().map(|w| view.worklog(issue, w)).collect();
+    Ok(Json(json!({"startAt": start, "maxResults": j.query.int("maxResults", 5000)?.min(5000), "total": visible.len(), "worklogs": page})))
 }
 
 /// Jira's duration text: `1w 2d 3h 4m` with 5-day weeks and 8-hour days.
@@ -662,6 +690,9 @@ fn worklog_fields(j: &Jira, b: &Map<String, Value>, w: &mut Worklog) -> Result<(
     if let Some(t) = body_text(j, b, "comment", false)? {
         w.comment = t;
     }
+    if b.contains_key("visibility") {
+        w.restriction = restriction_of(b)?;
+    }
     Ok(())
 }
 
@@ -672,7 +703,7 @@ pub async fn worklog_create(j: Jira, Path(key): Path<String>, body: String) -> R
         return Err(ApiError::jira_field("timeLogged", "You must indicate the time spent working."));
     }
     let now = j.sb.clock.now();
-    let mut w = Worklog { id: 0, author_id: me, comment: String::new(), started: now, time_spent_seconds: 0, created: now, updated: now };
+    let mut w = Worklog { id: 0, author_id: me, comment: String::new(), started: now, time_spent_seconds: 0, created: now, updated: now, restriction: None };
     worklog_fields(&j, &b, &mut w)?;
     let mut site = j.sb.site.write();
     let i = j.issue_ix(&site, &key)?;

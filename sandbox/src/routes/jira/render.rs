@@ -246,6 +246,7 @@ impl View<'_> {
             "updated": ts(c.updated),
             "jsdPublic": true,
         })
+        .with_visibility(&c.restriction)
     }
     pub fn worklog(&self, issue: &Issue, w: &Worklog) -> Value {
         json!({
@@ -261,6 +262,7 @@ impl View<'_> {
             "id": w.id.to_string(),
             "issueId": issue.id.to_string(),
         })
+        .with_visibility(&w.restriction)
     }
     pub fn change_group(&self, g: &ChangeGroup) -> Value {
         let items: Vec<Value> = g
@@ -552,5 +554,19 @@ impl FieldSelection {
             push(f.clone(), &mut out);
         }
         out
+    }
+}
+
+/// A comment's or worklog's `visibility`, when it is restricted.
+trait WithVisibility {
+    fn with_visibility(self, r: &Option<Restriction>) -> Value;
+}
+
+impl WithVisibility for Value {
+    fn with_visibility(mut self, r: &Option<Restriction>) -> Value {
+        if let Some(r) = r {
+            self["visibility"] = json!({"type": r.kind, "value": r.value});
+        }
+        self
     }
 }

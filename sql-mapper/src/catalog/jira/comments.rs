@@ -23,6 +23,9 @@ pub fn table() -> TableDef {
             c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Author display name"),
             c("Created", Timestamp, true, at("/created"), "Created (UTC)"),
             c("Updated", Timestamp, true, at("/updated"), "Last updated (UTC)"),
+            c("VisibilityType", Varchar(32), true, at("/visibility/type"), "group or role, when only some may see it").writes("/visibility/type", Shape::Plain),
+            c("VisibilityValue", Varchar(255), true, at("/visibility/value"), "The group or project role that may see it")
+                .writes("/visibility/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],

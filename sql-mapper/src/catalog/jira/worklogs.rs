@@ -24,6 +24,9 @@ pub fn table() -> TableDef {
             c("TimeSpentSeconds", BigInt, true, at("/timeSpentSeconds"), "Time spent in seconds").writes("/timeSpentSeconds", Shape::Plain),
             c("Created", Timestamp, true, at("/created"), "Created (UTC)"),
             c("Updated", Timestamp, true, at("/updated"), "Last updated (UTC)"),
+            c("VisibilityType", Varchar(32), true, at("/visibility/type"), "group or role, when only some may see it").writes("/visibility/type", Shape::Plain),
+            c("VisibilityValue", Varchar(255), true, at("/visibility/value"), "The group or project role that may see it")
+                .writes("/visibility/value", Shape::Plain),
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "IssueKey", references: (Product::Jira, "Issues", "Key") }],
