@@ -323,6 +323,21 @@ pub struct ChangeItem {
     pub to_string: Option<String>,
 }
 
+impl ChangeItem {
+    /// An issue's move out of To Do (status 10000) into this status.
+    pub fn status_from_to_do(to: u64, name: &str) -> ChangeItem {
+        ChangeItem {
+            field: "status".into(),
+            field_type: "jira".into(),
+            field_id: "status".into(),
+            from: Some("10000".into()),
+            from_string: Some("To Do".into()),
+            to: Some(to.to_string()),
+            to_string: Some(name.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeGroup {
     pub id: u64,

@@ -649,15 +649,7 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
                 id: next_change,
                 author_id: pick_user(rng),
                 created: updated,
-                items: vec![ChangeItem {
-                    field: "status".into(),
-                    field_type: "jira".into(),
-                    field_id: "status".into(),
-                    from: Some("10000".into()),
-                    from_string: Some("To Do".into()),
-                    to: Some(status.id.to_string()),
-                    to_string: Some(status.name.clone()),
-                }],
+                items: vec![ChangeItem::status_from_to_do(status.id, &status.name)],
             });
             next_change += 1;
         }
@@ -758,20 +750,7 @@ fn enrich_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[Str
             let last = site.issues[ix].changelog[0].created;
             let mid = created + (last - created) / 2;
             let author = users.choose(rng).unwrap().clone();
-            let first = ChangeGroup {
-                id: next_change,
-                author_id: author,
-                created: mid,
-                items: vec![ChangeItem {
-                    field: "status".into(),
-                    field_type: "jira".into(),
-                    field_id: "status".into(),
-                    from: Some("10000".into()),
-                    from_string: Some("To Do".into()),
-                    to: Some("3".into()),
-                    to_string: Some(name.clone()),
-                }],
-            };
+            let first = ChangeGroup { id: next_change, author_id: author, created: mid, items: vec![ChangeItem::status_from_to_do(3, &name)] };
             next_change += 1;
             let issue = &mut site.issues[ix];
             issue.changelog[0].items[0].from = Some("3".into());
