@@ -33,6 +33,14 @@ pub enum Flavor {
 
 impl Flavor {
     /// The Jira platform REST API version the driver uses: 3 on Cloud (ADF text), 2 on Data Center.
+    /// The one of a pair (Cloud's, Data Center's) this flavor uses.
+    pub fn pick<T>(self, cloud: T, data_center: T) -> T {
+        match self {
+            Flavor::Cloud => cloud,
+            Flavor::DataCenter => data_center,
+        }
+    }
+
     pub fn jira_api(self) -> &'static str {
         match self {
             Flavor::Cloud => "3",
@@ -426,10 +434,7 @@ impl Part {
     }
     /// The list this flavor reads, if it has one.
     pub fn on(&self, flavor: Flavor) -> Option<Endpoint> {
-        match flavor {
-            Flavor::Cloud => self.cloud,
-            Flavor::DataCenter => self.data_center,
-        }
+        flavor.pick(self.cloud, self.data_center)
     }
 }
 

@@ -11,11 +11,8 @@ use crate::catalog::{
 };
 use crate::values::parse_timestamp_millis;
 
+/// The issue search, with what the intervals are made of.
 const SEARCH: JqlSearch = JqlSearch {
-    cloud: Endpoint::new("/rest/api/3/search/jql", "/issues", Paging::Token(100)),
-    cloud_count: "/rest/api/3/search/approximate-count",
-    data_center: Endpoint::new("/rest/api/2/search", "/issues", Paging::StartAt(100)),
-    keys_page: (5000, &["key", "id"]),
     fields: &["created", "status", "project"],
     changelog: Some(BulkChangelog {
         cloud: Endpoint::new("/rest/api/3/changelog/bulkfetch", "/issueChangeLogs", Paging::Token(10_000)),
@@ -23,6 +20,7 @@ const SEARCH: JqlSearch = JqlSearch {
         field_ids: &["status"],
     }),
     rows: Some(status_intervals),
+    ..super::issues::SEARCH
 };
 
 pub fn table() -> TableDef {

@@ -14,7 +14,8 @@ use SqlType::*;
 const PAGE: usize = 100;
 const KEYS_PAGE: usize = 5000;
 
-const SEARCH: JqlSearch = JqlSearch {
+/// Jira's issue search, as every table read from it starts (`IssueStatusHistory` adds its own).
+pub(crate) const SEARCH: JqlSearch = JqlSearch {
     cloud: Endpoint::new("/rest/api/3/search/jql", "/issues", Paging::Token(PAGE)),
     cloud_count: "/rest/api/3/search/approximate-count",
     data_center: Endpoint::new("/rest/api/2/search", "/issues", Paging::StartAt(PAGE)),

@@ -88,10 +88,7 @@ impl TableSource for CqlSearchSource {
 
 impl CqlSearchSource {
     fn search(&self, flavor: Flavor) -> Endpoint {
-        match flavor {
-            Flavor::Cloud => self.0.cloud,
-            Flavor::DataCenter => self.0.data_center,
-        }
+        flavor.pick(self.0.cloud, self.0.data_center)
     }
 
     /// The CQL sent: the content type and the pushed clauses.

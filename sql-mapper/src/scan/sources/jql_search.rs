@@ -108,10 +108,7 @@ impl TableSource for JqlSearchSource {
 
 impl JqlSearchSource {
     fn endpoint(&self, flavor: Flavor) -> Endpoint {
-        match flavor {
-            Flavor::Cloud => self.0.cloud,
-            Flavor::DataCenter => self.0.data_center,
-        }
+        flavor.pick(self.0.cloud, self.0.data_center)
     }
 
     /// Jira serves more issues a page when only keys and ids are asked for.
