@@ -401,7 +401,44 @@ pub struct Issue {
     pub comments: Vec<Comment>,
     pub worklogs: Vec<Worklog>,
     pub changelog: Vec<ChangeGroup>,
+    /// Account ids of who watches it, and of who voted for it.
+    #[serde(default)]
+    pub watchers: Vec<String>,
+    #[serde(default)]
+    pub voters: Vec<String>,
+    #[serde(default)]
+    pub remote_links: Vec<RemoteLink>,
+    #[serde(default)]
+    pub attachments: Vec<IssueAttachment>,
 }
+
+/// A link from an issue to something outside Jira (a Confluence page, a pull request).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoteLink {
+    pub id: u64,
+    pub global_id: Option<String>,
+    /// The linking application's type and name (`com.atlassian.confluence`, `Confluence`).
+    pub application: Option<(String, String)>,
+    pub relationship: Option<String>,
+    pub url: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub resolved: bool,
+}
+
+/// A file attached to an issue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssueAttachment {
+    pub id: u64,
+    pub filename: String,
+    pub author_id: String,
+    pub created: DateTime<Utc>,
+    pub mime_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The Sub-task issue type's id.
+pub const SUBTASK_TYPE: u64 = 10004;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Board {

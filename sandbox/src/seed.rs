@@ -160,6 +160,7 @@ pub fn generate(cfg: &Config) -> Site {
     generate_jira(cfg, &mut rng, &mut site, &pick_user);
     // From a generator of its own, so the data drawn before stays as it was.
     enrich_jira(cfg, &mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA61E), &mut site, &user_ids);
+    seed_issue_activity(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA77A), &mut site, &user_ids);
     site.reindex();
     site
 }
@@ -684,6 +685,10 @@ fn generate_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, pick_user:
             comments,
             worklogs,
             changelog,
+            watchers: Vec::new(),
+            voters: Vec::new(),
+            remote_links: Vec::new(),
+            attachments: Vec::new(),
         });
     }
     // Links between nearby issues.
@@ -809,4 +814,91 @@ fn enrich_jira(cfg: &Config, rng: &mut ChaCha8Rng, site: &mut Site, users: &[Str
         let board = Board { id: site.boards.len() as u64 + 1, name: format!("{} team board", p.key), kind: "simple".into(), project_id: p.id };
         site.boards.push(board);
     }
+}
+
+/// What hangs off issues: sub-tasks (some stories, tasks and bugs become sub-tasks of another
+/// issue of their project, so no issue is added), watchers (the reporter and assignee, as Jira
+/// adds them, and others), votes (never the reporter's: Jira refuses voting for your own issue),
+/// remote links and attachments. Its own random stream, so the data before it stays as it was.
+fn seed_issue_activity(rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) {
+    if !site.issue_types.iter().any(|t| t.id == SUBTASK_TYPE) {
+        site.issue_types.push(NamedItem {
+            id: SUBTASK_TYPE,
+            name: "Sub-task".into(),
+            description: "A small piece of work that's part of a larger task.".into(),
+        });
+    }
+    let n = site.issues.len();
+    let mut next_link = 10_000u64;
+    let mut next_attachment = site.next_ids.get("jira_attachment").copied().unwrap_or(10_000);
+    for ix in 0..n {
+        let (project_id, ty, created) = (site.issues[ix].project_id, site.issues[ix].issue_type_id, site.issues[ix].created);
+        let is_child = site.issues[ix].parent_id.is_some();
+        if ty != EPIC_TYPE && !is_child && ix > 0 && rng.random_bool(0.12) {
+            // Its parent: an earlier issue of the project that is neither an epic nor a sub-task.
+            let parents: Vec<u64> = site.issues[..ix]
+                .iter()
+                .filter(|p| p.project_id == project_id && p.issue_type_id != EPIC_TYPE && p.issue_type_id != SUBTASK_TYPE)
+                .map(|p| p.id)
+                .collect();
+            if let Some(parent) = parents.choose(rng) {
+                site.issues[ix].parent_id = Some(*parent);
+                site.issues[ix].issue_type_id = SUBTASK_TYPE;
+            }
+        }
+        let issue = &mut site.issues[ix];
+        let mut watchers: Vec<String> = issue.reporter_id.iter().chain(issue.assignee_id.iter()).cloned().collect();
+        for _ in 0..rng.random_range(0..=2) {
+            watchers.push(users.choose(rng).unwrap().clone());
+        }
+        watchers.sort();
+        watchers.dedup();
+        issue.watchers = watchers;
+        let mut voters: Vec<String> =
+            (0..rng.random_range(0..=3)).map(|_| users.choose(rng).unwrap().clone()).filter(|u| Some(u) != issue.reporter_id.as_ref()).collect();
+        voters.sort();
+        voters.dedup();
+        issue.voters = voters;
+        if rng.random_bool(0.2) {
+            for _ in 0..rng.random_range(1..=2) {
+                let confluence = rng.random_bool(0.5);
+                let n = next_link;
+                issue.remote_links.push(RemoteLink {
+                    id: n,
+                    global_id: confluence.then(|| format!("appId=8a1b2c3d&pageId={}", 65_000 + n)),
+                    application: confluence.then(|| ("com.atlassian.confluence".to_string(), "Confluence".to_string())),
+                    relationship: Some(if confluence { "mentioned in" } else { "relates to" }.to_string()),
+                    url: if confluence {
+                        format!("https://wiki.example.com/pages/viewpage.action?pageId={}", 65_000 + n)
+                    } else {
+                        format!("https://git.example.com/pulls/{n}")
+                    },
+                    title: if confluence { format!("Design notes {n}") } else { format!("Pull request #{n}") },
+                    summary: (!confluence).then(|| format!("Changes for {}", issue.key)),
+                    resolved: !confluence && rng.random_bool(0.5),
+                });
+                next_link += 1;
+            }
+        }
+        if rng.random_bool(0.15) {
+            for k in 0..rng.random_range(1..=2) {
+                let (filename, mime_type, bytes) = if k == 0 {
+                    (format!("{}-notes.txt", issue.key.to_lowercase()), "text/plain", format!("Notes on {}\n{}\n", issue.key, issue.summary).into_bytes())
+                } else {
+                    ("measurements.csv".to_string(), "text/csv", format!("issue,value\n{},{}\n", issue.key, rng.random_range(1..1000)).into_bytes())
+                };
+                issue.attachments.push(IssueAttachment {
+                    id: next_attachment,
+                    filename,
+                    author_id: users.choose(rng).unwrap().clone(),
+                    created: created + Duration::hours(rng.random_range(1..48)),
+                    mime_type: mime_type.to_string(),
+                    bytes,
+                });
+                next_attachment += 1;
+            }
+        }
+    }
+    site.next_ids.insert("remotelink".into(), next_link);
+    site.next_ids.insert("jira_attachment".into(), next_attachment);
 }

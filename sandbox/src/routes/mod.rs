@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod sourced;
 pub mod token_app;
 pub mod tokens;
+pub mod upload;
 
 use crate::config::{Config, Flavor};
 use sourced::{Listed, SourcedRoutes};

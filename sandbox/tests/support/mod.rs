@@ -79,6 +79,23 @@ impl SandboxProc {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// A multipart upload of one file (as Atlassian takes attachments, with its XSRF header).
+    pub fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> (u16, Value) {
+        let part = reqwest::blocking::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string()).mime_str("text/plain").unwrap();
+        let form = reqwest::blocking::multipart::Form::new().part("file", part);
+        let resp = self
+            .http
+            .post(self.url(path))
+            .basic_auth(&self.info.user, Some(&self.info.api_token))
+            .header("X-Atlassian-Token", "no-check")
+            .multipart(form)
+            .send()
+            .expect("upload");
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     pub fn stats(&self) -> Value {
         self.http.get(self.url("/__sandbox/stats")).send().unwrap().json().unwrap()
     }

@@ -15,6 +15,7 @@ use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::model::*;
 use crate::routes::sourced::{Source, SourcedRoutes, Spec};
+use crate::routes::upload::{read_upload, UploadedFile};
 
 /// The `downloadLink` of a v2 attachment: the site's download servlet, not a REST operation
 /// (https://developer.atlassian.com/cloud/confluence/rest/v2/api-group-attachment/#api-attachments-id-get,
@@ -387,40 +388,16 @@ async fn download_by_name(c: Conf, Path((id, name)): Path<(String, String)>) -> 
     Ok(bytes_response(a))
 }
 
-/// Multipart upload, as Confluence takes it: `file` parts, optional `comment`, and the
-/// `X-Atlassian-Token: no-check` header its XSRF protection demands.
-async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, mut form: Multipart) -> Result<Json<Value>, ApiError> {
+/// Multipart upload ([`read_upload`]): one v1 attachment per file.
+async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, form: Multipart) -> Result<Json<Value>, ApiError> {
     let me = c.require_user()?.to_string();
-    if headers.get("x-atlassian-token").and_then(|v| v.to_str().ok()) != Some("no-check") {
-        // The request is read to its end before the refusal, as Atlassian's front end reads it:
-        // a client still sending the file sees the 403, not a connection closed under it.
-        while let Ok(Some(field)) = form.next_field().await {
-            let _ = field.bytes().await;
-        }
-        return Err(c.error(StatusCode::FORBIDDEN, "XSRF check failed"));
-    }
-    let mut files: Vec<(String, String, Vec<u8>)> = Vec::new();
-    let mut comment = String::new();
-    while let Some(field) = form.next_field().await.map_err(|e| c.error(StatusCode::BAD_REQUEST, format!("Invalid multipart body: {e}")))? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let filename = field.file_name().unwrap_or("file").to_string();
-            let media = field.content_type().unwrap_or("application/octet-stream").to_string();
-            let data = field.bytes().await.map_err(|e| c.error(StatusCode::BAD_REQUEST, format!("Invalid multipart body: {e}")))?;
-            files.push((filename, media, data.to_vec()));
-        } else if name == "comment" {
-            comment = field.text().await.unwrap_or_default();
-        }
-    }
-    if files.is_empty() {
-        return Err(c.error(StatusCode::BAD_REQUEST, "No file was attached: send it as a multipart part named 'file'"));
-    }
+    let (files, comment) = read_upload(&headers, form).await.map_err(|(status, message)| c.error(status, message))?;
     let mut site = c.sb.site.write();
     let parent = container(&c, &site, &id)?.id;
     let now = c.sb.clock.now();
     let wiki = c.wiki();
     let mut out = Vec::new();
-    for (title, media, data) in files {
+    for UploadedFile { name: title, media_type: media, data } in files {
         if site.attachments.iter().any(|a| a.container_id == parent && a.title == title) {
             return Err(c.error(StatusCode::BAD_REQUEST, format!("Cannot add a new attachment with same file name as an existing attachment: {title}")));
         }

@@ -44,7 +44,7 @@ fn restriction_of(b: &Map<String, Value>) -> Result<Option<Restriction>, ApiErro
 impl Jira {
     /// Whether the caller may see what this restricts: members of its group (roles are not
     /// modelled: everyone who sees the issue).
-    fn may_see(&self, site: &Site, r: &Option<Restriction>) -> bool {
+    pub(super) fn may_see(&self, site: &Site, r: &Option<Restriction>) -> bool {
         match r {
             Some(r) if r.kind == "group" => self.who.account().and_then(|a| site.user(a)).is_some_and(|u| u.groups.iter().any(|g| g == &r.value)),
             _ => true,
@@ -52,7 +52,7 @@ impl Jira {
     }
 
     /// The index of a visible issue, or Jira's 404.
-    fn issue_ix(&self, site: &Site, key: &str) -> Result<usize, ApiError> {
+    pub(super) fn issue_ix(&self, site: &Site, key: &str) -> Result<usize, ApiError> {
         let i = site.issue_index(key).ok_or_else(not_found)?;
         let p = site.project(site.issues[i].project_id).ok_or_else(not_found)?;
         if !self.who.can_see(site, &p.visibility) {
@@ -351,6 +351,8 @@ pub async fn create(j: Jira, body: String) -> Result<(StatusCode, Json<Value>), 
         resolution_id: None,
         assignee_id: None,
         reporter_id: Some(me.clone()),
+        // Jira makes the reporter a watcher.
+        watchers: vec![me.clone()],
         creator_id: me,
         labels: vec![],
         component_ids: vec![],
@@ -367,6 +369,9 @@ pub async fn create(j: Jira, body: String) -> Result<(StatusCode, Json<Value>), 
         comments: vec![],
         worklogs: vec![],
         changelog: vec![],
+        voters: vec![],
+        remote_links: vec![],
+        attachments: vec![],
     };
     apply_fields(&j, &site, &mut issue, &fields, true)?;
     issue.id = site.next_id("issue", 10_000);

@@ -509,6 +509,7 @@ fn system_schema(id: &str) -> Value {
         "worklog" => ("array", Some("worklog")),
         "timespent" | "aggregatetimespent" => ("number", None),
         "watches" => ("watches", None),
+        "attachment" => ("array", Some("attachment")),
         "votes" => ("votes", None),
         _ => ("any", None),
     };

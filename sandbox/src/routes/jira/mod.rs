@@ -2,10 +2,13 @@
 //! gone as on Cloud), v2 on Data Center (`/rest/api/2`, `startAt` search). The version is read from
 //! the path, so one set of handlers serves both; v3 speaks ADF, v2 plain (wiki) text.
 
+mod attachments;
 mod issues;
 pub(crate) mod meta;
+mod remote_links;
 pub mod render;
 pub(crate) mod search;
+mod watchers;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -80,7 +83,22 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .post(&p("/issue/{key}/transitions"), issues::transition, src)
             .post(&p("/issueLink"), issues::link_create, src)
             .get(&p("/issueLink/{id}"), issues::link_get, src)
-            .delete(&p("/issueLink/{id}"), issues::link_delete, src);
+            .delete(&p("/issueLink/{id}"), issues::link_delete, src)
+            .get(&p("/issue/{key}/watchers"), watchers::watchers, src)
+            .post(&p("/issue/{key}/watchers"), watchers::watcher_add, src)
+            .delete(&p("/issue/{key}/watchers"), watchers::watcher_remove, src)
+            .get(&p("/issue/{key}/votes"), watchers::votes, src)
+            .post(&p("/issue/{key}/votes"), watchers::vote_add, src)
+            .delete(&p("/issue/{key}/votes"), watchers::vote_remove, src)
+            .get(&p("/issue/{key}/remotelink"), remote_links::list, src)
+            .post(&p("/issue/{key}/remotelink"), remote_links::create, src)
+            .delete(&p("/issue/{key}/remotelink"), remote_links::delete_by_global_id, src)
+            .get(&p("/issue/{key}/remotelink/{id}"), remote_links::get, src)
+            .put(&p("/issue/{key}/remotelink/{id}"), remote_links::update, src)
+            .delete(&p("/issue/{key}/remotelink/{id}"), remote_links::delete, src)
+            .post(&p("/issue/{key}/attachments"), attachments::upload, src)
+            .get(&p("/attachment/{id}"), attachments::get, src)
+            .delete(&p("/attachment/{id}"), attachments::delete, src);
         r = match flavor {
             // Cloud's paged lists and its plain version DELETE; Data Center 10.3 has none of them.
             Flavor::Cloud => r
@@ -89,6 +107,7 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
                 .get(&p("/users/search"), meta::users_search, src)
                 .get(&p("/group/bulk"), meta::groups_bulk, src)
                 .get(&p("/issue/{key}/changelog"), issues::changelog, src)
+                .get(&p("/attachment/content/{id}"), attachments::content, src)
                 .delete(&p("/version/{id}"), meta::version_delete, src),
             Flavor::Datacenter => r.post(&p("/version/{id}/removeAndSwap"), meta::version_remove_and_swap, src),
         };
@@ -109,9 +128,20 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .post("/rest/api/3/search", search::removed, v3)
             .get("/rest/api/2/search", search::removed, v2)
             .post("/rest/api/2/search", search::removed, v2),
-        Flavor::Datacenter => r.get("/rest/api/2/search", search::search_dc_get, dc).post("/rest/api/2/search", search::search_dc_post, dc),
+        Flavor::Datacenter => r.get("/rest/api/2/search", search::search_dc_get, dc).post("/rest/api/2/search", search::search_dc_post, dc).get(
+            "/secure/attachment/{id}/{name}",
+            attachments::servlet,
+            ATTACHMENT_SERVLET,
+        ),
     }
 }
+
+/// Data Center's attachment servlet: an attachment's metadata (`GET /api/2/attachment/{id}` of
+/// the Data Center 10.3 description: "including the URI of the actual attached file") gives
+/// its file's URI as `content`, which is this servlet
+/// (https://developer.atlassian.com/server/jira/platform/rest/v10003/api-group-attachment/#api-api-2-attachment-id-get).
+const ATTACHMENT_SERVLET: Source =
+    Source::Doc("https://developer.atlassian.com/server/jira/platform/rest/v10003/api-group-attachment/#api-api-2-attachment-id-get");
 
 /// What every Jira handler needs: the sandbox, the caller, the base URL for `self` links and the
 /// API version of the request path.

@@ -153,9 +153,13 @@ impl View<'_> {
             "description": t.description,
             "iconUrl": format!("{}/images/icons/issuetypes/{}.svg", self.base, t.name.to_lowercase()),
             "name": t.name,
-            "subtask": false,
+            "subtask": t.id == SUBTASK_TYPE,
             "avatarId": 10300 + t.id % 100,
-            "hierarchyLevel": if t.name == "Epic" { 1 } else { 0 },
+            "hierarchyLevel": match t.id {
+                EPIC_TYPE => 1,
+                SUBTASK_TYPE => -1,
+                _ => 0,
+            },
         })
     }
     pub fn priority(&self, p: &NamedItem) -> Value {
@@ -310,6 +314,22 @@ impl View<'_> {
             Some(CustomValue::Sprints(ids)) => Value::Array(ids.iter().filter_map(|id| self.site.sprint(*id)).map(|s| self.sprint(s)).collect()),
         }
     }
+    /// An attachment's metadata; `content` is where its file is: Cloud's content resource, Data
+    /// Center's attachment servlet (the URI its metadata gives).
+    pub fn attachment(&self, a: &IssueAttachment) -> Value {
+        let content =
+            if self.cloud { format!("{}/attachment/content/{}", self.api, a.id) } else { format!("{}/secure/attachment/{}/{}", self.base, a.id, a.filename) };
+        json!({
+            "self": format!("{}/attachment/{}", self.api, a.id),
+            "id": a.id.to_string(),
+            "filename": a.filename,
+            "author": self.user_id(&a.author_id),
+            "created": ts(a.created),
+            "size": a.bytes.len(),
+            "mimeType": a.mime_type,
+            "content": content,
+        })
+    }
     fn linked_issue(&self, other: &Issue) -> Value {
         let mut fields = Map::new();
         fields.insert("summary".into(), json!(other.summary));
@@ -383,7 +403,10 @@ impl View<'_> {
                 Some(p) => self.linked_issue(p),
                 None => return Some(Value::Null),
             },
-            "subtasks" => json!([]),
+            "subtasks" => Value::Array(
+                site.issues.iter().filter(|s| s.parent_id == Some(issue.id) && s.issue_type_id == SUBTASK_TYPE).map(|s| self.linked_issue(s)).collect(),
+            ),
+            "attachment" => Value::Array(issue.attachments.iter().map(|a| self.attachment(a)).collect()),
             "issuelinks" => Value::Array(
                 site.links.iter().filter(|l| l.inward_issue_id == issue.id || l.outward_issue_id == issue.id).map(|l| self.link(l, Some(issue.id))).collect(),
             ),
@@ -403,8 +426,8 @@ impl View<'_> {
                     json!(total)
                 }
             }
-            "watches" => json!({"self": format!("{}/issue/{}/watchers", self.api, issue.key), "watchCount": 1, "isWatching": false}),
-            "votes" => json!({"self": format!("{}/issue/{}/votes", self.api, issue.key), "votes": 0, "hasVoted": false}),
+            "watches" => json!({"self": format!("{}/issue/{}/watchers", self.api, issue.key), "watchCount": issue.watchers.len(), "isWatching": false}),
+            "votes" => json!({"self": format!("{}/issue/{}/votes", self.api, issue.key), "votes": issue.voters.len(), "hasVoted": false}),
             other => {
                 let number: u64 = other.strip_prefix("customfield_")?.parse().ok()?;
                 let f = site.custom_field(number)?;
@@ -484,6 +507,7 @@ pub const SYSTEM_FIELDS: &[(&str, &str, bool)] = &[
     ("timespent", "Time Spent", true),
     ("aggregatetimespent", "Σ Time Spent", true),
     ("watches", "Watchers", true),
+    ("attachment", "Attachment", true),
     ("votes", "Votes", true),
     ("comment", "Comment", false),
     ("worklog", "Log Work", false),
