@@ -236,7 +236,13 @@ fn shaped(t: &TableDef, col: &ColumnDef, shape: Shape, flavor: Flavor, v: &Value
     })
 }
 
+/// Puts `v` at `pointer` of `target`, making the objects on the way; "" makes `v` the whole
+/// body (Jira's watcher POST takes the user as a bare JSON string).
 fn set_pointer(target: &mut Value, pointer: &str, v: Value) {
+    if pointer.is_empty() {
+        *target = v;
+        return;
+    }
     let mut cur = target;
     let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     for (i, p) in parts.iter().enumerate() {
@@ -486,15 +492,16 @@ async fn update(session: &dyn Queries, u: &Update, params: &[ScalarValue]) -> Re
         }
         sets.push((col, format!("__set{n}"), &a.value));
     }
-    let current: Vec<String> = match w.versioned {
-        Some((version, _)) => t
-            .columns
+    let replaces = w.whole || w.versioned.is_some();
+    let current: Vec<String> = if replaces {
+        t.columns
             .iter()
             .filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str()))
             .map(|c| c.name.clone())
-            .chain([version.to_string()])
-            .collect(),
-        None => Vec::new(),
+            .chain(w.versioned.map(|(version, _)| version.to_string()))
+            .collect()
+    } else {
+        Vec::new()
     };
     let cols = needed_columns(&t, &request, current);
     let extra: Vec<(String, &Expr)> = sets.iter().map(|(_, alias, e)| (alias.clone(), *e)).collect();
@@ -503,11 +510,17 @@ async fn update(session: &dyn Queries, u: &Update, params: &[ScalarValue]) -> Re
     for row in &rows {
         let mut body = fixed_body(w);
         let mut fields = 0;
-        if let Some((version, pointer)) = w.versioned {
+        if replaces {
             for c in t.columns.iter().filter(|c| c.write.is_some() && !w.insert_only.contains(&c.name.as_str())) {
                 let (p, shape) = c.write.as_ref().expect("filtered");
-                set_pointer(&mut body, p, shaped(&t, c, *shape, flavor, row.get(&c.name).unwrap_or(&Value::Null))?);
+                let v = row.get(&c.name).unwrap_or(&Value::Null);
+                // Without a version, what the object lacks stays out of the body.
+                if w.versioned.is_some() || !v.is_null() {
+                    set_pointer(&mut body, p, shaped(&t, c, *shape, flavor, v)?);
+                }
             }
+        }
+        if let Some((version, pointer)) = w.versioned {
             let n = row.get(version).and_then(Value::as_i64).unwrap_or(0);
             set_pointer(&mut body, pointer, json!(n + 1));
             set_pointer(&mut body, "/id", json!(key_columns_text(&t, row)));

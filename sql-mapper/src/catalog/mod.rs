@@ -591,6 +591,9 @@ pub struct Writes {
     /// Updates replace the whole object (Confluence): the body carries every writable column,
     /// and this version column's value plus one at this pointer.
     pub versioned: Option<(&'static str, &'static str)>,
+    /// Updates replace the whole object, without a version (a Jira remote link's PUT): the body
+    /// carries every writable column's current value besides the ones set.
+    pub whole: bool,
     /// The insert body is a one-element array (Confluence v1 labels).
     pub array_body: bool,
     /// Columns read back from the create response (for `RETURNING`): (column, JSON pointer).

@@ -5,6 +5,7 @@
 
 mod create_api_token;
 mod download_attachment;
+mod download_issue_attachment;
 mod get_current_user;
 mod get_issue_transitions;
 mod get_oauth_access_token;
@@ -14,6 +15,7 @@ mod revoke_personal_access_tokens;
 mod search_personal_access_tokens;
 mod transition_issue;
 mod upload_attachment;
+mod upload_issue_attachment;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -84,6 +86,8 @@ pub fn all() -> Vec<ProcedureDef> {
         transition_issue::def(),
         download_attachment::def(),
         upload_attachment::def(),
+        download_issue_attachment::def(),
+        upload_issue_attachment::def(),
         get_oauth_authorization_url::def(),
         get_oauth_access_token::def(),
         refresh_oauth_access_token::def(),

@@ -37,19 +37,25 @@ pub fn def() -> ProcedureDef {
     }
 }
 
-async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
-    let content_id = text(&args, "ContentId").unwrap_or_default();
-    let file_name = text(&args, "FileName").unwrap_or_default();
-    let (bytes, default_type) = match (text(&args, "ContentBase64"), text(&args, "Content")) {
-        (Some(b64), None) => (
+/// The file an upload procedure was given: `ContentBase64` decoded, or `Content` as UTF-8 text
+/// (exactly one of them), and the media type it has unless `MediaType` says.
+pub(super) fn file_of(args: &Args, procedure: &str) -> Result<(Vec<u8>, &'static str), MapperError> {
+    match (text(args, "ContentBase64"), text(args, "Content")) {
+        (Some(b64), None) => Ok((
             base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())
                 .map_err(|e| MapperError::new(SqlState::InvalidCharacterValue, format!("ContentBase64 is not base64: {e}")))?,
             "application/octet-stream",
-        ),
-        (None, Some(t)) => (t.into_bytes(), "text/plain"),
-        _ => return Err(MapperError::new(SqlState::ParameterCount, "UploadAttachment needs exactly one of ContentBase64 and Content")),
-    };
+        )),
+        (None, Some(t)) => Ok((t.into_bytes(), "text/plain")),
+        _ => Err(MapperError::new(SqlState::ParameterCount, format!("{procedure} needs exactly one of ContentBase64 and Content"))),
+    }
+}
+
+async fn run(session: &dyn Queries, args: Args) -> Result<Rows, MapperError> {
+    let content_id = text(&args, "ContentId").unwrap_or_default();
+    let file_name = text(&args, "FileName").unwrap_or_default();
+    let (bytes, default_type) = file_of(&args, "UploadAttachment")?;
     let media = text(&args, "MediaType").unwrap_or_else(|| default_type.to_string());
     let comment = text(&args, "Comment");
     let prefix = if session.client().flavor() == Flavor::Cloud { "/wiki" } else { "" };

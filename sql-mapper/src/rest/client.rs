@@ -162,6 +162,18 @@ impl AtlassianClient {
         format!("{}{}", base.trim_end_matches('/'), path_and_query)
     }
 
+    /// The path and query of a URL the site gave (Data Center's attachment `content`), when it
+    /// is on the product's base: `None` for any other host, which never sees the credentials.
+    pub fn site_path(&self, product: Product, url: &str) -> Option<String> {
+        let bases = self.bases.read().unwrap_or_else(|p| p.into_inner());
+        let base = match product {
+            Product::Jira => &bases.0,
+            Product::Confluence => &bases.1,
+        };
+        let rest = url.strip_prefix(base.trim_end_matches('/'))?;
+        (rest.starts_with('/') && !rest.starts_with("//")).then(|| rest.to_string())
+    }
+
     /// The request's URL: the product's base, or the Admin APIs' for an [`ORG_ADMIN`] path
     /// (HYC00 when the connection names no organization).
     fn target(&self, product: Product, path_and_query: &str) -> Result<Target, MapperError> {

@@ -111,7 +111,8 @@ pub(crate) fn cell_value(array: &dyn datafusion::arrow::array::Array, row: usize
     use datafusion::arrow::array::*;
     use datafusion::arrow::datatypes::{DataType, TimeUnit};
     use serde_json::json;
-    if array.is_null(row) {
+    // A typeless NULL (a parameter bound as NULL) is a `NullArray`, whose nulls are only logical.
+    if array.logical_nulls().is_some_and(|n| n.is_null(row)) {
         return Value::Null;
     }
     let a = array.as_any();
@@ -191,7 +192,6 @@ fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Va
     }
 }
 
-/// A JSON scalar as text: strings without their quotes (ids come as strings or numbers).
 /// A parameter's value as JSON (a procedure's argument), as a cell of that type reads.
 pub(crate) fn scalar_value_json(v: &datafusion::common::ScalarValue) -> Result<Value, crate::MapperError> {
     let array = v.to_array().map_err(|e| crate::MapperError::new(crate::SqlState::General, format!("cannot read a parameter value: {e}")))?;
@@ -274,4 +274,17 @@ fn append(b: &mut dyn ArrayBuilder, col: &ColumnDef, v: &Value) -> Result<(), Ma
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::common::ScalarValue;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn parameters_bound_as_null_are_null() {
+        assert_eq!(super::scalar_value_json(&ScalarValue::Null).unwrap(), Value::Null);
+        assert_eq!(super::scalar_value_json(&ScalarValue::Utf8(None)).unwrap(), Value::Null);
+        assert_eq!(super::scalar_value_json(&ScalarValue::Utf8(Some("x".into()))).unwrap(), json!("x"));
+    }
 }

@@ -103,6 +103,18 @@ pub fn table() -> TableDef {
                 "Links to other issues as JSON (Jira.IssueLinks has them as rows)",
             )
             .field("issuelinks"),
+            c("Subtasks", LongText(super::LINKS_JSON_LIMIT), true, json_text("/fields/subtasks"), "Sub-tasks as JSON (Jira.Subtasks has them as rows)")
+                .field("subtasks"),
+            c(
+                "Attachments",
+                LongText(super::LINKS_JSON_LIMIT),
+                true,
+                json_text("/fields/attachment"),
+                "Attachments as JSON (Jira.IssueAttachments has them as rows)",
+            )
+            .field("attachment"),
+            c("WatchCount", Integer, true, at("/fields/watches/watchCount"), "How many watch it (Jira.IssueWatchers lists them)").field("watches"),
+            c("VoteCount", Integer, true, at("/fields/votes/votes"), "How many voted for it (Jira.IssueVotes lists them)").field("votes"),
             c("JQL", Varchar(4000), true, context("jql"), "Pseudo-column: WHERE JQL = '...' passes a raw JQL query through").pushed(Pushdown::Raw),
         ],
         key: &["Id"],

@@ -12,9 +12,13 @@ mod epics;
 mod fields;
 mod filters;
 mod groups;
+mod issue_attachments;
 mod issue_links;
+mod issue_remote_links;
 mod issue_status_history;
 mod issue_types;
+mod issue_votes;
+mod issue_watchers;
 mod issues;
 pub(crate) mod oauth_access_tokens;
 mod priorities;
@@ -23,6 +27,7 @@ mod resolutions;
 mod sprint_issues;
 mod sprints;
 mod statuses;
+mod subtasks;
 mod users;
 mod versions;
 mod worklogs;
@@ -84,6 +89,11 @@ pub fn tables() -> Vec<TableDef> {
         fields::table(),
         issue_types::table(),
         issue_links::table(),
+        issue_attachments::table(),
+        issue_remote_links::table(),
+        issue_votes::table(),
+        issue_watchers::table(),
+        subtasks::table(),
         statuses::table(),
         priorities::table(),
         resolutions::table(),
