@@ -5,7 +5,7 @@ stream). Each (client, scenario) runs in a fresh process so its peak memory is i
 counts come from the sandbox's statistics. Writes a Markdown table (bench/results/compare.md).
 
 usage: python bench/compare.py [--profile release|debug] [--issues N] [--pages N] [--latencies 0,100]
-                               [--projects N] [--memory-issues N] [--out FILE]
+                               [--projects N] [--memory-issues N] [--scenarios history,join,...] [--out FILE]
 bench/compare.sh builds in release mode, makes the venv and runs this.
 """
 
@@ -31,6 +31,7 @@ SCENARIOS = {
     "pages full scan": "pages",
     "pages full scan with bodies": "pages_bodies",
     "issues JOIN comments (one project)": "join",
+    "IssueStatusHistory (one project)": "history",
 }
 ALL_JQL = 'created >= "1970-01-01"'
 
@@ -67,6 +68,7 @@ def run_driver(info, scenario, params):
         "pages": "SELECT Id, Title, SpaceId FROM Confluence.Pages",
         "pages_bodies": "SELECT Id, Title, Body FROM Confluence.Pages",
         "join": f"SELECT i.\"Key\", c.Id, c.Body FROM Jira.Issues i JOIN Jira.Comments c ON c.IssueKey = i.\"Key\" WHERE i.ProjectKey = '{params['project']}'",
+        "history": f"SELECT IssueKey, Sequence, Status, Entered, \"Left\", Seconds FROM Jira.IssueStatusHistory WHERE ProjectKey = '{params['project']}'",
     }[scenario]
     started = begin(info)
     cur = conn.cursor().execute(sql)
@@ -78,6 +80,12 @@ def run_driver(info, scenario, params):
         return time.perf_counter() - started, n
     rows = cur.fetchall()
     return time.perf_counter() - started, len(rows)
+
+
+def status_intervals(histories):
+    """Status intervals from an issue's changelog entries (what IssueStatusHistory's rows are):
+    one for the status it was created in, one more per status change."""
+    return 1 + sum(1 for h in histories for item in h.get("items", []) if item.get("field") == "status")
 
 
 def run_jira(info, scenario, params):
@@ -100,6 +108,12 @@ def run_jira(info, scenario, params):
         n = 0
         for issue in j.enhanced_search_issues(f'project = "{params["project"]}"', fields="summary", maxResults=False):
             n += len(j.comments(issue.key))
+    elif scenario == "history":
+        # The loop the package offers: each issue again, expanded with its changelog.
+        n = 0
+        for issue in j.enhanced_search_issues(f'project = "{params["project"]}"', fields="summary", maxResults=False):
+            full = j.issue(issue.key, fields="status", expand="changelog")
+            n += status_intervals([{"items": [{"field": i.field} for i in h.items]} for h in full.changelog.histories])
     else:
         return None
     return time.perf_counter() - started, n
@@ -142,6 +156,10 @@ def run_apa(info, scenario, params):
         n = 0
         for issue in all_issues(f'project = "{params["project"]}"', ["summary"]):
             n += len(j.issue_get_comments(issue["key"]).get("comments", []))
+    elif scenario == "history":
+        n = 0
+        for issue in all_issues(f'project = "{params["project"]}"', ["summary"]):
+            n += status_intervals(j.get_issue_changelog(issue["key"]).get("values", []))
     return time.perf_counter() - started, n
 
 
@@ -190,6 +208,18 @@ def run_floor(info, scenario, params):
         n = 0
         for issue in search(f'project = "{params["project"]}"', ["summary"]):
             n += len(s.get(f"{url}/rest/api/3/issue/{issue['key']}/comment", params={"maxResults": 5000}).json()["comments"])
+    elif scenario == "history":
+        # The per-issue changelog loop: each issue's /changelog, page by page.
+        n = 0
+        for issue in search(f'project = "{params["project"]}"', ["summary"]):
+            values, start = [], 0
+            while True:
+                page = s.get(f"{url}/rest/api/3/issue/{issue['key']}/changelog", params={"startAt": start, "maxResults": 100}).json()
+                values += page["values"]
+                start += len(page["values"])
+                if page.get("isLast", True) or not page["values"]:
+                    break
+            n += status_intervals(values)
     return time.perf_counter() - started, n
 
 
@@ -237,6 +267,7 @@ def main():
     ap.add_argument("--projects", type=int, default=40)
     ap.add_argument("--latencies", default="0,100")
     ap.add_argument("--memory-issues", type=int, default=200000, help="issues of the memory run (0: none)")
+    ap.add_argument("--scenarios", default="", help="only these scenarios (their short names: scan, key, history, ...)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "compare.md"))
     args = ap.parse_args()
     if args.child:
@@ -262,7 +293,10 @@ def main():
             first = requests.post(sb.url + "/rest/api/3/search/jql", json={"jql": ALL_JQL, "fields": ["status", "project"], "maxResults": 1}, auth=auth).json()["issues"][0]
             params = {"key": first["key"], "project": first["fields"]["project"]["key"], "status": first["fields"]["status"]["name"]}
             lines += ["", f"## latency {latency} ms", "", "| scenario | " + " | ".join(CLIENTS) + " | driver ÷ floor | driver ÷ best Python client |", "|---|" + "---:|" * (len(CLIENTS) + 2)]
+            chosen = [x for x in args.scenarios.split(",") if x]
             for title, scenario in SCENARIOS.items():
+                if chosen and scenario not in chosen:
+                    continue
                 cells, secs = [], {}
                 for client in CLIENTS:
                     r = measure(client, scenario, sb, params, env)

@@ -3,6 +3,7 @@
 //! sizes, and streams pages as Arrow batches.
 
 mod adf;
+mod bit_literals;
 pub mod catalog;
 mod error;
 mod field_cache;
@@ -52,7 +53,7 @@ mod layering {
     /// Bottom to top.
     const LAYERS: &[&[&str]] = &[
         &["error", "values", "adf"],
-        &["catalog", "identifiers", "row_limits", "local_time"],
+        &["catalog", "identifiers", "row_limits", "local_time", "bit_literals"],
         &["rest", "field_cache", "result_cache"],
         &["pushdown"],
         &["scan"],

@@ -156,6 +156,16 @@ impl crate::queries::Queries for MapperSession {
     }
 }
 
+/// The engine with the driver's own analysis ([`crate::bit_literals::analyzer_rules`]).
+fn engine_context(config: SessionConfig) -> SessionContext {
+    let state = datafusion::execution::SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .with_analyzer_rules(crate::bit_literals::analyzer_rules())
+        .build();
+    SessionContext::new_with_state(state)
+}
+
 impl MapperSession {
     pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
         let anonymous = !auth.has_credentials();
@@ -199,7 +209,7 @@ impl MapperSession {
         // over threads (round-robin repartitioning) costs more than the work it spreads.
         let mut config = SessionConfig::new().with_default_catalog_and_schema("atlassian", "Jira").with_information_schema(false).with_target_partitions(1);
         config.options_mut().sql_parser.enable_ident_normalization = false;
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = engine_context(config);
         ctx.add_optimizer_rule(Arc::new(crate::scan::JoinNarrowsParents));
         let cat = ctx.catalog("atlassian").ok_or_else(|| MapperError::new(SqlState::General, "the SQL engine has no default catalog"))?;
         // Parents first: a table read per row of another holds that table's provider.

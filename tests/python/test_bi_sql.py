@@ -49,6 +49,21 @@ def test_fetch_first_and_top_are_limits_pushed_down(sandbox, conn):
         assert e.value.args[0] == "42000", bad
 
 
+def test_bit_columns_compare_with_zero_and_one(sandbox, conn):
+    """`WHERE Active = 1`, as SQL Server users and BI tools write a BIT test."""
+    types = [(t["name"], t["subtask"]) for t in sandbox.rest("/rest/api/3/issuetype")]
+    subtasks = sorted(n for n, sub in types if sub)
+    others = sorted(n for n, sub in types if not sub)
+    assert subtasks and others
+    ask = lambda sql: sorted(r[0] for r in conn.cursor().execute(sql).fetchall())
+    assert ask("SELECT Name FROM Jira.IssueTypes WHERE IsSubtask = 1") == subtasks
+    assert ask("SELECT Name FROM Jira.IssueTypes WHERE 0 = IsSubtask") == others
+    assert ask("SELECT Name FROM Jira.IssueTypes WHERE IsSubtask <> 0") == subtasks
+    assert ask("SELECT Name FROM Jira.IssueTypes WHERE IsSubtask IN (0, 1)") == sorted(subtasks + others)
+    with pytest.raises(pyodbc.Error):
+        conn.cursor().execute("SELECT Name FROM Jira.IssueTypes WHERE IsSubtask = 2").fetchall()
+
+
 def test_long_text_reports_atlassians_documented_limits(conn):
     sizes = {(r.table_name, r.column_name): (r.type_name, r.column_size) for t in ("Issues", "Comments", "Worklogs", "Pages") for r in conn.cursor().columns(table=t)}
     for col in [("Issues", "Description"), ("Issues", "DescriptionAdf"), ("Comments", "Body"), ("Comments", "BodyAdf"), ("Worklogs", "Comment")]:
