@@ -161,6 +161,7 @@ pub fn generate(cfg: &Config) -> Site {
     // From a generator of its own, so the data drawn before stays as it was.
     enrich_jira(cfg, &mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA61E), &mut site, &user_ids);
     seed_issue_activity(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA77A), &mut site, &user_ids);
+    seed_macros(&mut site);
     site.reindex();
     site
 }
@@ -901,4 +902,24 @@ fn seed_issue_activity(rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) 
     }
     site.next_ids.insert("remotelink".into(), next_link);
     site.next_ids.insert("jira_attachment".into(), next_attachment);
+}
+
+/// Some pages and blog posts end with a macro, so their rendered view differs from their
+/// storage: an info panel naming their author (a user mention) or a code block. By id, without
+/// randomness, so the data before it stays as it was.
+fn seed_macros(site: &mut Site) {
+    for c in site.contents.iter_mut().filter(|c| matches!(c.kind, ContentKind::Page | ContentKind::BlogPost)) {
+        let extra = match c.id % 6 {
+            0 => format!(
+                "<ac:structured-macro ac:name=\"info\" ac:schema-version=\"1\"><ac:rich-text-body><p>Owned by <ac:link><ri:user ri:account-id=\"{}\" /></ac:link>.</p></ac:rich-text-body></ac:structured-macro>",
+                c.author_id
+            ),
+            3 => "<ac:structured-macro ac:name=\"code\" ac:schema-version=\"1\"><ac:plain-text-body><![CDATA[if a < b { deploy(); }]]></ac:plain-text-body></ac:structured-macro>".to_string(),
+            _ => continue,
+        };
+        c.body.push_str(&extra);
+        if let Some(v) = c.versions.last_mut() {
+            v.body.push_str(&extra);
+        }
+    }
 }

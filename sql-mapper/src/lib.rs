@@ -20,6 +20,7 @@ mod session;
 mod values;
 mod workflow;
 mod writes;
+mod xhtml;
 
 pub use catalog::{Catalog, Product};
 pub use error::{df_error, MapperError, SqlState};
@@ -52,7 +53,7 @@ mod layering {
 
     /// Bottom to top.
     const LAYERS: &[&[&str]] = &[
-        &["error", "values", "adf"],
+        &["error", "values", "adf", "xhtml"],
         &["catalog", "identifiers", "row_limits", "local_time", "bit_literals"],
         &["rest", "field_cache", "result_cache"],
         &["pushdown"],

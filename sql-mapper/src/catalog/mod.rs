@@ -132,6 +132,8 @@ pub enum Extract {
     At(Text),
     /// An Atlassian Document Format document at this pointer, as plain text.
     AdfText(Text),
+    /// Confluence XHTML (storage format, rendered view) at this pointer, as plain text.
+    MarkupText(Text),
     /// The JSON at this pointer, as text (raw ADF, storage JSON, option objects).
     JsonText(Text),
     /// An array at the first pointer; from each element the value at the second; joined with ",".
@@ -158,6 +160,9 @@ pub fn at(p: &'static str) -> Extract {
 }
 pub fn adf_text(p: &'static str) -> Extract {
     Extract::AdfText(Text::Borrowed(p))
+}
+pub fn markup_text(p: &'static str) -> Extract {
+    Extract::MarkupText(Text::Borrowed(p))
 }
 pub fn json_text(p: &'static str) -> Extract {
     Extract::JsonText(Text::Borrowed(p))

@@ -171,6 +171,10 @@ fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Va
             Some(v @ (Value::Null | Value::String(_))) => Cow::Borrowed(v),
             Some(doc) => Cow::Owned(Value::String(crate::adf::plain_text(doc))),
         },
+        Extract::MarkupText(p) => match pointer(item, p) {
+            Some(Value::String(x)) => Cow::Owned(Value::String(crate::xhtml::plain_text(x))),
+            _ => Cow::Borrowed(NULL),
+        },
         Extract::JsonText(p) => match pointer(item, p) {
             None => Cow::Borrowed(NULL),
             Some(v @ Value::Null) => Cow::Borrowed(v),

@@ -137,7 +137,7 @@ impl FetchPlan {
         }
         for c in self.wanted() {
             match &c.extract {
-                Extract::At(p) | Extract::AdfText(p) | Extract::JsonText(p) | Extract::AtOrContext(p, _) => paths.keep(p),
+                Extract::At(p) | Extract::AdfText(p) | Extract::MarkupText(p) | Extract::JsonText(p) | Extract::AtOrContext(p, _) => paths.keep(p),
                 Extract::SpaceKey(p) => {
                     paths.keep(p);
                     paths.keep("/spaceKey");

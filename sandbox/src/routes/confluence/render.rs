@@ -46,9 +46,52 @@ pub fn space_v2(s: &Space) -> Value {
     })
 }
 
-fn body_v2(c: &Content, format: Option<&str>) -> Value {
+/// The body as the site renders it (the `view` representation): the storage format with its
+/// macros expanded to HTML (info panels, code blocks) and user mentions as links named by the
+/// user's display name.
+pub fn view_html(site: &Site, wiki: &str, storage: &str) -> String {
+    let mut out = storage.to_string();
+    // User mentions.
+    while let Some(start) = out.find("<ac:link><ri:user ri:account-id=\"") {
+        let id_start = start + "<ac:link><ri:user ri:account-id=\"".len();
+        let Some(id_len) = out[id_start..].find('"') else { break };
+        let id = out[id_start..id_start + id_len].to_string();
+        let Some(end) = out[start..].find("</ac:link>").map(|e| start + e + "</ac:link>".len()) else { break };
+        let name = site.user(&id).map(|u| u.display_name.clone()).unwrap_or_else(|| id.clone());
+        let link = format!(
+            "<a class=\"confluence-userlink user-mention\" data-account-id=\"{id}\" href=\"{wiki}/people/{id}\">{}</a>",
+            html_escape::encode_text(&name)
+        );
+        out.replace_range(start..end, &link);
+    }
+    // Code blocks: their text escaped in a <pre>.
+    while let Some(start) = out.find("<ac:structured-macro ac:name=\"code\"") {
+        let Some(end) = out[start..].find("</ac:structured-macro>").map(|e| start + e + "</ac:structured-macro>".len()) else { break };
+        let inner = &out[start..end];
+        let code = inner.find("<![CDATA[").and_then(|b| inner[b + 9..].find("]]>").map(|e| &inner[b + 9..b + 9 + e])).unwrap_or("");
+        let html = format!(
+            "<div class=\"code panel pdl\"><div class=\"codeContent panelContent pdl\"><pre class=\"syntaxhighlighter-pre\">{}</pre></div></div>",
+            html_escape::encode_text(code)
+        );
+        out.replace_range(start..end, &html);
+    }
+    // Info panels: their rich text in the panel's markup.
+    while let Some(start) = out.find("<ac:structured-macro ac:name=\"info\"") {
+        let Some(end) = out[start..].find("</ac:structured-macro>").map(|e| start + e + "</ac:structured-macro>".len()) else { break };
+        let inner = &out[start..end];
+        let body = inner.find("<ac:rich-text-body>").and_then(|b| inner.find("</ac:rich-text-body>").map(|e| inner[b + 19..e].to_string())).unwrap_or_default();
+        let html = format!(
+            "<div class=\"confluence-information-macro confluence-information-macro-information\"><div class=\"confluence-information-macro-body\">{body}</div></div>"
+        );
+        out.replace_range(start..end, &html);
+    }
+    out
+}
+
+fn body_v2(site: &Site, c: &Content, format: Option<&str>) -> Value {
     match format {
         Some("storage") => json!({"storage": {"representation": "storage", "value": c.body}}),
+        Some(view @ ("view" | "export_view" | "anonymous_export_view")) => json!({view: {"representation": view, "value": view_html(site, "/wiki", &c.body)}}),
         Some("atlas_doc_format") => {
             let text = storage_text(&c.body);
             let adf = json!({"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}]});
@@ -58,7 +101,7 @@ fn body_v2(c: &Content, format: Option<&str>) -> Value {
     }
 }
 
-pub fn page_v2(c: &Content, format: Option<&str>) -> Value {
+pub fn page_v2(site: &Site, c: &Content, format: Option<&str>) -> Value {
     let mut o = json!({
         "id": c.id.to_string(),
         "status": c.status,
@@ -72,7 +115,7 @@ pub fn page_v2(c: &Content, format: Option<&str>) -> Value {
         "lastOwnerId": null,
         "createdAt": ts(c.created_at),
         "version": c.versions.last().map(version_v2),
-        "body": body_v2(c, format),
+        "body": body_v2(site, c, format),
         "_links": {"webui": format!("/spaces/{}/pages/{}", c.space_id, c.id), "editui": format!("/pages/resumedraft.action?draftId={}", c.id), "tinyui": format!("/x/{}", c.id)},
     });
     // Absent, not null, where a value does not apply (root pages have no parent).
@@ -99,7 +142,7 @@ pub fn comment_v2(site: &Site, c: &Content, format: Option<&str>) -> Value {
         "status": c.status,
         "title": c.title,
         "version": c.versions.last().map(version_v2),
-        "body": body_v2(c, format),
+        "body": body_v2(site, c, format),
         "_links": {"webui": format!("/spaces/{}/pages/{}?focusedCommentId={}", c.space_id, c.container_id.unwrap_or(0), c.id)},
     });
     match container.map(|x| x.kind) {
@@ -216,6 +259,12 @@ pub fn content_v1(site: &Site, wiki: &str, c: &Content, expand: &[String]) -> Va
     }
     if has("body.storage") || expand.iter().any(|e| e == "body") {
         o["body"] = json!({"storage": {"value": c.body, "representation": "storage"}});
+    }
+    if has("body.view") {
+        if !o["body"].is_object() {
+            o["body"] = json!({});
+        }
+        o["body"]["view"] = json!({"value": view_html(site, wiki, &c.body), "representation": "view"});
     }
     if has("metadata.labels") || has("metadata") {
         o["metadata"] = json!({"labels": {"results": c.labels.iter().map(|l| json!({"prefix": l.prefix, "name": l.name, "id": l.id.to_string(), "label": l.name})).collect::<Vec<_>>(), "size": c.labels.len()}});

@@ -61,13 +61,7 @@ pub fn routes() -> SourcedRoutes {
 fn body_format(c: &Conf) -> Result<Option<String>, ApiError> {
     match c.query.get("body-format") {
         None | Some("") => Ok(None),
-        Some(f @ ("storage" | "atlas_doc_format" | "view" | "export_view" | "anonymous_export_view")) => Ok(Some(if f == "storage" {
-            "storage".into()
-        } else if f == "atlas_doc_format" {
-            "atlas_doc_format".into()
-        } else {
-            "storage".into()
-        })),
+        Some(f @ ("storage" | "atlas_doc_format" | "view" | "export_view" | "anonymous_export_view")) => Ok(Some(f.to_string())),
         Some(other) => Err(c.error(StatusCode::BAD_REQUEST, format!("Invalid value for body-format: {other}"))),
     }
 }
@@ -163,7 +157,7 @@ fn content_list(c: &Conf, kind: ContentKind, space: Option<u64>) -> Result<Vec<V
         .filter(|x| title.as_ref().is_none_or(|t| *t == x.title))
         .collect();
     sort_content(c, &mut list)?;
-    Ok(list.into_iter().map(|x| page_v2(x, fmt.as_deref())).collect())
+    Ok(list.into_iter().map(|x| page_v2(&site, x, fmt.as_deref())).collect())
 }
 
 async fn pages(c: Conf) -> Result<Response, ApiError> {
@@ -198,7 +192,7 @@ fn single(c: &Conf, raw: &str, kind: ContentKind) -> Result<Json<Value>, ApiErro
     let site = c.sb.site.read();
     let x = find(c, &site, raw, &[kind])?;
     let fmt = body_format(c)?;
-    let mut o = page_v2(x, fmt.as_deref());
+    let mut o = page_v2(&site, x, fmt.as_deref());
     if c.query.bool("include-labels") == Some(true) {
         o["labels"] = json!({"results": x.labels.iter().map(label_v2).collect::<Vec<_>>(), "meta": {"hasMore": false}, "_links": {}});
     }
@@ -537,11 +531,13 @@ pub(super) fn create(c: &Conf, b: &Map<String, Value>, kind: ContentKind) -> Res
 }
 
 async fn page_create(c: Conf, body: String) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_v2(&create(&c, &object(&c, &body)?, ContentKind::Page)?, Some("storage"))))
+    let made = create(&c, &object(&c, &body)?, ContentKind::Page)?;
+    Ok(Json(page_v2(&c.sb.site.read(), &made, Some("storage"))))
 }
 
 async fn blogpost_create(c: Conf, body: String) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_v2(&create(&c, &object(&c, &body)?, ContentKind::BlogPost)?, Some("storage"))))
+    let made = create(&c, &object(&c, &body)?, ContentKind::BlogPost)?;
+    Ok(Json(page_v2(&c.sb.site.read(), &made, Some("storage"))))
 }
 
 /// PUT with `version.number` exactly one more than the current version, as Confluence requires.
@@ -595,11 +591,13 @@ pub(super) fn update(c: &Conf, raw: &str, b: &Map<String, Value>, kinds: &[Conte
 }
 
 async fn page_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_v2(&update(&c, &id, &object(&c, &body)?, &[ContentKind::Page])?, Some("storage"))))
+    let made = update(&c, &id, &object(&c, &body)?, &[ContentKind::Page])?;
+    Ok(Json(page_v2(&c.sb.site.read(), &made, Some("storage"))))
 }
 
 async fn blogpost_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {
-    Ok(Json(page_v2(&update(&c, &id, &object(&c, &body)?, &[ContentKind::BlogPost])?, Some("storage"))))
+    let made = update(&c, &id, &object(&c, &body)?, &[ContentKind::BlogPost])?;
+    Ok(Json(page_v2(&c.sb.site.read(), &made, Some("storage"))))
 }
 
 async fn footer_comment_update(c: Conf, Path(id): Path<String>, body: String) -> Result<Json<Value>, ApiError> {

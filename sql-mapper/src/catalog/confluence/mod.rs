@@ -27,6 +27,16 @@ fn v1_container(item: &Value, into: &mut Value) {
     }
 }
 
+/// A v1 item's version in v2's shape: number, when (`createdAt`) and by whom (`authorId`).
+pub(crate) fn v1_version(item: &Value) -> Value {
+    json!({"number": item.pointer("/version/number"), "createdAt": item.pointer("/version/when"), "authorId": item.pointer("/version/by/accountId").or_else(|| item.pointer("/version/by/userKey"))})
+}
+
+/// A v1 item's bodies (storage, rendered view) in v2's shape.
+pub(crate) fn v1_bodies(item: &Value) -> Value {
+    json!({"storage": {"value": item.pointer("/body/storage/value")}, "view": {"value": item.pointer("/body/view/value")}})
+}
+
 /// A v1 content item (blog post, comment) in the v2 shape the columns read.
 pub(crate) fn from_v1_content(item: &Value) -> Vec<Value> {
     let mut o = json!({
@@ -36,8 +46,8 @@ pub(crate) fn from_v1_content(item: &Value) -> Vec<Value> {
         "spaceId": item.pointer("/space/id").map(crate::values::scalar_text),
         "authorId": item.pointer("/history/createdBy/accountId").or_else(|| item.pointer("/history/createdBy/userKey")),
         "createdAt": item.pointer("/history/createdDate"),
-        "version": {"number": item.pointer("/version/number"), "createdAt": item.pointer("/version/when"), "authorId": item.pointer("/version/by/accountId").or_else(|| item.pointer("/version/by/userKey"))},
-        "body": {"storage": {"value": item.pointer("/body/storage/value")}},
+        "version": v1_version(item),
+        "body": v1_bodies(item),
         "location": item.pointer("/extensions/location"),
     });
     v1_container(item, &mut o);

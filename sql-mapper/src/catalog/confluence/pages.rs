@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::catalog::{
-    at, context, delete, list, post, put, query, space_key, ColumnDef, CqlSearch, Endpoint, ForeignKey, Paging, Part, Product, Pushdown, Shape, Source,
-    SqlType::*, TableDef, Writes,
+    at, context, delete, list, markup_text, post, put, query, space_key, ColumnDef, CqlSearch, Endpoint, ForeignKey, Paging, Part, Product, Pushdown, Shape,
+    Source, SqlType::*, TableDef, Writes,
 };
 
 /// Confluence's largest page of content.
@@ -38,9 +38,13 @@ pub fn table() -> TableDef {
             c("AuthorId", Varchar(128), true, at("/authorId"), "Account id of the creator").pushed(query("creator")),
             c("CreatedAt", Timestamp, true, at("/createdAt"), "Created (UTC)").pushed(query("created")),
             c("VersionNumber", Integer, true, at("/version/number"), "Current version number"),
+            c("LastModified", Timestamp, true, at("/version/createdAt"), "When the current version was made (UTC)").pushed(query("lastmodified")),
+            c("LastModifierId", Varchar(128), true, at("/version/authorId"), "Account id of who made the current version"),
             c("Body", LongVarchar, true, at("/body/storage/value"), "Body in storage format (XHTML)")
                 .field("body-format=storage")
                 .writes("/body/value", Shape::Plain),
+            c("BodyView", LongVarchar, true, at("/body/view/value"), "Body as the site renders it (HTML, macros expanded)").field("body-format=view"),
+            c("BodyText", LongVarchar, true, markup_text("/body/storage/value"), "Body as plain text (markup dropped)").field("body-format=storage"),
             c("CQL", Varchar(4000), true, context("cql"), "Pseudo-column: WHERE CQL = '...' passes a raw CQL query through").pushed(Pushdown::Raw),
         ],
         key: &["Id"],
@@ -77,7 +81,7 @@ fn from_v1_page(p: &Value) -> Vec<Value> {
         "status": p.get("status"),
         "authorId": p.pointer("/history/createdBy/accountId").or_else(|| p.pointer("/history/createdBy/userKey")),
         "createdAt": p.pointer("/history/createdDate"),
-        "version": {"number": p.pointer("/version/number")},
-        "body": {"storage": {"value": p.pointer("/body/storage/value")}},
+        "version": super::v1_version(p),
+        "body": super::v1_bodies(p),
     })]
 }

@@ -13,7 +13,7 @@ use datafusion::error::Result as DfResult;
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
 
-use super::lists::{lists_sent, not_on_flavor, read_list, reshaped};
+use super::lists::{lists_sent, not_on_flavor, read_list, reshaped, v1_bodies, BODY_FORMAT};
 use super::TableSource;
 use crate::catalog::{CqlSearch, Endpoint, Flavor, Product, TableDef};
 use crate::pushdown::jql::JqlBuilder;
@@ -35,7 +35,7 @@ impl TableSource for CqlSearchSource {
     }
 
     fn requests(&self, plan: &FetchPlan) -> String {
-        match plan.clauses() {
+        match self.query(plan) {
             Some(cql) => format!(
                 "{} cql={:?} limit={}",
                 self.search(plan.client.flavor()).path,
@@ -50,7 +50,7 @@ impl TableSource for CqlSearchSource {
     }
 
     fn read(self: Arc<Self>, plan: Arc<FetchPlan>, schema: SchemaRef) -> BoxStream<'static, DfResult<RecordBatch>> {
-        if !plan.may_split() || plan.clauses().is_some() {
+        if !plan.may_split() || self.query(&plan).is_some() {
             return PageState::new(plan, schema, Slice::default()).pages().boxed();
         }
         let (p, s) = (plan.clone(), schema.clone());
@@ -61,14 +61,10 @@ impl TableSource for CqlSearchSource {
     async fn next_page(&self, st: &mut PageState) -> Result<Option<RecordBatch>, MapperError> {
         let plan = st.plan.clone();
         let flavor = plan.client.flavor();
-        let items = match plan.clauses() {
+        let items = match self.query(&plan) {
             Some(cql) => {
                 let search = self.search(flavor);
-                let expand = if plan.extra_params().iter().any(|p| p == "body-format=storage") {
-                    format!("{},body.storage", self.0.expand)
-                } else {
-                    self.0.expand.into()
-                };
+                let expand = std::iter::once(self.0.expand.to_string()).chain(v1_bodies(&plan.extra_params())).collect::<Vec<_>>().join(",");
                 let path = with_params(search.path, &[format!("cql={}", url_encode(&self.cql(&cql))), format!("expand={}", url_encode(&expand))]);
                 let size = plan.page_size(search.paging.page_max());
                 let items = st.read_list(|_| PageStream::new(Product::Confluence, path, search.items, search.paging, size)).await?;
@@ -87,13 +83,25 @@ impl TableSource for CqlSearchSource {
 }
 
 impl CqlSearchSource {
+    /// The CQL clauses the scan searches by, if it searches: the pushed filters, or none at
+    /// all when the content's list cannot give what the columns ask for (Cloud's v2 lists give
+    /// one body format a request; the search expands several).
+    fn query(&self, plan: &FetchPlan) -> Option<String> {
+        let formats = plan.extra_params().iter().filter(|p| p.starts_with(BODY_FORMAT)).count();
+        plan.clauses().or_else(|| (plan.client.flavor() == Flavor::Cloud && formats > 1).then(String::new))
+    }
+
     fn search(&self, flavor: Flavor) -> Endpoint {
         flavor.pick(self.0.cloud, self.0.data_center)
     }
 
     /// The CQL sent: the content type and the pushed clauses.
     fn cql(&self, clauses: &str) -> String {
-        format!("type={} AND {clauses}", self.0.content_type)
+        if clauses.is_empty() {
+            format!("type={}", self.0.content_type)
+        } else {
+            format!("type={} AND {clauses}", self.0.content_type)
+        }
     }
 
     /// The rest of the content by space, read at once: groups of spaces on Cloud (whose list

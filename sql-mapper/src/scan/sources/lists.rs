@@ -262,10 +262,13 @@ fn open_list(plan: &FetchPlan, e: &Endpoint, ctx: &HashMap<String, Value>, param
             params.push(with.to_string());
         }
     }
-    // Confluence v1 lists have one `expand` list: the body goes into it.
-    if path.contains("expand=") && params.iter().any(|p| p == "body-format=storage") {
-        params.retain(|p| p != "body-format=storage");
-        path = path.replacen("expand=", "expand=body.storage,", 1);
+    // Confluence v1 lists have one `expand` list: the bodies go into it.
+    if path.contains("expand=") {
+        let bodies = v1_bodies(&params);
+        if !bodies.is_empty() {
+            params.retain(|p| !p.starts_with(BODY_FORMAT));
+            path = path.replacen("expand=", &format!("expand={},", bodies.join(",")), 1);
+        }
     }
     params.extend(param.map(str::to_string));
     let list = PageStream::new(plan.def.product, with_params(&path, &params), e.items, e.paging, plan.page_size(e.paging.page_max()));
@@ -275,6 +278,14 @@ fn open_list(plan: &FetchPlan, e: &Endpoint, ctx: &HashMap<String, Value>, param
     } else {
         list
     }
+}
+
+/// How a v2 list is asked for a body, in a format: `body-format=storage`, `body-format=view`.
+pub(crate) const BODY_FORMAT: &str = "body-format=";
+
+/// The v1 expansions (`body.storage`, `body.view`) of the body formats these parameters ask for.
+pub(crate) fn v1_bodies(params: &[String]) -> Vec<String> {
+    params.iter().filter_map(|p| p.strip_prefix(BODY_FORMAT)).map(|f| format!("body.{f}")).collect()
 }
 
 /// The contexts (bound column values) of a batch of parent rows, of the rows the link visits.
