@@ -160,6 +160,10 @@ pub fn generate(cfg: &Config) -> Site {
     generate_jira(cfg, &mut rng, &mut site, &pick_user);
     // From a generator of its own, so the data drawn before stays as it was.
     enrich_jira(cfg, &mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0xA61E), &mut site, &user_ids);
+    // Jira Service Management, from its own generator too; its requests are dated relative to
+    // the sandbox's start (to the minute), so "this month" and "last month" both hold some.
+    let now = Utc.timestamp_opt(Utc::now().timestamp() / 60 * 60, 0).unwrap();
+    crate::seed_service::generate(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x15D5), &mut site, now);
     site.reindex();
     site
 }

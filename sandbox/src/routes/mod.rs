@@ -9,6 +9,7 @@ pub mod control;
 pub mod dc_oauth;
 pub mod jira;
 pub mod oauth;
+pub mod service_desk;
 pub mod sourced;
 pub mod token_app;
 pub mod tokens;
@@ -31,7 +32,9 @@ fn confluence_api(config: &Config) -> SourcedRoutes {
 /// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs
 /// and, on Data Center, the API Token Authentication app's.
 fn site_api(config: &Config) -> SourcedRoutes {
-    let mut api = jira_api(config).merge(confluence_api(config));
+    // Jira Service Management on the site's URL (not behind the gateway, whose scopes the
+    // sandbox does not grant for it).
+    let mut api = jira_api(config).merge(service_desk::routes(config.flavor)).merge(confluence_api(config));
     if !config.without_token_apis {
         api = api.merge(tokens::site_routes(config.flavor));
     }
