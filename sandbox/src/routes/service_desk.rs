@@ -91,8 +91,14 @@ fn is_agent(site: &Site, account: &str) -> bool {
     site.user(account).is_some_and(|u| !u.groups.is_empty())
 }
 
+/// Looks the caller's time zone up before any lock on the site is taken (dates are rendered
+/// under the site's lock, where [`crate::state::Sandbox::user_tz`] may not read the site again).
+fn warm(j: &Jira) {
+    j.sb.user_tz(j.who.account());
+}
+
 fn date(j: &Jira, t: DateTime<Utc>) -> Value {
-    let tz = j.sb.user_tz(j.who.account());
+    let tz = j.who.account().and_then(|id| j.sb.tz_cache.lock().get(id).copied()).unwrap_or(chrono_tz::UTC);
     let l = t.with_timezone(&tz);
     json!({
         "iso8601": l.format("%Y-%m-%dT%H:%M:%S%z").to_string(),
@@ -195,6 +201,7 @@ fn find_desk<'a>(j: &Jira, site: &'a Site, id: &str) -> Result<&'a ServiceDesk, 
 }
 
 pub async fn info(j: Jira) -> ApiResult {
+    warm(&j);
     let dc = !cloud(&j);
     Ok(Json(json!({
         "version": if dc { "5.12.2" } else { "10.6.0-SNAPSHOT" },
@@ -207,6 +214,7 @@ pub async fn info(j: Jira) -> ApiResult {
 }
 
 pub async fn desks(j: Jira) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -216,6 +224,7 @@ pub async fn desks(j: Jira) -> ApiResult {
 }
 
 pub async fn desk(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let site = j.sb.site.read();
     let d = find_desk(&j, &site, &id)?;
@@ -250,6 +259,7 @@ fn search_matches(j: &Jira, t: &RequestType) -> bool {
 }
 
 pub async fn desk_request_types(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -267,6 +277,7 @@ pub async fn desk_request_types(j: Jira, Path(id): Path<String>) -> ApiResult {
 }
 
 pub async fn all_request_types(j: Jira) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -295,6 +306,7 @@ fn find_request_type<'a>(site: &'a Site, d: &ServiceDesk, rt: &str) -> Result<&'
 }
 
 pub async fn request_type(j: Jira, Path((id, rt)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let site = j.sb.site.read();
     let d = find_desk(&j, &site, &id)?;
@@ -319,6 +331,7 @@ fn request_type_fields_of(site: &Site, t: &RequestType) -> Vec<Value> {
 }
 
 pub async fn request_type_fields(j: Jira, Path((id, rt)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     let me = require_user(&j)?;
     let site = j.sb.site.read();
     let d = find_desk(&j, &site, &id)?;
@@ -516,6 +529,7 @@ fn request_json(j: &Jira, site: &Site, issue: &Issue, r: &CustomerRequest, expan
 }
 
 pub async fn requests(j: Jira) -> ApiResult {
+    warm(&j);
     let me = require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -602,6 +616,7 @@ pub async fn requests(j: Jira) -> ApiResult {
 }
 
 pub async fn request(j: Jira, Path(key): Path<String>) -> ApiResult {
+    warm(&j);
     let site = j.sb.site.read();
     let (i, ri) = find_request(&j, &site, &key)?;
     Ok(Json(request_json(&j, &site, &site.issues[i], &site.service.requests[ri], &expands(&j))))
@@ -667,6 +682,7 @@ fn change_status(site: &mut Site, i: usize, author: &str, to: u64, now: DateTime
 }
 
 pub async fn request_create(j: Jira, body: String) -> Result<(StatusCode, Json<Value>), ApiError> {
+    warm(&j);
     let me = require_user(&j)?;
     let b = body_object(&body)?;
     let now = j.sb.clock.now();
@@ -824,6 +840,7 @@ fn require_agent(j: &Jira, site: &Site) -> Result<(), ApiError> {
 }
 
 pub async fn slas(j: Jira, Path(key): Path<String>) -> ApiResult {
+    warm(&j);
     let all = {
         let site = j.sb.site.read();
         let (i, ri) = find_request(&j, &site, &key)?;
@@ -835,6 +852,7 @@ pub async fn slas(j: Jira, Path(key): Path<String>) -> ApiResult {
 }
 
 pub async fn sla(j: Jira, Path((key, metric)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     let site = j.sb.site.read();
     let (i, ri) = find_request(&j, &site, &key)?;
     require_agent(&j, &site)?;
@@ -859,6 +877,7 @@ fn flag(j: &Jira, k: &str) -> Result<bool, ApiError> {
 }
 
 pub async fn comments(j: Jira, Path(key): Path<String>) -> ApiResult {
+    warm(&j);
     let (public, internal) = (flag(&j, "public")?, flag(&j, "internal")?);
     let all = {
         let site = j.sb.site.read();
@@ -877,6 +896,7 @@ pub async fn comments(j: Jira, Path(key): Path<String>) -> ApiResult {
 }
 
 pub async fn comment(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     let site = j.sb.site.read();
     let (i, _) = find_request(&j, &site, &key)?;
     let me = j.who.account().unwrap_or("");
@@ -890,6 +910,7 @@ pub async fn comment(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiRes
 }
 
 pub async fn comment_create(j: Jira, Path(key): Path<String>, body: String) -> Result<(StatusCode, Json<Value>), ApiError> {
+    warm(&j);
     let me = require_user(&j)?;
     let b = body_object(&body)?;
     let text = b.get("body").and_then(Value::as_str).map(str::trim).unwrap_or("").to_string();
@@ -941,6 +962,7 @@ fn participants_page(j: &Jira, site: &Site, key: &str, ri: usize) -> Result<Valu
 }
 
 pub async fn participants(j: Jira, Path(key): Path<String>) -> ApiResult {
+    warm(&j);
     let site = j.sb.site.read();
     let (_, ri) = find_request(&j, &site, &key)?;
     Ok(Json(participants_page(&j, &site, &key, ri)?))
@@ -971,16 +993,19 @@ async fn change_participants(j: Jira, key: String, body: String, add: bool) -> A
 }
 
 pub async fn participants_add(j: Jira, Path(key): Path<String>, body: String) -> ApiResult {
+    warm(&j);
     change_participants(j, key, body, true).await
 }
 
 pub async fn participants_remove(j: Jira, Path(key): Path<String>, body: String) -> ApiResult {
+    warm(&j);
     change_participants(j, key, body, false).await
 }
 
 // ------------------------------------------------------------------ approvals
 
 pub async fn approvals(j: Jira, Path(key): Path<String>) -> ApiResult {
+    warm(&j);
     let all = {
         let site = j.sb.site.read();
         let (i, ri) = find_request(&j, &site, &key)?;
@@ -994,6 +1019,7 @@ fn approval_not_found(id: &str) -> ApiError {
 }
 
 pub async fn approval(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     let site = j.sb.site.read();
     let (i, ri) = find_request(&j, &site, &key)?;
     let a = site.service.requests[ri].approvals.iter().find(|a| a.id.to_string() == id).ok_or_else(|| approval_not_found(&id))?;
@@ -1001,6 +1027,7 @@ pub async fn approval(j: Jira, Path((key, id)): Path<(String, String)>) -> ApiRe
 }
 
 pub async fn approval_answer(j: Jira, Path((key, id)): Path<(String, String)>, body: String) -> ApiResult {
+    warm(&j);
     let me = require_user(&j)?;
     let b = body_object(&body)?;
     let decision = match b.get("decision").and_then(Value::as_str) {
@@ -1045,6 +1072,7 @@ pub async fn approval_answer(j: Jira, Path((key, id)): Path<(String, String)>, b
 // ------------------------------------------------------------------ customers and organizations
 
 pub async fn desk_customers(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -1087,6 +1115,7 @@ fn organizations_of(j: &Jira, site: &Site, ids: Option<&[u64]>) -> Result<Vec<Va
 }
 
 pub async fn organizations(j: Jira) -> ApiResult {
+    warm(&j);
     let me = require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -1106,12 +1135,14 @@ fn find_organization<'a>(site: &'a Site, id: &str) -> Result<&'a Organization, A
 }
 
 pub async fn organization(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let site = j.sb.site.read();
     Ok(Json(organization_json(&j, find_organization(&site, &id)?)))
 }
 
 pub async fn organization_users(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -1121,6 +1152,7 @@ pub async fn organization_users(j: Jira, Path(id): Path<String>) -> ApiResult {
 }
 
 pub async fn desk_organizations(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let all = {
         let site = j.sb.site.read();
@@ -1158,6 +1190,7 @@ fn queue_count(j: &Jira, q: &Queue) -> Result<Option<usize>, ApiError> {
 }
 
 pub async fn queues(j: Jira, Path(id): Path<String>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let list: Vec<Queue> = {
         let site = j.sb.site.read();
@@ -1173,6 +1206,7 @@ pub async fn queues(j: Jira, Path(id): Path<String>) -> ApiResult {
 }
 
 pub async fn queue(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let q = {
         let site = j.sb.site.read();
@@ -1186,6 +1220,7 @@ pub async fn queue(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiRes
 /// The issues of a queue: its JQL run by the Jira search for the caller, as `IssueBean`s with the
 /// queue's fields.
 pub async fn queue_issues(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiResult {
+    warm(&j);
     require_user(&j)?;
     let q = {
         let site = j.sb.site.read();
