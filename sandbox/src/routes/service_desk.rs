@@ -549,7 +549,7 @@ pub async fn requests(j: Jira) -> ApiResult {
             let Some(d) = desk_id else {
                 return Err(err(StatusCode::BAD_REQUEST, "The serviceDeskId must be given with the requestTypeId."));
             };
-            if !site.service.request_type(t).is_some_and(|t| t.desk_id == d) {
+            if site.service.request_type(t).is_none_or(|t| t.desk_id != d) {
                 return Err(err(StatusCode::NOT_FOUND, format!("The service desk {d} does not support the request type {t}.")));
             }
         }
@@ -567,7 +567,7 @@ pub async fn requests(j: Jira) -> ApiResult {
         }
         let approval_status = j.query.get("approvalStatus");
         let term = j.query.get("searchTerm").map(str::to_lowercase).filter(|t| !t.is_empty());
-        let my_orgs: Vec<&Organization> = site.service.organizations.iter().filter(|o| o.members.iter().any(|m| *m == me)).collect();
+        let my_orgs: Vec<&Organization> = site.service.organizations.iter().filter(|o| o.members.contains(&me)).collect();
         let agent = is_agent(&site, &me);
         let mut hits: Vec<(&Issue, &CustomerRequest)> = site
             .service
