@@ -20,15 +20,19 @@ use crate::seed_service::{RESOLVED, TTFR, TTR, WAITING_FOR_APPROVAL, WAITING_FOR
 
 /// Jira Service Management Data Center's REST reference (the same `/rest/servicedeskapi` paths).
 pub const DC_REFERENCE: &str = "https://docs.atlassian.com/jira-servicedesk/REST/server";
+/// Its customer requests (requests, their comments, participants and SLAs), and its queues.
+pub const DC_CUSTOMER_REQUEST: &str = "https://developer.atlassian.com/server/jira-servicedesk/rest/v1005/api-group-customer-request";
+pub const DC_QUEUE: &str = "https://developer.atlassian.com/server/jira-servicedesk/rest/v1103/api-group-queue/";
 
 /// `limit`'s default and largest value.
 const PAGE: i64 = 50;
 
 pub fn routes(flavor: Flavor) -> SourcedRoutes {
-    let src = match flavor {
+    let on = |dc: &'static str| match flavor {
         Flavor::Cloud => Source::Spec(Spec::ServiceManagement),
-        Flavor::Datacenter => Source::Doc(DC_REFERENCE),
+        Flavor::Datacenter => Source::Doc(dc),
     };
+    let (src, req, qs) = (on(DC_REFERENCE), on(DC_CUSTOMER_REQUEST), on(DC_QUEUE));
     let p = |s: &str| format!("/rest/servicedeskapi{s}");
     let r = SourcedRoutes::new()
         .get(&p("/info"), info, src)
@@ -39,20 +43,20 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
         .get(&p("/servicedesk/{id}/requesttype/{rt}/field"), request_type_fields, src)
         .get(&p("/servicedesk/{id}/customer"), desk_customers, src)
         .get(&p("/servicedesk/{id}/organization"), desk_organizations, src)
-        .get(&p("/servicedesk/{id}/queue"), queues, src)
-        .get(&p("/servicedesk/{id}/queue/{queue}"), queue, src)
-        .get(&p("/servicedesk/{id}/queue/{queue}/issue"), queue_issues, src)
-        .get(&p("/request"), requests, src)
-        .post(&p("/request"), request_create, src)
-        .get(&p("/request/{key}"), request, src)
-        .get(&p("/request/{key}/sla"), slas, src)
-        .get(&p("/request/{key}/sla/{metric}"), sla, src)
-        .get(&p("/request/{key}/comment"), comments, src)
-        .post(&p("/request/{key}/comment"), comment_create, src)
-        .get(&p("/request/{key}/comment/{comment}"), comment, src)
-        .get(&p("/request/{key}/participant"), participants, src)
-        .post(&p("/request/{key}/participant"), participants_add, src)
-        .delete(&p("/request/{key}/participant"), participants_remove, src)
+        .get(&p("/servicedesk/{id}/queue"), queues, qs)
+        .get(&p("/servicedesk/{id}/queue/{queue}"), queue, qs)
+        .get(&p("/servicedesk/{id}/queue/{queue}/issue"), queue_issues, qs)
+        .get(&p("/request"), requests, req)
+        .post(&p("/request"), request_create, req)
+        .get(&p("/request/{key}"), request, req)
+        .get(&p("/request/{key}/sla"), slas, req)
+        .get(&p("/request/{key}/sla/{metric}"), sla, req)
+        .get(&p("/request/{key}/comment"), comments, req)
+        .post(&p("/request/{key}/comment"), comment_create, req)
+        .get(&p("/request/{key}/comment/{comment}"), comment, req)
+        .get(&p("/request/{key}/participant"), participants, req)
+        .post(&p("/request/{key}/participant"), participants_add, req)
+        .delete(&p("/request/{key}/participant"), participants_remove, req)
         .get(&p("/request/{key}/approval"), approvals, src)
         .get(&p("/request/{key}/approval/{approval}"), approval, src)
         .post(&p("/request/{key}/approval/{approval}"), approval_answer, src)
