@@ -19,7 +19,7 @@ use sourced::{Listed, SourcedRoutes};
 
 /// The product APIs, as served on the site's URL (and, on Cloud, under the gateway).
 fn jira_api(config: &Config) -> SourcedRoutes {
-    jira::routes(config.flavor).merge(agile::routes(config.flavor))
+    jira::routes(config.flavor).merge(agile::routes(config.flavor)).merge(service_desk::routes(config.flavor))
 }
 
 fn confluence_api(config: &Config) -> SourcedRoutes {
@@ -32,9 +32,7 @@ fn confluence_api(config: &Config) -> SourcedRoutes {
 /// The REST APIs on the site's own URL, as the flavor serves them, plus the token REST APIs
 /// and, on Data Center, the API Token Authentication app's.
 fn site_api(config: &Config) -> SourcedRoutes {
-    // Jira Service Management on the site's URL (not behind the gateway, whose scopes the
-    // sandbox does not grant for it).
-    let mut api = jira_api(config).merge(service_desk::routes(config.flavor)).merge(confluence_api(config));
+    let mut api = jira_api(config).merge(confluence_api(config));
     if !config.without_token_apis {
         api = api.merge(tokens::site_routes(config.flavor));
     }
