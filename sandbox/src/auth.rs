@@ -167,6 +167,10 @@ fn token_app_installed(sb: &Sandbox) -> bool {
 /// The scopes (any one suffices) a gateway request needs, classic or granular, as Atlassian documents them.
 pub fn required_scopes(method: &Method, product_path: &str) -> &'static [&'static str] {
     let read = method == Method::GET || method == Method::HEAD;
+    // Jira Service Management's classic scopes.
+    if product_path.starts_with("/rest/servicedeskapi/") {
+        return if read { &["read:servicedesk-request"] } else { &["write:servicedesk-request", "manage:servicedesk-customer"] };
+    }
     let jira = product_path.starts_with("/rest/api/") || product_path.starts_with("/rest/agile/");
     if jira {
         let users = product_path.contains("/user") || product_path.contains("/group");

@@ -9,6 +9,8 @@ use serde_json::json;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     Jira,
+    /// Jira Service Management's `ErrorResponse`: `errorMessage`.
+    ServiceDesk,
     ConfluenceV2,
     ConfluenceV1,
     Gateway,
@@ -21,7 +23,9 @@ impl Family {
             Some(rest) => rest.splitn(3, '/').nth(2).map(|r| format!("/{r}")).unwrap_or_default(),
             None => path.to_string(),
         };
-        if p.starts_with("/wiki/api/v2") {
+        if p.starts_with("/rest/servicedeskapi/") || p == "/rest/servicedeskapi" {
+            Family::ServiceDesk
+        } else if p.starts_with("/wiki/api/v2") {
             Family::ConfluenceV2
         } else if p.starts_with("/wiki/") || is_dc_confluence(&p) {
             Family::ConfluenceV1
@@ -60,6 +64,9 @@ impl ApiError {
     pub fn jira_field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::BAD_REQUEST, family: Family::Jira, messages: vec![], field_errors: vec![(field.to_string(), message.into())] }
     }
+    pub fn service_desk(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError::new(Family::ServiceDesk, status, message)
+    }
     pub fn v2(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError::new(Family::ConfluenceV2, status, message)
     }
@@ -81,6 +88,7 @@ impl IntoResponse for ApiError {
                 let errors: serde_json::Map<String, serde_json::Value> = self.field_errors.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
                 json!({"errorMessages": self.messages, "errors": errors})
             }
+            Family::ServiceDesk => json!({"errorMessage": message}),
             Family::ConfluenceV2 => {
                 let code = reason.to_uppercase().replace([' ', '-'], "_");
                 let errors: Vec<_> = if self.messages.is_empty() {

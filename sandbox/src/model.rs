@@ -438,7 +438,7 @@ pub struct IssueAttachment {
 }
 
 /// The Sub-task issue type's id.
-pub const SUBTASK_TYPE: u64 = 10004;
+pub const SUBTASK_TYPE: u64 = 10008;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Board {
@@ -472,6 +472,134 @@ pub struct Filter {
     pub favourite: bool,
 }
 
+// ------------------------------------------------------------------ Jira Service Management
+
+/// A service project's service desk: its customers and organizations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceDesk {
+    pub id: u64,
+    pub project_id: u64,
+    /// Account ids of the service desk's customers.
+    pub customers: Vec<String>,
+    pub organization_ids: Vec<u64>,
+}
+
+/// A request type of a service desk, on an issue type of its project.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestType {
+    pub id: u64,
+    pub desk_id: u64,
+    pub name: String,
+    pub description: String,
+    pub help_text: String,
+    pub issue_type_id: u64,
+    pub group_ids: Vec<u64>,
+    pub icon_id: u64,
+    /// The "Time to resolution" goal of its requests, in hours.
+    pub resolution_goal_hours: i64,
+    /// Whether its requests go through an approval.
+    pub needs_approval: bool,
+}
+
+/// A request type group of a service desk's portal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestTypeGroup {
+    pub id: u64,
+    pub desk_id: u64,
+    pub name: String,
+}
+
+/// One cycle of an SLA metric on a request: started, maybe stopped, maybe paused (its clock
+/// frozen since `paused_at`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SlaRecord {
+    /// The SLA metric's id (per service project).
+    pub metric_id: u64,
+    pub name: String,
+    pub goal_millis: i64,
+    pub start: DateTime<Utc>,
+    pub stop: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+    /// Time spent paused in earlier pauses of this cycle (not counted as elapsed).
+    #[serde(default)]
+    pub paused_millis: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Approver {
+    pub account_id: String,
+    /// "approved", "declined" or "pending".
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Approval {
+    pub id: u64,
+    pub name: String,
+    /// "approved", "declined" or "pending".
+    pub final_decision: String,
+    pub approvers: Vec<Approver>,
+    pub created: DateTime<Utc>,
+    pub completed: Option<DateTime<Utc>>,
+}
+
+/// What makes an issue of a service project a customer request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomerRequest {
+    pub issue_id: u64,
+    pub desk_id: u64,
+    pub request_type_id: u64,
+    pub participants: Vec<String>,
+    /// When the request reached its current status.
+    pub status_date: DateTime<Utc>,
+    pub slas: Vec<SlaRecord>,
+    pub approvals: Vec<Approval>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: u64,
+    pub name: String,
+    pub created: DateTime<Utc>,
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Queue {
+    pub id: u64,
+    pub desk_id: u64,
+    pub name: String,
+    pub jql: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ServiceManagement {
+    pub desks: Vec<ServiceDesk>,
+    pub request_type_groups: Vec<RequestTypeGroup>,
+    pub request_types: Vec<RequestType>,
+    pub requests: Vec<CustomerRequest>,
+    pub organizations: Vec<Organization>,
+    pub queues: Vec<Queue>,
+    /// Comments (of requests' issues) that are internal: agents only, `jsdPublic` false.
+    pub internal_comments: std::collections::BTreeSet<u64>,
+}
+
+impl ServiceManagement {
+    pub fn desk(&self, id: u64) -> Option<&ServiceDesk> {
+        self.desks.iter().find(|d| d.id == id)
+    }
+    pub fn request(&self, issue_id: u64) -> Option<&CustomerRequest> {
+        self.requests.iter().find(|r| r.issue_id == issue_id)
+    }
+    pub fn request_mut(&mut self, issue_id: u64) -> Option<&mut CustomerRequest> {
+        self.requests.iter_mut().find(|r| r.issue_id == issue_id)
+    }
+    pub fn request_type(&self, id: u64) -> Option<&RequestType> {
+        self.request_types.iter().find(|t| t.id == id)
+    }
+}
+
 /// Everything on the site. Collections are kept in id order, so scans and cursors are stable.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Site {
@@ -496,6 +624,9 @@ pub struct Site {
     pub boards: Vec<Board>,
     pub sprints: Vec<Sprint>,
     pub filters: Vec<Filter>,
+    /// Jira Service Management: service desks and what hangs off them.
+    #[serde(default)]
+    pub service: ServiceManagement,
     /// Next id per id space ("content", "issue", "comment", ...).
     pub next_ids: BTreeMap<String, u64>,
     /// Bumped on every write, so cached search results are dropped.

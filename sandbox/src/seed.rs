@@ -127,6 +127,22 @@ fn instant(rng: &mut ChaCha8Rng, days: i64) -> DateTime<Utc> {
 }
 
 pub fn generate(cfg: &Config) -> Site {
+    // Jira Service Management's requests are dated relative to the sandbox's start (to the
+    // minute), so "this month" and "last month" both hold some.
+    generate_at(cfg, Utc.timestamp_opt(Utc::now().timestamp() / 60 * 60, 0).unwrap())
+}
+
+/// The site, its service requests dated relative to `now`.
+pub fn generate_at(cfg: &Config, now: DateTime<Utc>) -> Site {
+    let mut site = generate_before_service(cfg);
+    // Jira Service Management, from a generator of its own too.
+    crate::seed_service::generate(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x15D5), &mut site, now);
+    site.reindex();
+    site
+}
+
+/// Everything seeded before Jira Service Management.
+fn generate_before_service(cfg: &Config) -> Site {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     // Users and groups. The start-up line's user and admin are the first two people.
     let groups = ["site-admins", "confluence-users", "jira-software-users", "security-team", "developers"]
@@ -921,5 +937,38 @@ fn seed_macros(site: &mut Site) {
         if let Some(v) = c.versions.last_mut() {
             v.body.push_str(&extra);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The service project's seed only appends: what was seeded before stays exactly as it was,
+    /// and the same seed and start give the same requests.
+    #[test]
+    fn service_seed_leaves_earlier_data_alone() {
+        let cfg = Config::defaults();
+        let before = generate_before_service(&cfg);
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+        let after = generate_at(&cfg, now);
+        assert_eq!(json(&after.issues[..before.issues.len()]), json(&before.issues[..]));
+        assert_eq!(json(&after.users[..before.users.len()]), json(&before.users[..]));
+        assert_eq!(json(&after.projects[..before.projects.len()]), json(&before.projects[..]));
+        assert_eq!(json(&after.statuses[..before.statuses.len()]), json(&before.statuses[..]));
+        assert_eq!(json(&after.issue_types[..before.issue_types.len()]), json(&before.issue_types[..]));
+        assert_eq!(json(&after.contents), json(&before.contents));
+        assert_eq!(after.issues.len(), before.issues.len() + 60);
+        assert!(after.issues[before.issues.len()..].iter().all(|i| i.key.starts_with("HELP-") && i.id >= 10_000 + cfg.issues as u64));
+        let again = generate_at(&cfg, now);
+        assert_eq!(json(&again.issues[..]), json(&after.issues[..]));
+        assert_eq!(json(&again.service), json(&after.service));
+        // Started just after a month began: its requests still fit.
+        let early = generate_at(&cfg, Utc.with_ymd_and_hms(2026, 1, 1, 0, 30, 0).unwrap());
+        assert_eq!(early.service.requests.len(), 60);
+    }
+
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
     }
 }

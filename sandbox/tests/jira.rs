@@ -120,12 +120,13 @@ fn visibility_and_authentication() {
     let anon: Value = sb.http.get(sb.url("/rest/api/3/project/search")).send().unwrap().json().unwrap();
     let keys: Vec<&str> = anon["values"].as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
     assert_eq!(keys, vec!["ENG"]);
-    // Alice: public and licensed; the admin (security team) also SEC.
+    // Alice: public and licensed (ENG, OPS and the service project HELP); the admin (security
+    // team) also SEC.
     let alice = sb.get_json("/rest/api/3/project/search", 200);
-    assert_eq!(alice["total"], 2);
+    assert_eq!(alice["total"], 3);
     let admin: Value =
         sb.http.get(sb.url("/rest/api/3/project/search")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap().json().unwrap();
-    assert_eq!(admin["total"], 3);
+    assert_eq!(admin["total"], 4);
     assert_eq!(sb.get("/rest/api/3/issue/SEC-1").status().as_u16(), 404);
     let r = sb.http.get(sb.url("/rest/api/3/issue/SEC-1")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().unwrap();
     assert_eq!(r.status().as_u16(), 200);

@@ -648,3 +648,24 @@ fn grants_survive_a_restart_with_state() {
     drop(sp);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Jira Service Management behind the gateway: its classic scopes, not Jira's, let a token in.
+#[test]
+fn service_management_through_the_gateway() {
+    let sp = SandboxProc::start(&[]);
+    let mut b = Browser::new(&sp);
+    let sd = |token: &str| {
+        let url = sp.url(&format!("/ex/jira/{}/rest/servicedeskapi/servicedesk", sp.info.cloud_id));
+        let resp = sp.http.get(url).bearer_auth(token).send().unwrap();
+        (resp.status().as_u16(), resp.json::<Value>().unwrap_or(Value::Null))
+    };
+    let code = authorize_code(&sp, &mut b, "read:servicedesk-request");
+    let (st, t) = exchange(&sp, &code);
+    assert_eq!(st, 200, "{t}");
+    let (st, desks) = sd(&s(&t, "access_token"));
+    assert_eq!(st, 200, "{desks}");
+    assert_eq!(desks["values"][0]["projectKey"], "HELP");
+    let code = authorize_code(&sp, &mut b, "read:jira-work");
+    let (_, t) = exchange(&sp, &code);
+    assert_eq!(sd(&s(&t, "access_token")).0, 401, "Jira's scope is not Service Management's");
+}

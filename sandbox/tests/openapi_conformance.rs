@@ -310,3 +310,83 @@ fn jira_data_center_changelog_items_are_data_centers() {
     }
     assert!(seen > 0, "some issues have a history");
 }
+
+#[test]
+fn service_management_responses_validate() {
+    let Some(spec) = Spec::load("service_management_responses_validate", "jira-service-management.openapi.json", &[]) else { return };
+    let sb = SandboxProc::start(&[]);
+    let all = sb.get_json("/rest/servicedeskapi/request?requestOwnership=ALL_REQUESTS&limit=50", 200);
+    let values = all["values"].as_array().expect("requests");
+    let key = values[0]["issueKey"].as_str().unwrap().to_string();
+    let with_approval = sb.get_json("/rest/servicedeskapi/request?requestOwnership=APPROVER&approvalStatus=MY_PENDING_APPROVAL", 200);
+    let approval_key = with_approval["values"][0]["issueKey"].as_str().expect("a request Alice approves").to_string();
+    let approval_id = sb.get_json(&format!("/rest/servicedeskapi/request/{approval_key}/approval"), 200)["values"][0]["id"].as_str().unwrap().to_string();
+    let comment_id = values
+        .iter()
+        .find_map(|r| {
+            let k = r["issueKey"].as_str()?;
+            let c = sb.get_json(&format!("/rest/servicedeskapi/request/{k}/comment"), 200);
+            c["values"][0]["id"].as_str().map(|id| format!("{k}/comment/{id}"))
+        })
+        .expect("a request with a comment");
+    let paths = [
+        "/rest/servicedeskapi/info".to_string(),
+        "/rest/servicedeskapi/servicedesk".to_string(),
+        "/rest/servicedeskapi/servicedesk/1".to_string(),
+        "/rest/servicedeskapi/servicedesk/999".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/requesttype".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/requesttype/2".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/requesttype/3/field".to_string(),
+        "/rest/servicedeskapi/requesttype".to_string(),
+        "/rest/servicedeskapi/request?requestOwnership=ALL_REQUESTS&limit=5&start=3".to_string(),
+        "/rest/servicedeskapi/request?requestOwnership=ALL_REQUESTS&limit=3&expand=participant,status,sla,requestType,serviceDesk,attachment,action,comment"
+            .to_string(),
+        format!("/rest/servicedeskapi/request/{key}"),
+        "/rest/servicedeskapi/request/ENG-1".to_string(),
+        format!("/rest/servicedeskapi/request/{key}/sla"),
+        format!("/rest/servicedeskapi/request/{key}/sla/2"),
+        format!("/rest/servicedeskapi/request/{key}/comment"),
+        format!("/rest/servicedeskapi/request/{comment_id}"),
+        format!("/rest/servicedeskapi/request/{key}/participant"),
+        format!("/rest/servicedeskapi/request/{approval_key}/approval"),
+        format!("/rest/servicedeskapi/request/{approval_key}/approval/{approval_id}"),
+        format!("/rest/servicedeskapi/request/{approval_key}/approval/9999"),
+        "/rest/servicedeskapi/servicedesk/1/customer?query=a".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/organization".to_string(),
+        "/rest/servicedeskapi/organization".to_string(),
+        "/rest/servicedeskapi/organization/1".to_string(),
+        "/rest/servicedeskapi/organization/1/user".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/queue?includeCount=true".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/queue/1".to_string(),
+        "/rest/servicedeskapi/servicedesk/1/queue/1/issue?limit=5".to_string(),
+    ];
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let mut failures = check_all(&sb, &spec, &refs);
+    // SLAs of every request (every cycle state).
+    for r in values {
+        let k = r["issueKey"].as_str().unwrap();
+        failures.extend(check_all(&sb, &spec, &[&format!("/rest/servicedeskapi/request/{k}/sla")]));
+    }
+    // Writes and their answers.
+    let mut post = |path: &str, method: &str, body: Value| {
+        let (s, v) = sb.send_json(method, path, &body);
+        if let Err(e) = spec.validate(&method.to_ascii_lowercase(), path, s, &v) {
+            failures.push(format!("{method} {path} ({s}): {e:?}"));
+        }
+        (s, v)
+    };
+    let (s, created) = post(
+        "/rest/servicedeskapi/request",
+        "POST",
+        json!({"serviceDeskId": "1", "requestTypeId": "3", "requestFieldValues": {"summary": "Printer on fire", "description": "Smoke", "priority": {"id": "2"}}}),
+    );
+    assert_eq!(s, 201, "{created}");
+    let new_key = created["issueKey"].as_str().unwrap().to_string();
+    post(&format!("/rest/servicedeskapi/request/{new_key}/comment"), "POST", json!({"body": "On it", "public": true}));
+    let alice = sb.get_json("/rest/api/3/myself", 200)["accountId"].as_str().unwrap().to_string();
+    post(&format!("/rest/servicedeskapi/request/{new_key}/participant"), "POST", json!({"accountIds": [alice]}));
+    post(&format!("/rest/servicedeskapi/request/{new_key}/participant"), "DELETE", json!({"accountIds": [alice]}));
+    post(&format!("/rest/servicedeskapi/request/{approval_key}/approval/{approval_id}"), "POST", json!({"decision": "approve"}));
+    post(&format!("/rest/servicedeskapi/request/{approval_key}/approval/{approval_id}"), "POST", json!({"decision": "approve"}));
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}

@@ -13,7 +13,7 @@ use support::openapi::Spec;
 
 /// Where a documentation source may point: Atlassian's own sites and the Marketplace apps'
 /// vendors the seeds describe.
-const DOC_HOSTS: &[&str] = &["developer.atlassian.com", "confluence.atlassian.com", "support.atlassian.com", "wiki.resolution.de"];
+const DOC_HOSTS: &[&str] = &["developer.atlassian.com", "docs.atlassian.com", "confluence.atlassian.com", "support.atlassian.com", "wiki.resolution.de"];
 
 fn listings() -> Vec<(String, Listed)> {
     let mut out = Vec::new();

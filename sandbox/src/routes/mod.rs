@@ -9,6 +9,7 @@ pub mod control;
 pub mod dc_oauth;
 pub mod jira;
 pub mod oauth;
+pub mod service_desk;
 pub mod sourced;
 pub mod token_app;
 pub mod tokens;
@@ -19,7 +20,7 @@ use sourced::{Listed, SourcedRoutes};
 
 /// The product APIs, as served on the site's URL (and, on Cloud, under the gateway).
 fn jira_api(config: &Config) -> SourcedRoutes {
-    jira::routes(config.flavor).merge(agile::routes(config.flavor))
+    jira::routes(config.flavor).merge(agile::routes(config.flavor)).merge(service_desk::routes(config.flavor))
 }
 
 fn confluence_api(config: &Config) -> SourcedRoutes {

@@ -1021,7 +1021,14 @@ mod tests {
 
     #[test]
     fn every_scope_a_route_needs_is_known() {
-        let paths = ["/rest/api/3/search/jql", "/rest/api/3/user/search", "/rest/agile/1.0/board", "/wiki/api/v2/pages", "/wiki/rest/api/content"];
+        let paths = [
+            "/rest/api/3/search/jql",
+            "/rest/servicedeskapi/request",
+            "/rest/api/3/user/search",
+            "/rest/agile/1.0/board",
+            "/wiki/api/v2/pages",
+            "/wiki/rest/api/content",
+        ];
         for m in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
             for p in paths {
                 for s in crate::auth::required_scopes(&m, p) {

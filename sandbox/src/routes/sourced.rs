@@ -26,6 +26,8 @@ pub enum Spec {
     JiraAgile,
     ConfluenceV1,
     ConfluenceV2,
+    /// Jira Service Management Cloud (`/rest/servicedeskapi`).
+    ServiceManagement,
     /// Jira Software Data Center 10.3 (platform v2 and agile).
     JiraDc,
     ConfluenceDc,
@@ -42,6 +44,7 @@ impl Spec {
             Spec::JiraAgile => "jira-software-agile.openapi.json",
             Spec::ConfluenceV1 => "confluence-v1.openapi.json",
             Spec::ConfluenceV2 => "confluence-v2.openapi.json",
+            Spec::ServiceManagement => "jira-service-management.openapi.json",
             Spec::JiraDc => "jira-software-dc-10.3.openapi.json",
             Spec::ConfluenceDc => "confluence-dc-10.0.3.openapi.json",
             Spec::AdminApiAccess => "admin-api-access.openapi.json",

@@ -248,7 +248,7 @@ impl View<'_> {
             "updateAuthor": self.user_id(&c.update_author_id),
             "created": ts(c.created),
             "updated": ts(c.updated),
-            "jsdPublic": true,
+            "jsdPublic": !self.site.service.internal_comments.contains(&c.id),
         })
         .with_visibility(&c.restriction)
     }
