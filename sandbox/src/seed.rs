@@ -918,6 +918,26 @@ fn seed_issue_activity(rng: &mut ChaCha8Rng, site: &mut Site, users: &[String]) 
     }
     site.next_ids.insert("remotelink".into(), next_link);
     site.next_ids.insert("jira_attachment".into(), next_attachment);
+    // A closed sprint's unfinished issues were carried over into its board's next sprint: their
+    // Sprint field names both, as Jira's does.
+    let sprint_field = site.sprint_field_number();
+    let carried: Vec<(usize, u64)> = site
+        .issues
+        .iter()
+        .enumerate()
+        .filter_map(|(ix, issue)| {
+            let done = site.status(issue.status_id).and_then(|st| site.status_category(st.category_id)).is_some_and(|c| c.key == "done");
+            let Some(CustomValue::Sprints(ids)) = sprint_field.and_then(|n| issue.custom.get(&n)) else { return None };
+            let last = site.sprint(*ids.last()?)?;
+            let next = site.sprints.iter().filter(|s| s.board_id == last.board_id && s.state != "closed" && s.id > last.id).map(|s| s.id).min()?;
+            (!done && last.state == "closed").then_some((ix, next))
+        })
+        .collect();
+    for (ix, next) in carried {
+        if let Some(CustomValue::Sprints(ids)) = sprint_field.and_then(|n| site.issues[ix].custom.get_mut(&n)) {
+            ids.push(next);
+        }
+    }
 }
 
 /// Some pages and blog posts end with a macro, so their rendered view differs from their

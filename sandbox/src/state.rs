@@ -19,14 +19,27 @@ use crate::model::Site;
 #[derive(Default)]
 pub struct Clock {
     offset_seconds: AtomicI64,
+    /// While stopped: the instant it shows, in milliseconds (0: running).
+    stopped_at: AtomicI64,
 }
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::seconds(self.offset_seconds.load(Ordering::SeqCst))
+        let offset = Duration::seconds(self.offset_seconds.load(Ordering::SeqCst));
+        match self.stopped_at.load(Ordering::SeqCst) {
+            0 => Utc::now() + offset,
+            at => DateTime::from_timestamp_millis(at).unwrap_or_else(Utc::now) + offset,
+        }
     }
     pub fn advance(&self, seconds: i64) -> DateTime<Utc> {
         self.offset_seconds.fetch_add(seconds, Ordering::SeqCst);
+        self.now()
+    }
+    /// Stops the clock where it is (a test reading times that run, such as an ongoing SLA's
+    /// elapsed time, sees the same instant twice), or starts it again.
+    pub fn stop(&self, stopped: bool) -> DateTime<Utc> {
+        let at = if stopped { Utc::now().timestamp_millis() } else { 0 };
+        self.stopped_at.store(at, Ordering::SeqCst);
         self.now()
     }
 }

@@ -283,6 +283,16 @@ fn approvals_answered_once_by_approvers() {
 }
 
 #[test]
+fn experimental_operations_need_the_opt_in() {
+    for (flavor, sb) in flavors() {
+        assert_eq!(sb.get_without_opt_in(&format!("{SD}/servicedesk/1/customer")).status().as_u16(), 412, "{flavor}");
+        assert_eq!(sb.get(&format!("{SD}/servicedesk/1/customer")).status().as_u16(), 200, "{flavor}");
+        // A stable operation answers either way.
+        assert_eq!(sb.get_without_opt_in(&format!("{SD}/servicedesk")).status().as_u16(), 200, "{flavor}");
+    }
+}
+
+#[test]
 fn participants_added_and_removed() {
     for (flavor, sb) in flavors() {
         let customers = walk(&sb, &format!("{SD}/servicedesk/1/customer"), 50);

@@ -7,7 +7,10 @@
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
-use datafusion::sql::sqlparser::ast::{visit_expressions_mut, visit_relations_mut, Expr, Ident, ObjectName, ObjectNamePart, Statement};
+use datafusion::sql::sqlparser::ast::{
+    visit_expressions_mut, visit_relations_mut, Expr, Ident, ObjectName, ObjectNamePart, Query, SelectItem, SetExpr, Statement, TableFactor, VisitMut,
+    VisitorMut,
+};
 
 use crate::catalog::Catalog;
 use crate::MapperError;
@@ -72,6 +75,24 @@ impl<'a> IdentifierResolver<'a> {
         }
     }
 
+    fn canonical_select(&self, body: &mut SetExpr) {
+        match body {
+            SetExpr::Select(select) => {
+                for item in &mut select.projection {
+                    if let SelectItem::ExprWithAlias { alias, .. } = item {
+                        self.canonical_column(alias);
+                    }
+                }
+            }
+            SetExpr::SetOperation { left, right, .. } => {
+                self.canonical_select(left);
+                self.canonical_select(right);
+            }
+            SetExpr::Query(q) => self.canonical_select(&mut q.body),
+            _ => {}
+        }
+    }
+
     /// Rewrites table references to `"Schema"."Table"` and column names to their catalog
     /// spelling. Unknown tables are reported with the closest existing name.
     pub fn resolve(&self, stmt: &mut Statement, ctes: &[String]) -> Result<(), MapperError> {
@@ -127,6 +148,10 @@ impl<'a> IdentifierResolver<'a> {
         if let Some(e) = error {
             return Err(e);
         }
+        // Names the query gives (`AS breached`, a CTE's or derived table's columns) are spelt as
+        // the catalog spells a column of that name, as references to them are: `r.breached`
+        // then finds the CTE's column, not a column of the catalog's that only `Breached` names.
+        let _ = stmt.visit(&mut Aliases(self));
         let _ = visit_expressions_mut(stmt, |e: &mut Expr| {
             match e {
                 Expr::Identifier(i) => self.canonical_column(i),
@@ -152,5 +177,61 @@ impl<'a> IdentifierResolver<'a> {
             ControlFlow::<()>::Continue(())
         });
         Ok(())
+    }
+}
+
+/// Visits the names a query gives: its select list's aliases, its CTEs' and derived tables' columns.
+struct Aliases<'r, 'a>(&'r IdentifierResolver<'a>);
+
+impl VisitorMut for Aliases<'_, '_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.0.canonical_select(&mut query.body);
+        for cte in query.with.iter_mut().flat_map(|w| w.cte_tables.iter_mut()) {
+            for c in &mut cte.alias.columns {
+                self.0.canonical_column(&mut c.name);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Derived { alias: Some(alias), .. } = factor {
+            for c in &mut alias.columns {
+                self.0.canonical_column(&mut c.name);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+
+    use super::*;
+
+    fn resolved(sql: &str, ctes: &[&str]) -> String {
+        let catalog = Catalog::standard();
+        let mut stmt = Parser::parse_sql(&GenericDialect {}, sql).unwrap().remove(0);
+        let ctes: Vec<String> = ctes.iter().map(|c| c.to_string()).collect();
+        IdentifierResolver::new(&catalog).resolve(&mut stmt, &ctes).unwrap();
+        stmt.to_string()
+    }
+
+    #[test]
+    fn names_the_query_gives_are_spelt_as_their_references() {
+        assert_eq!(
+            resolved("with r as (select issueid, max(1) as breached from jira.requestslas group by issueid) select r.breached from r", &["r"]),
+            r#"WITH r AS (SELECT IssueId, max(1) AS Breached FROM "Jira"."RequestSlas" GROUP BY IssueId) SELECT r.Breached FROM r"#
+        );
+        assert_eq!(
+            resolved("select x.status from (select status from jira.issues) as x (status)", &[]),
+            r#"SELECT x.Status FROM (SELECT Status FROM "Jira"."Issues") AS x (Status)"#
+        );
+        // Quoted names stay as written; names no column has stay too.
+        assert_eq!(resolved(r#"select 1 as "breached", 2 as total from jira.issues"#, &[]), r#"SELECT 1 AS "breached", 2 AS total FROM "Jira"."Issues""#);
     }
 }

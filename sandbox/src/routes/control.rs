@@ -80,11 +80,17 @@ async fn get_faults(State(sb): State<Arc<Sandbox>>) -> Json<Value> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClockBody {
+    #[serde(default)]
     advance_seconds: i64,
+    /// Stop the clock (true) or start it again (false).
+    stopped: Option<bool>,
 }
 
 async fn clock(State(sb): State<Arc<Sandbox>>, body: String) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
     let b: ClockBody = serde_json::from_str(&body).map_err(|e| bad_request(format!("invalid clock request: {e}")))?;
+    if let Some(stopped) = b.stopped {
+        sb.clock.stop(stopped);
+    }
     let now = sb.clock.advance(b.advance_seconds);
     Ok(Json(json!({"now": now.to_rfc3339()})))
 }

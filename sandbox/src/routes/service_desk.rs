@@ -4,7 +4,7 @@
 //! `isLastPage`, `_links`); errors are `ErrorResponse`s (`errorMessage`).
 
 use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
@@ -23,6 +23,15 @@ pub const DC_REFERENCE: &str = "https://docs.atlassian.com/jira-servicedesk/REST
 /// Its customer requests (requests, their comments, participants and SLAs), and its queues.
 pub const DC_CUSTOMER_REQUEST: &str = "https://developer.atlassian.com/server/jira-servicedesk/rest/v1005/api-group-customer-request";
 pub const DC_QUEUE: &str = "https://developer.atlassian.com/server/jira-servicedesk/rest/v1103/api-group-queue/";
+
+/// An experimental operation (`x-experimental` in the description) answers 412 unless the
+/// request opts in with `X-ExperimentalApi: opt-in`, as the description's error table says.
+fn opted_in(headers: &HeaderMap) -> Result<(), ApiError> {
+    match headers.get("x-experimentalapi").and_then(|v| v.to_str().ok()) {
+        Some(v) if v.eq_ignore_ascii_case("opt-in") => Ok(()),
+        _ => Err(err(StatusCode::PRECONDITION_FAILED, "This is an experimental API: send the header X-ExperimentalApi: opt-in to use it.")),
+    }
+}
 
 /// `limit`'s default and largest value.
 const PAGE: i64 = 50;
@@ -280,9 +289,10 @@ pub async fn desk_request_types(j: Jira, Path(id): Path<String>) -> ApiResult {
     Ok(Json(paged(&j, &format!("/servicedesk/{id}/requesttype"), all)?))
 }
 
-pub async fn all_request_types(j: Jira) -> ApiResult {
+pub async fn all_request_types(j: Jira, headers: HeaderMap) -> ApiResult {
     warm(&j);
     require_user(&j)?;
+    opted_in(&headers)?;
     let all = {
         let site = j.sb.site.read();
         let mut desks = Vec::new();
@@ -1080,9 +1090,10 @@ pub async fn approval_answer(j: Jira, Path((key, id)): Path<(String, String)>, b
 
 // ------------------------------------------------------------------ customers and organizations
 
-pub async fn desk_customers(j: Jira, Path(id): Path<String>) -> ApiResult {
+pub async fn desk_customers(j: Jira, Path(id): Path<String>, headers: HeaderMap) -> ApiResult {
     warm(&j);
     require_user(&j)?;
+    opted_in(&headers)?;
     let all = {
         let site = j.sb.site.read();
         let d = find_desk(&j, &site, &id)?;

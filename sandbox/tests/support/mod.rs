@@ -58,7 +58,17 @@ impl SandboxProc {
     }
 
     /// GET with the default user's Basic credentials (email + API token).
+    /// Service Management requests opt in to its experimental operations, as the driver does.
     pub fn get(&self, path: &str) -> reqwest::blocking::Response {
+        let mut req = self.http.get(self.url(path)).basic_auth(&self.info.user, Some(&self.info.api_token));
+        if path.contains("/rest/servicedeskapi/") {
+            req = req.header("X-ExperimentalApi", "opt-in");
+        }
+        req.send().expect("GET")
+    }
+
+    /// GET without opting in to experimental operations.
+    pub fn get_without_opt_in(&self, path: &str) -> reqwest::blocking::Response {
         self.http.get(self.url(path)).basic_auth(&self.info.user, Some(&self.info.api_token)).send().expect("GET")
     }
 

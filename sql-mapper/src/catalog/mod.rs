@@ -277,7 +277,7 @@ pub enum Paging {
     StartAt(usize),
     /// Confluence v2's `limit` (at most this many) and the `_links.next` cursor URL.
     Cursor(usize),
-    /// Confluence v1's `start` + `limit`, while `_links.next` is present.
+    /// `start` + `limit`: Confluence v1 while `_links.next` is present, Service Management until `isLastPage`.
     Start(usize),
     /// No request: the items are the JSON array the parent row brought in this context value.
     Context(&'static str),

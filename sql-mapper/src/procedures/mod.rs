@@ -3,6 +3,7 @@
 //! `EXEC Name @Param = value, ...`, `EXEC Name value, ...` and `{call Name(?, ...)}` (which the
 //! driver hands over as `CALL Name(...)`); each returns one result set.
 
+mod answer_approval;
 mod create_api_token;
 mod download_attachment;
 mod download_issue_attachment;
@@ -83,6 +84,7 @@ impl ProcedureDef {
 pub fn all() -> Vec<ProcedureDef> {
     let mut v = vec![
         get_issue_transitions::def(),
+        answer_approval::def(),
         transition_issue::def(),
         download_attachment::def(),
         upload_attachment::def(),

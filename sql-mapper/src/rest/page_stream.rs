@@ -152,7 +152,12 @@ impl PageStream {
                 Some(n) if !items.is_empty() && !n.is_empty() => Cursor::Next(n.to_string()),
                 _ => Cursor::Done,
             },
-            Paging::Start(_) => done_if(page.pointer("/_links/next").is_none() || items.is_empty(), Cursor::Offset(start + items.len())),
+            // Confluence v1 has `_links.next` while there is more; Service Management's pages
+            // also say `isLastPage`.
+            Paging::Start(_) => {
+                let last = page.get("isLastPage").and_then(Value::as_bool).unwrap_or_else(|| page.pointer("/_links/next").is_none());
+                done_if(last || items.is_empty(), Cursor::Offset(start + items.len()))
+            }
             // The offset counts pages; a short page is the last.
             Paging::Pages(_) => done_if(items.len() < self.size, Cursor::Offset(start + 1)),
             Paging::Token(_) => match page.get("nextPageToken").and_then(Value::as_str) {
@@ -252,5 +257,7 @@ mod tests {
         assert_eq!(s.after(&json!({"nextPageToken": "t"}), &items, ""), Cursor::Token("t".into()));
         assert_eq!(s.after(&json!({"nextPageToken": "t", "isLast": true}), &items, ""), Cursor::Done);
         assert_eq!(stream(Paging::Start(100)).after(&json!({"_links": {"next": "x"}}), &items, ""), Cursor::Offset(50));
+        assert_eq!(stream(Paging::Start(100)).after(&json!({"isLastPage": false, "_links": {}}), &items, ""), Cursor::Offset(50));
+        assert_eq!(stream(Paging::Start(100)).after(&json!({"isLastPage": true, "_links": {"next": "x"}}), &items, ""), Cursor::Done);
     }
 }

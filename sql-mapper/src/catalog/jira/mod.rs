@@ -24,6 +24,7 @@ pub(crate) mod oauth_access_tokens;
 mod priorities;
 mod projects;
 mod resolutions;
+mod service_management;
 mod sprint_issues;
 mod sprints;
 mod statuses;
@@ -79,7 +80,7 @@ pub(crate) fn agile_issue_columns(own: Vec<ColumnDef>) -> Vec<ColumnDef> {
 }
 
 pub fn tables() -> Vec<TableDef> {
-    vec![
+    let mut tables = vec![
         issues::table(),
         api_tokens::table(),
         projects::table(),
@@ -111,5 +112,7 @@ pub fn tables() -> Vec<TableDef> {
         backlog_issues::table(),
         epics::table(),
         issue_status_history::table(),
-    ]
+    ];
+    tables.extend(service_management::tables());
+    tables
 }

@@ -16,7 +16,7 @@ pub fn table() -> TableDef {
             c("Key", Varchar(255), true, at("/key"), "Sub-task key"),
             c("Summary", Varchar(255), true, at("/fields/summary"), "Summary"),
             c("Status", Varchar(255), true, at("/fields/status/name"), "Status name"),
-            c("StatusCategory", Varchar(32), true, at("/fields/status/statusCategory/key"), "Status category key (new, indeterminate, done)"),
+            c("StatusCategory", Varchar(255), true, at("/fields/status/statusCategory/name"), "Status category: To Do, In Progress or Done"),
             c("Priority", Varchar(255), true, at("/fields/priority/name"), "Priority name"),
             c("IssueType", Varchar(255), true, at("/fields/issuetype/name"), "Issue type (a sub-task type)"),
         ],
