@@ -6,6 +6,7 @@ mod adf;
 mod bit_literals;
 pub mod catalog;
 mod error;
+mod far_timestamps;
 mod field_cache;
 mod identifiers;
 mod local_time;
@@ -54,7 +55,7 @@ mod layering {
     /// Bottom to top.
     const LAYERS: &[&[&str]] = &[
         &["error", "values", "adf", "xhtml"],
-        &["catalog", "identifiers", "row_limits", "local_time", "bit_literals"],
+        &["catalog", "identifiers", "row_limits", "local_time", "bit_literals", "far_timestamps"],
         &["rest", "field_cache", "result_cache"],
         &["pushdown"],
         &["scan"],

@@ -457,6 +457,7 @@ impl MapperSession {
             if let Some(local) = &self.local {
                 local.literals_to_utc(inner);
             }
+            crate::far_timestamps::as_milliseconds(inner);
             let ctes = cte_names(inner);
             let system = self.system.read().unwrap_or_else(|p| p.into_inner()).clone();
             IdentifierResolver::new(&self.catalog).with_system(&system).resolve(inner, &ctes)?;

@@ -251,3 +251,47 @@ def test_comment_and_worklog_visibility(site, conn):
     finally:
         admin.close()
     conn.cursor().execute("delete from Jira.Comments where IssueKey = ? and Id = ?", key, cid)
+
+
+SPRINT_REPORT = """
+WITH placed AS (
+    SELECT s.SprintId, s.IssueKey, COALESCE(sp.StartDate, TIMESTAMP '9999-12-31 00:00:00') AS starts
+    FROM Jira.SprintIssues s JOIN Jira.Sprints sp ON sp.Id = s.SprintId AND sp.BoardId = s.BoardId
+), carried AS (
+    SELECT DISTINCT a.SprintId, a.IssueKey FROM placed a JOIN placed b ON b.IssueKey = a.IssueKey AND b.starts > a.starts
+)
+SELECT sp.Id, sp.Name, COUNT(*) AS committed,
+       SUM(CASE WHEN s.StatusCategory = 'Done' THEN 1 ELSE 0 END) AS completed,
+       COUNT(c.IssueKey) AS carried_over
+FROM Jira.SprintIssues s
+JOIN Jira.Sprints sp ON sp.Id = s.SprintId AND sp.BoardId = s.BoardId
+LEFT JOIN carried c ON c.SprintId = s.SprintId AND c.IssueKey = s.IssueKey
+GROUP BY sp.Id, sp.Name
+ORDER BY sp.Id
+"""
+
+
+def test_sprint_report_in_one_query(site, conn):
+    """Per sprint: issues committed (in the sprint), completed (done) and carried over (also in
+    a sprint that starts later); computed here from the agile REST lists."""
+    expected = {}
+    for b in boards(site):
+        if b["type"] == "kanban" or (b["type"] == "simple" and refused(site, f"/rest/agile/1.0/board/{b['id']}/sprint") == 400):
+            continue
+        sprints = paged(site, f"/rest/agile/1.0/board/{b['id']}/sprint", "values")
+        starts = {s["id"]: s.get("startDate") or "9999" for s in sprints}
+        members = {s["id"]: paged(site, f"/rest/agile/1.0/board/{b['id']}/sprint/{s['id']}/issue?fields=status", "issues") for s in sprints}
+        in_sprints = {}
+        for sid, issues in members.items():
+            for i in issues:
+                in_sprints.setdefault(i["key"], []).append(sid)
+        for s in sprints:
+            issues = members[s["id"]]
+            if not issues:
+                continue
+            done = sum(i["fields"]["status"]["statusCategory"]["name"] == "Done" for i in issues)
+            later = sum(any(starts[o] > starts[s["id"]] for o in in_sprints[i["key"]] if o != s["id"]) for i in issues)
+            expected[s["id"]] = (s["name"], len(issues), done, later)
+    assert any(v[3] for v in expected.values()), "some issues were carried over"
+    got = {r[0]: tuple(r[1:]) for r in rows(conn, SPRINT_REPORT)}
+    assert got == expected

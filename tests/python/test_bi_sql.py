@@ -64,6 +64,14 @@ def test_bit_columns_compare_with_zero_and_one(sandbox, conn):
         conn.cursor().execute("SELECT Name FROM Jira.IssueTypes WHERE IsSubtask = 2").fetchall()
 
 
+def test_the_end_of_time_is_a_timestamp(conn):
+    """`TIMESTAMP '9999-12-31 ...'`, the "forever" BI tools write, beyond the engine's own range."""
+    total = conn.cursor().execute("SELECT COUNT(*) FROM Jira.Issues").fetchval()
+    assert conn.cursor().execute("SELECT COUNT(*) FROM Jira.Issues WHERE Created < TIMESTAMP '9999-12-31 23:59:59'").fetchval() == total
+    assert conn.cursor().execute("SELECT COUNT(*) FROM Jira.Issues WHERE COALESCE(ResolutionDate, TIMESTAMP '9999-12-31 00:00:00') > Created").fetchval() == total
+    assert conn.cursor().execute("SELECT TIMESTAMP '9999-12-31 00:00:00'").fetchval() == datetime.datetime(9999, 12, 31)
+
+
 def test_long_text_reports_atlassians_documented_limits(conn):
     sizes = {(r.table_name, r.column_name): (r.type_name, r.column_size) for t in ("Issues", "Comments", "Worklogs", "Pages") for r in conn.cursor().columns(table=t)}
     for col in [("Issues", "Description"), ("Issues", "DescriptionAdf"), ("Comments", "Body"), ("Comments", "BodyAdf"), ("Worklogs", "Comment")]:

@@ -332,7 +332,9 @@ fn widened_day(v: &ScalarValue, op: Operator) -> Option<String> {
         Operator::Gt | Operator::GtEq => t.date_naive().pred_opt()?,
         _ => t.date_naive().succ_opt()?.succ_opt()?,
     };
-    Some(day.format("%Y-%m-%d").to_string())
+    // A bound past year 9999 (the end of time BI tools write) has no JQL date: the engine keeps it.
+    use chrono::Datelike;
+    (1..=9999).contains(&day.year()).then(|| day.format("%Y-%m-%d").to_string())
 }
 
 #[cfg(test)]
@@ -399,6 +401,9 @@ mod tests {
         assert_eq!(p, Pushed::inexact("created >= \"2024-01-31\""));
         let p = b.translate(&col("Created").lt(Expr::Literal(ts.clone(), None))).unwrap();
         assert_eq!(p, Pushed::inexact("created < \"2024-02-03\""));
+        // The end of time has no JQL date: left to the engine.
+        let end = ScalarValue::TimestampMillisecond(Some(253_402_300_799_000), None); // 9999-12-31T23:59:59Z
+        assert!(b.translate(&col("Created").lt(Expr::Literal(end, None))).is_none());
         // A list of dates or times is left to the engine (regression: the fuzzer's `created IN ("")`).
         assert!(b.translate(&col("Created").in_list(vec![lit("")], false)).is_none());
         assert!(b.translate(&col("Created").in_list(vec![Expr::Literal(ts, None)], false)).is_none());
