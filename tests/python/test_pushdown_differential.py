@@ -197,3 +197,35 @@ def test_report_tables_filters_agree_with_and_without_pushdown(site, conns):
     run_corpus(site, on, off, "select BoardId, IssueKey from Jira.BacklogIssues", filters[:3])
     filters = [f"SprintId = {sprints[0]}", f"SprintId IN ({sprints[0]}, {sprints[-1]})", f"SprintId > {sprints[1]} AND BoardId = {boards[0]}", "SprintId IS NULL"]
     run_corpus(site, on, off, "select SprintId, BoardId, IssueKey from Jira.SprintIssues", filters)
+
+
+def test_service_desk_and_content_change_filters_agree_with_and_without_pushdown(site, conns):
+    """Filters added with Service Management (a request list's service desk and request type),
+    Confluence's last changes (CQL `lastmodified`), blog posts' CQL columns and the per-issue
+    lists: the same rows pushed or not."""
+    on, off = conns
+    values = {c: distinct(off, f'select distinct "{c}" from Jira.Requests') for c in ["Status", "StatusCategory", "IssueKey"]}
+    values["RequestTypeId"] = distinct(off, "select RequestTypeId from Jira.Requests")
+    corpus = Corpus(random.Random(SEED + 4), values)
+    filters = [f"ServiceDeskId = 1 AND {corpus.filter(['Status', 'StatusCategory', 'IssueKey'], 'RequestTypeId', ['Created'], ['Status'])}" for _ in range(20)]
+    filters += [f"RequestTypeId = {t}" for t in values["RequestTypeId"]] + ["ServiceDeskId IN (1, 2)", "ServiceDeskId <> 1", "RequestTypeId = 1 OR Status = 'Resolved'"]
+    run_corpus(site, on, off, "select IssueKey, RequestTypeId, Status from Jira.Requests", filters)
+    for table, cols in (("Pages", ["Title", "SpaceKey", "AuthorId"]), ("BlogPosts", ["Title", "AuthorId"])):
+        stamps = [r[0] for r in off.cursor().execute(f"select LastModified from Confluence.{table} order by LastModified").fetchall()]
+        assert stamps
+        rng = random.Random(SEED + 5)
+        filters = []
+        for _ in range(25):
+            t = rng.choice(stamps).strftime("%Y-%m-%d %H:%M:%S")
+            filters.append(f"LastModified {rng.choice(['<', '<=', '>', '>=', '='])} '{t}'")
+        values = {c: distinct(off, f'select distinct "{c}" from Confluence.{table}') for c in cols}
+        values["Id"] = distinct(off, f"select Id from Confluence.{table}")
+        corpus = Corpus(random.Random(SEED + 6), values)
+        filters += [corpus.filter(cols, "Id", ["CreatedAt", "LastModified"], ["LastModifierId"]) for _ in range(25)]
+        run_corpus(site, on, off, f"select Id, Title, LastModified from Confluence.{table}", filters)
+    keys = distinct(off, "select \"Key\" from Jira.Issues where ProjectKey = 'ENG'")[:30]
+    parents = distinct(off, "select ParentKey from Jira.Subtasks")
+    filters = [f"IssueKey = '{keys[3]}'", f"IssueKey IN ('{keys[1]}', '{keys[7]}', 'NOPE-1')", f"IssueKey = '{keys[2]}' OR DisplayName LIKE 'A%'"]
+    run_corpus(site, on, off, "select IssueKey, AccountId from Jira.IssueWatchers", filters)
+    filters = [f"ParentKey = '{parents[0]}'", f"ParentKey IN ('{parents[0]}', '{parents[-1]}')", f"ParentKey <> '{parents[0]}'", "Status = 'Done'"]
+    run_corpus(site, on, off, "select ParentKey, \"Key\" from Jira.Subtasks", filters)
