@@ -212,7 +212,11 @@ def test_data_center_answers_the_same_sql(sandbox):
         # Confluence Data Center lists its registered users (it has no people search).
         people = v1("/rest/api/user/list")
         assert sorted(rows(c, "select AccountId, DisplayName from Confluence.Users")) == sorted((p["userKey"], p["displayName"]) for p in people) and people
-        for table in ["Confluence.Tasks", "Confluence.PageVersions", "Confluence.ContentProperties"]:
+        # Content properties: Data Center's v1 list of each page's and blog post's.
+        props = [(int(item["id"]), kind, p["key"], p["version"]["number"]) for item, kind in contents for p in v1(f"/rest/api/content/{item['id']}/property")]
+        assert props and sorted(rows(c, 'select ContentId, ContentType, "Key", VersionNumber from Confluence.ContentProperties')) == sorted(props)
+        # Its REST API lists no tasks and no page's versions (only the latest, in its history).
+        for table in ["Confluence.Tasks", "Confluence.PageVersions"]:
             with pytest.raises(pyodbc.Error) as e:
                 c.cursor().execute(f"select * from {table}").fetchall()
             assert "HYC00" in str(e.value) and "Data Center" in str(e.value), table

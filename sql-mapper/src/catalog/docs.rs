@@ -53,11 +53,22 @@ fn language(t: &TableDef) -> &'static str {
     }
 }
 
+/// The flavors a table reads on (the other refuses it with `HYC00`).
+fn flavors_of(t: &TableDef) -> &'static str {
+    let (cloud, dc) = t.source.resources();
+    match (cloud.is_empty(), dc.is_empty()) {
+        (false, false) => "Cloud, Data Center",
+        (false, true) => "Cloud",
+        (true, false) => "Data Center",
+        (true, true) => "none",
+    }
+}
+
 /// The README's summary: one row per table.
 pub fn summary_markdown(catalog: &Catalog) -> String {
-    let mut out = String::from("| table | what it holds | key | writes |\n| --- | --- | --- | --- |\n");
+    let mut out = String::from("| table | what it holds | flavors | key | writes |\n| --- | --- | --- | --- | --- |\n");
     for t in catalog.tables() {
-        out.push_str(&format!("| `{}` | {} | {} | {} |\n", t.qualified_name(), t.remarks, t.key.join(", "), writes_of(t)));
+        out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", t.qualified_name(), t.remarks, flavors_of(t), t.key.join(", "), writes_of(t)));
     }
     out
 }

@@ -188,6 +188,17 @@ pub fn property_v2(p: &ContentProperty, when: DateTime<Utc>, author: &str) -> Va
     json!({"id": p.id.to_string(), "key": p.key, "value": p.value, "version": {"createdAt": ts(when), "message": "", "number": p.version, "minorEdit": false, "authorId": author}})
 }
 
+/// A v1 content property (Data Center): its version as v1 dates it.
+pub fn property_v1(wiki: &str, content_id: u64, p: &ContentProperty, when: DateTime<Utc>) -> Value {
+    json!({
+        "id": p.id.to_string(),
+        "key": p.key,
+        "value": p.value,
+        "version": {"when": ts(when), "message": "", "number": p.version, "minorEdit": false},
+        "_links": {"self": format!("{wiki}/rest/api/content/{content_id}/property/{}", p.key)},
+    })
+}
+
 pub fn task_v2(site: &Site, t: &Task, with_body: bool) -> Value {
     let container = site.content(t.content_id);
     let mut o = json!({

@@ -58,9 +58,13 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get("/wiki/download/attachments/{id}/{name}", download_by_name, DOWNLOAD_LINK)
             .get(&p("/content/{id}/child/attachment/{att}/download"), attachment_download, src)
             .get(&p("/search/user"), user_search, src),
-        // Data Center: the bytes at `_links.download` (the download servlet), and the
-        // registered users' list.
-        Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src),
+        // Data Center: the bytes at `_links.download` (the download servlet), the registered
+        // users' list, and content properties (Cloud reads them from v2).
+        Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src).get(
+            &p("/content/{id}/property"),
+            content_properties,
+            src,
+        ),
     };
     r
 }
@@ -422,6 +426,15 @@ async fn attachment_upload(c: Conf, Path(id): Path<String>, headers: HeaderMap, 
     c.sb.persist();
     let n = out.len();
     Ok(Json(json!({"results": out, "start": 0, "limit": n, "size": n, "_links": {"base": wiki}})))
+}
+
+async fn content_properties(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let items = {
+        let site = c.sb.site.read();
+        let x = container(&c, &site, &id)?;
+        x.properties.iter().map(|p| property_v1(&c.wiki(), x.id, p, x.last_modified())).collect()
+    };
+    v1_page(&c, items, 10, 200)
 }
 
 async fn content_labels(c: Conf, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {

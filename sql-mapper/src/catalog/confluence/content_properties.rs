@@ -1,7 +1,11 @@
 //! `Confluence.ContentProperties`: the properties of each page and blog post, from
-//! `/wiki/api/v2/{pages|blogposts}/{id}/properties` (Cloud).
+//! `/wiki/api/v2/{pages|blogposts}/{id}/properties` (Cloud) or `/rest/api/content/{id}/property`
+//! (Data Center).
 
-use crate::catalog::{at, context, json_text, list, ColumnDef, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
+use crate::catalog::{at, context, json_text, list, ColumnDef, Endpoint, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef};
+
+/// Data Center's v1 list of a content's properties.
+const DATA_CENTER: Endpoint = list("/rest/api/content/{ContentId}/property", "/results", Paging::Start(200));
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -24,13 +28,13 @@ pub fn table() -> TableDef {
                 ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "ContentId")], only: None },
                 list("/wiki/api/v2/pages/{ContentId}/properties", "/results", Paging::Cursor(250)),
             )
-            .cloud_only()
+            .on_data_center(Some(DATA_CENTER))
             .with(&[("ContentType", "page")]),
             Part::per(
                 ParentLink { table: (Product::Confluence, "BlogPosts"), bind: &[("Id", "ContentId")], only: None },
                 list("/wiki/api/v2/blogposts/{ContentId}/properties", "/results", Paging::Cursor(250)),
             )
-            .cloud_only()
+            .on_data_center(Some(DATA_CENTER))
             .with(&[("ContentType", "blogpost")]),
         ]),
         writes: None,
