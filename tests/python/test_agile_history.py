@@ -145,6 +145,13 @@ def test_issue_columns_for_reports(site, conn):
         assert versions == (",".join(v["name"] for v in f["versions"]) or None), key
         assert parent == (f.get("parent") or {}).get("key"), key
     assert any(r[1] for r in got) and any(r[4] for r in got) and any(r[5] for r in got) and any(r[6] for r in got)
+    # The epic: the parent, when the parent is an epic (a sub-task's parent is not).
+    epics = dict(rows(conn, 'select "Key", EpicKey from Jira.Issues'))
+    for key, issue in issues.items():
+        parent = issue["fields"].get("parent") or {}
+        is_epic = parent.get("fields", {}).get("issuetype", {}).get("hierarchyLevel") == 1
+        assert epics[key] == (parent["key"] if is_epic else None), key
+    assert any(epics.values()) and any(v is None and (issues[k]["fields"].get("parent")) for k, v in epics.items())
     # Affected versions push down as JQL.
     version = next(r[5] for r in got if r[5]).split(",")[0]
     reset(site)

@@ -142,6 +142,9 @@ pub enum Extract {
     Context(Text),
     /// The first of these pointers that holds a value.
     FirstOf(&'static [&'static str]),
+    /// The value at the first pointer when the second holds this value (as text): an issue's
+    /// parent's key when the parent is an epic.
+    AtWhen(&'static str, &'static str, &'static str),
     /// The value at the pointer, else this context value (a list of the caller's own items
     /// names no owner: the parent row it was read for does).
     AtOrContext(Text, Text),

@@ -175,6 +175,10 @@ fn extract<'a>(col: &ColumnDef, item: &'a Value, context: &'a HashMap<String, Va
             Some(Value::String(x)) => Cow::Owned(Value::String(crate::xhtml::plain_text(x))),
             _ => Cow::Borrowed(NULL),
         },
+        Extract::AtWhen(p, test, expected) => match pointer(item, test) {
+            Some(v) if crate::values::scalar_text(v) == *expected => Cow::Borrowed(pointer(item, p).unwrap_or(NULL)),
+            _ => Cow::Borrowed(NULL),
+        },
         Extract::JsonText(p) => match pointer(item, p) {
             None => Cow::Borrowed(NULL),
             Some(v @ Value::Null) => Cow::Borrowed(v),

@@ -144,6 +144,10 @@ impl FetchPlan {
                 }
                 Extract::Join(p, each) => paths.keep(&format!("{p}/*{each}")),
                 Extract::FirstOf(ps) => ps.iter().for_each(|p| paths.keep(p)),
+                Extract::AtWhen(p, test, _) => {
+                    paths.keep(p);
+                    paths.keep(test);
+                }
                 Extract::Context(_) => {}
             }
         }

@@ -83,6 +83,16 @@ pub fn table() -> TableDef {
             c("ResolutionDate", Timestamp, true, at("/fields/resolutiondate"), "Resolved (UTC)").field("resolutiondate").pushed(query("resolutiondate")),
             c("DueDate", Date, true, at("/fields/duedate"), "Due date").field("duedate").pushed(query("duedate")).writes("/fields/duedate", Shape::Plain),
             c("ParentKey", Varchar(255), true, at("/fields/parent/key"), "Parent issue key").field("parent").writes("/fields/parent", Shape::Ref("key")),
+            // Jira Cloud names an issue's epic as its parent (the Epic Link field is gone there);
+            // Data Center's Epic Link is a custom field, a column of its own named after it.
+            c(
+                "EpicKey",
+                Varchar(255),
+                true,
+                Extract::AtWhen("/fields/parent/key", "/fields/parent/fields/issuetype/hierarchyLevel", "1"),
+                "Key of the issue's epic, when its parent is one (Cloud)",
+            )
+            .field("parent"),
             c("TimeSpentSeconds", BigInt, true, at("/fields/timespent"), "Time logged, in seconds").field("timespent"),
             c("OriginalEstimateSeconds", BigInt, true, at("/fields/timeoriginalestimate"), "Original estimate, in seconds").field("timeoriginalestimate"),
             c("RemainingEstimateSeconds", BigInt, true, at("/fields/timeestimate"), "Remaining estimate, in seconds").field("timeestimate"),
