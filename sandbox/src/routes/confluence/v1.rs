@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::cursor::v1_page;
 use super::render::*;
-use super::search;
 use super::Conf;
+use super::{governance, search};
 use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::model::*;
@@ -50,14 +50,19 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
         .get(&p("/group"), groups, src)
         .get(&p("/group/{name}/member"), group_members, src)
         .get(&p("/group/member"), group_members_by_query, src)
-        .get(&p("/user"), user, src);
+        .get(&p("/user"), user, src)
+        .get(&p("/audit"), governance::audit, src);
     r = match flavor {
         // Cloud serves attachment bytes at the v2 `downloadLink` and at v1's download operation,
         // and lists people through the user search.
         Flavor::Cloud => r
             .get("/wiki/download/attachments/{id}/{name}", download_by_name, DOWNLOAD_LINK)
             .get(&p("/content/{id}/child/attachment/{att}/download"), attachment_download, src)
-            .get(&p("/search/user"), user_search, src),
+            .get(&p("/search/user"), user_search, src)
+            .get(&p("/content/{id}/restriction"), governance::restrictions, src)
+            .get(&p("/content/{id}/restriction/byOperation"), governance::restrictions_by_operation, src)
+            .get(&p("/analytics/content/{id}/views"), governance::views, src)
+            .get(&p("/analytics/content/{id}/viewers"), governance::viewers, src),
         // Data Center: the bytes at `_links.download` (the download servlet), and the
         // registered users' list.
         Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src),
