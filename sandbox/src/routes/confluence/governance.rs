@@ -199,7 +199,6 @@ pub async fn restrictions_by_operation(c: Conf, Path(id): Path<String>) -> JsonR
     for op in ["read", "update"] {
         o.insert(op.to_string(), restriction_json(&c, &site, x, op));
     }
-    o.insert("_links".into(), json!({"base": c.wiki(), "context": c.wiki().strip_prefix(&c.base).unwrap_or(""), "self": format!("{}{}", c.base, c.path)}));
     Ok(Json(Value::Object(o)))
 }
 
