@@ -372,8 +372,36 @@ fn restrictions_analytics_and_the_page_tree() {
         let other = if kind == "folder" { "whiteboards" } else { "folders" };
         assert_eq!(as_user(&sb, &format!("/wiki/api/v2/{other}/{id}")).0, 404);
     }
-    // Data Center serves none of these v1 reads (its description lacks them).
+    // Data Center: restrictions by operation only (under `restrictions`, as its description
+    // has them), no restriction list, no analytics (its description lacks them).
     let dc = SandboxProc::start(&["--flavor", "datacenter"]);
     assert_eq!(as_user(&dc, &format!("/rest/api/content/{id}/restriction")).0, 404);
     assert_eq!(as_user(&dc, &format!("/rest/api/analytics/content/{id}/views")).0, 404);
+    let by_op = as_user(&dc, &format!("/rest/api/content/{id}/restriction/byOperation")).1;
+    let cloud = as_user(&sb, &format!("/wiki/rest/api/content/{id}/restriction/byOperation")).1;
+    for op in ["read", "update"] {
+        let names = |v: &Value| v["restrictions"]["group"]["results"].as_array().unwrap().iter().map(|g| g["name"].clone()).collect::<Vec<_>>();
+        assert_eq!(names(&by_op["restrictions"][op]), names(&cloud[op]));
+        assert_eq!(by_op["restrictions"][op]["restrictions"]["user"]["size"], cloud[op]["restrictions"]["user"]["size"]);
+    }
+}
+
+#[test]
+fn data_center_space_permissions_for_space_admins() {
+    let dc = SandboxProc::start(&["--flavor", "datacenter"]);
+    let list = ok(&dc, "/rest/api/space/ENG/permissions");
+    let list = list.as_array().unwrap();
+    assert!(list.iter().all(|p| p["spaceKey"] == "ENG"));
+    assert!(list.iter().any(|p| p["operation"]["operationKey"] == "administer" && p["subject"]["type"] == "user"));
+    assert!(list.iter().any(|p| p["operation"]["operationKey"] == "read" && p["subject"]["displayName"] == "confluence-users"));
+    let sec = ok(&dc, "/rest/api/space/SEC/permissions");
+    assert!(sec.as_array().unwrap().iter().any(|p| p["operation"]["operationKey"] == "read" && p["subject"]["displayName"] == "security-team"));
+    let space = as_user(&dc, "/rest/api/space/ENG").1;
+    let author_is_me = space["history"]["createdBy"]["username"].as_str().is_some_and(|u| u == me_dc(&dc));
+    assert_eq!(as_user(&dc, "/rest/api/space/ENG/permissions").0, if author_is_me { 200 } else { 403 });
+    assert_eq!(as_admin(&dc, "/rest/api/space/NOPE/permissions").0, 404);
+}
+
+fn me_dc(sb: &SandboxProc) -> String {
+    as_user(sb, "/rest/api/2/myself").1["name"].as_str().unwrap_or_default().to_string()
 }

@@ -569,3 +569,15 @@ fn confluence_governance_responses_validate() {
     ));
     assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Confluence Data Center 10.0.3: a space's permissions, a page's restrictions by operation
+/// (its `MockRestrictionsResponse`). Its audit operation gives no schema and is not checked.
+#[test]
+fn confluence_data_center_governance_validates() {
+    let Some(spec) = Spec::load("confluence_data_center_governance_validates", "confluence-dc-10.0.3.openapi.json", &[]) else { return };
+    let sb = SandboxProc::start(&["--flavor", "datacenter"]);
+    let page = sb.get_json("/rest/api/content?type=page&limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
+    let failures =
+        check_governance(&sb, &spec, "", true, &["/rest/api/space/ENG/permissions".to_string(), format!("/rest/api/content/{page}/restriction/byOperation")]);
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}

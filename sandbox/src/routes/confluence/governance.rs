@@ -355,3 +355,49 @@ pub async fn folder_ancestors(c: Conf, Path(id): Path<String>) -> JsonResult {
     let t = tree_item(&c, &site, &id, "folder")?;
     Ok(Json(ancestors(&c, &site, t.parent_id)?))
 }
+
+/// `GET /rest/api/space/{spaceKey}/permissions` (Data Center): every grant of the space, as
+/// `SpacePermission`s; for its administrators (the site admins, its creator) only.
+pub async fn space_permissions_dc(c: Conf, Path(key): Path<String>) -> JsonResult {
+    let site = c.sb.site.read();
+    let me = c.require_user()?.to_string();
+    let s = site.space_by_key(&key).filter(|s| c.space_visible(&site, s)).ok_or_else(|| c.not_found())?;
+    if !(c.who.is_admin(&site) || s.author_id == me) {
+        return Err(c.error(StatusCode::FORBIDDEN, format!("You do not have permission to administer the space {key}.")));
+    }
+    let list: Vec<Value> = space_assignments(&site, s)
+        .into_iter()
+        .map(|(_, ty, id, key, target)| {
+            let name = match ty.as_str() {
+                "group" => site.groups.iter().find(|g| g.id == id).map(|g| g.name.clone()).unwrap_or(id),
+                _ => site.user(&id).map(|u| u.display_name.clone()).unwrap_or(id),
+            };
+            json!({"operation": {"operationKey": key, "targetType": target}, "subject": {"type": ty, "displayName": name}, "spaceKey": s.key, "spaceId": s.id})
+        })
+        .collect();
+    Ok(Json(Value::Array(list)))
+}
+
+/// `GET /rest/api/content/{id}/restriction/byOperation` (Data Center): its description's
+/// `MockRestrictionsResponse`, the operations under `restrictions`; users by username.
+pub async fn restrictions_by_operation_dc(c: Conf, Path(id): Path<String>) -> JsonResult {
+    let site = c.sb.site.read();
+    let x = restricted_content(&c, &site, &id)?;
+    let mut ops = serde_json::Map::new();
+    for op in ["read", "update"] {
+        let mut r = restriction_json(&c, &site, x, op);
+        if let Some(users) = r.pointer_mut("/restrictions/user/results").and_then(Value::as_array_mut) {
+            for u in users.iter_mut() {
+                let id = u["accountId"].as_str().unwrap_or_default().to_string();
+                *u = json!({"type": "known", "username": id, "userKey": id, "displayName": u["displayName"]});
+            }
+        }
+        if let Some(groups) = r.pointer_mut("/restrictions/group/results").and_then(Value::as_array_mut) {
+            for g in groups.iter_mut() {
+                g.as_object_mut().map(|o| o.remove("id"));
+            }
+        }
+        ops.insert(op.to_string(), r);
+    }
+    Ok(Json(json!({"restrictions": ops})))
+}

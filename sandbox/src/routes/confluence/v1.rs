@@ -65,7 +65,11 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/analytics/content/{id}/viewers"), governance::viewers, src),
         // Data Center: the bytes at `_links.download` (the download servlet), and the
         // registered users' list.
-        Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src),
+        Flavor::Datacenter => r
+            .get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD)
+            .get(&p("/user/list"), user_list, src)
+            .get(&p("/space/{key}/permissions"), governance::space_permissions_dc, src)
+            .get(&p("/content/{id}/restriction/byOperation"), governance::restrictions_by_operation_dc, src),
     };
     r
 }
