@@ -127,6 +127,10 @@ fn issue_security_levels_are_the_callers() {
     let s = &schemes["issueSecuritySchemes"][0];
     assert_eq!(s["levels"].as_array().unwrap().len(), 2);
     assert_eq!(ok(&sb, &format!("/rest/api/3/issuesecurityschemes/{}", s["id"]))["name"], s["name"]);
+    let level = &s["levels"][1];
+    let path = level["self"].as_str().unwrap().strip_prefix(&sb.info.url).unwrap().to_string();
+    assert_eq!(&as_user(&sb, &path).1, level);
+    assert_eq!(as_user(&sb, "/rest/api/3/securitylevel/777").0, 404);
     let dc = SandboxProc::start(&["--flavor", "datacenter"]);
     assert_eq!(ok(&dc, "/rest/api/2/project/ENG/securitylevel")["levels"].as_array().unwrap().len(), 2);
 }

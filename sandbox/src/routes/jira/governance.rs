@@ -661,3 +661,17 @@ pub async fn audit_records(j: Jira) -> ApiResult {
         .collect();
     Ok(Json(json!({"offset": offset, "limit": limit, "total": all.len(), "records": records})))
 }
+
+/// `GET /securitylevel/{id}`: the level the security levels' `self` links name.
+pub async fn security_level(j: Jira, Path(id): Path<String>) -> ApiResult {
+    let site = j.sb.site.read();
+    j.require_user()?;
+    let (s, l) = site
+        .governance
+        .security_schemes
+        .iter()
+        .flat_map(|s| s.levels.iter().map(move |l| (s, l)))
+        .find(|(_, l)| l.id.to_string() == id)
+        .ok_or_else(|| ApiError::jira(StatusCode::NOT_FOUND, format!("The issue security level with id '{id}' does not exist.")))?;
+    Ok(Json(level_json(&j, s, l)))
+}

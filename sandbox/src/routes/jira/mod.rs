@@ -113,6 +113,7 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/project/{key}/securitylevel"), governance::project_security_levels, src)
             .get(&p("/issuesecurityschemes"), governance::security_schemes, src)
             .get(&p("/issuesecurityschemes/{id}"), governance::security_scheme, src)
+            .get(&p("/securitylevel/{id}"), governance::security_level, src)
             .get(&p("/dashboard"), governance::dashboards, src)
             .get(&p("/dashboard/{id}"), governance::dashboard, src);
         r = match flavor {
