@@ -14,6 +14,7 @@ pub mod model;
 pub mod oauth1;
 pub mod routes;
 pub mod seed;
+pub mod seed_governance;
 pub mod seed_service;
 pub mod server;
 pub mod state;

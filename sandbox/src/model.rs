@@ -600,6 +600,165 @@ impl ServiceManagement {
     }
 }
 
+// ------------------------------------------------------------------ Governance
+
+/// A project role (Administrators, Developers, Users): site-wide, its actors per project.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectRoleDef {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+}
+
+/// The users and groups a project role holds in one project.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoleActors {
+    pub project_id: u64,
+    pub role_id: u64,
+    pub users: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+/// A permission granted to a holder: `projectRole` (parameter: role id), `group` (group name),
+/// `user` (account id), `projectLead`, `reporter`, `assignee`, `anyone`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PermissionGrantDef {
+    pub id: u64,
+    pub permission: String,
+    pub holder_type: String,
+    pub holder_parameter: Option<String>,
+}
+
+/// A permission scheme and the projects it is assigned to (the default scheme: every project
+/// no other scheme names).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PermissionSchemeDef {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub grants: Vec<PermissionGrantDef>,
+    pub project_ids: Vec<u64>,
+}
+
+/// An issue security level; its members are groups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SecurityLevelDef {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SecuritySchemeDef {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    pub default_level_id: Option<u64>,
+    pub levels: Vec<SecurityLevelDef>,
+    pub project_ids: Vec<u64>,
+}
+
+/// Who a dashboard is shared with: `global`, `loggedin`, `group` (name), `project` (id), `user`
+/// (account id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharePermissionDef {
+    pub id: u64,
+    pub kind: String,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DashboardDef {
+    pub id: u64,
+    pub name: String,
+    pub description: String,
+    /// None for the system dashboard.
+    pub owner_id: Option<String>,
+    pub share: Vec<SharePermissionDef>,
+    pub edit: Vec<SharePermissionDef>,
+    pub favourite_of: Vec<String>,
+}
+
+/// An object an audit record names: its type, id and name, and its parent's id and name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub type_name: String,
+    pub id: String,
+    pub name: String,
+    pub parent: Option<(String, String)>,
+}
+
+/// A field an audit record changed: name, from, to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditChange {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// One entry of Jira's or Confluence's audit log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: u64,
+    pub summary: String,
+    pub description: String,
+    pub category: String,
+    pub author_id: String,
+    pub remote_address: String,
+    pub created: DateTime<Utc>,
+    pub object: AuditItem,
+    pub changed: Vec<AuditChange>,
+    pub associated: Vec<AuditItem>,
+}
+
+/// A Confluence content restriction: who may `read` or `update` a page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ContentRestrictionDef {
+    pub content_id: u64,
+    pub operation: String,
+    pub users: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+/// A Confluence whiteboard or folder in a space's page tree.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TreeItem {
+    pub id: u64,
+    /// "whiteboard" or "folder".
+    pub kind: String,
+    pub title: String,
+    pub space_id: u64,
+    pub parent_id: Option<u64>,
+    pub author_id: String,
+    pub created_at: DateTime<Utc>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Governance {
+    pub roles: Vec<ProjectRoleDef>,
+    pub role_actors: Vec<RoleActors>,
+    pub permission_schemes: Vec<PermissionSchemeDef>,
+    pub security_schemes: Vec<SecuritySchemeDef>,
+    pub dashboards: Vec<DashboardDef>,
+    /// Newest last.
+    pub jira_audit: Vec<AuditEntry>,
+    pub confluence_audit: Vec<AuditEntry>,
+    pub restrictions: Vec<ContentRestrictionDef>,
+    pub tree_items: Vec<TreeItem>,
+}
+
+impl Governance {
+    /// The scheme assigned to a project: the one naming it, else the default (the first).
+    pub fn permission_scheme_of(&self, project_id: u64) -> Option<&PermissionSchemeDef> {
+        self.permission_schemes.iter().find(|s| s.project_ids.contains(&project_id)).or_else(|| self.permission_schemes.first())
+    }
+    pub fn tree_item(&self, id: u64) -> Option<&TreeItem> {
+        self.tree_items.iter().find(|t| t.id == id)
+    }
+}
+
 /// Everything on the site. Collections are kept in id order, so scans and cursors are stable.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Site {
@@ -627,6 +786,10 @@ pub struct Site {
     /// Jira Service Management: service desks and what hangs off them.
     #[serde(default)]
     pub service: ServiceManagement,
+    /// Governance: project roles, permission and issue security schemes, dashboards, audit
+    /// logs, Confluence content restrictions, whiteboards and folders.
+    #[serde(default)]
+    pub governance: Governance,
     /// Next id per id space ("content", "issue", "comment", ...).
     pub next_ids: BTreeMap<String, u64>,
     /// Bumped on every write, so cached search results are dropped.

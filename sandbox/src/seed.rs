@@ -138,6 +138,9 @@ pub fn generate_at(cfg: &Config, now: DateTime<Utc>) -> Site {
     // Jira Service Management, from a generator of its own too.
     crate::seed_service::generate(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x15D5), &mut site, now);
     site.reindex();
+    // Governance (roles, schemes, dashboards, audit logs, restrictions, whiteboards and folders),
+    // from a generator of its own too.
+    crate::seed_governance::generate(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x60F3), &mut site, now);
     site
 }
 
@@ -986,6 +989,30 @@ mod tests {
         // Started just after a month began: its requests still fit.
         let early = generate_at(&cfg, Utc.with_ymd_and_hms(2026, 1, 1, 0, 30, 0).unwrap());
         assert_eq!(early.service.requests.len(), 60);
+    }
+
+    /// The governance seed only adds: what was seeded before stays exactly as it was.
+    #[test]
+    fn governance_seed_leaves_earlier_data_alone() {
+        let cfg = Config::defaults();
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+        let mut before = generate_before_service(&cfg);
+        crate::seed_service::generate(&mut ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x15D5), &mut before, now);
+        let after = generate_at(&cfg, now);
+        assert_eq!(json(&after.issues), json(&before.issues));
+        assert_eq!(json(&after.users), json(&before.users));
+        assert_eq!(json(&after.projects), json(&before.projects));
+        assert_eq!(json(&after.contents), json(&before.contents));
+        assert_eq!(json(&after.spaces), json(&before.spaces));
+        assert_eq!(json(&after.service), json(&before.service));
+        let g = &after.governance;
+        assert_eq!(g.roles.len(), 3);
+        assert_eq!(g.jira_audit.len(), 120);
+        assert_eq!(g.confluence_audit.len(), 80);
+        assert!(g.jira_audit.iter().all(|r| r.created <= now && r.created >= now - Duration::days(60)));
+        assert_eq!(g.tree_items.len(), 5);
+        assert!(g.tree_items.iter().all(|t| after.content(t.id).is_none()));
+        assert_eq!(json(&generate_at(&cfg, now).governance), json(g));
     }
 
     fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {

@@ -414,3 +414,196 @@ fn confluence_data_center_content_properties_validate() {
     assert!(seen > 0, "some pages have properties");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// GETs each path as the site admin (governance reads are admins' mostly) or the default user,
+/// and validates the body against the operation at the path without `server`.
+fn check_governance(sb: &SandboxProc, spec: &Spec, server: &str, admin: bool, paths: &[String]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for p in paths {
+        let (user, token) = if admin { (&sb.info.admin_user, &sb.info.admin_api_token) } else { (&sb.info.user, &sb.info.api_token) };
+        let resp = sb.http.get(sb.url(p)).basic_auth(user, Some(token)).send().expect("GET");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        if status != 200 {
+            failures.push(format!("GET {p}: {status} {body}"));
+            continue;
+        }
+        let path = p.split('?').next().unwrap();
+        if let Err(errs) = spec.validate("get", path.strip_prefix(server).unwrap_or(path), status, &body) {
+            failures.push(format!("GET {p} ({status}):\n    {}", errs.into_iter().take(8).collect::<Vec<_>>().join("\n    ")));
+        }
+    }
+    failures
+}
+
+/// Governance on Jira Cloud (v3 and v2): workflows, roles, permission and issue security
+/// schemes, dashboards, audit records.
+#[test]
+fn jira_governance_responses_validate() {
+    let Some(spec) = Spec::load("jira_governance_responses_validate", "jira-platform-v3.openapi.json", &[]) else { return };
+    let sb = SandboxProc::start(&[]);
+    let mut failures = Vec::new();
+    for v in ["3", "2"] {
+        let a = |s: &str| format!("/rest/api/{v}{s}");
+        let admin_paths = [
+            a("/workflow/search?expand=transitions,statuses,default,operations"),
+            a("/workflow/search"),
+            a("/project/ENG/role"),
+            a("/project/ENG/role/10002"),
+            a("/project/ENG/role/10004"),
+            a("/role"),
+            a("/role/10003"),
+            a("/permissionscheme?expand=permissions"),
+            a("/permissionscheme"),
+            a("/permissionscheme/0"),
+            a("/permissionscheme/0/permission"),
+            a("/permissionscheme/0/permission/10001"),
+            a("/project/ENG/permissionscheme?expand=permissions"),
+            a("/project/ENG/securitylevel"),
+            a("/issuesecurityschemes"),
+            a("/issuesecurityschemes/10000"),
+            a("/securitylevel/10001"),
+            a("/dashboard"),
+            a("/dashboard/10004"),
+            a("/dashboard/search?expand=description,owner,viewUrl,favourite,sharePermissions,editPermissions,isWritable"),
+            a("/auditing/record?limit=10"),
+        ];
+        let v2 = |p: &[String]| -> Vec<String> { p.iter().map(|s| s.replace("/rest/api/2/", "/rest/api/3/")).collect() };
+        // v2's operations are v3's (the description is v3's): validated at v3's path.
+        let mut fs = Vec::new();
+        for p in &admin_paths {
+            let resp = sb.http.get(sb.url(p)).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().expect("GET");
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().unwrap_or(Value::Null);
+            let path = v2(std::slice::from_ref(p))[0].split('?').next().unwrap().to_string();
+            if status != 200 {
+                fs.push(format!("GET {p}: {status} {body}"));
+            } else if let Err(errs) = spec.validate("get", &path, status, &body) {
+                fs.push(format!("GET {p}:\n    {}", errs.into_iter().take(8).collect::<Vec<_>>().join("\n    ")));
+            }
+        }
+        failures.extend(fs);
+    }
+    let user_paths: Vec<String> = ["/dashboard", "/dashboard/10001", "/dashboard/search?expand=owner,sharePermissions", "/project/ENG/securitylevel"]
+        .iter()
+        .map(|s| format!("/rest/api/3{s}"))
+        .collect();
+    failures.extend(check_governance(&sb, &spec, "", false, &user_paths));
+    // The audit log's refusal of other users: the description's 403 ErrorCollection.
+    let resp = sb.get("/rest/api/3/auditing/record");
+    let status = resp.status().as_u16();
+    if let Err(e) = spec.validate("get", "/rest/api/3/auditing/record", status, &resp.json().unwrap_or(Value::Null)) {
+        failures.push(format!("GET auditing/record as a user ({status}): {e:?}"));
+    }
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Governance on Jira Data Center 10.3. Where the description gives no schema (a project's
+/// roles, the workflows) nothing is validated. Its `/api/2/role` is described as one
+/// `ProjectRoleBean` though its text (and the service) answer "full details of the roles": each
+/// is validated.
+#[test]
+fn jira_data_center_governance_validates() {
+    let Some(spec) = Spec::load("jira_data_center_governance_validates", "jira-software-dc-10.3.openapi.json", &[]) else { return };
+    let sb = SandboxProc::start(&["--flavor", "datacenter"]);
+    let a = |s: &str| format!("/rest/api/2{s}");
+    let mut failures = check_governance(
+        &sb,
+        &spec,
+        "/rest",
+        true,
+        &[
+            a("/project/ENG/role/10002"),
+            a("/project/ENG/role/10003"),
+            a("/role/10004"),
+            a("/permissionscheme?expand=permissions"),
+            a("/permissionscheme/0"),
+            a("/permissionscheme/0/permission"),
+            a("/permissionscheme/0/permission/10001"),
+            a("/project/ENG/permissionscheme"),
+            a("/project/ENG/securitylevel"),
+            a("/issuesecurityschemes"),
+            a("/issuesecurityschemes/10000"),
+            a("/securitylevel/10000"),
+            a("/dashboard"),
+            a("/dashboard/10001"),
+        ],
+    );
+    let resp = sb.http.get(sb.url("/rest/api/2/role")).basic_auth(&sb.info.admin_user, Some(&sb.info.admin_api_token)).send().expect("GET");
+    let roles: Value = resp.json().expect("JSON");
+    for r in roles.as_array().expect("an array of roles") {
+        if let Err(e) = spec.validate("get", "/api/2/role", 200, r) {
+            failures.push(format!("GET /rest/api/2/role item: {e:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Confluence Cloud governance: the audit log, restrictions and analytics (v1); space
+/// permissions, ancestors, whiteboards and folders (v2).
+#[test]
+fn confluence_governance_responses_validate() {
+    let (Some(v1), Some(v2)) = (
+        Spec::load("confluence_governance_responses_validate", "confluence-v1.openapi.json", &[]),
+        Spec::load("confluence_governance_responses_validate", "confluence-v2.openapi.json", &[]),
+    ) else {
+        return;
+    };
+    let sb = SandboxProc::start(&[]);
+    let pages = sb.get_json("/wiki/api/v2/pages?limit=250", 200);
+    let child = pages["results"].as_array().unwrap().iter().find(|p| p["parentId"].is_string()).expect("a child page");
+    let (page, space) = (child["id"].as_str().unwrap().to_string(), child["spaceId"].as_str().unwrap().to_string());
+    let mut failures = check_governance(
+        &sb,
+        &v1,
+        "",
+        true,
+        &[
+            "/wiki/rest/api/audit?limit=5".to_string(),
+            "/wiki/rest/api/audit?searchString=space".to_string(),
+            format!("/wiki/rest/api/content/{page}/restriction"),
+            format!("/wiki/rest/api/content/{page}/restriction?expand=content"),
+            format!("/wiki/rest/api/analytics/content/{page}/views"),
+            format!("/wiki/rest/api/analytics/content/{page}/viewers?fromDate=2024-06-01"),
+        ],
+    );
+    // The operations are the properties of `byOperation`'s answer, its text says; its schema
+    // spells each as an object holding an `operationType` restriction: each operation's
+    // restriction is checked in that place.
+    let by_op: Value = sb.get_as_admin(&format!("/wiki/rest/api/content/{page}/restriction/byOperation")).json().expect("JSON");
+    for (op, r) in by_op.as_object().expect("an object") {
+        let wrapped = json!({ op.clone(): {"operationType": r} });
+        if let Err(e) = v1.validate("get", &format!("/wiki/rest/api/content/{page}/restriction/byOperation"), 200, &wrapped) {
+            failures.push(format!("byOperation {op}: {e:?}"));
+        }
+    }
+    let (wb, folder) = support::tree_items(&sb);
+    failures.extend(check_governance(
+        &sb,
+        &v2,
+        "/wiki/api/v2",
+        false,
+        &[
+            format!("/wiki/api/v2/spaces/{space}/permissions"),
+            format!("/wiki/api/v2/spaces/{space}/permissions?limit=2"),
+            format!("/wiki/api/v2/pages/{page}/ancestors"),
+            format!("/wiki/api/v2/whiteboards/{wb}"),
+            format!("/wiki/api/v2/whiteboards/{wb}/ancestors"),
+            format!("/wiki/api/v2/folders/{folder}"),
+            format!("/wiki/api/v2/folders/{folder}/ancestors"),
+        ],
+    ));
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Confluence Data Center 10.0.3: a space's permissions, a page's restrictions by operation
+/// (its `MockRestrictionsResponse`). Its audit operation gives no schema and is not checked.
+#[test]
+fn confluence_data_center_governance_validates() {
+    let Some(spec) = Spec::load("confluence_data_center_governance_validates", "confluence-dc-10.0.3.openapi.json", &[]) else { return };
+    let sb = SandboxProc::start(&["--flavor", "datacenter"]);
+    let page = sb.get_json("/rest/api/content?type=page&limit=1", 200)["results"][0]["id"].as_str().unwrap().to_string();
+    let failures =
+        check_governance(&sb, &spec, "", true, &["/rest/api/space/ENG/permissions".to_string(), format!("/rest/api/content/{page}/restriction/byOperation")]);
+    assert!(failures.is_empty(), "{} responses do not match the description:\n{}", failures.len(), failures.join("\n"));
+}

@@ -126,3 +126,50 @@ impl Drop for SandboxProc {
         let _ = self.child.wait();
     }
 }
+
+impl SandboxProc {
+    /// GET as the site admin.
+    pub fn get_as_admin(&self, path: &str) -> reqwest::blocking::Response {
+        self.http.get(self.url(path)).basic_auth(&self.info.admin_user, Some(&self.info.admin_api_token)).send().expect("GET")
+    }
+}
+
+/// The seeded whiteboards and folders (id, type), found as Confluence shows them: their ids
+/// follow the last seeded content's, so the ids after the highest content id are probed.
+pub fn tree_item_list(sb: &SandboxProc) -> Vec<(String, String)> {
+    let mut max = 0u64;
+    for list in ["pages", "blogposts", "footer-comments", "inline-comments"] {
+        let statuses = if list.ends_with("comments") { "" } else { "&status=current,archived,draft" };
+        let mut next = Some(format!("/wiki/api/v2/{list}?limit=250{statuses}"));
+        while let Some(path) = next.take() {
+            let body: Value = sb.get_as_admin(&path).json().expect("JSON");
+            for r in body["results"].as_array().into_iter().flatten() {
+                max = max.max(r["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0));
+            }
+            next = body["_links"]["next"].as_str().map(str::to_string);
+        }
+    }
+    let mut found = Vec::new();
+    for id in max + 1..max + 20 {
+        for kind in ["whiteboards", "folders"] {
+            if sb.get_as_admin(&format!("/wiki/api/v2/{kind}/{id}")).status().as_u16() == 200 {
+                found.push((id.to_string(), kind.trim_end_matches('s').to_string()));
+            }
+        }
+    }
+    found
+}
+
+/// A seeded whiteboard under a folder, and that folder.
+pub fn tree_items(sb: &SandboxProc) -> (String, String) {
+    let items = tree_item_list(sb);
+    let wb = items.iter().find(|(id, kind)| {
+        kind == "whiteboard" && {
+            let b: Value = sb.get_as_admin(&format!("/wiki/api/v2/whiteboards/{id}")).json().unwrap();
+            b["parentType"] == "folder"
+        }
+    });
+    let wb = wb.expect("a whiteboard in a folder").0.clone();
+    let b: Value = sb.get_as_admin(&format!("/wiki/api/v2/whiteboards/{wb}")).json().unwrap();
+    (wb, b["parentId"].as_str().unwrap().to_string())
+}

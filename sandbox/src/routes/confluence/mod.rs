@@ -2,6 +2,7 @@
 //! (`/wiki/rest/api` on Cloud, `/rest/api` on Data Center). Both read the same site data.
 
 mod cursor;
+mod governance;
 mod render;
 mod search;
 mod v1;

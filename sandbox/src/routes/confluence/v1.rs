@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::cursor::v1_page;
 use super::render::*;
-use super::search;
 use super::Conf;
+use super::{governance, search};
 use crate::config::Flavor;
 use crate::errors::ApiError;
 use crate::model::*;
@@ -50,21 +50,28 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
         .get(&p("/group"), groups, src)
         .get(&p("/group/{name}/member"), group_members, src)
         .get(&p("/group/member"), group_members_by_query, src)
-        .get(&p("/user"), user, src);
+        .get(&p("/user"), user, src)
+        .get(&p("/audit"), governance::audit, src);
     r = match flavor {
         // Cloud serves attachment bytes at the v2 `downloadLink` and at v1's download operation,
         // and lists people through the user search.
         Flavor::Cloud => r
             .get("/wiki/download/attachments/{id}/{name}", download_by_name, DOWNLOAD_LINK)
             .get(&p("/content/{id}/child/attachment/{att}/download"), attachment_download, src)
-            .get(&p("/search/user"), user_search, src),
+            .get(&p("/search/user"), user_search, src)
+            .get(&p("/content/{id}/restriction"), governance::restrictions, src)
+            .get(&p("/content/{id}/restriction/byOperation"), governance::restrictions_by_operation, src)
+            .get(&p("/analytics/content/{id}/views"), governance::views, src)
+            .get(&p("/analytics/content/{id}/viewers"), governance::viewers, src),
         // Data Center: the bytes at `_links.download` (the download servlet), the registered
-        // users' list, and content properties (Cloud reads them from v2).
-        Flavor::Datacenter => r.get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD).get(&p("/user/list"), user_list, src).get(
-            &p("/content/{id}/property"),
-            content_properties,
-            src,
-        ),
+        // users' list, content properties (Cloud reads them from v2), space permissions and
+        // restrictions by operation.
+        Flavor::Datacenter => r
+            .get("/download/attachments/{id}/{name}", download_by_name, DC_DOWNLOAD)
+            .get(&p("/user/list"), user_list, src)
+            .get(&p("/content/{id}/property"), content_properties, src)
+            .get(&p("/space/{key}/permissions"), governance::space_permissions_dc, src)
+            .get(&p("/content/{id}/restriction/byOperation"), governance::restrictions_by_operation_dc, src),
     };
     r
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::cursor::v2_page;
 use super::render::*;
-use super::Conf;
+use super::{governance, Conf};
 use crate::errors::ApiError;
 use crate::model::*;
 use crate::routes::sourced::{Source, SourcedRoutes, Spec};
@@ -56,6 +56,12 @@ pub fn routes() -> SourcedRoutes {
         .delete(&p("/attachments/{id}"), attachment_delete, SRC)
         .get(&p("/labels"), labels, SRC)
         .get(&p("/tasks"), tasks, SRC)
+        .get(&p("/spaces/{id}/permissions"), governance::space_permissions, SRC)
+        .get(&p("/pages/{id}/ancestors"), governance::page_ancestors, SRC)
+        .get(&p("/whiteboards/{id}"), governance::whiteboard, SRC)
+        .get(&p("/whiteboards/{id}/ancestors"), governance::whiteboard_ancestors, SRC)
+        .get(&p("/folders/{id}"), governance::folder, SRC)
+        .get(&p("/folders/{id}/ancestors"), governance::folder_ancestors, SRC)
 }
 
 fn body_format(c: &Conf) -> Result<Option<String>, ApiError> {

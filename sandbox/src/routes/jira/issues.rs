@@ -472,7 +472,7 @@ pub async fn delete(j: Jira, Path(key): Path<String>) -> Result<StatusCode, ApiE
 
 /// Every status is reachable from every other (Jira's simplified "all transitions" workflow);
 /// a transition's id is fixed per target status.
-fn transition_id(site: &Site, status_id: u64) -> String {
+pub(super) fn transition_id(site: &Site, status_id: u64) -> String {
     let pos = site.statuses.iter().position(|s| s.id == status_id).unwrap_or(0);
     ((pos + 1) * 10 + 1).to_string()
 }

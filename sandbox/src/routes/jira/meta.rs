@@ -26,7 +26,7 @@ impl Jira {
 }
 
 /// A `PageBean` of `values` with `startAt`/`maxResults`/`total`/`isLast`.
-fn page_bean(j: &Jira, path: &str, all: Vec<Value>, default_max: i64, cap: i64) -> ApiResult {
+pub(crate) fn page_bean(j: &Jira, path: &str, all: Vec<Value>, default_max: i64, cap: i64) -> ApiResult {
     let (start, end) = page_bounds(&j.query, default_max, cap, all.len())?;
     let max = j.query.int("maxResults", default_max)?.min(cap);
     let is_last = end >= all.len();

@@ -3,6 +3,8 @@
 //! the path, so one set of handlers serves both; v3 speaks ADF, v2 plain (wiki) text.
 
 mod attachments;
+mod governance;
+pub(crate) use governance::{audit_text as governance_audit_text, parse_instant as governance_parse_instant};
 mod issues;
 pub(crate) mod meta;
 mod remote_links;
@@ -98,7 +100,22 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .delete(&p("/issue/{key}/remotelink/{id}"), remote_links::delete, src)
             .post(&p("/issue/{key}/attachments"), attachments::upload, src)
             .get(&p("/attachment/{id}"), attachments::get, src)
-            .delete(&p("/attachment/{id}"), attachments::delete, src);
+            .delete(&p("/attachment/{id}"), attachments::delete, src)
+            .get(&p("/project/{key}/role"), governance::project_roles, src)
+            .get(&p("/project/{key}/role/{id}"), governance::project_role, src)
+            .get(&p("/role"), governance::roles, src)
+            .get(&p("/role/{id}"), governance::role, src)
+            .get(&p("/permissionscheme"), governance::permission_schemes, src)
+            .get(&p("/permissionscheme/{id}"), governance::permission_scheme, src)
+            .get(&p("/permissionscheme/{id}/permission"), governance::permission_grants, src)
+            .get(&p("/permissionscheme/{id}/permission/{grant}"), governance::permission_grant, src)
+            .get(&p("/project/{key}/permissionscheme"), governance::project_permission_scheme, src)
+            .get(&p("/project/{key}/securitylevel"), governance::project_security_levels, src)
+            .get(&p("/issuesecurityschemes"), governance::security_schemes, src)
+            .get(&p("/issuesecurityschemes/{id}"), governance::security_scheme, src)
+            .get(&p("/securitylevel/{id}"), governance::security_level, src)
+            .get(&p("/dashboard"), governance::dashboards, src)
+            .get(&p("/dashboard/{id}"), governance::dashboard, src);
         r = match flavor {
             // Cloud's paged lists and its plain version DELETE; Data Center 10.3 has none of them.
             Flavor::Cloud => r
@@ -108,8 +125,13 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
                 .get(&p("/group/bulk"), meta::groups_bulk, src)
                 .get(&p("/issue/{key}/changelog"), issues::changelog, src)
                 .get(&p("/attachment/content/{id}"), attachments::content, src)
+                .get(&p("/workflow/search"), governance::workflow_search, src)
+                .get(&p("/dashboard/search"), governance::dashboard_search, src)
+                .get(&p("/auditing/record"), governance::audit_records, src)
                 .delete(&p("/version/{id}"), meta::version_delete, src),
-            Flavor::Datacenter => r.post(&p("/version/{id}/removeAndSwap"), meta::version_remove_and_swap, src),
+            Flavor::Datacenter => {
+                r.post(&p("/version/{id}/removeAndSwap"), meta::version_remove_and_swap, src).get(&p("/workflow"), governance::workflows_dc, src)
+            }
         };
     }
     let (v3, v2, dc) = (Source::Spec(Spec::JiraCloud), Source::Spec(Spec::JiraCloudV2), Source::Spec(Spec::JiraDc));
