@@ -290,6 +290,9 @@ pub enum Paging {
     /// `page` (from 0) and `limit` (at most this many), until a page comes back short (the
     /// API Token Authentication app's searches; in the body of a POST search, PAT searches).
     Pages(usize),
+    /// `offset` and `limit` (at most this many), until a page comes back short or the `total`
+    /// is reached (Jira Cloud's audit records).
+    Offset(usize),
     /// Jira Cloud's enhanced search: a POST whose body carries `maxResults` (at most this many)
     /// and the `nextPageToken` of the page before, until `isLast` or no token.
     Token(usize),
@@ -299,7 +302,7 @@ impl Paging {
     /// The most items a page of this list holds (unbounded for a list read whole).
     pub fn page_max(self) -> usize {
         match self {
-            Paging::StartAt(m) | Paging::Cursor(m) | Paging::Start(m) | Paging::Links(m) | Paging::Pages(m) | Paging::Token(m) => m,
+            Paging::StartAt(m) | Paging::Cursor(m) | Paging::Start(m) | Paging::Links(m) | Paging::Pages(m) | Paging::Token(m) | Paging::Offset(m) => m,
             Paging::Whole | Paging::Context(_) => usize::MAX,
         }
     }
@@ -418,15 +421,18 @@ pub struct Part {
     pub data_center: Option<Endpoint>,
     /// Context values every row of this part carries (which list it came from).
     pub constants: &'static [(&'static str, &'static str)],
+    /// Where a user of the flavor without this list finds it on the site instead (its refusal,
+    /// `HYC00`, says so).
+    pub by_hand: Option<&'static str>,
 }
 
 impl Part {
     /// A list read once, the same on both flavors.
     pub const fn list(e: Endpoint) -> Part {
-        Part { parent: None, cloud: Some(e), data_center: Some(e), constants: &[] }
+        Part { parent: None, cloud: Some(e), data_center: Some(e), constants: &[], by_hand: None }
     }
     pub const fn per(parent: ParentLink, e: Endpoint) -> Part {
-        Part { parent: Some(parent), cloud: Some(e), data_center: Some(e), constants: &[] }
+        Part { parent: Some(parent), cloud: Some(e), data_center: Some(e), constants: &[], by_hand: None }
     }
     pub const fn cloud_only(mut self) -> Part {
         self.data_center = None;
@@ -434,6 +440,11 @@ impl Part {
     }
     pub const fn on_data_center(mut self, e: Option<Endpoint>) -> Part {
         self.data_center = e;
+        self
+    }
+    /// Where the flavor without this list shows it on the site.
+    pub const fn by_hand(mut self, place: &'static str) -> Part {
+        self.by_hand = Some(place);
         self
     }
     pub const fn with(mut self, constants: &'static [(&'static str, &'static str)]) -> Part {

@@ -93,6 +93,7 @@ impl PageStream {
             (Paging::Whole | Paging::Context(_), _) => (Vec::new(), Vec::new()),
             (Paging::StartAt(_), _) => (vec![format!("startAt={offset}"), format!("maxResults={size}")], Vec::new()),
             (Paging::Start(_), _) => (vec![format!("start={offset}"), format!("limit={size}")], Vec::new()),
+            (Paging::Offset(_), _) => (vec![format!("offset={offset}"), format!("limit={size}")], Vec::new()),
             (Paging::Cursor(_), _) => (vec![format!("limit={size}")], Vec::new()),
             (Paging::Links(_), Cursor::Next(c)) => (vec![format!("pageSize={size}"), format!("cursor={}", url_encode(c))], Vec::new()),
             (Paging::Links(_), _) => (vec![format!("pageSize={size}")], Vec::new()),
@@ -157,6 +158,11 @@ impl PageStream {
             Paging::Start(_) => {
                 let last = page.get("isLastPage").and_then(Value::as_bool).unwrap_or_else(|| page.pointer("/_links/next").is_none());
                 done_if(last || items.is_empty(), Cursor::Offset(start + items.len()))
+            }
+            Paging::Offset(_) => {
+                let next = start + items.len();
+                let total = page.get("total").and_then(Value::as_u64);
+                done_if(items.len() < self.size || total.is_some_and(|t| next as u64 >= t), Cursor::Offset(next))
             }
             // The offset counts pages; a short page is the last.
             Paging::Pages(_) => done_if(items.len() < self.size, Cursor::Offset(start + 1)),
@@ -230,6 +236,7 @@ mod tests {
         assert_eq!(stream(Paging::Cursor(100)).request(&Cursor::Next("/wiki/n?c=2".into())).0, "/wiki/n?c=2");
         assert_eq!(stream(Paging::Links(100)).request(&Cursor::Next("a b".into())).0, "/rest/api/2/x?a=1&pageSize=50&cursor=a%20b");
         assert_eq!(stream(Paging::Whole).request(&Cursor::Start).0, "/rest/api/2/x?a=1");
+        assert_eq!(stream(Paging::Offset(1000)).request(&Cursor::Offset(50)).0, "/rest/api/2/x?a=1&offset=50&limit=50");
         let posted = stream(Paging::Token(100)).posting(json!({"jql": "x"}));
         assert_eq!(posted.request(&Cursor::Token("t".into())).1, Some(json!({"jql": "x", "maxResults": 50, "nextPageToken": "t"})));
         let posted = stream(Paging::Pages(100)).posting(json!({"name": "n"}));
@@ -253,6 +260,9 @@ mod tests {
         assert_eq!(s.after(&json!({}), &items, ""), Cursor::Done);
         assert_eq!(stream(Paging::Pages(100)).after(&json!({}), &items[..49], ""), Cursor::Done);
         assert_eq!(stream(Paging::Pages(100)).after(&json!({}), &items, ""), Cursor::Offset(1));
+        assert_eq!(stream(Paging::Offset(100)).after(&json!({"total": 120}), &items, ""), Cursor::Offset(50));
+        assert_eq!(stream(Paging::Offset(100)).after(&json!({"total": 50}), &items, ""), Cursor::Done);
+        assert_eq!(stream(Paging::Offset(100)).after(&json!({}), &items[..10], ""), Cursor::Done);
         let s = stream(Paging::Token(100));
         assert_eq!(s.after(&json!({"nextPageToken": "t"}), &items, ""), Cursor::Token("t".into()));
         assert_eq!(s.after(&json!({"nextPageToken": "t", "isLast": true}), &items, ""), Cursor::Done);

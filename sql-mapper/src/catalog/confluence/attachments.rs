@@ -34,8 +34,8 @@ pub fn table() -> TableDef {
         // Cloud lists every attachment at once; Data Center lists them per page and blog post.
         source: Source::Lists(vec![
             Part::list(list("/wiki/api/v2/attachments", "/results", Paging::Cursor(250))).cloud_only(),
-            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
-            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[] },
+            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[], by_hand: None },
+            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_ATTACHMENTS), constants: &[], by_hand: None },
         ]),
         writes: Some(Writes {
             delete: Some(delete("/wiki/api/v2/attachments/{Id}")),

@@ -38,8 +38,8 @@ pub fn table() -> TableDef {
         source: Source::Lists(vec![
             Part::list(list("/wiki/api/v2/footer-comments", "/results", Paging::Cursor(250)).unnest(super::footer)).cloud_only(),
             Part::list(list("/wiki/api/v2/inline-comments", "/results", Paging::Cursor(250)).unnest(super::inline)).cloud_only(),
-            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_COMMENTS), constants: &[] },
-            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_COMMENTS), constants: &[] },
+            Part { parent: Some(PAGE), cloud: None, data_center: Some(V1_COMMENTS), constants: &[], by_hand: None },
+            Part { parent: Some(BLOG_POST), cloud: None, data_center: Some(V1_COMMENTS), constants: &[], by_hand: None },
         ]),
         // New comments are footer comments; an existing one is changed where it lives.
         writes: Some(Writes {

@@ -2,15 +2,20 @@
 
 mod api_tokens;
 mod attachments;
+mod audit_records;
 mod blog_posts;
 mod comments;
 mod content_properties;
+mod content_restrictions;
 mod group_members;
 mod groups;
 mod labels;
 mod oauth_access_tokens;
+mod page_ancestors;
 mod page_versions;
+mod page_views;
 mod pages;
+mod space_permissions;
 mod spaces;
 mod tasks;
 mod users;
@@ -149,5 +154,10 @@ pub fn tables() -> Vec<TableDef> {
         users::table(),
         api_tokens::table(),
         oauth_access_tokens::table(),
+        audit_records::table(),
+        content_restrictions::table(),
+        page_ancestors::table(),
+        page_views::table(),
+        space_permissions::table(),
     ]
 }

@@ -22,7 +22,8 @@ pub fn table() -> TableDef {
             ParentLink { table: (Product::Confluence, "Pages"), bind: &[("Id", "PageId")], only: None },
             list("/wiki/api/v2/pages/{PageId}/versions", "/results", Paging::Cursor(250)),
         )
-        .cloud_only()]),
+        .cloud_only()
+        .by_hand("the page's ••• menu > Page history")]),
         writes: None,
     }
 }

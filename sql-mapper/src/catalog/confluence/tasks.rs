@@ -25,7 +25,7 @@ pub fn table() -> TableDef {
         ],
         key: &["Id"],
         foreign_keys: &[ForeignKey { column: "SpaceId", references: (Product::Confluence, "Spaces", "Id") }],
-        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/tasks", "/results", Paging::Cursor(250))).cloud_only()]),
+        source: Source::Lists(vec![Part::list(list("/wiki/api/v2/tasks", "/results", Paging::Cursor(250))).cloud_only().by_hand("your profile's Tasks page")]),
         writes: None,
     }
 }

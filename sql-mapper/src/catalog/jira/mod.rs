@@ -1,6 +1,7 @@
 //! The `Jira` schema.
 
 pub(crate) mod api_tokens;
+mod audit_records;
 mod backlog_issues;
 mod board_issues;
 mod boards;
@@ -8,6 +9,7 @@ mod changelogs;
 mod comments;
 mod components;
 mod current_user;
+mod dashboards;
 mod epics;
 mod fields;
 mod filters;
@@ -15,13 +17,18 @@ mod groups;
 mod issue_attachments;
 mod issue_links;
 mod issue_remote_links;
+mod issue_security_levels;
 mod issue_status_history;
 mod issue_types;
 mod issue_votes;
 mod issue_watchers;
 mod issues;
 pub(crate) mod oauth_access_tokens;
+mod permission_grants;
+mod permission_schemes;
 mod priorities;
+mod project_role_actors;
+mod project_roles;
 mod projects;
 mod resolutions;
 mod service_management;
@@ -31,6 +38,9 @@ mod statuses;
 mod subtasks;
 mod users;
 mod versions;
+mod workflow_statuses;
+mod workflow_transitions;
+mod workflows;
 mod worklogs;
 
 pub use issues::custom_field_column;
@@ -112,6 +122,16 @@ pub fn tables() -> Vec<TableDef> {
         backlog_issues::table(),
         epics::table(),
         issue_status_history::table(),
+        workflows::table(),
+        workflow_statuses::table(),
+        workflow_transitions::table(),
+        project_roles::table(),
+        project_role_actors::table(),
+        permission_schemes::table(),
+        permission_grants::table(),
+        issue_security_levels::table(),
+        dashboards::table(),
+        audit_records::table(),
     ];
     tables.extend(service_management::tables());
     tables

@@ -185,7 +185,8 @@ pub(super) fn lists_sent(plan: &FetchPlan, parts: &[Part]) -> Vec<String> {
 /// A table this flavor has no list for is refused, never answered as empty.
 pub(super) fn not_on_flavor(plan: &FetchPlan) -> MapperError {
     let site = if plan.client.flavor() == Flavor::Cloud { "Confluence and Jira Cloud" } else { "Data Center" };
-    MapperError::new(SqlState::NotSupported, format!("{} is not available on {site}: the site has no REST resource for it", plan.def.qualified_name()))
+    let instead = plan.def.source.parts().iter().find_map(|p| p.by_hand).map(|place| format!("; on the site it is at {place}")).unwrap_or_default();
+    MapperError::new(SqlState::NotSupported, format!("{} is not available on {site}: the site has no REST resource for it{instead}", plan.def.qualified_name()))
 }
 
 fn next_part(st: &mut PageState) {
