@@ -412,6 +412,47 @@ pub struct Issue {
     pub attachments: Vec<IssueAttachment>,
 }
 
+impl Issue {
+    /// A new issue of a project, raised by `reporter` (also its creator and, as Jira makes
+    /// them, its watcher) at `now`: nothing else set yet.
+    pub fn raised(project_id: u64, reporter: &str, creator: &str, now: DateTime<Utc>) -> Issue {
+        Issue {
+            id: 0,
+            key: String::new(),
+            project_id,
+            summary: String::new(),
+            description: None,
+            environment: None,
+            issue_type_id: 0,
+            status_id: 0,
+            priority_id: None,
+            resolution_id: None,
+            assignee_id: None,
+            reporter_id: Some(reporter.to_string()),
+            creator_id: creator.to_string(),
+            labels: vec![],
+            component_ids: vec![],
+            fix_version_ids: vec![],
+            affected_version_ids: vec![],
+            original_estimate: None,
+            remaining_estimate: None,
+            created: now,
+            updated: now,
+            resolution_date: None,
+            due_date: None,
+            parent_id: None,
+            custom: Default::default(),
+            comments: vec![],
+            worklogs: vec![],
+            changelog: vec![],
+            watchers: vec![reporter.to_string()],
+            voters: vec![],
+            remote_links: vec![],
+            attachments: vec![],
+        }
+    }
+}
+
 /// A link from an issue to something outside Jira (a Confluence page, a pull request).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RemoteLink {

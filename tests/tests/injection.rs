@@ -92,8 +92,11 @@ fn requests(sb: &Sandbox, from: usize) -> Vec<String> {
     stats["recent"].as_array().unwrap().iter().skip(from).map(|v| v.as_str().unwrap().to_string()).collect()
 }
 
-fn recent_len(sb: &Sandbox) -> usize {
-    requests(sb, 0).len()
+/// Forgets what the site saw so far: the next requests are the first `requests` lists (its log
+/// keeps the latest thousand, which a long run fills).
+fn forget_requests(sb: &Sandbox) -> usize {
+    reqwest::blocking::Client::new().post(sb.url("/__sandbox/reset-stats")).send().unwrap();
+    0
 }
 
 /// The value of query parameter `name` in the first request to `path` among `seen`.
@@ -120,7 +123,7 @@ fn drain(conn: &odbc_api::Connection<'_>, sql: &str, value: &str, as_parameter: 
 
 /// The JQL a Data Center site received for `Status = value`: exactly `status = "value"`.
 fn jql_is_one_literal(sb: &Sandbox, conn: &odbc_api::Connection<'_>, value: &str, as_parameter: bool) -> Result<(), TestCaseError> {
-    let from = recent_len(sb);
+    let from = forget_requests(sb);
     drain(conn, "SELECT Id FROM Jira.Issues WHERE Status = ?", value, as_parameter);
     let jql = sent(&requests(sb, from), "/rest/api/2/search?", "jql");
     let q = atlassian_sandbox::jql::parse(&jql).map_err(|e| TestCaseError::fail(format!("the sandbox cannot parse {jql:?}: {e:?}")))?;
@@ -138,7 +141,7 @@ fn jql_is_one_literal(sb: &Sandbox, conn: &odbc_api::Connection<'_>, value: &str
 
 /// The CQL a site received for `Title = value`: `type = page` and `title = "value"`, nothing else.
 fn cql_is_one_literal(sb: &Sandbox, conn: &odbc_api::Connection<'_>, value: &str, as_parameter: bool) -> Result<(), TestCaseError> {
-    let from = recent_len(sb);
+    let from = forget_requests(sb);
     drain(conn, "SELECT Id FROM Confluence.Pages WHERE Title = ?", value, as_parameter);
     let cql = sent(&requests(sb, from), "/rest/api/content/search?", "cql");
     let q = atlassian_sandbox::cql::parse(&cql).map_err(|e| TestCaseError::fail(format!("the sandbox cannot parse {cql:?}: {e:?}")))?;

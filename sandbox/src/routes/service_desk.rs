@@ -777,37 +777,12 @@ pub async fn request_create(j: Jira, body: String) -> Result<(StatusCode, Json<V
     site.issues.push(Issue {
         id,
         key: format!("{key_prefix}-{n}"),
-        project_id,
         summary,
         description,
-        environment: None,
         issue_type_id: t.issue_type_id,
         status_id: status,
         priority_id: Some(priority.unwrap_or(3)),
-        resolution_id: None,
-        assignee_id: None,
-        reporter_id: Some(reporter.clone()),
-        creator_id: me.clone(),
-        labels: vec![],
-        component_ids: vec![],
-        fix_version_ids: vec![],
-        affected_version_ids: vec![],
-        original_estimate: None,
-        remaining_estimate: None,
-        created: now,
-        updated: now,
-        resolution_date: None,
-        due_date: None,
-        parent_id: None,
-        custom: Default::default(),
-        comments: vec![],
-        worklogs: vec![],
-        changelog: vec![],
-        // Jira makes the reporter a watcher.
-        watchers: vec![reporter.clone()],
-        voters: vec![],
-        remote_links: vec![],
-        attachments: vec![],
+        ..Issue::raised(project_id, &reporter, &me, now)
     });
     let sla = |metric_id: u64, name: &str, hours: i64| SlaRecord {
         metric_id,
@@ -1225,15 +1200,18 @@ pub async fn queues(j: Jira, Path(id): Path<String>) -> ApiResult {
     Ok(Json(paged(&j, &format!("/servicedesk/{id}/queue"), all)?))
 }
 
+/// A queue of a service desk, for an agent.
+fn agents_queue(j: &Jira, desk: &str, queue: &str) -> Result<Queue, ApiError> {
+    let site = j.sb.site.read();
+    require_agent(j, &site)?;
+    let d = find_desk(j, &site, desk)?;
+    Ok(find_queue(&site, d, queue)?.clone())
+}
+
 pub async fn queue(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiResult {
     warm(&j);
     require_user(&j)?;
-    let q = {
-        let site = j.sb.site.read();
-        require_agent(&j, &site)?;
-        let d = find_desk(&j, &site, &id)?;
-        find_queue(&site, d, &queue)?.clone()
-    };
+    let q = agents_queue(&j, &id, &queue)?;
     Ok(Json(queue_json(&j, &q, queue_count(&j, &q)?)))
 }
 
@@ -1242,12 +1220,7 @@ pub async fn queue(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiRes
 pub async fn queue_issues(j: Jira, Path((id, queue)): Path<(String, String)>) -> ApiResult {
     warm(&j);
     require_user(&j)?;
-    let q = {
-        let site = j.sb.site.read();
-        require_agent(&j, &site)?;
-        let d = find_desk(&j, &site, &id)?;
-        find_queue(&site, d, &queue)?.clone()
-    };
+    let q = agents_queue(&j, &id, &queue)?;
     let hits = run_query(&j, &q.jql, false).map_err(sd)?;
     let site = j.sb.site.read();
     let api = format!("{}/rest/api/2", j.base);

@@ -339,39 +339,9 @@ pub async fn create(j: Jira, body: String) -> Result<(StatusCode, Json<Value>), 
     }
     let now = j.sb.clock.now();
     let mut issue = Issue {
-        id: 0,
-        key: String::new(),
-        project_id: project.id,
-        summary: String::new(),
-        description: None,
-        environment: None,
-        issue_type_id: 0,
         status_id: site.statuses.first().map(|s| s.id).unwrap_or(1),
         priority_id: site.priorities.iter().find(|p| p.name == "Medium").map(|p| p.id),
-        resolution_id: None,
-        assignee_id: None,
-        reporter_id: Some(me.clone()),
-        // Jira makes the reporter a watcher.
-        watchers: vec![me.clone()],
-        creator_id: me,
-        labels: vec![],
-        component_ids: vec![],
-        fix_version_ids: vec![],
-        affected_version_ids: Vec::new(),
-        original_estimate: None,
-        remaining_estimate: None,
-        created: now,
-        updated: now,
-        resolution_date: None,
-        due_date: None,
-        parent_id: None,
-        custom: Default::default(),
-        comments: vec![],
-        worklogs: vec![],
-        changelog: vec![],
-        voters: vec![],
-        remote_links: vec![],
-        attachments: vec![],
+        ..Issue::raised(project.id, &me, &me, now)
     };
     apply_fields(&j, &site, &mut issue, &fields, true)?;
     issue.id = site.next_id("issue", 10_000);
