@@ -101,6 +101,8 @@ def test_requests_are_the_request_list(site, conn, requests):
     )
     got = rows(conn, "select IssueId, IssueKey, ServiceDeskId, RequestTypeId, Status, StatusCategory, Created, PortalUrl from Jira.Requests")
     assert sorted(got) == expected
+    # The reporter: Cloud's account id, Data Center's username.
+    assert dict(rows(conn, "select IssueKey, ReporterAccountId from Jira.Requests")) == {r["issueKey"]: uid(r["reporter"]) for r in requests}
     summaries = {r["issueKey"]: next(v["value"] for v in r["requestFieldValues"] if v["fieldId"] == "summary") for r in requests}
     assert dict(rows(conn, "select IssueKey, Summary from Jira.Requests")) == summaries
     # A request is its project's issue.

@@ -3,7 +3,7 @@
 //! with `Jira.DownloadIssueAttachment` and added with `Jira.UploadIssueAttachment`; deleting a
 //! row deletes the attachment.
 
-use crate::catalog::{at, context, delete, ColumnDef, Endpoint, ForeignKey, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, context, delete, first_of, ColumnDef, Endpoint, ForeignKey, Paging, ParentLink, Part, Product, Source, SqlType::*, TableDef, Writes};
 
 pub fn table() -> TableDef {
     let c = ColumnDef::new;
@@ -19,7 +19,13 @@ pub fn table() -> TableDef {
             c("MimeType", Varchar(255), true, at("/mimeType"), "MIME type"),
             c("Size", BigInt, true, at("/size"), "Size in bytes"),
             c("Created", Timestamp, true, at("/created"), "When it was attached (UTC)"),
-            c("AuthorAccountId", Varchar(128), true, at("/author/accountId"), "Who attached it"),
+            c(
+                "AuthorAccountId",
+                Varchar(128),
+                true,
+                first_of(&["/author/accountId", "/author/name"]),
+                "Who attached it: account id (Cloud) or username (Data Center)",
+            ),
             c("AuthorDisplayName", Varchar(255), true, at("/author/displayName"), "Their display name"),
             c("ContentUrl", Varchar(4000), true, at("/content"), "Where the site serves the file"),
         ],

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::PAGE;
-use crate::catalog::{at, list, param, post, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
+use crate::catalog::{at, first_of, list, param, post, ColumnDef, ForeignKey, Paging, Part, Product, Shape, Source, SqlType::*, TableDef, Writes};
 
 /// A request with the values of its summary and description fields beside it (the list gives
 /// them as `requestFieldValues`, one entry a field).
@@ -36,7 +36,13 @@ pub fn table() -> TableDef {
             c("Summary", Varchar(255), true, at("/summary"), "Summary").writes("/requestFieldValues/summary", Shape::Plain),
             c("Description", Varchar(32767), true, at("/description"), "Description as the customer wrote it")
                 .writes("/requestFieldValues/description", Shape::Plain),
-            c("ReporterAccountId", Varchar(128), true, at("/reporter/accountId"), "Who raised it (Cloud)"),
+            c(
+                "ReporterAccountId",
+                Varchar(128),
+                true,
+                first_of(&["/reporter/accountId", "/reporter/name"]),
+                "Who raised it: account id (Cloud) or username (Data Center)",
+            ),
             c("ReporterDisplayName", Varchar(255), true, at("/reporter/displayName"), "Their display name"),
             c("Created", Timestamp, true, at("/createdDate/epochMillis"), "When it was raised (UTC)"),
             c("Status", Varchar(255), true, at("/currentStatus/status"), "Current status"),
