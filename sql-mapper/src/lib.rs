@@ -13,6 +13,7 @@ mod local_time;
 pub mod procedures;
 pub mod pushdown;
 mod queries;
+pub mod replica;
 pub mod rest;
 mod result_cache;
 mod row_limits;
@@ -56,7 +57,7 @@ mod layering {
     const LAYERS: &[&[&str]] = &[
         &["error", "values", "adf", "xhtml"],
         &["catalog", "identifiers", "row_limits", "local_time", "bit_literals", "far_timestamps"],
-        &["rest", "field_cache", "result_cache"],
+        &["rest", "field_cache", "result_cache", "replica"],
         &["pushdown"],
         &["scan"],
         &["queries"],
