@@ -166,6 +166,7 @@ impl Connection {
             browsable_schemas: list("browsableschemas"),
         };
         let timezone = props.get("timezone").unwrap_or_default().to_string();
+        let replica = replica_options(&props, &url)?;
         let max_rows = match props.get("maxrows").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => match t.parse::<usize>() {
                 Ok(0) => None,
@@ -258,6 +259,7 @@ impl Connection {
                         max_rows,
                         catalog: catalog_options,
                         timezone,
+                        replica,
                     },
                     auth,
                 )
@@ -369,4 +371,27 @@ fn authenticator(props: &Properties, scheme: AuthScheme) -> OdbcResult<Arc<dyn A
         AuthScheme::OAuth => unreachable!("OAuth connections start in oauth_connect"),
     };
     Ok(Arc::new(creds))
+}
+
+/// `CacheLocation` and `AutoCache`: the replica's folder (by default one per site and user under
+/// the user's cache folder) and whether its tables are answered from it.
+fn replica_options(props: &Properties, url: &str) -> OdbcResult<Option<sql_mapper::ReplicaOptions>> {
+    let auto = flag(props, "autocache", "AutoCache", false)?;
+    let location = match props.get("cachelocation").map(str::trim).filter(|l| !l.is_empty()) {
+        Some(l) => std::path::PathBuf::from(l),
+        None => {
+            let Some(cache) = std::env::var_os("XDG_CACHE_HOME")
+                .map(std::path::PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+            else {
+                return Ok(None);
+            };
+            // One folder per site and user; names kept to what any file system takes.
+            let safe = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect::<String>();
+            let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or_default();
+            let user = props.any(&["user", "uid"]).unwrap_or("default");
+            cache.join("atlassian-odbc").join(safe(host)).join(safe(user))
+        }
+    };
+    Ok(Some(sql_mapper::ReplicaOptions { location, auto }))
 }

@@ -34,7 +34,7 @@ pub use atlassian_oauth::Transport;
 /// The typed values a prepared statement's parameters are bound with.
 pub use datafusion::common::ScalarValue;
 pub use rest::{Flavor, OrgAdmin, SiteConfig};
-pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
+pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, ReplicaOptions, SystemRelations};
 
 /// One cell as display text (tests, the installer's table output): `NULL` for nulls.
 pub fn display_cell(array: &dyn datafusion::arrow::array::Array, row: usize) -> String {

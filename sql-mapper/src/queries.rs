@@ -24,6 +24,8 @@ pub(crate) trait Queries: Send + Sync {
     fn oauth(&self) -> Option<&Arc<atlassian_oauth::OAuthAuthenticator>>;
     /// A query (the rows a write reads), with the write's parameter values.
     async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
+    /// Where the connection keeps its local replica (`CacheLocation`), if it has one.
+    fn replica(&self) -> Option<&std::path::Path>;
     /// A planned query (an insert's `VALUES` or `SELECT`), run with these values.
     async fn query_plan(&self, plan: &LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
 }

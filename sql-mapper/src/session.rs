@@ -45,6 +45,17 @@ pub struct ConnectOptions {
     pub catalog: CatalogOptions,
     /// `Timezone`: `UTC` (or empty), `User`, or an IANA zone timestamps are shown and read in.
     pub timezone: String,
+    /// `CacheLocation` and `AutoCache`: where `SyncReplica` keeps the local replica, and whether
+    /// the tables it holds are answered from it.
+    pub replica: Option<ReplicaOptions>,
+}
+
+/// The local replica's place and use.
+#[derive(Debug, Clone)]
+pub struct ReplicaOptions {
+    pub location: std::path::PathBuf,
+    /// `AutoCache`: the replicated tables are read from the replica, not the site.
+    pub auto: bool,
 }
 
 /// `IncludeCustomFields`, `UseDisplayNames`, `Tables`, `BrowsableSchemas`.
@@ -96,6 +107,7 @@ impl ConnectOptions {
             max_rows: None,
             catalog: CatalogOptions::default(),
             timezone: String::new(),
+            replica: None,
         }
     }
 }
@@ -119,6 +131,7 @@ pub struct MapperSession {
     /// connect should.
     system: std::sync::RwLock<Vec<crate::identifiers::SystemRelation>>,
     pending_system: std::sync::Mutex<Option<SystemRelationSource>>,
+    replica: Option<ReplicaOptions>,
 }
 
 /// Makes the system relations from the session, when first needed.
@@ -153,6 +166,10 @@ impl crate::queries::Queries for MapperSession {
 
     async fn query_plan(&self, plan: &datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
         self.run_plan(bind_parameters(plan.clone(), params)?).await
+    }
+
+    fn replica(&self) -> Option<&std::path::Path> {
+        self.replica.as_ref().map(|r| r.location.as_path())
     }
 }
 
@@ -230,10 +247,26 @@ impl MapperSession {
                 return Err(MapperError::new(SqlState::General, "the table catalog has a cycle of parent tables"));
             }
         }
+        // With `AutoCache`, a table the replica holds is read from its files.
+        let replicated = match opts.replica.as_ref().filter(|r| r.auto) {
+            Some(r) => crate::replica::ReplicaStore::open(&r.location)?
+                .manifest()?
+                .tables
+                .into_iter()
+                .map(|(name, entry)| (name, (r.location.clone(), entry)))
+                .collect(),
+            None => std::collections::BTreeMap::new(),
+        };
         for product in [Product::Jira, Product::Confluence] {
             let schema = Arc::new(MemorySchemaProvider::new());
             for (_, name, table) in made.iter().filter(|(p, _, _)| *p == product) {
-                schema.register_table(name.to_string(), table.clone()).map_err(df_error)?;
+                let provider: Arc<dyn datafusion::datasource::TableProvider> = match replicated.get(&format!("{}.{name}", product.schema_name())) {
+                    Some((root, entry)) => {
+                        crate::replica::ReplicaStore::open(root)?.table(entry, datafusion::datasource::TableProvider::schema(table.as_ref()))?
+                    }
+                    None => table.clone(),
+                };
+                schema.register_table(name.to_string(), provider).map_err(df_error)?;
             }
             cat.register_schema(product.schema_name(), schema).map_err(df_error)?;
         }
@@ -249,6 +282,7 @@ impl MapperSession {
             local,
             system: Default::default(),
             pending_system: Default::default(),
+            replica: opts.replica,
         })
     }
 

@@ -14,6 +14,7 @@ mod get_oauth_authorization_url;
 mod refresh_oauth_access_token;
 mod revoke_personal_access_tokens;
 mod search_personal_access_tokens;
+mod sync_replica;
 mod transition_issue;
 mod upload_attachment;
 mod upload_issue_attachment;
@@ -97,6 +98,7 @@ pub fn all() -> Vec<ProcedureDef> {
         create_api_token::def(),
         search_personal_access_tokens::def(),
         revoke_personal_access_tokens::def(),
+        sync_replica::def(),
     ];
     v.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
     v

@@ -1,0 +1,94 @@
+"""The local replica through pyodbc and unixODBC, on both flavors: `EXEC SyncReplica` reads tables
+whole into Parquet files at `CacheLocation` with a manifest naming them; an `AutoCache`
+connection then answers those tables from the files, with the same rows as a live read and no
+request to the site, while the tables it does not hold are read live (and join with the others);
+another engine (pyarrow) reads the files as they are and counts the same rows."""
+
+import json
+import urllib.request
+
+import pyarrow.parquet as pq
+import pyodbc
+import pytest
+
+TABLES = ["Jira.Issues", "Jira.Comments", "Confluence.Pages"]
+QUERIES = [
+    'select Id, "Key", Summary, Status, Created, ResolutionDate, AssigneeAccountId from Jira.Issues order by Id',
+    "select Status, count(*) from Jira.Issues group by Status order by Status",
+    "select IssueKey, Id, Body, Created from Jira.Comments order by IssueKey, Id",
+    "select Id, Title, SpaceId, CreatedAt from Confluence.Pages order by Id",
+    "select count(*) from Jira.Issues where Created >= '2024-01-01' and Status <> 'Done'",
+]
+
+
+def rows(conn, sql, *params):
+    return [tuple(r) for r in conn.cursor().execute(sql, *params).fetchall()]
+
+
+def total_requests(site):
+    return json.load(urllib.request.urlopen(site.url + "/__sandbox/stats"))["total"]
+
+
+def reset(site):
+    urllib.request.urlopen(urllib.request.Request(site.url + "/__sandbox/reset-stats", method="POST"))
+
+
+@pytest.fixture(scope="module")
+def location(site, tmp_path_factory):
+    return tmp_path_factory.mktemp("replica-" + ("dc" if site.dc else "cloud"))
+
+
+@pytest.fixture(scope="module")
+def synced(site, location):
+    live = pyodbc.connect(site.connection_string(CacheLocation=str(location)), autocommit=True)
+    result = rows(live, "{call SyncReplica(?)}", ",".join(TABLES))
+    yield live, {t: n for t, n, _ in result}
+    live.close()
+
+
+def test_a_sync_holds_every_row(site, location, synced):
+    live, counts = synced
+    assert set(counts) == set(TABLES)
+    for t in TABLES:
+        assert counts[t] == rows(live, f"select count(*) from {t}")[0][0] > 0, t
+    manifest = json.loads((location / "manifest.json").read_text())
+    assert manifest["format"] == 1 and set(manifest["tables"]) == set(TABLES)
+    # Another engine reads the files the manifest names, as they are.
+    for t, entry in manifest["tables"].items():
+        n = sum(pq.read_metadata(location / f).num_rows for f in entry["files"])
+        assert n == entry["rows"] == counts[t], t
+    issues = pq.read_table(location / manifest["tables"]["Jira.Issues"]["files"][0], columns=["Key", "Status"]).to_pydict()
+    assert sorted(issues["Key"]) == sorted(r[0] for r in rows(live, 'select "Key" from Jira.Issues'))
+
+
+def test_auto_cache_answers_from_the_files_without_a_request(site, location, synced):
+    live, _ = synced
+    cached = pyodbc.connect(site.connection_string(CacheLocation=str(location), AutoCache="true"), autocommit=True)
+    try:
+        for sql in QUERIES:
+            expected = rows(live, sql)
+            reset(site)
+            assert rows(cached, sql) == expected, sql
+            assert total_requests(site) == 0, sql
+        # A table the replica does not hold is read from the site, and joins with the others.
+        reset(site)
+        joined = rows(cached, 'select p."Key", count(*) from Jira.Issues i join Jira.Projects p on p.Id = i.ProjectId group by p."Key" order by 1')
+        assert joined == rows(live, 'select p."Key", count(*) from Jira.Issues i join Jira.Projects p on p.Id = i.ProjectId group by p."Key" order by 1')
+        assert total_requests(site) > 0
+    finally:
+        cached.close()
+
+
+def test_a_resync_replaces_the_tables_and_keeps_one_state(site, location, synced):
+    live, _ = synced
+    before = json.loads((location / "manifest.json").read_text())
+    rows(live, "{call SyncReplica(?)}", "Jira.Issues")
+    after = json.loads((location / "manifest.json").read_text())
+    assert after["tables"]["Jira.Issues"]["files"] != before["tables"]["Jira.Issues"]["files"]
+    assert after["tables"]["Confluence.Pages"] == before["tables"]["Confluence.Pages"]
+    # Only the files the manifest names are left.
+    on_disk = sorted(str(p.relative_to(location)) for p in (location / "tables").rglob("*") if p.is_file())
+    assert on_disk == sorted(f for e in after["tables"].values() for f in e["files"])
+    with pytest.raises(pyodbc.Error) as e:
+        rows(live, "{call SyncReplica(?)}", "Issues")
+    assert "Schema.Table" in str(e.value)
