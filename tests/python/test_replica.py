@@ -92,3 +92,89 @@ def test_a_resync_replaces_the_tables_and_keeps_one_state(site, location, synced
     with pytest.raises(pyodbc.Error) as e:
         rows(live, "{call SyncReplica(?)}", "Issues")
     assert "Schema.Table" in str(e.value)
+
+
+SYNC = """
+import sys, pyodbc
+c = pyodbc.connect(sys.argv[1], autocommit=True)
+c.cursor().execute("{call SyncReplica(?)}", sys.argv[2]).fetchall()
+print("synced", flush=True)
+"""
+
+
+def counts(site, location):
+    """The replica's rows as an AutoCache connection reads them, and as its files hold them."""
+    c = pyodbc.connect(site.connection_string(CacheLocation=str(location), AutoCache="true"), autocommit=True)
+    try:
+        read = {t: rows(c, f"select count(*) from {t}")[0][0] for t in ("Jira.Issues", "Jira.Comments")}
+    finally:
+        c.close()
+    manifest = json.loads((location / "manifest.json").read_text())
+    files = {t: sum(pq.read_metadata(location / f).num_rows for f in e["files"]) for t, e in manifest["tables"].items()}
+    return read, files
+
+
+def test_a_killed_sync_leaves_the_state_before_or_after_and_two_syncs_never_mix(tmp_path):
+    """Ten syncs killed with SIGKILL at random points: each time the replica reads as the last
+    complete sync's state or the new one, never a mix of the two; a second sync while one runs is
+    refused, saying so."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    from conftest import Sandbox
+
+    sb = Sandbox("--latency-ms", "15", "--rate-limit", "100000")
+    try:
+        location = tmp_path / "replica"
+        cs = sb.connection_string(CacheLocation=str(location))
+        live = pyodbc.connect(cs, autocommit=True)
+        rows(live, "{call SyncReplica(?)}", "Jira.Issues,Jira.Comments")
+        state = {"Jira.Issues": rows(live, "select count(*) from Jira.Issues")[0][0], "Jira.Comments": rows(live, "select count(*) from Jira.Comments")[0][0]}
+        rng = random.Random(20261207)
+        killed = 0
+        for run in range(10):
+            # The site changes between syncs: a new issue with a comment.
+            key = sb.rest("/rest/api/3/issue", "POST", {"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": f"replica run {run}"}})["key"]
+            sb.rest(f"/rest/api/2/issue/{key}/comment", "POST", {"body": "x"})
+            new = {"Jira.Issues": state["Jira.Issues"] + 1, "Jira.Comments": state["Jira.Comments"] + 1}
+            p = subprocess.Popen([sys.executable, "-c", SYNC, cs, "Jira.Issues,Jira.Comments"], stdout=subprocess.PIPE, text=True)
+            time.sleep(rng.uniform(0.0, 1.5))
+            p.kill()
+            out = p.communicate()[0]
+            killed += "synced" not in out
+            read, files = counts(sb, location)
+            assert read == files, (run, read, files)
+            assert read in (state, new), (run, read, state, new)
+            state = read if read == new else state
+            # Then a complete sync, so the next run starts from the site's state.
+            rows(live, "{call SyncReplica(?)}", "Jira.Issues,Jira.Comments")
+            state = new
+            assert counts(sb, location)[0] == new
+        assert killed >= 5, "most syncs were killed midway"
+        # Two at once: the second is refused while the first holds the location (seen holding
+        # it through the same OS lock: flock on sync.lock).
+        import fcntl
+
+        p = subprocess.Popen([sys.executable, "-c", SYNC, cs, "Jira.Issues,Jira.Comments"], stdout=subprocess.PIPE, text=True)
+        deadline = time.time() + 20
+        held = False
+        with open(location / "sync.lock", "a") as lock:
+            while time.time() < deadline and p.poll() is None:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+                    time.sleep(0.005)
+                except BlockingIOError:
+                    held = True
+                    break
+        assert held, "the sync took the location's lock"
+        with pytest.raises(pyodbc.Error) as e:
+            rows(live, "{call SyncReplica(?)}", "Jira.Issues")
+        assert "Another sync" in str(e.value), str(e.value)
+        assert "synced" in p.communicate(timeout=60)[0]
+        assert counts(sb, location)[0] == state
+        live.close()
+    finally:
+        sb.stop()
