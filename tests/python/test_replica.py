@@ -42,7 +42,8 @@ def location(site, tmp_path_factory):
 def synced(site, location):
     live = pyodbc.connect(site.connection_string(CacheLocation=str(location)), autocommit=True)
     result = rows(live, "{call SyncReplica(?)}", ",".join(TABLES))
-    yield live, {t: n for t, n, _ in result}
+    assert all(mode == "full" for _, mode, *_ in result)
+    yield live, {t: n for t, _, n, *_ in result}
     live.close()
 
 
@@ -175,6 +176,46 @@ def test_a_killed_sync_leaves_the_state_before_or_after_and_two_syncs_never_mix(
         assert "Another sync" in str(e.value), str(e.value)
         assert "synced" in p.communicate(timeout=60)[0]
         assert counts(sb, location)[0] == state
+        live.close()
+    finally:
+        sb.stop()
+
+
+def test_an_incremental_sync_equals_a_full_one(tmp_path):
+    """After issues change, are deleted and are created, the incremental sync of Jira.Issues
+    reads only what changed (and a key-only scan for deletions) and leaves the replica equal to
+    a fresh full sync."""
+    from conftest import Sandbox
+
+    sb = Sandbox("--issues", "600", "--rate-limit", "100000")
+    try:
+        a, b = tmp_path / "incremental", tmp_path / "full"
+        live = pyodbc.connect(sb.connection_string(CacheLocation=str(a)), autocommit=True)
+        [(_, mode, n, *_)] = rows(live, "{call SyncReplica(?)}", "Jira.Issues")
+        assert mode == "full" and n > 400
+        keys = [k for (k,) in rows(live, 'select "Key" from Jira.Issues where ProjectKey = \'ENG\' order by Id')]
+        for k in keys[:3]:
+            sb.rest(f"/rest/api/3/issue/{k}", "PUT", {"fields": {"summary": f"changed {k}"}})
+        for k in keys[3:5]:
+            sb.rest(f"/rest/api/3/issue/{k}", "DELETE")
+        for i in range(2):
+            sb.rest("/rest/api/3/issue", "POST", {"fields": {"project": {"key": "OPS"}, "issuetype": {"name": "Task"}, "summary": f"new {i}"}})
+        reset(sb)
+        [(_, mode, n, changed, removed, _)] = rows(live, "{call SyncReplica(?, ?)}", "Jira.Issues", 0)
+        requests = total_requests(sb)
+        print(f"\nincremental sync of {n} issues after 7 changes: {changed} rows read, {removed} removed, {requests} requests")
+        assert mode == "incremental" and removed == 2 and 5 <= changed < 50
+        assert requests <= 6, requests
+        full = pyodbc.connect(sb.connection_string(CacheLocation=str(b)), autocommit=True)
+        rows(full, "{call SyncReplica(?, ?)}", "Jira.Issues", 1)
+        sql = 'select * from Jira.Issues order by Id'
+        got = rows(pyodbc.connect(sb.connection_string(CacheLocation=str(a), AutoCache="true")), sql)
+        want = rows(pyodbc.connect(sb.connection_string(CacheLocation=str(b), AutoCache="true")), sql)
+        cols = [d[0] for d in pyodbc.connect(sb.connection_string()).cursor().execute(sql + " limit 1").description]
+        differ = sorted({cols[i] for g, w in zip(got, want) for i in range(len(cols)) if g[i] != w[i]})
+        assert got == want and len(got) == n, differ
+        assert [r[0] for r in rows(live, "select Id from Jira.Issues order by Id")] == [r[0] for r in got]
+        full.close()
         live.close()
     finally:
         sb.stop()
