@@ -314,64 +314,46 @@ pub fn generate(rng: &mut ChaCha8Rng, site: &mut Site, now: DateTime<Utc>) {
         let next = |site: &mut Site| site.next_id("content", 1);
         let mut author = || people.choose(rng).unwrap().clone();
         let created = now - Duration::days(20);
-        let folder = next(site);
-        g.tree_items.push(TreeItem {
-            id: folder,
-            kind: "folder".into(),
-            title: "Planning".into(),
-            space_id: space,
-            parent_id: parent,
-            author_id: author(),
-            created_at: created,
-            position: 900,
-        });
-        let wb = next(site);
-        g.tree_items.push(TreeItem {
-            id: wb,
-            kind: "whiteboard".into(),
-            title: "Architecture sketch".into(),
-            space_id: space,
-            parent_id: Some(folder),
-            author_id: author(),
-            created_at: created + Duration::days(1),
-            position: 0,
-        });
-        let inner = next(site);
-        g.tree_items.push(TreeItem {
-            id: inner,
-            kind: "folder".into(),
-            title: "Quarterly".into(),
-            space_id: space,
-            parent_id: Some(folder),
-            author_id: author(),
-            created_at: created + Duration::days(2),
-            position: 1,
-        });
-        let wb2 = next(site);
-        g.tree_items.push(TreeItem {
-            id: wb2,
-            kind: "whiteboard".into(),
-            title: "Q3 retro board".into(),
-            space_id: space,
-            parent_id: Some(inner),
-            author_id: author(),
-            created_at: created + Duration::days(3),
-            position: 0,
-        });
-        let top_wb = next(site);
-        g.tree_items.push(TreeItem {
-            id: top_wb,
-            kind: "whiteboard".into(),
-            title: "Brainstorm".into(),
-            space_id: space,
-            parent_id: None,
-            author_id: author(),
-            created_at: created + Duration::days(4),
-            position: 901,
-        });
+        let mut ids: Vec<u64> = Vec::new();
+        for (i, (kind, title, under, position)) in TREE.iter().enumerate() {
+            let id = next(site);
+            let parent_id = match under {
+                Under::Page => parent,
+                Under::Item(j) => Some(ids[*j]),
+                Under::Top => None,
+            };
+            g.tree_items.push(TreeItem {
+                id,
+                kind: kind.to_string(),
+                title: title.to_string(),
+                space_id: space,
+                parent_id,
+                author_id: author(),
+                created_at: created + Duration::days(i as i64),
+                position: *position,
+            });
+            ids.push(id);
+        }
     }
     site.governance = g;
 }
+
+/// Where a seeded whiteboard or folder sits: under the space's first top-level page, under an
+/// item seeded before it (its index), or at the space's top.
+enum Under {
+    Page,
+    Item(usize),
+    Top,
+}
+
+/// The seeded whiteboards and folders, in order: kind, title, place, position among siblings.
+const TREE: &[(&str, &str, Under, i64)] = &[
+    ("folder", "Planning", Under::Page, 900),
+    ("whiteboard", "Architecture sketch", Under::Item(0), 0),
+    ("folder", "Quarterly", Under::Item(0), 1),
+    ("whiteboard", "Q3 retro board", Under::Item(2), 0),
+    ("whiteboard", "Brainstorm", Under::Top, 901),
+];
 
 fn change(field: &str, from: Option<&str>, to: Option<&str>) -> AuditChange {
     AuditChange { field: field.into(), from: from.map(str::to_string), to: to.map(str::to_string) }
