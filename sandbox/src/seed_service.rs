@@ -51,7 +51,8 @@ const SUMMARIES: [&[&str]; 4] = [
     &["Locked out of my account", "Password reset for the ERP", "Lost my MFA device", "Reset my Jira password", "Account disabled after leave"],
 ];
 
-fn status_change(site: &Site, id: u64, author: &str, at: DateTime<Utc>, from: u64, to: u64) -> ChangeGroup {
+/// An issue's move from one status to another, as its changelog records it.
+pub(crate) fn status_change(site: &Site, id: u64, author: &str, at: DateTime<Utc>, from: u64, to: u64) -> ChangeGroup {
     let name = |s: u64| site.status(s).map(|s| s.name.clone());
     ChangeGroup {
         id,
@@ -357,36 +358,18 @@ pub fn generate(rng: &mut ChaCha8Rng, site: &mut Site, now: DateTime<Utc>) {
         issues.push(Issue {
             id,
             key: format!("{HELP_KEY}-{key_n}"),
-            project_id,
             summary,
             description: Some(description),
-            environment: None,
             issue_type_id: rtype.issue_type_id,
             status_id: status,
             priority_id: Some(priority),
             resolution_id: resolved.map(|_| if declined { 10001 } else { 10000 }),
             assignee_id: assignee,
-            reporter_id: Some(reporter.clone()),
-            creator_id: reporter.clone(),
-            labels: vec![],
-            component_ids: vec![],
-            fix_version_ids: vec![],
-            affected_version_ids: vec![],
-            original_estimate: None,
-            remaining_estimate: None,
-            created,
             updated,
             resolution_date: resolved,
-            due_date: None,
-            parent_id: None,
-            custom: Default::default(),
             comments,
-            worklogs: vec![],
             changelog,
-            watchers: vec![reporter.clone()],
-            voters: Vec::new(),
-            remote_links: Vec::new(),
-            attachments: Vec::new(),
+            ..Issue::raised(project_id, &reporter, &reporter, created)
         });
         let ms = |h: i64| h * 3_600_000;
         requests.push(CustomerRequest {

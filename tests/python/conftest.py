@@ -172,6 +172,21 @@ def dc():
     sb.stop()
 
 
+def rows(conn, sql, *params):
+    """A query's rows as tuples."""
+    return [tuple(r) for r in conn.cursor().execute(sql, *params).fetchall()]
+
+
+@pytest.fixture(scope="module")
+def conn(site):
+    """A connection to the module's site (a module may define its own `conn`)."""
+    import pyodbc
+
+    c = pyodbc.connect(site.connection_string(), autocommit=True)
+    yield c
+    c.close()
+
+
 @pytest.fixture(scope="module", params=["cloud", "datacenter"])
 def site(request, sandbox):
     if request.param == "cloud":

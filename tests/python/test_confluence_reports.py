@@ -13,17 +13,7 @@ import pyodbc
 import pytest
 
 from test_tables import v1_paged, wiki_paged
-
-
-@pytest.fixture(scope="module")
-def conn(site):
-    c = pyodbc.connect(site.connection_string(), autocommit=True)
-    yield c
-    c.close()
-
-
-def rows(conn, sql, *params):
-    return [tuple(r) for r in conn.cursor().execute(sql, *params).fetchall()]
+from conftest import rows
 
 
 def recent(site):

@@ -10,17 +10,7 @@ import urllib.request
 
 import pyodbc
 import pytest
-
-
-@pytest.fixture(scope="module")
-def conn(site):
-    c = pyodbc.connect(site.connection_string(), autocommit=True)
-    yield c
-    c.close()
-
-
-def rows(conn, sql, *params):
-    return [tuple(r) for r in conn.cursor().execute(sql, *params).fetchall()]
+from conftest import rows
 
 
 def reset(site):

@@ -662,20 +662,11 @@ fn change_status(site: &mut Site, i: usize, author: &str, to: u64, now: DateTime
     if from == to {
         return;
     }
-    let name = |s: u64| site.status(s).map(|s| s.name.clone());
-    let item = ChangeItem {
-        field: "status".into(),
-        field_type: "jira".into(),
-        field_id: "status".into(),
-        from: Some(from.to_string()),
-        from_string: name(from),
-        to: Some(to.to_string()),
-        to_string: name(to),
-    };
     let id = site.next_id("changegroup", 10_000);
+    let group = crate::seed_service::status_change(site, id, author, now, from, to);
     let issue_id = site.issues[i].id;
     let issue = &mut site.issues[i];
-    issue.changelog.push(ChangeGroup { id, author_id: author.to_string(), created: now, items: vec![item] });
+    issue.changelog.push(group);
     issue.status_id = to;
     issue.updated = now;
     if let Some(r) = site.service.request_mut(issue_id) {
