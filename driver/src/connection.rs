@@ -166,7 +166,6 @@ impl Connection {
             browsable_schemas: list("browsableschemas"),
         };
         let timezone = props.get("timezone").unwrap_or_default().to_string();
-        let replica = replica_options(&props, &url)?;
         let max_rows = match props.get("maxrows").map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => match t.parse::<usize>() {
                 Ok(0) => None,
@@ -195,7 +194,12 @@ impl Connection {
             ),
             None => Duration::ZERO,
         };
+        let replica = replica_options(&props, &url, cache_tolerance, list("cachetables"))?;
+        let offline = replica.as_ref().filter(|r| r.offline).map(|r| offline_flavor(&r.location)).transpose()?;
+        let read_only = read_only || offline.is_some();
         let scheme = AuthScheme::of_properties(|k| props.get(k)).map_err(|e| OdbcError::new(SqlState::CANNOT_CONNECT, e))?;
+        // Offline, nothing signs in: the replica is read as the user who synced it.
+        let scheme = if offline.is_some() { AuthScheme::Anonymous } else { scheme };
         let oauth_setup = if scheme == AuthScheme::OAuth { Some(crate::oauth_connect::setup(&props, &url, &transport)?) } else { None };
         let fixed = if scheme == AuthScheme::OAuth { None } else { Some(authenticator(&props, scheme)?) };
         let flavor_prop = props.get("deployment").map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty() && d != "auto");
@@ -234,6 +238,8 @@ impl Connection {
                     None => None,
                 };
                 let (flavor, version) = match flavor_prop.as_deref() {
+                    // Offline, the site is as the last sync found it.
+                    _ if offline.is_some() => (offline.expect("offline"), String::new()),
                     // The authorization server that signed the user in is the site's.
                     _ if oauth.is_some() => match oauth.as_ref().map(|o| o.flow().config.provider) {
                         Some(atlassian_oauth::Provider::DataCenter) => (Flavor::DataCenter, String::new()),
@@ -373,10 +379,28 @@ fn authenticator(props: &Properties, scheme: AuthScheme) -> OdbcResult<Arc<dyn A
     Ok(Arc::new(creds))
 }
 
-/// `CacheLocation` and `AutoCache`: the replica's folder (by default one per site and user under
-/// the user's cache folder) and whether its tables are answered from it.
-fn replica_options(props: &Properties, url: &str) -> OdbcResult<Option<sql_mapper::ReplicaOptions>> {
+/// The flavor of the site an `Offline` connection's replica was synced from.
+fn offline_flavor(location: &std::path::Path) -> OdbcResult<Flavor> {
+    let manifest =
+        sql_mapper::replica::ReplicaStore::open(location).and_then(|s| s.manifest()).map_err(|e| OdbcError::new(SqlState::CANNOT_CONNECT, e.message))?;
+    match manifest.site.as_ref().map(|s| s.flavor.as_str()) {
+        Some("cloud") => Ok(Flavor::Cloud),
+        Some(_) => Ok(Flavor::DataCenter),
+        None => Err(OdbcError::new(
+            SqlState::CANNOT_CONNECT,
+            format!(
+                "Offline=true, but nothing was ever synced to the replica at {}: sync it while online first (atlassian-odbc sync <DSN>, or EXEC SyncReplica)",
+                location.display()
+            ),
+        )),
+    }
+}
+
+/// `CacheLocation`, `AutoCache`, `Offline`, `CacheTolerance` and `CacheTables`: the replica's
+/// folder (by default one per site and user under the user's cache folder) and how queries use it.
+fn replica_options(props: &Properties, url: &str, tolerance: Duration, tables: Option<Vec<String>>) -> OdbcResult<Option<sql_mapper::ReplicaOptions>> {
     let auto = flag(props, "autocache", "AutoCache", false)?;
+    let offline = flag(props, "offline", "Offline", false)?;
     let location = match props.get("cachelocation").map(str::trim).filter(|l| !l.is_empty()) {
         Some(l) => std::path::PathBuf::from(l),
         None => {
@@ -384,7 +408,12 @@ fn replica_options(props: &Properties, url: &str) -> OdbcResult<Option<sql_mappe
                 .map(std::path::PathBuf::from)
                 .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
             else {
-                return Ok(None);
+                return match offline {
+                    true => {
+                        Err(OdbcError::new(SqlState::CANNOT_CONNECT, "Offline=true needs a CacheLocation (no HOME or XDG_CACHE_HOME to put the default under)"))
+                    }
+                    false => Ok(None),
+                };
             };
             // One folder per site and user; names kept to what any file system takes.
             let safe = |s: &str| s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect::<String>();
@@ -393,5 +422,5 @@ fn replica_options(props: &Properties, url: &str) -> OdbcResult<Option<sql_mappe
             cache.join("atlassian-odbc").join(safe(host)).join(safe(user))
         }
     };
-    Ok(Some(sql_mapper::ReplicaOptions { location, auto }))
+    Ok(Some(sql_mapper::ReplicaOptions { location, auto, offline, tolerance: if auto { tolerance } else { Duration::ZERO }, tables }))
 }

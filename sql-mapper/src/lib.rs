@@ -14,6 +14,7 @@ pub mod procedures;
 pub mod pushdown;
 mod queries;
 pub mod replica;
+mod replication;
 pub mod rest;
 mod result_cache;
 mod row_limits;
@@ -33,8 +34,9 @@ pub const MAPPER_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use atlassian_oauth::Transport;
 /// The typed values a prepared statement's parameters are bound with.
 pub use datafusion::common::ScalarValue;
+pub use replica::ReplicaOptions;
 pub use rest::{Flavor, OrgAdmin, SiteConfig};
-pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, ReplicaOptions, SystemRelations};
+pub use session::{detect_site, CatalogOptions, ConnectOptions, MapperSession, PreparedStatement, QueryResult, SystemRelations};
 
 /// One cell as display text (tests, the installer's table output): `NULL` for nulls.
 pub fn display_cell(array: &dyn datafusion::arrow::array::Array, row: usize) -> String {
@@ -61,7 +63,7 @@ mod layering {
         &["pushdown"],
         &["scan"],
         &["queries"],
-        &["writes", "procedures", "workflow"],
+        &["writes", "procedures", "workflow", "replication"],
         &["session"],
     ];
     /// What the crate's root re-exports, by the module it comes from.

@@ -24,8 +24,12 @@ pub(crate) trait Queries: Send + Sync {
     fn oauth(&self) -> Option<&Arc<atlassian_oauth::OAuthAuthenticator>>;
     /// A query (the rows a write reads), with the write's parameter values.
     async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
-    /// Where the connection keeps its local replica (`CacheLocation`), if it has one.
-    fn replica(&self) -> Option<&std::path::Path>;
+    /// The connection's local replica (`CacheLocation` and the rest), if it has one.
+    fn replica(&self) -> Option<&crate::replica::ReplicaOptions>;
+    /// A query read from the site whatever the replica holds (a sync's reads).
+    async fn query_live(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
+    /// The site's Jira field list the catalog was made from (`None` when none was read).
+    fn jira_fields(&self) -> Option<Arc<Value>>;
     /// A planned query (an insert's `VALUES` or `SELECT`), run with these values.
     async fn query_plan(&self, plan: &LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
 }

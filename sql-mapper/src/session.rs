@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::catalog::{jira::custom_field_column, Catalog, Product};
 use crate::identifiers::IdentifierResolver;
+use crate::replica::ReplicaOptions;
 use crate::rest::{AtlassianClient, Flavor, SiteConfig};
 use crate::scan::AtlassianTable;
 use crate::{MapperError, SqlState};
@@ -45,17 +46,9 @@ pub struct ConnectOptions {
     pub catalog: CatalogOptions,
     /// `Timezone`: `UTC` (or empty), `User`, or an IANA zone timestamps are shown and read in.
     pub timezone: String,
-    /// `CacheLocation` and `AutoCache`: where `SyncReplica` keeps the local replica, and whether
-    /// the tables it holds are answered from it.
+    /// `CacheLocation`, `AutoCache`, `Offline`, `CacheTolerance`, `CacheTables`: where
+    /// `SyncReplica` keeps the local replica, and how queries use it.
     pub replica: Option<ReplicaOptions>,
-}
-
-/// The local replica's place and use.
-#[derive(Debug, Clone)]
-pub struct ReplicaOptions {
-    pub location: std::path::PathBuf,
-    /// `AutoCache`: the replicated tables are read from the replica, not the site.
-    pub auto: bool,
 }
 
 /// `IncludeCustomFields`, `UseDisplayNames`, `Tables`, `BrowsableSchemas`.
@@ -132,6 +125,8 @@ pub struct MapperSession {
     system: std::sync::RwLock<Vec<crate::identifiers::SystemRelation>>,
     pending_system: std::sync::Mutex<Option<SystemRelationSource>>,
     replica: Option<ReplicaOptions>,
+    /// The Jira field list the catalog's custom-field columns come from.
+    jira_fields: Arc<Value>,
 }
 
 /// Makes the system relations from the session, when first needed.
@@ -168,8 +163,21 @@ impl crate::queries::Queries for MapperSession {
         self.run_plan(bind_parameters(plan.clone(), params)?).await
     }
 
-    fn replica(&self) -> Option<&std::path::Path> {
-        self.replica.as_ref().map(|r| r.location.as_path())
+    fn replica(&self) -> Option<&ReplicaOptions> {
+        self.replica.as_ref()
+    }
+
+    async fn query_live(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
+        let state = self.live_state();
+        let plan = self.plan_in(&state, self.parse(sql)?).await?;
+        let frame = datafusion::dataframe::DataFrame::new(state, bind_parameters(plan, params)?);
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let stream = frame.execute_stream().await.map_err(df_error)?;
+        Ok(QueryResult { schema, stream, rows_affected: None, notices: Vec::new() })
+    }
+
+    fn jira_fields(&self) -> Option<Arc<Value>> {
+        self.jira_fields.as_array().is_some_and(|a| !a.is_empty()).then(|| self.jira_fields.clone())
     }
 }
 
@@ -185,11 +193,15 @@ fn engine_context(config: SessionConfig) -> SessionContext {
 
 impl MapperSession {
     pub async fn connect(opts: ConnectOptions, auth: Arc<dyn Authenticator>) -> Result<MapperSession, MapperError> {
-        let anonymous = !auth.has_credentials();
+        let offline = opts.replica.as_ref().is_some_and(|r| r.offline);
+        let anonymous = !auth.has_credentials() || offline;
         // An OAuth connection without a token yet opens for the OAuth procedures only.
         let tokenless = anonymous && auth.scheme() == atlassian_oauth::AuthScheme::OAuth;
         let client = Arc::new(
-            AtlassianClient::new(opts.site.clone(), auth)?.with_max_concurrency(opts.max_concurrency).with_confluence_auth(opts.confluence_auth.clone()),
+            AtlassianClient::new(opts.site.clone(), auth)?
+                .with_max_concurrency(opts.max_concurrency)
+                .with_confluence_auth(opts.confluence_auth.clone())
+                .offline(offline),
         );
         let api = client.flavor().jira_api();
         // Prove the credentials once, so a bad token fails the connect, not the first query.
@@ -203,13 +215,20 @@ impl MapperSession {
             who = ["/accountId", "/key", "/name"].iter().find_map(|p| me.pointer(p).and_then(Value::as_str)).unwrap_or_default().to_string();
             user_zone = me.get("timeZone").and_then(Value::as_str).map(str::to_string);
         }
-        if !opts.cache_tolerance.is_zero() {
+        // With `AutoCache`, `CacheTolerance` is how far behind the replica may be instead.
+        if !opts.cache_tolerance.is_zero() && !opts.replica.as_ref().is_some_and(|r| r.auto) {
             client.cache_results(&who, opts.cache_tolerance);
         }
         let mut catalog = Catalog::standard();
         let site = &opts.site.jira_base;
         let fields = match crate::field_cache::fresh(site, &who, opts.metadata_cache) {
             _ if !opts.catalog.include_custom_fields => Arc::new(Value::Array(Vec::new())),
+            // Offline, the custom fields are those of the last sync.
+            _ if offline => Arc::new(
+                crate::replica::ReplicaStore::open(&opts.replica.as_ref().expect("offline has a replica").location)?
+                    .jira_fields()?
+                    .unwrap_or(Value::Array(Vec::new())),
+            ),
             Some(f) => f,
             None if tokenless => Arc::new(Value::Array(Vec::new())),
             None => {
@@ -247,24 +266,21 @@ impl MapperSession {
                 return Err(MapperError::new(SqlState::General, "the table catalog has a cycle of parent tables"));
             }
         }
-        // With `AutoCache`, a table the replica holds is read from its files.
-        let replicated = match opts.replica.as_ref().filter(|r| r.auto) {
-            Some(r) => crate::replica::ReplicaStore::open(&r.location)?
-                .manifest()?
-                .tables
-                .into_iter()
-                .map(|(name, entry)| (name, (r.location.clone(), entry)))
-                .collect(),
-            None => std::collections::BTreeMap::new(),
+        // With `AutoCache` the tables of `CacheTables` go through the replica (read from its
+        // files once synced); `Offline`, every table does (and is refused until synced).
+        let replica = match opts.replica.as_ref().filter(|r| r.auto || r.offline) {
+            Some(r) => Some((r, crate::replica::ReplicaStore::open(&r.location)?)),
+            None => None,
         };
         for product in [Product::Jira, Product::Confluence] {
             let schema = Arc::new(MemorySchemaProvider::new());
             for (_, name, table) in made.iter().filter(|(p, _, _)| *p == product) {
-                let provider: Arc<dyn datafusion::datasource::TableProvider> = match replicated.get(&format!("{}.{name}", product.schema_name())) {
-                    Some((root, entry)) => {
-                        crate::replica::ReplicaStore::open(root)?.table(entry, datafusion::datasource::TableProvider::schema(table.as_ref()))?
+                let qualified = format!("{}.{name}", product.schema_name());
+                let provider: Arc<dyn datafusion::datasource::TableProvider> = match &replica {
+                    Some((r, store)) if r.offline || r.covers(&qualified) => {
+                        Arc::new(crate::replica::ReplicaTable::new(table.clone(), qualified, store.clone(), r.offline))
                     }
-                    None => table.clone(),
+                    _ => table.clone(),
                 };
                 schema.register_table(name.to_string(), provider).map_err(df_error)?;
             }
@@ -283,6 +299,7 @@ impl MapperSession {
             system: Default::default(),
             pending_system: Default::default(),
             replica: opts.replica,
+            jira_fields: fields,
         })
     }
 
@@ -382,6 +399,7 @@ impl MapperSession {
                 done
             }
             PreparedKind::Query(plan) => {
+                self.freshen(plan).await?;
                 let result = self.run_plan(self.capped(bind_parameters(plan.clone(), params)?)?).await?;
                 Ok(match self.local {
                     Some(local) => shown_in(local, result),
@@ -389,6 +407,40 @@ impl MapperSession {
                 })
             }
         }
+    }
+
+    /// With `AutoCache` and `CacheTolerance`, brings the replicated tables a query reads that
+    /// are further behind than the tolerance (or never synced) up to date first, incrementally.
+    /// While another sync holds the location the query reads the replica as it is.
+    async fn freshen(&self, plan: &datafusion::logical_expr::LogicalPlan) -> Result<(), MapperError> {
+        use datafusion::common::tree_node::TreeNodeRecursion;
+        use datafusion::logical_expr::LogicalPlan;
+        let Some(r) = self.replica.as_ref().filter(|r| r.auto && !r.offline && !r.tolerance.is_zero()) else { return Ok(()) };
+        let mut read = std::collections::BTreeSet::new();
+        plan.apply_with_subqueries(|node| {
+            if let LogicalPlan::TableScan(scan) = node {
+                read.insert(format!("{}.{}", scan.table_name.schema().unwrap_or("Jira"), scan.table_name.table()));
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })
+        .map_err(df_error)?;
+        let store = crate::replica::ReplicaStore::open(&r.location)?;
+        let manifest = store.manifest()?;
+        let now = chrono::Utc::now();
+        let behind = |name: &String| match manifest.tables.get(name) {
+            Some(e) => chrono::DateTime::parse_from_rfc3339(&e.synced_at)
+                .map_or(true, |at| (now - at.with_timezone(&chrono::Utc)).to_std().unwrap_or_default() > r.tolerance),
+            None => true,
+        };
+        let stale: Vec<String> = read
+            .into_iter()
+            .filter(|n| r.covers(n) && self.catalog.resolve(n.split_once('.').map(|(s, _)| s), n.split_once('.').map_or(n.as_str(), |(_, t)| t)).is_ok())
+            .filter(behind)
+            .collect();
+        if stale.is_empty() || store.try_lock()?.is_none() {
+            return Ok(());
+        }
+        crate::replication::sync(self, Some(stale), false).await.map(|_| ())
     }
 
     /// A query's plan under `MaxRows` (writes read their rows uncapped). `EXPLAIN` shows the cap.
@@ -485,7 +537,16 @@ impl MapperSession {
     }
 
     /// Plans a parsed statement, its names resolved against the catalog first.
-    async fn plan_statement(&self, mut statement: DfStatement) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+    async fn plan_statement(&self, statement: DfStatement) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
+        self.plan_in(&self.ctx.state(), statement).await
+    }
+
+    /// Plans a statement in `state` (the session's, or [`Self::live_state`]).
+    async fn plan_in(
+        &self,
+        state: &datafusion::execution::SessionState,
+        mut statement: DfStatement,
+    ) -> Result<datafusion::logical_expr::LogicalPlan, MapperError> {
         if let DfStatement::Statement(inner) = &mut statement {
             crate::row_limits::as_limit(inner)?;
             if let Some(local) = &self.local {
@@ -496,8 +557,14 @@ impl MapperSession {
             let system = self.system.read().unwrap_or_else(|p| p.into_inner()).clone();
             IdentifierResolver::new(&self.catalog).with_system(&system).resolve(inner, &ctes)?;
         }
-        let state = self.ctx.state();
         state.statement_to_plan(statement).await.map_err(df_error)
+    }
+
+    /// The session's state, its scans reading the site whatever the replica holds.
+    fn live_state(&self) -> datafusion::execution::SessionState {
+        let mut state = self.ctx.state();
+        state.config_mut().set_extension(Arc::new(crate::replica::LiveRead));
+        state
     }
 
     /// Plans and starts a query; rows arrive as the stream is polled.

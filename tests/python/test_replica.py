@@ -87,9 +87,11 @@ def test_a_resync_replaces_the_tables_and_keeps_one_state(site, location, synced
     after = json.loads((location / "manifest.json").read_text())
     assert after["tables"]["Jira.Issues"]["files"] != before["tables"]["Jira.Issues"]["files"]
     assert after["tables"]["Confluence.Pages"] == before["tables"]["Confluence.Pages"]
-    # Only the files the manifest names are left.
+    # Only the files the manifest names are left, and those it replaced (kept one sync longer
+    # for the queries planned before it).
     on_disk = sorted(str(p.relative_to(location)) for p in (location / "tables").rglob("*") if p.is_file())
-    assert on_disk == sorted(f for e in after["tables"].values() for f in e["files"])
+    assert after["retired"] == before["tables"]["Jira.Issues"]["files"]
+    assert on_disk == sorted([f for e in after["tables"].values() for f in e["files"]] + after["retired"])
     with pytest.raises(pyodbc.Error) as e:
         rows(live, "{call SyncReplica(?)}", "Issues")
     assert "Schema.Table" in str(e.value)
@@ -98,7 +100,7 @@ def test_a_resync_replaces_the_tables_and_keeps_one_state(site, location, synced
 SYNC = """
 import sys, pyodbc
 c = pyodbc.connect(sys.argv[1], autocommit=True)
-c.cursor().execute("{call SyncReplica(?)}", sys.argv[2]).fetchall()
+c.cursor().execute("{call SyncReplica(?, ?)}", sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0).fetchall()
 print("synced", flush=True)
 """
 
@@ -135,13 +137,21 @@ def test_a_killed_sync_leaves_the_state_before_or_after_and_two_syncs_never_mix(
         state = {"Jira.Issues": rows(live, "select count(*) from Jira.Issues")[0][0], "Jira.Comments": rows(live, "select count(*) from Jira.Comments")[0][0]}
         rng = random.Random(20261207)
         killed = 0
+        # How long a whole sync process takes, full and incremental: the kills fall inside it.
+        took = {}
+        for full in (1, 0):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", SYNC, cs, "Jira.Issues,Jira.Comments", str(full)], check=True, capture_output=True)
+            took[full] = time.perf_counter() - started
         for run in range(10):
             # The site changes between syncs: a new issue with a comment.
             key = sb.rest("/rest/api/3/issue", "POST", {"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}, "summary": f"replica run {run}"}})["key"]
             sb.rest(f"/rest/api/2/issue/{key}/comment", "POST", {"body": "x"})
             new = {"Jira.Issues": state["Jira.Issues"] + 1, "Jira.Comments": state["Jira.Comments"] + 1}
-            p = subprocess.Popen([sys.executable, "-c", SYNC, cs, "Jira.Issues,Jira.Comments"], stdout=subprocess.PIPE, text=True)
-            time.sleep(rng.uniform(0.0, 1.5))
+            # Full and incremental syncs in turn.
+            full = run % 2
+            p = subprocess.Popen([sys.executable, "-c", SYNC, cs, "Jira.Issues,Jira.Comments", str(full)], stdout=subprocess.PIPE, text=True)
+            time.sleep(rng.uniform(0.0, 0.95 * took[full]))
             p.kill()
             out = p.communicate()[0]
             killed += "synced" not in out
@@ -201,8 +211,9 @@ def test_an_incremental_sync_equals_a_full_one(tmp_path):
         for i in range(2):
             sb.rest("/rest/api/3/issue", "POST", {"fields": {"project": {"key": "OPS"}, "issuetype": {"name": "Task"}, "summary": f"new {i}"}})
         reset(sb)
-        [(_, mode, n, changed, removed, _)] = rows(live, "{call SyncReplica(?, ?)}", "Jira.Issues", 0)
+        [(_, mode, n, changed, removed, counted, _, _)] = rows(live, "{call SyncReplica(?, ?)}", "Jira.Issues", 0)
         requests = total_requests(sb)
+        assert counted == requests
         print(f"\nincremental sync of {n} issues after 7 changes: {changed} rows read, {removed} removed, {requests} requests")
         assert mode == "incremental" and removed == 2 and 5 <= changed < 50
         assert requests <= 6, requests

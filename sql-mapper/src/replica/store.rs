@@ -1,15 +1,19 @@
 //! `ReplicaStore`: a replica's files under one directory.
 //!
 //! ```text
-//! <root>/manifest.json            {"format": 1, "tables": {"Jira.Issues": {"files": [...], "rows": N, "syncedAt": "...", "columns": [...]}}}
+//! <root>/manifest.json            {"format": 1, "site": {"flavor": "cloud"}, "tables": {"Jira.Issues":
+//!                                  {"files": [...], "rows": N, "syncedAt": "...", "columns": [...]}}, "retired": [...]}
+//! <root>/jira-fields.json         the site's Jira field list at the last sync (Offline names custom fields by it)
 //! <root>/tables/<Schema.Table>/<file>.parquet
 //! <root>/sync.lock                held (an OS file lock) by the one sync writing the location
+//! <root>/sync-progress.json       what the running sync has done so far (rows, requests, table)
 //! ```
 //!
 //! A sync writes new files beside the current ones, then replaces `manifest.json` by renaming a
 //! complete new one over it (and syncs the directory), so readers see the old state or the new,
-//! never a mix; files no manifest names (a killed sync's, a replaced table's) are removed by the
-//! next sync that holds the lock. Readers never lock.
+//! never a mix. The files a commit replaces stay one more commit (`retired`: a query planned on
+//! the manifest before may still open them); files no manifest names (a killed sync's, those
+//! retired a commit ago) are removed by the next sync that holds the lock. Readers never lock.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -33,12 +37,28 @@ use crate::{MapperError, SqlState};
 /// The manifest's layout version; a reader refuses one it does not know.
 const FORMAT: u32 = 1;
 const MANIFEST: &str = "manifest.json";
+const FIELDS: &str = "jira-fields.json";
+/// Rows per row group: what a writer holds in memory, and what a filter can skip at once.
+const ROW_GROUP: usize = 8192;
 
 /// Which files hold each table now.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u32,
+    /// The site the replica was read from, for a connection that does not ask it (`Offline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteRecord>,
     pub tables: BTreeMap<String, TableEntry>,
+    /// Files the last commit replaced, kept until the next one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<String>,
+}
+
+/// What a connection needs to know of the site without asking it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteRecord {
+    /// `cloud` or `datacenter`.
+    pub flavor: String,
 }
 
 /// One table's current files, relative to the root, and what they hold.
@@ -90,7 +110,7 @@ impl ReplicaStore {
         let path = self.root.join(MANIFEST);
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Manifest { format: FORMAT, tables: BTreeMap::new() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Manifest { format: FORMAT, ..Manifest::default() }),
             Err(e) => return Err(io("read its manifest", &path, e)),
         };
         let m: Manifest =
@@ -114,45 +134,72 @@ impl ReplicaStore {
 
     /// Writes a table's rows as one new Parquet file (not yet in the manifest); returns its
     /// name relative to the root. The file is complete on disk before this returns.
-    pub fn write_file(&self, _lock: &SyncLock, table: &str, schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String, MapperError> {
+    pub fn write_file(&self, lock: &SyncLock, table: &str, schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String, MapperError> {
+        let mut w = self.writer(lock, table, schema)?;
+        for b in batches {
+            w.write(b)?;
+        }
+        Ok(w.finish()?.0)
+    }
+
+    /// A new file of `table`, written a batch at a time (a sync holds one row group in memory,
+    /// not the table).
+    pub fn writer(&self, _lock: &SyncLock, table: &str, schema: &SchemaRef) -> Result<TableWriter, MapperError> {
         let dir = self.root.join("tables").join(table);
         fs::create_dir_all(&dir).map_err(|e| io("make a table's folder", &dir, e))?;
         let name = file_name();
         let partial = dir.join(format!("{name}.partial"));
         let file = File::create(&partial).map_err(|e| io("write a file", &partial, e))?;
-        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-        let parquet = |e: datafusion::parquet::errors::ParquetError| {
-            MapperError::new(SqlState::General, format!("the replica could not write {}: {e}", partial.display()))
-        };
-        let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet)?;
-        for b in batches {
-            writer.write(b).map_err(parquet)?;
+        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_max_row_group_row_count(Some(ROW_GROUP)).build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| parquet_error(&partial, e))?;
+        Ok(TableWriter { writer, done: dir.join(&name), partial, relative: format!("tables/{table}/{name}"), rows: 0 })
+    }
+
+    /// The Jira field list of the last sync (`None` before one that read it).
+    pub fn jira_fields(&self) -> Result<Option<serde_json::Value>, MapperError> {
+        let path = self.root.join(FIELDS);
+        match fs::read_to_string(&path) {
+            Ok(t) => {
+                serde_json::from_str(&t).map(Some).map_err(|e| MapperError::new(SqlState::General, format!("{} is not a field list: {e}", path.display())))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io("read its field list", &path, e)),
         }
-        let file = writer.into_inner().map_err(parquet)?;
-        file.sync_all().map_err(|e| io("write a file", &partial, e))?;
-        let done = dir.join(&name);
-        fs::rename(&partial, &done).map_err(|e| io("write a file", &done, e))?;
-        Ok(format!("tables/{table}/{name}"))
+    }
+
+    /// Keeps the site's Jira field list beside the tables (replaced whole, like the manifest).
+    pub fn keep_jira_fields(&self, _lock: &SyncLock, fields: &serde_json::Value) -> Result<(), MapperError> {
+        self.replace(FIELDS, &serde_json::to_string(fields).expect("JSON serializes"))
+    }
+
+    /// Writes `name` whole beside the old, then renames it over it.
+    fn replace(&self, name: &str, text: &str) -> Result<(), MapperError> {
+        let path = self.root.join(name);
+        let next = self.root.join(format!("{name}.next"));
+        let mut f = File::create(&next).map_err(|e| io("write a file", &next, e))?;
+        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| io("write a file", &next, e))?;
+        fs::rename(&next, &path).map_err(|e| io("replace a file", &path, e))?;
+        // The rename itself is durable once the directory is.
+        File::open(&self.root).and_then(|d| d.sync_all()).map_err(|e| io("sync its folder", &self.root, e))
     }
 
     /// Makes `manifest` the current one: written whole beside the old, then renamed over it.
     /// Files the new manifest no longer names are removed afterwards.
+    /// The files the current manifest names that `manifest` no longer does become its
+    /// `retired` ones.
     pub fn commit(&self, _lock: &SyncLock, manifest: &Manifest) -> Result<(), MapperError> {
-        let path = self.root.join(MANIFEST);
-        let next = self.root.join(format!("{MANIFEST}.next"));
-        let text = serde_json::to_string_pretty(manifest).expect("a manifest serializes");
-        let mut f = File::create(&next).map_err(|e| io("write its manifest", &next, e))?;
-        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| io("write its manifest", &next, e))?;
-        fs::rename(&next, &path).map_err(|e| io("replace its manifest", &path, e))?;
-        // The rename itself is durable once the directory is.
-        File::open(&self.root).and_then(|d| d.sync_all()).map_err(|e| io("sync its folder", &self.root, e))?;
-        self.remove_unnamed(manifest)
+        let mut manifest = manifest.clone();
+        let named: std::collections::HashSet<&String> = manifest.tables.values().flat_map(|t| &t.files).collect();
+        manifest.retired = self.manifest()?.tables.values().flat_map(|t| t.files.iter()).filter(|f| !named.contains(f)).cloned().collect();
+        self.replace(MANIFEST, &serde_json::to_string_pretty(&manifest).expect("a manifest serializes"))?;
+        self.remove_unnamed(&manifest)
     }
 
     /// Removes the files of `tables/` that `manifest` does not name (a killed sync's, a
     /// replaced table's). Only a lock holder calls this.
     fn remove_unnamed(&self, manifest: &Manifest) -> Result<(), MapperError> {
-        let named: std::collections::HashSet<&str> = manifest.tables.values().flat_map(|t| t.files.iter().map(String::as_str)).collect();
+        let named: std::collections::HashSet<&str> =
+            manifest.tables.values().flat_map(|t| t.files.iter()).chain(&manifest.retired).map(String::as_str).collect();
         let tables = self.root.join("tables");
         for dir in fs::read_dir(&tables).map_err(|e| io("list its tables", &tables, e))?.flatten() {
             let Ok(files) = fs::read_dir(dir.path()) else { continue };
@@ -178,6 +225,38 @@ impl ReplicaStore {
         let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
         let config = ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(schema);
         Ok(Arc::new(ListingTable::try_new(config).map_err(crate::error::df_error)?))
+    }
+}
+
+/// One new file of a table, being written.
+pub struct TableWriter {
+    writer: ArrowWriter<File>,
+    partial: PathBuf,
+    done: PathBuf,
+    relative: String,
+    rows: u64,
+}
+
+fn parquet_error(path: &Path, e: datafusion::parquet::errors::ParquetError) -> MapperError {
+    MapperError::new(SqlState::General, format!("the replica could not write {}: {e}", path.display()))
+}
+
+impl TableWriter {
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), MapperError> {
+        self.rows += batch.num_rows() as u64;
+        self.writer.write(batch).map_err(|e| parquet_error(&self.partial, e))
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Closes the file, complete on disk; its name relative to the root, and its rows.
+    pub fn finish(self) -> Result<(String, u64), MapperError> {
+        let file = self.writer.into_inner().map_err(|e| parquet_error(&self.partial, e))?;
+        file.sync_all().map_err(|e| io("write a file", &self.partial, e))?;
+        fs::rename(&self.partial, &self.done).map_err(|e| io("write a file", &self.done, e))?;
+        Ok((self.relative, self.rows))
     }
 }
 
@@ -230,13 +309,20 @@ mod tests {
         // A sync that wrote a file and died before committing: the state is the last commit's.
         let orphan = store.write_file(&lock, "Jira.Issues", &s, &[batch(&s, &[9])]).unwrap();
         assert_eq!(count(&store, "Jira.Issues").await, 3);
-        // The next commit replaces the table and removes both the replaced and the orphaned file.
+        // The next commit replaces the table and removes the orphaned file; the replaced one
+        // stays a commit longer, for the queries planned on the manifest before.
         let second = store.write_file(&lock, "Jira.Issues", &s, &[batch(&s, &[1, 2, 3, 4])]).unwrap();
         m.tables.get_mut("Jira.Issues").unwrap().files = vec![second.clone()];
         store.commit(&lock, &m).unwrap();
         assert_eq!(count(&store, "Jira.Issues").await, 4);
-        assert!(!root.join(&first).exists() && !root.join(&orphan).exists() && root.join(&second).exists());
+        assert!(root.join(&first).exists() && !root.join(&orphan).exists() && root.join(&second).exists());
+        assert_eq!(store.manifest().unwrap().retired, vec![first.clone()]);
+        let third = store.write_file(&lock, "Jira.Issues", &s, &[batch(&s, &[5])]).unwrap();
+        m.tables.get_mut("Jira.Issues").unwrap().files = vec![third.clone()];
+        store.commit(&lock, &m).unwrap();
+        assert!(!root.join(&first).exists() && root.join(&second).exists());
         // Another store on the same root reads what was committed.
+        m.retired = vec![second.clone()];
         assert_eq!(ReplicaStore::open(&root).unwrap().manifest().unwrap(), m);
         fs::remove_dir_all(&root).unwrap();
     }

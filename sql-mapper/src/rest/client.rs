@@ -74,6 +74,10 @@ pub struct AtlassianClient {
     gate: RequestGate,
     /// Where finished scans are kept (`CacheTolerance`), once the user is known.
     result_cache: std::sync::OnceLock<crate::result_cache::CacheScope>,
+    /// Requests sent so far (each attempt), for a sync's progress and summary.
+    sent: std::sync::atomic::AtomicU64,
+    /// `Offline`: nothing is sent.
+    offline: bool,
 }
 
 impl AtlassianClient {
@@ -100,6 +104,8 @@ impl AtlassianClient {
             confluence_auth: None,
             gate: RequestGate::new(DEFAULT_CONCURRENCY),
             result_cache: std::sync::OnceLock::new(),
+            sent: std::sync::atomic::AtomicU64::new(0),
+            offline: false,
         })
     }
 
@@ -114,6 +120,17 @@ impl AtlassianClient {
             (Some(a), Product::Confluence) => a.clone(),
             _ => self.auth.clone(),
         }
+    }
+
+    /// A connection that never contacts the site (`Offline`): every request is refused.
+    pub fn offline(mut self, on: bool) -> AtlassianClient {
+        self.offline = on;
+        self
+    }
+
+    /// Requests this connection has sent (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// At most `n` requests of this connection in flight at once.
@@ -302,6 +319,12 @@ impl AtlassianClient {
         accept: &str,
     ) -> Result<(Vec<u8>, String), MapperError> {
         let url = target.url.as_str();
+        if self.offline {
+            return Err(MapperError::new(
+                SqlState::NotSupported,
+                format!("Offline=true: this connection reads only its replica and sends nothing to the site ({method} {url} refused)"),
+            ));
+        }
         // The organization's key is fixed: nothing to refresh.
         let mut refreshed = target.org_key.is_some();
         let mut budget = RetryBudget::new(self.site.transport.timeout, read);
@@ -338,6 +361,7 @@ impl AtlassianClient {
             };
             let started = std::time::Instant::now();
             let pass = self.gate.enter().await;
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let answer = match req.send().await {
                 Err(e) => Err(e),
                 Ok(resp) => {

@@ -8,7 +8,7 @@ mod sources;
 pub(crate) mod token_page;
 
 pub use batch::{arrow_type, column_field, parse_timestamp_millis, schema_of};
-pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json};
+pub(crate) use batch::{cell_value, column_from_json, scalar_text, scalar_value_json, BatchBuilder};
 pub use fetch::{decode_page, FetchPlan};
 pub use join_rule::JoinNarrowsParents;
 

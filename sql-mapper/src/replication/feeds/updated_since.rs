@@ -1,0 +1,155 @@
+//! Tables with a column of their last change (`Jira.Issues.Updated`, the pages' and blog
+//! posts' `LastModified`): the rows changed since the last sync (less an overlap) replace their
+//! old ones, by id; an id-only scan finds the rows gone (deleted, trashed, moved out of sight).
+//! For issues the scan runs only when Jira's count of the issues disagrees with the replica's,
+//! and the issues that show a changed or removed one (its parent, epic, links, sub-tasks: Jira
+//! does not move their `updated`) are read again too.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use serde_json::{json, Value};
+
+use super::super::merge::{each_old_batch, ints, texts, Delta, DropRule};
+use super::super::{since_value, Run};
+use super::{id_list, quoted};
+use crate::catalog::{Flavor, Product, TableDef};
+use crate::replica::TableEntry;
+use crate::values::url_encode;
+use crate::MapperError;
+
+/// The columns of an issue that show other issues.
+const REFERENCES: [&str; 4] = ["ParentKey", "EpicKey", "IssueLinks", "Subtasks"];
+/// The JQL an unfiltered issue scan sends: the count must be of the same issues.
+const ALL_ISSUES: &str = "created >= \"1970-01-01\"";
+/// Issues read again per request (one JQL `id in (...)`).
+const ISSUES_PER_QUERY: usize = 500;
+
+pub(super) async fn changes(
+    run: &Run<'_>,
+    def: &TableDef,
+    entry: &TableEntry,
+    schema: &SchemaRef,
+    since: i64,
+    column: &str,
+    issues: bool,
+) -> Result<Option<Delta>, MapperError> {
+    let (_, mut fresh) = run.rows(&format!("SELECT * FROM {} WHERE \"{column}\" >= $1", quoted(def)), &[since_value(since)]).await?;
+    let mut replaced: HashSet<i64> = fresh.iter().flat_map(|b| ints(b, "Id")).flatten().collect();
+    // Most of the table changed: reading it whole is cheaper than merging.
+    if replaced.len() as u64 * 2 > entry.rows {
+        return Ok(None);
+    }
+    let mut old_ids = HashSet::new();
+    each_old_batch(run.store, entry, schema, Some(&["Id"]), |b| {
+        old_ids.extend(ints(&b, "Id").into_iter().flatten());
+        Ok(())
+    })?;
+    let live: Option<HashSet<i64>> = if issues {
+        // Every change makes an issue's `updated` move but its deletion: equal counts mean none went.
+        let after = old_ids.union(&replaced).count() as u64;
+        match issue_count(run).await? {
+            Some(n) if n == after => None,
+            _ => Some(run.issues().await?.keys.keys().copied().collect()),
+        }
+    } else {
+        let (_, batches) = run.rows(&format!("SELECT \"Id\" FROM {}", quoted(def)), &[]).await?;
+        Some(batches.iter().flat_map(|b| ints(b, "Id")).flatten().collect())
+    };
+    if issues {
+        let again = shown_with(run, entry, schema, &fresh, &replaced, live.as_ref())?;
+        let mut again: Vec<i64> = again.into_iter().collect();
+        again.sort_unstable();
+        for chunk in again.chunks(ISSUES_PER_QUERY) {
+            let (_, batches) = run.rows(&format!("SELECT * FROM {} WHERE \"Id\" IN {}", quoted(def), id_list(chunk)), &[]).await?;
+            replaced.extend(batches.iter().flat_map(|b| ints(b, "Id")).flatten());
+            fresh.extend(batches);
+        }
+    }
+    let mut drops = vec![DropRule::In("Id", replaced)];
+    drops.extend(live.map(|l| DropRule::NotIn("Id", l)));
+    Ok(Some(Delta { fresh, drops, issue_keys: None }))
+}
+
+/// How many issues the unfiltered scan would read now: Cloud's approximate count, Data
+/// Center's search total; `None` when the site does not say.
+async fn issue_count(run: &Run<'_>) -> Result<Option<u64>, MapperError> {
+    let client = run.session.client();
+    let answer: Value = match client.flavor() {
+        // POST /rest/api/3/search/approximate-count (Count issues using JQL).
+        Flavor::Cloud => client.search_json(Product::Jira, "/rest/api/3/search/approximate-count", &json!({"jql": ALL_ISSUES})).await?,
+        // GET /rest/api/2/search with maxResults=0: only the total.
+        Flavor::DataCenter => client.get_json(Product::Jira, &format!("/rest/api/2/search?jql={}&maxResults=0&fields=id", url_encode(ALL_ISSUES))).await?,
+    };
+    Ok(answer.get("count").or_else(|| answer.get("total")).and_then(Value::as_u64))
+}
+
+/// The issue keys a text names (`ENG-12` in a parent key, a link's or a sub-task's JSON).
+fn keys_in(text: &str) -> impl Iterator<Item = &str> {
+    static KEY: OnceLock<regex::Regex> = OnceLock::new();
+    KEY.get_or_init(|| regex::Regex::new(r"\b[A-Z][A-Z0-9_]+-[0-9]+\b").expect("a valid pattern")).find_iter(text).map(|m| m.as_str())
+}
+
+/// The keys each row of a batch names in its reference columns.
+fn references(b: &datafusion::arrow::record_batch::RecordBatch) -> Vec<HashSet<String>> {
+    let mut out = vec![HashSet::new(); b.num_rows()];
+    for col in REFERENCES {
+        for (row, text) in texts(b, col).into_iter().enumerate() {
+            if let Some(t) = text {
+                out[row].extend(keys_in(&t).map(str::to_string));
+            }
+        }
+    }
+    out
+}
+
+/// The unchanged issues whose rows show a changed or removed one, or that one of those (as it
+/// is now, or as it was) shows: their rows change with it.
+fn shown_with(
+    run: &Run<'_>,
+    entry: &TableEntry,
+    schema: &SchemaRef,
+    fresh: &[datafusion::arrow::record_batch::RecordBatch],
+    replaced: &HashSet<i64>,
+    live: Option<&HashSet<i64>>,
+) -> Result<HashSet<i64>, MapperError> {
+    let gone = |id: i64| live.is_some_and(|l| !l.contains(&id));
+    let mut changed_keys: HashSet<String> = fresh.iter().flat_map(|b| texts(b, "Key")).flatten().collect();
+    let mut shown: HashSet<String> = fresh.iter().flat_map(references).flatten().collect();
+    let columns: Vec<&str> = ["Id", "Key"].into_iter().chain(REFERENCES).collect();
+    // The old rows of changed and removed issues: their keys, and what they showed.
+    each_old_batch(run.store, entry, schema, Some(&columns), |b| {
+        for ((id, key), refs) in ints(&b, "Id").into_iter().zip(texts(&b, "Key")).zip(references(&b)) {
+            if id.is_some_and(|id| replaced.contains(&id) || gone(id)) {
+                changed_keys.extend(key);
+                shown.extend(refs);
+            }
+        }
+        Ok(())
+    })?;
+    let mut again = HashSet::new();
+    each_old_batch(run.store, entry, schema, Some(&columns), |b| {
+        for ((id, key), refs) in ints(&b, "Id").into_iter().zip(texts(&b, "Key")).zip(references(&b)) {
+            let Some(id) = id.filter(|id| !replaced.contains(id) && !gone(*id)) else { continue };
+            if key.is_some_and(|k| shown.contains(&k)) || refs.iter().any(|r| changed_keys.contains(r)) {
+                again.insert(id);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(again)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_in_links_and_parents() {
+        let links = r#"[{"type":"Blocks","outwardIssue":"ENG-12","summary":"Fix OPS-3 first"},{"inwardIssue":"A_B2-7"}]"#;
+        assert_eq!(keys_in(links).collect::<Vec<_>>(), ["ENG-12", "OPS-3", "A_B2-7"]);
+        assert_eq!(keys_in("ENG-1").collect::<Vec<_>>(), ["ENG-1"]);
+        assert!(keys_in("e-1 ENG- -12 x-ENG").next().is_none());
+    }
+}
