@@ -173,6 +173,14 @@ pub fn required_scopes(method: &Method, product_path: &str) -> &'static [&'stati
     }
     let jira = product_path.starts_with("/rest/api/") || product_path.starts_with("/rest/agile/");
     if jira {
+        // Creating a custom field is global configuration; reads whose query is a POST body
+        // need the read scopes (as their descriptions say).
+        if method == Method::POST && product_path.ends_with("/field") {
+            return &["manage:jira-configuration", "write:field:jira"];
+        }
+        let post_read = method == Method::POST
+            && ["/worklog/list", "/search/jql", "/search/approximate-count", "/changelog/bulkfetch"].iter().any(|s| product_path.ends_with(s));
+        let read = read || post_read;
         let users = product_path.contains("/user") || product_path.contains("/group");
         return match (read, users) {
             (true, true) => &["read:jira-user", "read:user:jira", "read:jira-work"],

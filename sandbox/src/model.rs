@@ -258,11 +258,83 @@ pub struct CustomField {
     pub description: String,
     /// Allowed values for select fields: (option id, value).
     pub options: Vec<(u64, String)>,
+    /// Its type's key when it is not the kind's usual one (a `textarea` is text, a
+    /// `radiobuttons` a select): what its schema's `custom` says.
+    #[serde(default)]
+    pub type_key: Option<String>,
+    /// Its searcher's key when it is not the kind's usual one.
+    #[serde(default)]
+    pub searcher_key: Option<String>,
+    /// Made without a searcher: JQL does not know it, and `/field` says it is not searchable.
+    #[serde(default)]
+    pub unsearchable: bool,
 }
+
+/// The Jira custom field types the sandbox stores: the type key's last part, the kind of value
+/// it holds, and the searchers valid for it (the first is the one it gets by default), as the
+/// Cloud description of "Create custom field" lists them.
+pub const CUSTOM_FIELD_TYPES: &[(&str, CustomFieldKind, &[&str])] = &[
+    ("textfield", CustomFieldKind::Text, &["textsearcher"]),
+    ("textarea", CustomFieldKind::Text, &["textsearcher"]),
+    ("url", CustomFieldKind::Text, &["exacttextsearcher"]),
+    ("float", CustomFieldKind::Number, &["numberrange", "exactnumber"]),
+    ("datepicker", CustomFieldKind::Date, &["daterange"]),
+    ("datetime", CustomFieldKind::DateTime, &["datetimerange"]),
+    ("select", CustomFieldKind::Select, &["multiselectsearcher"]),
+    ("radiobuttons", CustomFieldKind::Select, &["multiselectsearcher"]),
+    ("multiselect", CustomFieldKind::MultiSelect, &["multiselectsearcher"]),
+    ("multicheckboxes", CustomFieldKind::MultiSelect, &["multiselectsearcher"]),
+    ("multiuserpicker", CustomFieldKind::MultiUser, &["userpickergroupsearcher"]),
+];
+
+/// The prefix of the built-in custom field types' and searchers' keys.
+pub const CUSTOM_FIELD_TYPE_PREFIX: &str = "com.atlassian.jira.plugin.system.customfieldtypes:";
 
 impl CustomField {
     pub fn field_id(&self) -> String {
         format!("customfield_{}", self.number)
+    }
+    /// A field of the seeded site: the kind's usual type and searcher.
+    pub fn seeded(number: u64, name: &str, kind: CustomFieldKind, description: &str, options: Vec<(u64, String)>) -> CustomField {
+        CustomField {
+            number,
+            name: name.to_string(),
+            kind,
+            description: description.to_string(),
+            options,
+            type_key: None,
+            searcher_key: None,
+            unsearchable: false,
+        }
+    }
+    /// Its type's full key (`com.atlassian.jira.plugin.system.customfieldtypes:float`).
+    pub fn type_key(&self) -> String {
+        if let Some(k) = &self.type_key {
+            return k.clone();
+        }
+        match self.kind {
+            CustomFieldKind::Sprint => "com.pyxis.greenhopper.jira:gh-sprint".to_string(),
+            kind => {
+                let name = CUSTOM_FIELD_TYPES.iter().find(|t| t.1 == kind).map(|t| t.0).unwrap_or("textfield");
+                format!("{CUSTOM_FIELD_TYPE_PREFIX}{name}")
+            }
+        }
+    }
+    /// Its searcher's full key; `None` when it has none.
+    pub fn searcher_key(&self) -> Option<String> {
+        if self.unsearchable {
+            return None;
+        }
+        if let Some(k) = &self.searcher_key {
+            return Some(k.clone());
+        }
+        Some(match self.kind {
+            CustomFieldKind::Sprint => "com.pyxis.greenhopper.jira:gh-sprint-searcher".to_string(),
+            kind => {
+                let name = CUSTOM_FIELD_TYPES.iter().find(|t| t.1 == kind).map(|t| t.2[0]).unwrap_or("textsearcher");
+                format!("{CUSTOM_FIELD_TYPE_PREFIX}{name}")
+            }
+        })
     }
 }
 
@@ -289,6 +361,14 @@ pub struct Comment {
     /// Who may see it (a group or a project role), if restricted.
     #[serde(default)]
     pub restriction: Option<Restriction>,
+}
+
+/// A worklog that was deleted (by itself or with its issue), and when: what Jira's deleted
+/// worklogs feed (`GET /rest/api/3/worklog/deleted`) lists.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeletedWorklog {
+    pub id: u64,
+    pub deleted: DateTime<Utc>,
 }
 
 /// A comment's or worklog's visibility: `type` (`group` or `role`) and its `value`.
@@ -824,6 +904,9 @@ pub struct Site {
     pub boards: Vec<Board>,
     pub sprints: Vec<Sprint>,
     pub filters: Vec<Filter>,
+    /// Worklogs deleted, oldest first.
+    #[serde(default)]
+    pub deleted_worklogs: Vec<DeletedWorklog>,
     /// Jira Service Management: service desks and what hangs off them.
     #[serde(default)]
     pub service: ServiceManagement,
@@ -947,6 +1030,12 @@ impl Site {
     }
     pub fn custom_field(&self, number: u64) -> Option<&CustomField> {
         self.custom_fields.iter().find(|f| f.number == number)
+    }
+    /// Removes the issue at `i` (the caller reindexes), remembering its worklogs as deleted at `now`.
+    pub fn remove_issue(&mut self, i: usize, now: DateTime<Utc>) -> Issue {
+        let issue = self.issues.remove(i);
+        self.deleted_worklogs.extend(issue.worklogs.iter().map(|w| DeletedWorklog { id: w.id, deleted: now }));
+        issue
     }
     pub fn sprint(&self, id: u64) -> Option<&Sprint> {
         self.sprints.iter().find(|s| s.id == id)

@@ -1023,6 +1023,8 @@ mod tests {
     fn every_scope_a_route_needs_is_known() {
         let paths = [
             "/rest/api/3/search/jql",
+            "/rest/api/3/field",
+            "/rest/api/3/worklog/list",
             "/rest/servicedeskapi/request",
             "/rest/api/3/user/search",
             "/rest/agile/1.0/board",

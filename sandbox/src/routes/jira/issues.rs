@@ -431,8 +431,17 @@ pub async fn delete(j: Jira, Path(key): Path<String>) -> Result<StatusCode, ApiE
     for child in site.issues.iter_mut().filter(|x| epic && x.parent_id == Some(id)) {
         child.parent_id = None;
     }
-    site.issues.remove(i);
-    site.links.retain(|l| l.inward_issue_id != id && l.outward_issue_id != id);
+    // The issue goes with its subtasks (an epic's children stay), and their worklogs are
+    // remembered as deleted.
+    let mut doomed = vec![id];
+    doomed.extend(site.issues.iter().filter(|x| x.parent_id == Some(id)).map(|x| x.id));
+    let now = j.sb.clock.now();
+    for gone in &doomed {
+        if let Some(ix) = site.issues.iter().position(|x| x.id == *gone) {
+            site.remove_issue(ix, now);
+        }
+    }
+    site.links.retain(|l| !doomed.contains(&l.inward_issue_id) && !doomed.contains(&l.outward_issue_id));
     site.touch();
     site.reindex();
     drop(site);
@@ -600,6 +609,7 @@ pub async fn comment_update(j: Jira, Path((key, id)): Path<(String, String)>, bo
         cm.updated = now;
         cm.update_author_id = me;
     }
+    site.issues[i].updated = now;
     site.touch();
     let api = j.api();
     let out = j.view(&site, &api).comment(&site.issues[i], &site.issues[i].comments[c]);
@@ -614,6 +624,7 @@ pub async fn comment_delete(j: Jira, Path((key, id)): Path<(String, String)>) ->
     let i = j.issue_ix(&site, &key)?;
     let c = comment_ix(&site.issues[i], &id)?;
     site.issues[i].comments.remove(c);
+    site.issues[i].updated = j.sb.clock.now();
     site.touch();
     drop(site);
     j.sb.persist();
@@ -684,6 +695,7 @@ pub async fn worklog_create(j: Jira, Path(key): Path<String>, body: String) -> R
     let i = j.issue_ix(&site, &key)?;
     w.id = site.next_id("worklog", 10_000);
     site.issues[i].worklogs.push(w.clone());
+    site.issues[i].updated = now;
     site.touch();
     let api = j.api();
     let out = j.view(&site, &api).worklog(&site.issues[i], &w);
@@ -716,8 +728,10 @@ pub async fn worklog_update(j: Jira, Path((key, id)): Path<(String, String)>, bo
     let wi = worklog_ix(&site.issues[i], &id)?;
     let mut w = site.issues[i].worklogs[wi].clone();
     worklog_fields(&j, &b, &mut w)?;
-    w.updated = j.sb.clock.now();
+    let now = j.sb.clock.now();
+    w.updated = now;
     site.issues[i].worklogs[wi] = w.clone();
+    site.issues[i].updated = now;
     site.touch();
     let api = j.api();
     let out = j.view(&site, &api).worklog(&site.issues[i], &w);
@@ -731,7 +745,10 @@ pub async fn worklog_delete(j: Jira, Path((key, id)): Path<(String, String)>) ->
     let mut site = j.sb.site.write();
     let i = j.issue_ix(&site, &key)?;
     let w = worklog_ix(&site.issues[i], &id)?;
-    site.issues[i].worklogs.remove(w);
+    let now = j.sb.clock.now();
+    let gone = site.issues[i].worklogs.remove(w);
+    site.deleted_worklogs.push(DeletedWorklog { id: gone.id, deleted: now });
+    site.issues[i].updated = now;
     site.touch();
     drop(site);
     j.sb.persist();
@@ -889,4 +906,60 @@ pub async fn bulk_changelogs(j: Jira, body: String) -> ApiResult {
         out["nextPageToken"] = json!(end.to_string());
     }
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::super::testing::{As, TestSite};
+    use crate::config::Flavor;
+
+    /// Moves the clock on, does the request (which must answer `status`), and checks the issue's
+    /// `updated` is the new now.
+    async fn moves_updated(ts: &TestSite, method: &str, path: &str, body: Option<Value>, status: u16) -> Value {
+        ts.sb.clock.advance(120);
+        let (s, out) = ts.call(As::Alice, method, path, body.as_ref()).await;
+        assert_eq!(s, status, "{method} {path}: {out}");
+        let issue = ts.get("/rest/api/2/issue/ENG-4?fields=updated").await;
+        assert_eq!(issue["fields"]["updated"], super::render::ts(ts.sb.clock.now()), "{method} {path} moves the issue's updated");
+        out
+    }
+
+    #[tokio::test]
+    async fn comment_and_worklog_changes_move_the_issues_updated() {
+        let ts = TestSite::new(Flavor::Cloud);
+        let base = "/rest/api/2/issue/ENG-4";
+        let c = moves_updated(&ts, "POST", &format!("{base}/comment"), Some(json!({"body": "First"})), 201).await;
+        let c = c["id"].as_str().unwrap().to_string();
+        moves_updated(&ts, "PUT", &format!("{base}/comment/{c}"), Some(json!({"body": "Edited"})), 200).await;
+        moves_updated(&ts, "DELETE", &format!("{base}/comment/{c}"), None, 204).await;
+        let w = moves_updated(&ts, "POST", &format!("{base}/worklog"), Some(json!({"timeSpent": "1h"})), 201).await;
+        let w = w["id"].as_str().unwrap().to_string();
+        moves_updated(&ts, "PUT", &format!("{base}/worklog/{w}"), Some(json!({"timeSpent": "2h"})), 200).await;
+        moves_updated(&ts, "DELETE", &format!("{base}/worklog/{w}"), None, 204).await;
+    }
+
+    #[tokio::test]
+    async fn deleting_an_issue_with_its_subtasks_deletes_their_worklogs_too() {
+        let ts = TestSite::new(Flavor::Cloud);
+        let mut keys = Vec::new();
+        for (ty, parent) in [(json!({"name": "Task"}), None), (json!({"id": "10008"}), Some(0))] {
+            let mut fields = json!({"project": {"key": "OPS"}, "issuetype": ty, "summary": "Parent or child"});
+            if let Some(p) = parent {
+                fields["parent"] = json!({"key": keys[p]});
+            }
+            let (s, v) = ts.call(As::Alice, "POST", "/rest/api/2/issue", Some(&json!({"fields": fields}))).await;
+            assert_eq!(s, 201, "{v}");
+            keys.push(v["key"].as_str().unwrap().to_string());
+        }
+        let (parent, sub) = (&keys[0], &keys[1]);
+        let (s, w) = ts.call(As::Alice, "POST", &format!("/rest/api/2/issue/{sub}/worklog"), Some(&json!({"timeSpent": "1h"}))).await;
+        assert_eq!(s, 201, "{w}");
+        assert_eq!(ts.call(As::Alice, "DELETE", &format!("/rest/api/2/issue/{parent}"), None).await.0, 400, "it has a subtask");
+        assert_eq!(ts.call(As::Alice, "DELETE", &format!("/rest/api/2/issue/{parent}?deleteSubtasks=true"), None).await.0, 204);
+        assert_eq!(ts.call(As::Alice, "GET", &format!("/rest/api/2/issue/{sub}"), None).await.0, 404);
+        let deleted: Vec<u64> = ts.sb.site.read().deleted_worklogs.iter().map(|d| d.id).collect();
+        assert_eq!(deleted, vec![w["id"].as_str().unwrap().parse::<u64>().unwrap()]);
+    }
 }

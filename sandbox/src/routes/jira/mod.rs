@@ -11,6 +11,7 @@ mod remote_links;
 pub mod render;
 pub(crate) mod search;
 mod watchers;
+mod worklogs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/version/{id}"), meta::version_get, src)
             .put(&p("/version/{id}"), meta::version_update, src)
             .get(&p("/field"), meta::fields, src)
+            .post(&p("/field"), meta::field_create, src)
             .get(&p("/issuetype"), meta::issue_types, src)
             .get(&p("/status"), meta::statuses, src)
             .get(&p("/statuscategory"), meta::status_categories, src)
@@ -81,6 +83,9 @@ pub fn routes(flavor: Flavor) -> SourcedRoutes {
             .get(&p("/issue/{key}/worklog/{id}"), issues::worklog_get, src)
             .put(&p("/issue/{key}/worklog/{id}"), issues::worklog_update, src)
             .delete(&p("/issue/{key}/worklog/{id}"), issues::worklog_delete, src)
+            .get(&p("/worklog/updated"), worklogs::updated, src)
+            .get(&p("/worklog/deleted"), worklogs::deleted, src)
+            .post(&p("/worklog/list"), worklogs::list, src)
             .get(&p("/issue/{key}/transitions"), issues::transitions, src)
             .post(&p("/issue/{key}/transitions"), issues::transition, src)
             .post(&p("/issueLink"), issues::link_create, src)
@@ -242,4 +247,79 @@ pub fn page_bounds(q: &Params, default_max: i64, cap: i64, len: usize) -> Result
     let start = (start as usize).min(len);
     let end = (start + max.min(cap) as usize).min(len);
     Ok((start, end))
+}
+
+/// The handlers' unit tests: requests to a small seeded site in-process, through the whole
+/// application (authentication, routing), as the start-up line's user (Alice) or admin.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use base64::Engine;
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    use crate::config::{Config, Flavor};
+    use crate::state::Sandbox;
+
+    #[derive(Clone, Copy)]
+    pub enum As {
+        Alice,
+        Admin,
+        Anonymous,
+    }
+
+    pub struct TestSite {
+        pub sb: Arc<Sandbox>,
+        app: axum::Router,
+    }
+
+    impl TestSite {
+        /// A small site of this flavor, its clock stopped (times read twice agree).
+        pub fn new(flavor: Flavor) -> TestSite {
+            let config = Config { flavor, issues: 40, pages: 4, blogposts: 2, ..Config::defaults() };
+            let sb = Sandbox::new(config).expect("sandbox");
+            sb.clock.stop(true);
+            TestSite { app: crate::server::app(sb.clone()), sb }
+        }
+
+        /// The status and JSON body (null when there is none) of a request.
+        pub async fn call(&self, who: As, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
+            let mut req = Request::builder().method(method).uri(path).header("host", "jira.test");
+            let c = &self.sb.config;
+            let secret = match who {
+                As::Alice => Some(format!("{}:{}", c.user, c.api_token)),
+                As::Admin => Some(format!("{}:{}", c.admin_user, c.admin_api_token)),
+                As::Anonymous => None,
+            };
+            if let Some(s) = secret {
+                req = req.header("authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(s)));
+            }
+            let body = match body {
+                Some(b) => {
+                    req = req.header("content-type", "application/json");
+                    Body::from(b.to_string())
+                }
+                None => Body::empty(),
+            };
+            let resp = self.app.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+            let status = resp.status().as_u16();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("body");
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        }
+
+        /// A GET as Alice that must answer 200.
+        pub async fn get(&self, path: &str) -> Value {
+            let (status, body) = self.call(As::Alice, "GET", path, None).await;
+            assert_eq!(status, 200, "GET {path}: {body}");
+            body
+        }
+
+        /// The clock's now in epoch milliseconds.
+        pub fn now_ms(&self) -> i64 {
+            self.sb.clock.now().timestamp_millis()
+        }
+    }
 }

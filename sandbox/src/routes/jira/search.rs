@@ -161,7 +161,8 @@ impl JqlCatalog for SiteCatalog<'_> {
 fn custom_defs(site: &Site) -> Vec<CustomFieldDef> {
     site.custom_fields
         .iter()
-        .filter(|f| f.kind != CustomFieldKind::Sprint)
+        // The Sprint field is searched as `sprint`; a field made without a searcher is not searchable.
+        .filter(|f| f.kind != CustomFieldKind::Sprint && !f.unsearchable)
         .map(|f| CustomFieldDef {
             id: f.field_id(),
             number: f.number,
