@@ -81,7 +81,7 @@ fn split_connection_string(s: &str) -> Vec<(String, String)> {
 }
 
 /// An ODBC failure as the user should read it: SQLSTATE, the driver's message, and what to do.
-fn explain(e: odbc_api::Error) -> anyhow::Error {
+pub fn explain(e: odbc_api::Error) -> anyhow::Error {
     match &e {
         odbc_api::Error::Diagnostics { record, .. } => {
             let state = record.state.as_str().to_string();
@@ -109,7 +109,7 @@ pub fn remedy(state: &str) -> Option<&'static str> {
     })
 }
 
-fn environment() -> Result<Environment> {
+pub fn environment() -> Result<Environment> {
     Environment::new().map_err(|e| anyhow!("cannot start the ODBC driver manager (is unixODBC installed?): {e}"))
 }
 
@@ -142,7 +142,7 @@ pub fn test(target: &Target) -> Result<()> {
 }
 
 /// Every row of a small result as text.
-fn fetch_text(mut cursor: impl Cursor, batch: usize) -> Result<Vec<Vec<Option<String>>>> {
+pub fn fetch_text(mut cursor: impl Cursor, batch: usize) -> Result<Vec<Vec<Option<String>>>> {
     let buffer = TextRowSet::for_cursor(batch, &mut cursor, Some(4096)).map_err(explain)?;
     let mut block = cursor.bind_buffer(buffer).map_err(explain)?;
     let mut out = Vec::new();

@@ -6,6 +6,7 @@ mod ini_file;
 mod odbc_config;
 mod output;
 mod registration;
+mod sync;
 #[cfg(windows)]
 mod windows_registry;
 
@@ -98,6 +99,18 @@ enum Command {
     },
     /// Sign in with OAuth once (opens the browser) and save the tokens for later connections
     Login(TargetArgs),
+    /// Bring the connection's local replica (CacheLocation) up to date, incrementally where
+    /// Atlassian tells what changed; a progress bar on a terminal, then a summary
+    Sync {
+        #[command(flatten)]
+        target: TargetArgs,
+        /// The tables, Schema.Table, comma separated (default: the connection's CacheTables, all by default)
+        #[arg(long, value_name = "TABLES")]
+        tables: Option<String>,
+        /// Read every table whole, even those synced incrementally
+        #[arg(long)]
+        full: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -132,6 +145,7 @@ fn main() -> ExitCode {
         Command::Test(t) => client::test(&t.target()),
         Command::Query { target, sql, format } => client::query(&target.target(), sql, *format),
         Command::Login(t) => client::login(&t.target()),
+        Command::Sync { target, tables, full } => sync::sync(&target.target(), tables.as_deref(), *full),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

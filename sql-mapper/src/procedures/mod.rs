@@ -12,6 +12,7 @@ mod get_issue_transitions;
 mod get_oauth_access_token;
 mod get_oauth_authorization_url;
 mod refresh_oauth_access_token;
+mod replica_status;
 mod revoke_personal_access_tokens;
 mod search_personal_access_tokens;
 mod sync_replica;
@@ -99,6 +100,7 @@ pub fn all() -> Vec<ProcedureDef> {
         search_personal_access_tokens::def(),
         revoke_personal_access_tokens::def(),
         sync_replica::def(),
+        replica_status::def(),
     ];
     v.sort_by(|a, b| (a.product, a.name).cmp(&(b.product, b.name)));
     v

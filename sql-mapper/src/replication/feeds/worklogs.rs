@@ -1,7 +1,9 @@
 //! `Jira.Worklogs` from Jira's worklog change feeds: the ids of the worklogs updated and deleted
 //! since the last sync (`GET /rest/api/{2|3}/worklog/updated` and `/worklog/deleted`, a thousand
 //! a page), the updated ones read by id (`POST /rest/api/{2|3}/worklog/list`, a thousand a
-//! request). The rows of issues gone are dropped; the issue keys of the rows kept are the
+//! request). The feeds leave out the last minute's changes, so the worklogs of the issues
+//! updated in the last minutes (a worklog change moves its issue's `updated`) are read per
+//! issue instead. The rows of issues gone are dropped; the issue keys of the rows kept are the
 //! issues' keys now (a moved issue changes key).
 
 use std::collections::{HashMap, HashSet};
@@ -19,6 +21,11 @@ use crate::MapperError;
 
 /// Worklogs `POST /worklog/list` takes at once.
 const PER_LIST: usize = 1000;
+/// How far back from now the feeds may not see yet (they hold back the minute before the
+/// request; a margin for the clocks).
+const FEED_LAG_MILLIS: i64 = 2 * 60 * 1000;
+/// Issues whose worklogs one query reads (one JQL `id in (...)`).
+const ISSUES_PER_QUERY: usize = 200;
 
 pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, schema: &SchemaRef, since: i64) -> Result<Option<Delta>, MapperError> {
     let client = run.session.client();
@@ -29,6 +36,15 @@ pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, s
     }
     let deleted = changed_ids(client, &format!("/rest/api/{api}/worklog/deleted?since={since}")).await?;
     let keys: Arc<HashMap<i64, String>> = Arc::new(run.issues().await?.keys.clone());
+    let lag_since = chrono::Utc::now().timestamp_millis() - FEED_LAG_MILLIS;
+    let mut recent: Vec<i64> = run.issues_changed_since(lag_since.max(since)).await?.into_iter().filter(|i| keys.contains_key(i)).collect();
+    recent.sort_unstable();
+    let mut fresh = Vec::new();
+    for chunk in recent.chunks(ISSUES_PER_QUERY) {
+        let (_, batches) = run.rows(&format!("SELECT * FROM \"Jira\".\"Worklogs\" WHERE \"IssueId\" IN {}", super::id_list(chunk)), &[]).await?;
+        fresh.extend(batches);
+    }
+    let recent: HashSet<i64> = recent.into_iter().collect();
     let mut builder = crate::scan::BatchBuilder::new(def, schema.clone(), None);
     let mut ids: Vec<i64> = updated.iter().copied().collect();
     ids.sort_unstable();
@@ -38,15 +54,19 @@ pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, s
             let issue = w.get("issueId").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())));
             // A worklog of an issue gone or out of sight has no row.
             let Some((issue, key)) = issue.and_then(|i| keys.get(&i).map(|k| (i, k))) else { continue };
+            // Read whole above, with the issue's other worklogs.
+            if recent.contains(&issue) {
+                continue;
+            }
             let context = HashMap::from([("IssueKey".to_string(), json!(key)), ("IssueId".to_string(), json!(issue))]);
             builder.push(w, &context)?;
         }
     }
-    let fresh = vec![builder.finish()?];
+    fresh.push(builder.finish()?);
     let mut gone: HashSet<i64> = updated;
     gone.extend(deleted);
     let live: HashSet<i64> = keys.keys().copied().collect();
-    Ok(Some(Delta { fresh, drops: vec![DropRule::In("Id", gone), DropRule::NotIn("IssueId", live)], issue_keys: Some(keys) }))
+    Ok(Some(Delta { fresh, drops: vec![DropRule::In("Id", gone), DropRule::In("IssueId", recent), DropRule::NotIn("IssueId", live)], issue_keys: Some(keys) }))
 }
 
 /// The worklog ids a change feed lists from `path` on, page after page.
