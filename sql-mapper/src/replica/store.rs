@@ -169,7 +169,12 @@ impl ReplicaStore {
 
     /// Keeps the site's Jira field list beside the tables (replaced whole, like the manifest).
     pub fn keep_jira_fields(&self, _lock: &SyncLock, fields: &serde_json::Value) -> Result<(), MapperError> {
-        self.replace(FIELDS, &serde_json::to_string(fields).expect("JSON serializes"))
+        let text = serde_json::to_string(fields).expect("JSON serializes");
+        // Unchanged (the usual case): nothing to write.
+        if fs::read_to_string(self.root.join(FIELDS)).is_ok_and(|t| t == text) {
+            return Ok(());
+        }
+        self.replace(FIELDS, &text)
     }
 
     /// Writes `name` whole beside the old, then renames it over it.

@@ -5,10 +5,11 @@
 //! and the issues that show a changed or removed one (its parent, epic, links, sub-tasks: Jira
 //! does not move their `updated`) are read again too.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
 use serde_json::{json, Value};
 
 use super::super::merge::{each_old_batch, ints, texts, Delta, DropRule};
@@ -21,6 +22,8 @@ use crate::MapperError;
 
 /// The columns of an issue that show other issues.
 const REFERENCES: [&str; 4] = ["ParentKey", "EpicKey", "IssueLinks", "Subtasks"];
+/// What those show of the other issue (its key first).
+const SHOWN: [&str; 5] = ["Key", "Summary", "Status", "IssueType", "Priority"];
 /// The JQL an unfiltered issue scan sends: the count must be of the same issues.
 const ALL_ISSUES: &str = "created >= \"1970-01-01\"";
 /// Issues read again per request (one JQL `id in (...)`).
@@ -35,7 +38,17 @@ pub(super) async fn changes(
     column: &str,
     issues: bool,
 ) -> Result<Option<Delta>, MapperError> {
-    let (_, mut fresh) = run.rows(&format!("SELECT * FROM {} WHERE \"{column}\" >= $1", quoted(def)), &[since_value(since)]).await?;
+    let changed_sql = format!("SELECT * FROM {} WHERE \"{column}\" >= $1", quoted(def));
+    // Jira's count of the issues, asked at once with the changes (one round trip for both).
+    let since = [since_value(since)];
+    let (changed, count) = futures::join!(run.rows(&changed_sql, &since), async {
+        match issues {
+            true => issue_count(run).await,
+            false => Ok(None),
+        }
+    });
+    let (_, mut fresh) = changed?;
+    let count = count?;
     let mut replaced: HashSet<i64> = fresh.iter().flat_map(|b| ints(b, "Id")).flatten().collect();
     // Most of the table changed: reading it whole is cheaper than merging.
     if replaced.len() as u64 * 2 > entry.rows {
@@ -49,7 +62,7 @@ pub(super) async fn changes(
     let live: Option<HashSet<i64>> = if issues {
         // Every change makes an issue's `updated` move but its deletion: equal counts mean none went.
         let after = old_ids.union(&replaced).count() as u64;
-        match issue_count(run).await? {
+        match count {
             Some(n) if n == after => None,
             _ => Some(run.issues().await?.keys.keys().copied().collect()),
         }
@@ -92,7 +105,7 @@ fn keys_in(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The keys each row of a batch names in its reference columns.
-fn references(b: &datafusion::arrow::record_batch::RecordBatch) -> Vec<HashSet<String>> {
+fn references(b: &RecordBatch) -> Vec<HashSet<String>> {
     let mut out = vec![HashSet::new(); b.num_rows()];
     for col in REFERENCES {
         for (row, text) in texts(b, col).into_iter().enumerate() {
@@ -104,41 +117,71 @@ fn references(b: &datafusion::arrow::record_batch::RecordBatch) -> Vec<HashSet<S
     out
 }
 
-/// The unchanged issues whose rows show a changed or removed one, or that one of those (as it
-/// is now, or as it was) shows: their rows change with it.
+/// The unchanged issues whose rows show a changed or removed one as it no longer is (Jira
+/// embeds an issue's key, summary, status, type and priority in the links, sub-tasks and parent
+/// of others), or whose links or sub-tasks a changed, new or removed one added or dropped.
 fn shown_with(
     run: &Run<'_>,
     entry: &TableEntry,
     schema: &SchemaRef,
-    fresh: &[datafusion::arrow::record_batch::RecordBatch],
+    fresh: &[RecordBatch],
     replaced: &HashSet<i64>,
     live: Option<&HashSet<i64>>,
 ) -> Result<HashSet<i64>, MapperError> {
     let gone = |id: i64| live.is_some_and(|l| !l.contains(&id));
-    let mut changed_keys: HashSet<String> = fresh.iter().flat_map(|b| texts(b, "Key")).flatten().collect();
-    let mut shown: HashSet<String> = fresh.iter().flat_map(references).flatten().collect();
-    let columns: Vec<&str> = ["Id", "Key"].into_iter().chain(REFERENCES).collect();
-    // The old rows of changed and removed issues: their keys, and what they showed.
+    let now: HashMap<i64, (Vec<Option<String>>, HashSet<String>)> = fresh.iter().flat_map(|b| ids_shown_and_references(b)).collect();
+    let mut changed_keys: HashSet<String> = HashSet::new();
+    let mut shown: HashSet<String> = HashSet::new();
+    let mut had_old: HashSet<i64> = HashSet::new();
+    let columns: Vec<&str> = ["Id"].into_iter().chain(SHOWN).chain(REFERENCES).collect();
     each_old_batch(run.store, entry, schema, Some(&columns), |b| {
-        for ((id, key), refs) in ints(&b, "Id").into_iter().zip(texts(&b, "Key")).zip(references(&b)) {
-            if id.is_some_and(|id| replaced.contains(&id) || gone(id)) {
-                changed_keys.extend(key);
+        for (id, (was, refs)) in ids_shown_and_references(&b) {
+            if let Some((is, refs_now)) = now.get(&id) {
+                had_old.insert(id);
+                if *is != was {
+                    changed_keys.extend(was[0].clone());
+                    changed_keys.extend(is[0].clone());
+                }
+                shown.extend(refs.symmetric_difference(refs_now).cloned());
+            } else if gone(id) {
+                changed_keys.extend(was[0].clone());
                 shown.extend(refs);
             }
         }
         Ok(())
     })?;
+    for (id, (_, refs)) in &now {
+        if !had_old.contains(id) {
+            shown.extend(refs.iter().cloned());
+        }
+    }
     let mut again = HashSet::new();
+    if changed_keys.is_empty() && shown.is_empty() {
+        return Ok(again);
+    }
     each_old_batch(run.store, entry, schema, Some(&columns), |b| {
-        for ((id, key), refs) in ints(&b, "Id").into_iter().zip(texts(&b, "Key")).zip(references(&b)) {
-            let Some(id) = id.filter(|id| !replaced.contains(id) && !gone(*id)) else { continue };
-            if key.is_some_and(|k| shown.contains(&k)) || refs.iter().any(|r| changed_keys.contains(r)) {
+        for (id, (was, refs)) in ids_shown_and_references(&b) {
+            if replaced.contains(&id) || gone(id) {
+                continue;
+            }
+            if was[0].as_ref().is_some_and(|k| shown.contains(k)) || refs.iter().any(|r| changed_keys.contains(r)) {
                 again.insert(id);
             }
         }
         Ok(())
     })?;
     Ok(again)
+}
+
+/// Each row's id, what other issues show of it (`SHOWN`, its key first), and the keys it names.
+fn ids_shown_and_references(b: &RecordBatch) -> Vec<(i64, (Vec<Option<String>>, HashSet<String>))> {
+    let shown: Vec<Vec<Option<String>>> = SHOWN.iter().map(|c| texts(b, c)).collect();
+    ints(b, "Id")
+        .into_iter()
+        .zip(references(b))
+        .enumerate()
+        .filter_map(|(row, (id, refs))| Some((id?, (shown.iter().map(|col| col[row].clone()).collect(), refs))))
+        .collect()
 }
 
 #[cfg(test)]

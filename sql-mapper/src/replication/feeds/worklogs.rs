@@ -30,11 +30,11 @@ const ISSUES_PER_QUERY: usize = 200;
 pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, schema: &SchemaRef, since: i64) -> Result<Option<Delta>, MapperError> {
     let client = run.session.client();
     let api = client.flavor().jira_api();
-    let updated = changed_ids(client, &format!("/rest/api/{api}/worklog/updated?since={since}")).await?;
+    let Some(updated) = changed_ids(client, &format!("/rest/api/{api}/worklog/updated?since={since}")).await? else { return Ok(None) };
     if updated.len() as u64 * 2 > entry.rows.max(1) {
         return Ok(None);
     }
-    let deleted = changed_ids(client, &format!("/rest/api/{api}/worklog/deleted?since={since}")).await?;
+    let Some(deleted) = changed_ids(client, &format!("/rest/api/{api}/worklog/deleted?since={since}")).await? else { return Ok(None) };
     let keys: Arc<HashMap<i64, String>> = Arc::new(run.issues().await?.keys.clone());
     let lag_since = chrono::Utc::now().timestamp_millis() - FEED_LAG_MILLIS;
     let mut recent: Vec<i64> = run.issues_changed_since(lag_since.max(since)).await?.into_iter().filter(|i| keys.contains_key(i)).collect();
@@ -69,8 +69,10 @@ pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, s
     Ok(Some(Delta { fresh, drops: vec![DropRule::In("Id", gone), DropRule::In("IssueId", recent), DropRule::NotIn("IssueId", live)], issue_keys: Some(keys) }))
 }
 
-/// The worklog ids a change feed lists from `path` on, page after page.
-async fn changed_ids(client: &AtlassianClient, path: &str) -> Result<HashSet<i64>, MapperError> {
+/// The worklog ids a change feed lists from `path` on, page after page; `None` when a page
+/// names itself as the next (more changes in one millisecond than a page holds: the feed cannot
+/// get past them, and the table is read whole instead).
+async fn changed_ids(client: &AtlassianClient, path: &str) -> Result<Option<HashSet<i64>>, MapperError> {
     let mut ids = HashSet::new();
     let mut next = Some(path.to_string());
     while let Some(path) = next.take() {
@@ -78,6 +80,9 @@ async fn changed_ids(client: &AtlassianClient, path: &str) -> Result<HashSet<i64
         ids.extend(page.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.get("worklogId").and_then(Value::as_i64)));
         let last = page.get("lastPage").and_then(Value::as_bool).unwrap_or(true);
         next = if last { None } else { page.get("nextPage").and_then(Value::as_str).and_then(|u| client.site_path(Product::Jira, u)) };
+        if next.as_deref() == Some(path.as_str()) {
+            return Ok(None);
+        }
     }
-    Ok(ids)
+    Ok(Some(ids))
 }
