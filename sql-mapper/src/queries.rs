@@ -22,15 +22,15 @@ pub(crate) trait Queries: Send + Sync {
     fn client(&self) -> &Arc<AtlassianClient>;
     /// The OAuth token keeper of an `AuthScheme=OAuth` connection.
     fn oauth(&self) -> Option<&Arc<atlassian_oauth::OAuthAuthenticator>>;
-    /// A query (the rows a write reads), with the write's parameter values.
+    /// A query (the rows a write reads, a sync's reads), with the write's parameter values; read
+    /// from the site whatever the local replica holds.
     async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
     /// The connection's local replica (`CacheLocation` and the rest), if it has one.
     fn replica(&self) -> Option<&crate::replica::ReplicaOptions>;
-    /// A query read from the site whatever the replica holds (a sync's reads).
-    async fn query_live(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
     /// The site's Jira field list the catalog was made from (`None` when none was read).
     fn jira_fields(&self) -> Option<Arc<Value>>;
-    /// A planned query (an insert's `VALUES` or `SELECT`), run with these values.
+    /// A planned query (an insert's `VALUES` or `SELECT`), run with these values, read from
+    /// the site.
     async fn query_plan(&self, plan: &LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError>;
 }
 

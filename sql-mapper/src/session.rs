@@ -155,25 +155,17 @@ impl crate::queries::Queries for MapperSession {
     }
 
     async fn query_with(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        let plan = self.plan_statement(self.parse(sql)?).await?;
-        self.run_plan(bind_parameters(plan, params)?).await
+        let state = self.live_state();
+        let plan = self.plan_in(&state, self.parse(sql)?).await?;
+        self.run_live(state, bind_parameters(plan, params)?).await
     }
 
     async fn query_plan(&self, plan: &datafusion::logical_expr::LogicalPlan, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        self.run_plan(bind_parameters(plan.clone(), params)?).await
+        self.run_live(self.live_state(), bind_parameters(plan.clone(), params)?).await
     }
 
     fn replica(&self) -> Option<&ReplicaOptions> {
         self.replica.as_ref()
-    }
-
-    async fn query_live(&self, sql: &str, params: &[ScalarValue]) -> Result<QueryResult, MapperError> {
-        let state = self.live_state();
-        let plan = self.plan_in(&state, self.parse(sql)?).await?;
-        let frame = datafusion::dataframe::DataFrame::new(state, bind_parameters(plan, params)?);
-        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
-        let stream = frame.execute_stream().await.map_err(df_error)?;
-        Ok(QueryResult { schema, stream, rows_affected: None, notices: Vec::new() })
     }
 
     fn jira_fields(&self) -> Option<Arc<Value>> {
@@ -558,6 +550,14 @@ impl MapperSession {
             IdentifierResolver::new(&self.catalog).with_system(&system).resolve(inner, &ctes)?;
         }
         state.statement_to_plan(statement).await.map_err(df_error)
+    }
+
+    /// Runs a plan in `state` (made by [`Self::live_state`]): its scans read the site.
+    async fn run_live(&self, state: datafusion::execution::SessionState, plan: datafusion::logical_expr::LogicalPlan) -> Result<QueryResult, MapperError> {
+        let frame = datafusion::dataframe::DataFrame::new(state, plan);
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let stream = frame.execute_stream().await.map_err(df_error)?;
+        Ok(QueryResult { schema, stream, rows_affected: None, notices: Vec::new() })
     }
 
     /// The session's state, its scans reading the site whatever the replica holds.

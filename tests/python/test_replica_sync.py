@@ -183,8 +183,13 @@ def test_duckdb_reads_the_replica_and_counts_the_same_rows(sb, tmp_path):
         files = [str(location / f) for f in entry["files"]]
         [(n,)] = duckdb.sql(f"select count(*) from read_parquet({files!r})").fetchall()
         assert n == entry["rows"] == rows(live, f"select count(*) from {table}")[0][0], table
-    files = [str(location / f) for f in manifest["tables"]["Jira.Issues"]["files"]]
-    by_status = duckdb.sql(f'select "Status", count(*) from read_parquet({files!r}) group by 1').fetchall()
+    # The README's example: the current files named by the manifest, in DuckDB's SQL alone.
+    duck = duckdb.connect()
+    duck.sql(
+        f"""SET VARIABLE files = (SELECT list('{location}/' || f) FROM (SELECT unnest(json_extract_string(content, '$.tables."Jira.Issues".files[*]')) AS f """
+        f"""FROM read_text('{location}/manifest.json')))"""
+    )
+    by_status = duck.sql("SELECT Status, count(*) FROM read_parquet(getvariable('files')) GROUP BY 1").fetchall()
     assert same(by_status, rows(live, "select Status, count(*) from Jira.Issues group by Status"))
     live.close()
 
@@ -243,3 +248,19 @@ def test_the_sync_command_shows_progress_and_sums_up(sb, tmp_path):
     line = next(line for line in out.stdout.splitlines() if line.startswith("Jira.Issues"))
     assert line.split()[1] == "incremental" and int(line.split()[4]) >= 1, out.stdout
     assert "progress" not in out.stderr and "rows/s" not in out.stderr, "no bar off a terminal"
+
+
+def test_writes_through_an_auto_cache_connection_act_on_the_rows_of_the_site(sb, tmp_path):
+    """A write finds its rows on the site, not in a replica that may be behind."""
+    location = tmp_path / "writes"
+    live = connect(sb, CacheLocation=str(location))
+    sync(live, ["Jira.Issues"])
+    key = rows(live, 'select "Key" from Jira.Issues order by Id limit 1')[0][0]
+    sb.rest(f"/rest/api/{sb.api}/issue/{key}", "PUT", {"fields": {"summary": "renamed after the sync"}})
+    auto = connect(sb, CacheLocation=str(location), AutoCache="true")
+    assert rows(auto, "select count(*) from Jira.Issues where Summary = 'renamed after the sync'") == [(0,)], "the replica is behind"
+    n = auto.cursor().execute("update Jira.Issues set Labels = 'replica' where Summary = 'renamed after the sync'").rowcount
+    assert n == 1
+    assert rows(live, 'select Labels from Jira.Issues where "Key" = ?', key) == [("replica",)]
+    auto.close()
+    live.close()

@@ -147,7 +147,7 @@ async fn sync_table(
         }
         _ => {
             let sql = format!("SELECT * FROM \"{}\".\"{}\"", def.product.schema_name(), def.name);
-            let mut stream = run.session.query_live(&sql, &[]).await?.stream;
+            let mut stream = run.session.query_with(&sql, &[]).await?.stream;
             while let Some(batch) = stream.try_next().await.map_err(crate::error::df_error)? {
                 writer.write(&merge::fit(&batch, &schema)?)?;
                 progress.now.rows = writer.rows();
@@ -180,7 +180,7 @@ pub(crate) struct IssueIndex {
 impl Run<'_> {
     /// Rows of a query against the site, gathered.
     pub async fn rows(&self, sql: &str, params: &[ScalarValue]) -> Result<(SchemaRef, Vec<RecordBatch>), MapperError> {
-        let result = self.session.query_live(sql, params).await?;
+        let result = self.session.query_with(sql, params).await?;
         let schema = result.schema.clone();
         Ok((schema, result.stream.try_collect().await.map_err(crate::error::df_error)?))
     }
