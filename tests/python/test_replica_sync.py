@@ -264,3 +264,21 @@ def test_writes_through_an_auto_cache_connection_act_on_the_rows_of_the_site(sb,
     assert rows(live, 'select Labels from Jira.Issues where "Key" = ?', key) == [("replica",)]
     auto.close()
     live.close()
+
+
+def test_a_sync_without_a_list_reads_cache_tables_and_skips_what_the_site_refuses(sb, tmp_path):
+    location = tmp_path / "default"
+    conn = connect(sb, CacheLocation=str(location), CacheTables="Jira.Projects,Jira.ApiTokens,Statuses")
+    got = {t: (mode, n, note) for t, mode, n, _, _, _, _, note in rows(conn, "{call SyncReplica}")}
+    assert set(got) == {"Jira.Projects", "Jira.ApiTokens", "Jira.Statuses"}
+    assert got["Jira.Projects"][0] == got["Jira.Statuses"][0] == "full"
+    if sb.dc:
+        assert got["Jira.ApiTokens"][0] == "full"
+    else:
+        # Cloud lists API tokens only for an organization admin (OrgId, OrgApiKey): skipped, saying why.
+        mode, _, note = got["Jira.ApiTokens"]
+        assert mode == "skipped" and "OrgId" in note, got["Jira.ApiTokens"]
+    status = {t: (synced, n) for t, synced, n, _, where in rows(conn, "{call ReplicaStatus}")}
+    assert status["Jira.Projects"] == (True, got["Jira.Projects"][1])
+    assert status["Jira.ApiTokens"][0] == sb.dc
+    conn.close()
