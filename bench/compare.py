@@ -245,6 +245,15 @@ class Sandbox:
         self.proc.wait()
 
 
+def driver_env(profile):
+    """The build's folder, and an environment whose unixODBC knows its driver."""
+    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / profile
+    conf = pathlib.Path(tempfile.mkdtemp(prefix="bench-odbc-"))
+    (conf / "odbcinst.ini").write_text(f"[Atlassian ODBC]\nDriver={target / 'libatlassian_odbc.so'}\n")
+    (conf / "odbc.ini").write_text("")
+    return target, dict(os.environ, ODBCSYSINI=str(conf), ODBCINI=str(conf / "odbc.ini"))
+
+
 def measure(client, scenario, sb, params, env):
     """One (client, scenario) in a process of its own: its result, None (not offered), or "failed"."""
     out = subprocess.run([sys.executable, __file__, "--child", "--client", client, "--scenario", scenario, "--info", json.dumps(sb.info), "--params", json.dumps(params)], env=env, capture_output=True, text=True)
@@ -272,11 +281,7 @@ def main():
     args = ap.parse_args()
     if args.child:
         return child(args)
-    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / args.profile
-    conf = pathlib.Path(tempfile.mkdtemp(prefix="bench-odbc-"))
-    (conf / "odbcinst.ini").write_text(f"[Atlassian ODBC]\nDriver={target / 'libatlassian_odbc.so'}\n")
-    (conf / "odbc.ini").write_text("")
-    env = dict(os.environ, ODBCSYSINI=str(conf), ODBCINI=str(conf / "odbc.ini"))
+    target, env = driver_env(args.profile)
     lines = [
         "# The driver vs the clients a user would pick instead",
         "",

@@ -11,7 +11,6 @@ bench/replica.sh builds in release mode, makes the venv and runs this.
 
 import argparse
 import json
-import os
 import pathlib
 import resource
 import subprocess
@@ -20,7 +19,7 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from compare import ROOT, Sandbox, stats_total  # noqa: E402
+from compare import ROOT, Sandbox, driver_env, stats_total  # noqa: E402
 
 STEPS = {
     "scan": "SELECT * FROM Jira.Issues",
@@ -87,11 +86,7 @@ def main():
     args = ap.parse_args()
     if args.child:
         return child(args)
-    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / args.profile
-    conf = pathlib.Path(tempfile.mkdtemp(prefix="bench-odbc-"))
-    (conf / "odbcinst.ini").write_text(f"[Atlassian ODBC]\nDriver={target / 'libatlassian_odbc.so'}\n")
-    (conf / "odbc.ini").write_text("")
-    env = dict(os.environ, ODBCSYSINI=str(conf), ODBCINI=str(conf / "odbc.ini"))
+    target, env = driver_env(args.profile)
     work = pathlib.Path(tempfile.mkdtemp(prefix="bench-replica-"))
     lines = [
         "# The local replica vs reading the site",
