@@ -932,6 +932,26 @@ pub struct SiteIndex {
     pub issue_by_key: HashMap<String, usize>,
     pub project_by_id: HashMap<u64, usize>,
     pub space_by_id: HashMap<u64, usize>,
+    pub related: RelatedCache,
+}
+
+/// Each issue's sub-tasks and links (indexes into `issues` and `links`, in their order), so
+/// rendering an issue does not scan the site: computed once per generation (every write
+/// bumps it), when first asked.
+#[derive(Debug, Default)]
+pub struct Related {
+    pub subtasks: HashMap<u64, Vec<usize>>,
+    pub links: HashMap<u64, Vec<usize>>,
+}
+
+#[derive(Debug, Default)]
+pub struct RelatedCache(std::sync::Mutex<Option<(u64, std::sync::Arc<Related>)>>);
+
+/// A copy of the site starts without the cache: its generation says nothing of its own writes.
+impl Clone for RelatedCache {
+    fn clone(&self) -> RelatedCache {
+        RelatedCache::default()
+    }
 }
 
 impl Site {
@@ -1001,6 +1021,31 @@ impl Site {
             Err(_) => self.index.issue_by_key.get(&id_or_key.to_uppercase()).copied(),
         }
     }
+    /// Sub-tasks and links by issue, as of this generation of the site.
+    pub fn related(&self) -> std::sync::Arc<Related> {
+        let mut cached = self.index.related.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((generation, r)) = cached.as_ref() {
+            if *generation == self.generation {
+                return r.clone();
+            }
+        }
+        let mut r = Related::default();
+        for (i, issue) in self.issues.iter().enumerate() {
+            if let (Some(parent), SUBTASK_TYPE) = (issue.parent_id, issue.issue_type_id) {
+                r.subtasks.entry(parent).or_default().push(i);
+            }
+        }
+        for (i, l) in self.links.iter().enumerate() {
+            r.links.entry(l.inward_issue_id).or_default().push(i);
+            if l.outward_issue_id != l.inward_issue_id {
+                r.links.entry(l.outward_issue_id).or_default().push(i);
+            }
+        }
+        let r = std::sync::Arc::new(r);
+        *cached = Some((self.generation, r.clone()));
+        r
+    }
+
     pub fn issue_by_id(&self, id: u64) -> Option<&Issue> {
         self.index.issue_by_id.get(&id).map(|&i| &self.issues[i])
     }

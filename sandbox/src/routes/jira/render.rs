@@ -403,13 +403,15 @@ impl View<'_> {
                 Some(p) => self.linked_issue(p),
                 None => return Some(Value::Null),
             },
-            "subtasks" => Value::Array(
-                site.issues.iter().filter(|s| s.parent_id == Some(issue.id) && s.issue_type_id == SUBTASK_TYPE).map(|s| self.linked_issue(s)).collect(),
-            ),
+            "subtasks" => {
+                let related = site.related();
+                Value::Array(related.subtasks.get(&issue.id).into_iter().flatten().map(|&i| self.linked_issue(&site.issues[i])).collect())
+            }
             "attachment" => Value::Array(issue.attachments.iter().map(|a| self.attachment(a)).collect()),
-            "issuelinks" => Value::Array(
-                site.links.iter().filter(|l| l.inward_issue_id == issue.id || l.outward_issue_id == issue.id).map(|l| self.link(l, Some(issue.id))).collect(),
-            ),
+            "issuelinks" => {
+                let related = site.related();
+                Value::Array(related.links.get(&issue.id).into_iter().flatten().map(|&i| self.link(&site.links[i], Some(issue.id))).collect())
+            }
             "comment" => {
                 let comments: Vec<Value> = issue.comments.iter().map(|c| self.comment(issue, c)).collect();
                 json!({"comments": comments, "self": format!("{}/issue/{}/comment", self.api, issue.id), "maxResults": comments.len(), "total": comments.len(), "startAt": 0})
