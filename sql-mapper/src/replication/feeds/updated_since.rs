@@ -8,11 +8,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use datafusion::arrow::array::{Array, StringArray};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use serde_json::{json, Value};
 
-use super::super::merge::{each_old_batch, ints, texts, Delta, DropRule};
+use super::super::merge::{each_old_batch, ints, Delta, DropRule};
 use super::super::{since_value, Run};
 use super::{id_list, quoted};
 use crate::catalog::{Flavor, Product, TableDef};
@@ -104,22 +105,24 @@ fn keys_in(text: &str) -> impl Iterator<Item = &str> {
     KEY.get_or_init(|| regex::Regex::new(r"\b[A-Z][A-Z0-9_]+-[0-9]+\b").expect("a valid pattern")).find_iter(text).map(|m| m.as_str())
 }
 
-/// The keys each row of a batch names in its reference columns.
-fn references(b: &RecordBatch) -> Vec<HashSet<String>> {
-    let mut out = vec![HashSet::new(); b.num_rows()];
-    for col in REFERENCES {
-        for (row, text) in texts(b, col).into_iter().enumerate() {
-            if let Some(t) = text {
-                out[row].extend(keys_in(&t).map(str::to_string));
-            }
-        }
-    }
-    out
+/// A text column of a batch as read (the replica's text columns are Utf8).
+fn strings<'a>(b: &'a RecordBatch, name: &str) -> Option<&'a StringArray> {
+    b.column_by_name(name)?.as_any().downcast_ref::<StringArray>()
+}
+
+/// What other issues show of row `row` (`SHOWN`, its key first), and the keys it names.
+fn shown_and_references(b: &RecordBatch, row: usize) -> (Vec<Option<String>>, HashSet<String>) {
+    let value = |c: &str| strings(b, c).filter(|a| a.is_valid(row)).map(|a| a.value(row));
+    let shown = SHOWN.iter().map(|c| value(c).map(str::to_string)).collect();
+    let refs = REFERENCES.iter().filter_map(|c| value(c)).flat_map(keys_in).map(str::to_string).collect();
+    (shown, refs)
 }
 
 /// The unchanged issues whose rows show a changed or removed one as it no longer is (Jira
 /// embeds an issue's key, summary, status, type and priority in the links, sub-tasks and parent
-/// of others), or whose links or sub-tasks a changed, new or removed one added or dropped.
+/// of others), or whose links or sub-tasks a changed, new or removed one added or dropped. Two
+/// passes over the replica's key and reference columns: the old rows of the changed and removed
+/// issues, then the rows that name one of them (one search for all their keys at once).
 fn shown_with(
     run: &Run<'_>,
     entry: &TableEntry,
@@ -129,14 +132,23 @@ fn shown_with(
     live: Option<&HashSet<i64>>,
 ) -> Result<HashSet<i64>, MapperError> {
     let gone = |id: i64| live.is_some_and(|l| !l.contains(&id));
-    let now: HashMap<i64, (Vec<Option<String>>, HashSet<String>)> = fresh.iter().flat_map(|b| ids_shown_and_references(b)).collect();
+    let mut now: HashMap<i64, (Vec<Option<String>>, HashSet<String>)> = HashMap::new();
+    for b in fresh {
+        for (row, id) in ints(b, "Id").into_iter().enumerate() {
+            if let Some(id) = id {
+                now.insert(id, shown_and_references(b, row));
+            }
+        }
+    }
     let mut changed_keys: HashSet<String> = HashSet::new();
     let mut shown: HashSet<String> = HashSet::new();
     let mut had_old: HashSet<i64> = HashSet::new();
     let columns: Vec<&str> = ["Id"].into_iter().chain(SHOWN).chain(REFERENCES).collect();
     each_old_batch(run.store, entry, schema, Some(&columns), |b| {
-        for (id, (was, refs)) in ids_shown_and_references(&b) {
+        for (row, id) in ints(&b, "Id").into_iter().enumerate() {
+            let Some(id) = id else { continue };
             if let Some((is, refs_now)) = now.get(&id) {
+                let (was, refs) = shown_and_references(&b, row);
                 had_old.insert(id);
                 if *is != was {
                     changed_keys.extend(was[0].clone());
@@ -144,6 +156,7 @@ fn shown_with(
                 }
                 shown.extend(refs.symmetric_difference(refs_now).cloned());
             } else if gone(id) {
+                let (was, refs) = shown_and_references(&b, row);
                 changed_keys.extend(was[0].clone());
                 shown.extend(refs);
             }
@@ -159,29 +172,28 @@ fn shown_with(
     if changed_keys.is_empty() && shown.is_empty() {
         return Ok(again);
     }
+    // Any of the changed keys, as a whole key: one scan of each text finds them all.
+    let names_changed = match changed_keys.is_empty() {
+        true => None,
+        false => {
+            let alternatives: Vec<String> = changed_keys.iter().map(|k| regex::escape(k)).collect();
+            Some(regex::Regex::new(&format!(r"\b(?:{})\b", alternatives.join("|"))).map_err(|e| MapperError::new(crate::SqlState::General, e.to_string()))?)
+        }
+    };
+    let columns: Vec<&str> = ["Id", "Key"].into_iter().chain(REFERENCES).collect();
     each_old_batch(run.store, entry, schema, Some(&columns), |b| {
-        for (id, (was, refs)) in ids_shown_and_references(&b) {
-            if replaced.contains(&id) || gone(id) {
-                continue;
-            }
-            if was[0].as_ref().is_some_and(|k| shown.contains(k)) || refs.iter().any(|r| changed_keys.contains(r)) {
+        let keys = strings(&b, "Key");
+        let refs: Vec<&StringArray> = REFERENCES.iter().filter_map(|c| strings(&b, c)).collect();
+        for (row, id) in ints(&b, "Id").into_iter().enumerate() {
+            let Some(id) = id.filter(|id| !replaced.contains(id) && !gone(*id)) else { continue };
+            let shows_changed = || names_changed.as_ref().is_some_and(|re| refs.iter().any(|a| a.is_valid(row) && re.is_match(a.value(row))));
+            if keys.is_some_and(|k| k.is_valid(row) && shown.contains(k.value(row))) || shows_changed() {
                 again.insert(id);
             }
         }
         Ok(())
     })?;
     Ok(again)
-}
-
-/// Each row's id, what other issues show of it (`SHOWN`, its key first), and the keys it names.
-fn ids_shown_and_references(b: &RecordBatch) -> Vec<(i64, (Vec<Option<String>>, HashSet<String>))> {
-    let shown: Vec<Vec<Option<String>>> = SHOWN.iter().map(|c| texts(b, c)).collect();
-    ints(b, "Id")
-        .into_iter()
-        .zip(references(b))
-        .enumerate()
-        .filter_map(|(row, (id, refs))| Some((id?, (shown.iter().map(|col| col[row].clone()).collect(), refs))))
-        .collect()
 }
 
 #[cfg(test)]
