@@ -12,7 +12,6 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::arrow::ProjectionMask;
 
-use crate::replica::progress::ProgressFile;
 use crate::replica::{ReplicaStore, TableEntry, TableWriter};
 use crate::{MapperError, SqlState};
 
@@ -24,6 +23,10 @@ pub(crate) struct Delta {
     /// The issues' keys now, by id: the `IssueKey` of the old rows kept is rewritten from their
     /// `IssueId` (an issue moved to another project has a new key).
     pub issue_keys: Option<std::sync::Arc<std::collections::HashMap<i64, String>>>,
+    /// Queries whose rows come after the merge (read from the site while it runs), and the ids
+    /// they read again (which the rules drop).
+    pub reread: Vec<String>,
+    pub reread_ids: HashSet<i64>,
 }
 
 /// Which old rows go, by an integer column.
@@ -119,17 +122,17 @@ pub(crate) fn each_old_batch(
     Ok(())
 }
 
-/// Writes the table's new state; answers how many old rows went for good (dropped, and not
-/// read again).
+/// Writes the table's new state but the rows to read again; answers the writer and how many
+/// old rows went for good (dropped, and not read again).
 pub(crate) fn apply(
     store: &ReplicaStore,
     entry: &TableEntry,
     delta: Delta,
     schema: &SchemaRef,
-    writer: &mut TableWriter,
-    progress: &mut ProgressFile,
-) -> Result<u64, MapperError> {
-    let fresh_ids: HashSet<i64> = delta.fresh.iter().flat_map(|b| ints(b, "Id")).flatten().collect();
+    mut writer: TableWriter,
+) -> Result<(TableWriter, u64), MapperError> {
+    let mut again: HashSet<i64> = delta.fresh.iter().flat_map(|b| ints(b, "Id")).flatten().collect();
+    again.extend(&delta.reread_ids);
     let mut removed = 0u64;
     each_old_batch(store, entry, schema, None, |b| {
         let mut keep = vec![true; b.num_rows()];
@@ -138,7 +141,7 @@ pub(crate) fn apply(
                 *k &= r;
             }
         }
-        removed += ints(&b, "Id").iter().zip(&keep).filter(|(id, k)| !**k && id.is_some_and(|id| !fresh_ids.contains(&id))).count() as u64;
+        removed += ints(&b, "Id").iter().zip(&keep).filter(|(id, k)| !**k && id.is_some_and(|id| !again.contains(&id))).count() as u64;
         let mut kept = filter_record_batch(&b, &BooleanArray::from(keep)).map_err(merge_error)?;
         if let (Some(keys), Some(at)) = (&delta.issue_keys, kept.schema().index_of("IssueKey").ok()) {
             let now: StringArray =
@@ -150,12 +153,10 @@ pub(crate) fn apply(
         if kept.num_rows() > 0 {
             writer.write(&kept)?;
         }
-        progress.now.rows = writer.rows();
-        progress.report(false);
         Ok(())
     })?;
     for b in &delta.fresh {
         writer.write(&fit(b, schema)?)?;
     }
-    Ok(removed)
+    Ok((writer, removed))
 }

@@ -139,10 +139,25 @@ async fn sync_table(
     let mut writer = store.writer(lock, &def.qualified_name(), &schema)?;
     let requests = |run: &Run<'_>| run.session.client().requests_sent() - first_request;
     let (mode, changed, removed) = match (delta, previous) {
-        (Some(delta), Some(entry)) => {
-            let changed = delta.fresh.iter().map(|b| b.num_rows() as u64).sum();
+        (Some(mut delta), Some(entry)) => {
+            let mut changed: u64 = delta.fresh.iter().map(|b| b.num_rows() as u64).sum();
             progress.now.requests = requests(run);
-            let removed = merge::apply(store, entry, delta, &schema, &mut writer, progress)?;
+            progress.report(true);
+            // The old rows are merged on a thread of their own while the rows to read again
+            // come from the site: the merge costs no time of its own.
+            let reread = std::mem::take(&mut delta.reread);
+            let (store, entry, merged_schema) = (store.clone(), entry.clone(), schema.clone());
+            let merging = tokio::task::spawn_blocking(move || merge::apply(&store, &entry, delta, &merged_schema, writer));
+            let mut again = Vec::new();
+            for sql in &reread {
+                again.extend(run.rows(sql, &[]).await?.1);
+            }
+            let (merged, removed) = merging.await.map_err(|e| MapperError::new(SqlState::General, format!("the replica's merge stopped: {e}")))??;
+            writer = merged;
+            for b in &again {
+                writer.write(&merge::fit(b, &schema)?)?;
+                changed += b.num_rows() as u64;
+            }
             ("incremental", changed, removed)
         }
         _ => {

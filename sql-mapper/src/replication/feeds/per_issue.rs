@@ -27,5 +27,11 @@ pub(super) async fn changes(run: &Run<'_>, def: &TableDef, since: i64) -> Result
         let (_, batches) = run.rows(&format!("SELECT * FROM {} WHERE \"IssueId\" IN {}", quoted(def), id_list(chunk)), &[]).await?;
         fresh.extend(batches);
     }
-    Ok(Some(Delta { fresh, drops: vec![DropRule::In("IssueId", changed), DropRule::NotIn("IssueId", live)], issue_keys: None }))
+    Ok(Some(Delta {
+        fresh,
+        drops: vec![DropRule::In("IssueId", changed), DropRule::NotIn("IssueId", live)],
+        issue_keys: None,
+        reread: Vec::new(),
+        reread_ids: HashSet::new(),
+    }))
 }

@@ -48,7 +48,7 @@ pub(super) async fn changes(
             false => Ok(None),
         }
     });
-    let (_, mut fresh) = changed?;
+    let (_, fresh) = changed?;
     let count = count?;
     let mut replaced: HashSet<i64> = fresh.iter().flat_map(|b| ints(b, "Id")).flatten().collect();
     // Most of the table changed: reading it whole is cheaper than merging.
@@ -71,19 +71,19 @@ pub(super) async fn changes(
         let (_, batches) = run.rows(&format!("SELECT \"Id\" FROM {}", quoted(def)), &[]).await?;
         Some(batches.iter().flat_map(|b| ints(b, "Id")).flatten().collect())
     };
+    // The issues to read again are read while the merge runs.
+    let mut reread = Vec::new();
+    let mut reread_ids = HashSet::new();
     if issues {
-        let again = shown_with(run, entry, schema, &fresh, &replaced, live.as_ref())?;
-        let mut again: Vec<i64> = again.into_iter().collect();
+        let mut again: Vec<i64> = shown_with(run, entry, schema, &fresh, &replaced, live.as_ref())?.into_iter().collect();
         again.sort_unstable();
-        for chunk in again.chunks(ISSUES_PER_QUERY) {
-            let (_, batches) = run.rows(&format!("SELECT * FROM {} WHERE \"Id\" IN {}", quoted(def), id_list(chunk)), &[]).await?;
-            replaced.extend(batches.iter().flat_map(|b| ints(b, "Id")).flatten());
-            fresh.extend(batches);
-        }
+        reread = again.chunks(ISSUES_PER_QUERY).map(|chunk| format!("SELECT * FROM {} WHERE \"Id\" IN {}", quoted(def), id_list(chunk))).collect();
+        reread_ids.extend(again);
     }
+    replaced.extend(&reread_ids);
     let mut drops = vec![DropRule::In("Id", replaced)];
     drops.extend(live.map(|l| DropRule::NotIn("Id", l)));
-    Ok(Some(Delta { fresh, drops, issue_keys: None }))
+    Ok(Some(Delta { fresh, drops, issue_keys: None, reread, reread_ids }))
 }
 
 /// How many issues the unfiltered scan would read now: Cloud's approximate count, Data

@@ -66,7 +66,13 @@ pub(super) async fn changes(run: &Run<'_>, def: &TableDef, entry: &TableEntry, s
     let mut gone: HashSet<i64> = updated;
     gone.extend(deleted);
     let live: HashSet<i64> = keys.keys().copied().collect();
-    Ok(Some(Delta { fresh, drops: vec![DropRule::In("Id", gone), DropRule::In("IssueId", recent), DropRule::NotIn("IssueId", live)], issue_keys: Some(keys) }))
+    Ok(Some(Delta {
+        fresh,
+        drops: vec![DropRule::In("Id", gone), DropRule::In("IssueId", recent), DropRule::NotIn("IssueId", live)],
+        issue_keys: Some(keys),
+        reread: Vec::new(),
+        reread_ids: HashSet::new(),
+    }))
 }
 
 /// The worklog ids a change feed lists from `path` on, page after page; `None` when a page
