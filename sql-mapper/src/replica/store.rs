@@ -135,7 +135,7 @@ impl ReplicaStore {
     /// Writes a table's rows as one new Parquet file (not yet in the manifest); returns its
     /// name relative to the root. The file is complete on disk before this returns.
     pub fn write_file(&self, lock: &SyncLock, table: &str, schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String, MapperError> {
-        let mut w = self.writer(lock, table, schema)?;
+        let mut w = self.writer(lock, table, schema, &[])?;
         for b in batches {
             w.write(b)?;
         }
@@ -143,19 +143,23 @@ impl ReplicaStore {
     }
 
     /// A new file of `table`, written a batch at a time (a sync holds one row group in memory,
-    /// not the table).
-    pub fn writer(&self, _lock: &SyncLock, table: &str, schema: &SchemaRef) -> Result<TableWriter, MapperError> {
+    /// not the table). `long_text` columns (bodies, JSON) are written without a dictionary:
+    /// their values rarely repeat, and trying costs a hash of every one.
+    pub fn writer(&self, _lock: &SyncLock, table: &str, schema: &SchemaRef, long_text: &[&str]) -> Result<TableWriter, MapperError> {
         let dir = self.root.join("tables").join(table);
         fs::create_dir_all(&dir).map_err(|e| io("make a table's folder", &dir, e))?;
         let name = file_name();
         let partial = dir.join(format!("{name}.partial"));
         let file = File::create(&partial).map_err(|e| io("write a file", &partial, e))?;
         // Statistics per row group (what lets a filter skip one), not per page: cheaper to write.
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP))
-            .set_statistics_enabled(datafusion::parquet::file::properties::EnabledStatistics::Chunk)
-            .build();
+            .set_statistics_enabled(datafusion::parquet::file::properties::EnabledStatistics::Chunk);
+        for c in long_text {
+            props = props.set_column_dictionary_enabled(datafusion::parquet::schema::types::ColumnPath::from(*c), false);
+        }
+        let props = props.build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| parquet_error(&partial, e))?;
         Ok(TableWriter { writer, done: dir.join(&name), partial, relative: format!("tables/{table}/{name}"), rows: 0 })
     }

@@ -136,7 +136,13 @@ async fn sync_table(
         Some(entry) => feeds::changes(run, def, entry, &schema).await?,
         None => None,
     };
-    let mut writer = store.writer(lock, &def.qualified_name(), &schema)?;
+    let long_text: Vec<&str> = def
+        .columns
+        .iter()
+        .filter(|c| matches!(c.sql_type, crate::catalog::SqlType::LongText(_) | crate::catalog::SqlType::LongVarchar))
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut writer = store.writer(lock, &def.qualified_name(), &schema, &long_text)?;
     let requests = |run: &Run<'_>| run.session.client().requests_sent() - first_request;
     let (mode, changed, removed) = match (delta, previous) {
         (Some(mut delta), Some(entry)) => {
