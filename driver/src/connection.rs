@@ -237,18 +237,20 @@ impl Connection {
                     Some(setup) => Some(crate::oauth_connect::start(setup).await?),
                     None => None,
                 };
-                let (flavor, version) = match flavor_prop.as_deref() {
+                let (flavor, version) = match (offline, flavor_prop.as_deref()) {
                     // Offline, the site is as the last sync found it.
-                    _ if offline.is_some() => (offline.expect("offline"), String::new()),
+                    (Some(flavor), _) => (flavor, String::new()),
                     // The authorization server that signed the user in is the site's.
-                    _ if oauth.is_some() => match oauth.as_ref().map(|o| o.flow().config.provider) {
+                    (None, _) if oauth.is_some() => match oauth.as_ref().map(|o| o.flow().config.provider) {
                         Some(atlassian_oauth::Provider::DataCenter) => (Flavor::DataCenter, String::new()),
                         _ => (Flavor::Cloud, String::new()),
                     },
-                    Some("cloud") => (Flavor::Cloud, String::new()),
-                    Some("datacenter" | "server" | "dc") => (Flavor::DataCenter, String::new()),
-                    Some(other) => return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Deployment '{other}' must be Cloud, DataCenter or Auto"))),
-                    None => sql_mapper::detect_site(&url, auth.clone(), &transport).await?,
+                    (None, Some("cloud")) => (Flavor::Cloud, String::new()),
+                    (None, Some("datacenter" | "server" | "dc")) => (Flavor::DataCenter, String::new()),
+                    (None, Some(other)) => {
+                        return Err(OdbcError::new(SqlState::CANNOT_CONNECT, format!("Deployment '{other}' must be Cloud, DataCenter or Auto")))
+                    }
+                    (None, None) => sql_mapper::detect_site(&url, auth.clone(), &transport).await?,
                 };
                 let (jira_base, confluence_base) = bases.unwrap_or_else(|| (url.clone(), confluence_url.clone().unwrap_or_else(|| url.clone())));
                 let site = SiteConfig { jira_base, confluence_base, flavor, transport: transport.clone(), org_admin };

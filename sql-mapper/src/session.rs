@@ -426,7 +426,8 @@ impl MapperSession {
         };
         let stale: Vec<String> = read
             .into_iter()
-            .filter(|n| r.covers(n) && self.catalog.resolve(n.split_once('.').map(|(s, _)| s), n.split_once('.').map_or(n.as_str(), |(_, t)| t)).is_ok())
+            // A table of the catalog (not a system relation) that `CacheTables` covers.
+            .filter(|n| r.covers(n) && n.split_once('.').is_some_and(|(s, t)| self.catalog.resolve(Some(s), t).is_ok()))
             .filter(behind)
             .collect();
         if stale.is_empty() || store.try_lock()?.is_none() {

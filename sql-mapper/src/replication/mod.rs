@@ -78,26 +78,17 @@ pub(crate) async fn sync(session: &dyn Queries, named: Option<Vec<String>>, full
         progress.now.rows = 0;
         progress.now.expected = previous.as_ref().map_or(0, |p| p.rows);
         progress.report(true);
-        let done = sync_table(&run, &store, &lock, def, previous.as_ref().filter(|_| !full), &mut progress, first_request).await;
-        let (mode, file, rows, changed, removed) = match done {
-            Ok(d) => d,
-            Err(e) if !explicit => {
-                out.push(TableReport {
-                    table: name,
-                    mode: "skipped",
-                    rows: previous.map_or(0, |p| p.rows),
-                    changed: 0,
-                    removed: 0,
-                    requests: session.client().requests_sent() - before,
-                    seconds: started.elapsed().as_secs_f64(),
-                    note: Some(e.message),
-                });
-                continue;
+        let schema = crate::scan::schema_of(def);
+        let done = sync_table(&run, &lock, def, &schema, previous.as_ref().filter(|_| !full), &mut progress, first_request).await;
+        let (mode, rows, changed, removed, note) = match done {
+            Ok((mode, file, rows, changed, removed)) => {
+                let columns = schema.fields().iter().map(|f| f.name().clone()).collect();
+                manifest.tables.insert(name.clone(), TableEntry { files: vec![file], rows, synced_at, columns });
+                (mode, rows, changed, removed, None)
             }
+            Err(e) if !explicit => ("skipped", previous.map_or(0, |p| p.rows), 0, 0, Some(e.message)),
             Err(e) => return Err(e),
         };
-        let columns = crate::scan::schema_of(def).fields().iter().map(|f| f.name().clone()).collect();
-        manifest.tables.insert(name.clone(), TableEntry { files: vec![file], rows, synced_at, columns });
         out.push(TableReport {
             table: name,
             mode,
@@ -106,7 +97,7 @@ pub(crate) async fn sync(session: &dyn Queries, named: Option<Vec<String>>, full
             removed,
             requests: session.client().requests_sent() - before,
             seconds: started.elapsed().as_secs_f64(),
-            note: None,
+            note,
         });
     }
     store.commit(&lock, &manifest)?;
@@ -124,16 +115,15 @@ fn resolve(session: &dyn Queries, name: &str) -> Result<TableDef, MapperError> {
 /// One table written: its mode, new file, rows, rows read and rows removed.
 async fn sync_table(
     run: &Run<'_>,
-    store: &ReplicaStore,
     lock: &crate::replica::SyncLock,
     def: &TableDef,
+    schema: &SchemaRef,
     previous: Option<&TableEntry>,
     progress: &mut ProgressFile,
     first_request: u64,
 ) -> Result<(&'static str, String, u64, u64, u64), MapperError> {
-    let schema = crate::scan::schema_of(def);
     let delta = match previous {
-        Some(entry) => feeds::changes(run, def, entry, &schema).await?,
+        Some(entry) => feeds::changes(run, def, entry, schema).await?,
         None => None,
     };
     let long_text: Vec<&str> = def
@@ -142,7 +132,7 @@ async fn sync_table(
         .filter(|c| matches!(c.sql_type, crate::catalog::SqlType::LongText(_) | crate::catalog::SqlType::LongVarchar))
         .map(|c| c.name.as_str())
         .collect();
-    let mut writer = store.writer(lock, &def.qualified_name(), &schema, &long_text)?;
+    let mut writer = run.store.writer(lock, &def.qualified_name(), schema, &long_text)?;
     let requests = |run: &Run<'_>| run.session.client().requests_sent() - first_request;
     let (mode, changed, removed) = match (delta, previous) {
         (Some(mut delta), Some(entry)) => {
@@ -152,7 +142,7 @@ async fn sync_table(
             // The old rows are merged on a thread of their own while the rows to read again
             // come from the site: the merge costs no time of its own.
             let reread = std::mem::take(&mut delta.reread);
-            let (store, entry, merged_schema) = (store.clone(), entry.clone(), schema.clone());
+            let (store, entry, merged_schema) = (run.store.clone(), entry.clone(), schema.clone());
             let merging = tokio::task::spawn_blocking(move || merge::apply(&store, &entry, delta, &merged_schema, writer));
             let mut again = Vec::new();
             for sql in &reread {
@@ -161,7 +151,7 @@ async fn sync_table(
             let (merged, removed) = merging.await.map_err(|e| MapperError::new(SqlState::General, format!("the replica's merge stopped: {e}")))??;
             writer = merged;
             for b in &again {
-                writer.write(&merge::fit(b, &schema)?)?;
+                writer.write(&merge::fit(b, schema)?)?;
                 changed += b.num_rows() as u64;
             }
             ("incremental", changed, removed)
@@ -170,7 +160,7 @@ async fn sync_table(
             let sql = format!("SELECT * FROM \"{}\".\"{}\"", def.product.schema_name(), def.name);
             let mut stream = run.session.query_with(&sql, &[]).await?.stream;
             while let Some(batch) = stream.try_next().await.map_err(crate::error::df_error)? {
-                writer.write(&merge::fit(&batch, &schema)?)?;
+                writer.write(&merge::fit(&batch, schema)?)?;
                 progress.now.rows = writer.rows();
                 progress.now.requests = requests(run);
                 progress.report(false);
